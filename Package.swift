@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pantau",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pantau", targets: ["pantau"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Pure domain: inventory model, working calendar, availability math, topology,
+        // state machines. Imports Foundation (dates, time zones) and no I/O library.
+        .target(name: "PantauCore", path: "Sources/PantauCore"),
+        // Reads inventory/ and probes/ (YAML, CSV) into the domain model, with file:line diagnostics.
+        .target(name: "PantauInventory", dependencies: [
+            "PantauCore", "PantauStore", .product(name: "Yams", package: "Yams"),
+        ], path: "Sources/PantauInventory"),
+        // SQLite store (GRDB): state history, probe rollups, imports.
+        .target(name: "PantauStore", dependencies: [
+            "PantauCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Sources/PantauStore"),
+        // Probers and their transports (ICMP over real sockets; simulated and recording fakes).
+        .target(name: "PantauProbes", dependencies: [
+            "PantauCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/PantauProbes"),
+        // The probe engine: schedules rounds, tracks state, writes history. A Service.
+        .target(name: "PantauEngine", dependencies: [
+            "PantauCore", "PantauProbes", "PantauStore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/PantauEngine"),
+        // The one executable, with subcommands.
+        .executableTarget(name: "pantau", dependencies: [
+            "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/pantau"),
+
+        .testTarget(name: "PantauCoreTests", dependencies: ["PantauCore"], path: "Tests/PantauCoreTests"),
+        .testTarget(name: "PantauInventoryTests", dependencies: ["PantauInventory", "PantauCore"],
+                    path: "Tests/PantauInventoryTests"),
+        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore"],
+                    path: "Tests/PantauStoreTests"),
+        .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore"],
+                    path: "Tests/PantauProbesTests"),
+        .testTarget(name: "PantauEngineTests", dependencies: [
+            "PantauEngine", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
+        ], path: "Tests/PantauEngineTests"),
+        // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.
+        .testTarget(name: "PantauIntegrationTests", dependencies: [
+            "pantau", "PantauStore", "PantauCore",
+        ], path: "Tests/PantauIntegrationTests"),
+    ]
+)

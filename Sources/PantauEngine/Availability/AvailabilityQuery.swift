@@ -1,0 +1,39 @@
+import Foundation
+import PantauCore
+import PantauStore
+
+/// Computes availability for sites over a span from the store and the inventory:
+/// the calendar gives the scheduled seconds, the store the recorded states of each site
+/// and of its parents, the inventory the maintenance windows.
+public struct AvailabilityQuery: Sendable {
+    public let inventory: Inventory
+    public let calendar: WorkingCalendar
+    public let topology: Topology
+
+    public init(inventory: Inventory) throws {
+        guard let tz = TimeZone(identifier: inventory.timezone) else {
+            throw PantauError(.invalidConfiguration, operation: "computing availability", message: "unknown time zone \(inventory.timezone)")
+        }
+        self.inventory = inventory
+        calendar = WorkingCalendar(spec: inventory.calendar, timeZone: tz)
+        topology = Topology(inventory)
+    }
+
+    /// Results for `sites` (all sites when nil), in inventory order, over `span`.
+    public func compute(store: Store, span: TimeRange, sites: [String]? = nil) throws -> [AvailabilityResult] {
+        let chosen = inventory.sites.filter { sites?.contains($0.id) ?? true }
+        var needed = Set(chosen.map(\.id))
+        for s in chosen { needed.formUnion(topology.parents(of: s.id)) }
+        let history = try store.history(overlapping: span, targets: Array(needed).sorted())
+        let scheduled = calendar.scheduled(in: span)
+        let calc = AvailabilityCalculator()
+        return chosen.map { site in
+            let parents = topology.parents(of: site.id)
+            return calc.compute(target: site.id, span: span, scheduled: scheduled,
+                                maintenance: inventory.maintenance(for: site.id).map(\.range),
+                                history: history[site.id] ?? [],
+                                parentsDown: parents.map { AvailabilityCalculator.downSet(history[$0] ?? []) },
+                                targetPct: inventory.sla.availabilityTargetPct)
+        }
+    }
+}

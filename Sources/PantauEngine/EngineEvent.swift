@@ -1,0 +1,9 @@
+import PantauCore
+
+/// What the engine reports while it runs (printed by `pantau run` and the demo).
+public enum EngineEvent: Sendable, Hashable {
+    case started(session: Int64, targets: Int, recoveredSessions: [Int64])
+    case stateChanged(target: String, from: TargetState, to: TargetState, since: EpochSeconds)
+    case roundCompleted(at: EpochSeconds, targets: Int, reachable: Int, durationMs: Int)
+    case stopped(at: EpochSeconds)
+}

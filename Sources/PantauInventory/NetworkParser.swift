@@ -1,0 +1,187 @@
+import Foundation
+import PantauCore
+import Yams
+
+/// Parses `network.yaml` into a `ParsedNetwork`, reporting shape errors as it goes.
+struct NetworkParser {
+    let file: String
+    let directory: String
+    let sink: DiagnosticSink
+    var reader: YAMLReader { YAMLReader(file: file, sink: sink) }
+
+    static let topKeys: Set<String> = ["organization", "timezone", "calendar", "sla", "sites", "links", "maintenance"]
+    static let siteKeys: Set<String> = ["id", "name", "role", "criticality", "users", "address", "uplinks",
+                                        "bandwidth_mbps", "location", "notes"]
+    static let linkKeys: Set<String> = ["id", "kind", "from", "to", "name", "length_km", "notes"]
+    static let maintenanceKeys: Set<String> = ["target", "from", "to", "reason"]
+
+    func parse(_ text: String) -> ParsedNetwork? {
+        let r = reader
+        guard let root = r.compose(text) else {
+            if !text.isEmpty, sink.isEmpty { sink.add(file, 1, "(yaml)", "empty document") }
+            if text.isEmpty { sink.add(file, 1, "(yaml)", "empty document") }
+            return nil
+        }
+        guard let top = r.mapping(root, "", allowed: Self.topKeys) else { return nil }
+        var net = ParsedNetwork(file: file)
+        var seen: Set<String> = []
+        for (key, line, value) in top {
+            seen.insert(key)
+            switch key {
+            case "organization": net.organization = r.nonEmptyString(value, key)
+            case "timezone":
+                net.timezone = r.nonEmptyString(value, key)
+                net.timezoneLine = r.line(value)
+            case "calendar":
+                CalendarParser(reader: r, directory: directory).parse(value, into: &net)
+            case "sla": parseSLA(value, into: &net)
+            case "sites": parseSites(value, into: &net)
+            case "links": parseLinks(value, into: &net)
+            case "maintenance": parseMaintenance(value, into: &net)
+            default: _ = line
+            }
+        }
+        for required in ["organization", "timezone", "sites"] where !seen.contains(required) {
+            sink.add(file, 1, required, "required key is missing")
+        }
+        return net
+    }
+
+    func parseSLA(_ node: Node, into net: inout ParsedNetwork) {
+        let r = reader
+        guard let m = r.mapping(node, "sla", allowed: ["availability_target_pct", "repair_working_days"]) else { return }
+        for (key, _, v) in m {
+            switch key {
+            case "availability_target_pct":
+                if let d = r.double(v, "sla.\(key)") {
+                    if d > 0 && d <= 100 { net.sla.availabilityTargetPct = d } else {
+                        sink.add(file, r.line(v), "sla.\(key)", "must be above 0 and at most 100")
+                    }
+                }
+            default:
+                if let d = r.int(v, "sla.\(key)", range: 1...365) { net.sla.repairWorkingDays = d }
+            }
+        }
+    }
+
+    func parseSites(_ node: Node, into net: inout ParsedNetwork) {
+        let r = reader
+        guard let items = r.sequence(node, "sites") else { return }
+        for (i, item) in items.enumerated() {
+            let p = "sites[\(i)]"
+            guard let m = r.mapping(item, p, allowed: Self.siteKeys) else { continue }
+            var id: String?, name: String?, role = SiteRole.opd, crit = Criticality.medium
+            var users: Int?, address: String?, uplinks: [String] = [], uplinkLines: [Int] = [], bw: Double?
+            for (key, _, v) in m {
+                let kp = "\(p).\(key)"
+                switch key {
+                case "id": id = identifier(v, kp)
+                case "name": name = r.nonEmptyString(v, kp)
+                case "role": role = r.enumValue(v, kp, SiteRole.self) ?? role
+                case "criticality": crit = r.enumValue(v, kp, Criticality.self) ?? crit
+                case "users": users = r.int(v, kp, range: 0...1_000_000)
+                case "address":
+                    if let a = r.string(v, kp) {
+                        if IPv4Literal.isValid(a) { address = a } else {
+                            sink.add(file, r.line(v), kp, "'\(a)' is not an IPv4 address (a.b.c.d)")
+                        }
+                    }
+                case "uplinks":
+                    for (u, l) in r.stringList(v, kp) ?? [] {
+                        uplinks.append(u)
+                        uplinkLines.append(l)
+                    }
+                case "bandwidth_mbps": bw = r.double(v, kp, range: 0.001...1_000_000)
+                default: break
+                }
+            }
+            guard let id else {
+                if !m.contains(where: { $0.key == "id" }) { sink.add(file, r.line(item), "\(p).id", "required key is missing") }
+                continue
+            }
+            if name == nil && !m.contains(where: { $0.key == "name" }) {
+                sink.add(file, r.line(item), "\(p).name", "required key is missing")
+            }
+            let site = Site(id: id, name: name ?? id, role: role, criticality: crit, users: users, address: address,
+                            uplinks: uplinks, bandwidthMbps: bw)
+            net.sites.append(.init(site: site, line: r.line(item), index: i, uplinkLines: uplinkLines))
+        }
+    }
+
+    func parseLinks(_ node: Node, into net: inout ParsedNetwork) {
+        let r = reader
+        guard let items = r.sequence(node, "links") else { return }
+        for (i, item) in items.enumerated() {
+            let p = "links[\(i)]"
+            guard let m = r.mapping(item, p, allowed: Self.linkKeys) else { continue }
+            var id: String?, kind: LinkKind?, from: String?, to: String?, name: String?
+            var fromLine = r.line(item), toLine = r.line(item)
+            for (key, _, v) in m {
+                let kp = "\(p).\(key)"
+                switch key {
+                case "id": id = identifier(v, kp)
+                case "kind": kind = r.enumValue(v, kp, LinkKind.self)
+                case "from": from = r.nonEmptyString(v, kp); fromLine = r.line(v)
+                case "to": to = r.nonEmptyString(v, kp); toLine = r.line(v)
+                case "name": name = r.string(v, kp)
+                case "length_km": _ = r.double(v, kp, range: 0...100_000)
+                default: break
+                }
+            }
+            for req in ["id", "kind", "from", "to"] where !m.contains(where: { $0.key == req }) {
+                sink.add(file, r.line(item), "\(p).\(req)", "required key is missing")
+            }
+            guard let id, let kind, let from, let to else { continue }
+            net.links.append(.init(link: Link(id: id, kind: kind, from: from, to: to, name: name), line: r.line(item),
+                                   index: i, fromLine: fromLine, toLine: toLine))
+        }
+    }
+
+    func parseMaintenance(_ node: Node, into net: inout ParsedNetwork) {
+        let r = reader
+        guard let items = r.sequence(node, "maintenance") else { return }
+        for (i, item) in items.enumerated() {
+            let p = "maintenance[\(i)]"
+            guard let m = r.mapping(item, p, allowed: Self.maintenanceKeys) else { continue }
+            var target: String?, from: EpochSeconds?, to: EpochSeconds?, reason = "", targetLine = r.line(item)
+            var toLine = r.line(item)
+            for (key, _, v) in m {
+                let kp = "\(p).\(key)"
+                switch key {
+                case "target": target = r.nonEmptyString(v, kp); targetLine = r.line(v)
+                case "from", "to":
+                    guard let s = r.string(v, kp) else { continue }
+                    guard let t = ISO8601.parse(s) else {
+                        sink.add(file, r.line(v), kp, "'\(s)' is not an ISO 8601 time with offset (e.g. 2026-03-10T09:00:00+07:00)")
+                        continue
+                    }
+                    if key == "from" { from = t } else { to = t; toLine = r.line(v) }
+                case "reason": reason = r.string(v, kp) ?? ""
+                default: break
+                }
+            }
+            for req in ["target", "from", "to"] where !m.contains(where: { $0.key == req }) {
+                sink.add(file, r.line(item), "\(p).\(req)", "required key is missing")
+            }
+            guard let target, let from, let to else { continue }
+            guard to > from else {
+                sink.add(file, toLine, "\(p).to", "maintenance ends before (or when) it starts")
+                continue
+            }
+            net.maintenance.append(.init(window: MaintenanceWindow(target: target, range: TimeRange(from, to), reason: reason),
+                                         line: r.line(item), index: i, targetLine: targetLine))
+        }
+    }
+
+    /// Ids are short slugs: letters, digits, `-`, `_`, `.`.
+    func identifier(_ node: Node, _ path: String) -> String? {
+        guard let s = reader.nonEmptyString(node, path) else { return nil }
+        let ok = s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
+        guard ok, s.count <= 64 else {
+            sink.add(file, reader.line(node), path, "'\(s)' is not a valid id (letters, digits, '-', '_', '.'; at most 64)")
+            return nil
+        }
+        return s
+    }
+}
+

@@ -1,0 +1,126 @@
+import Foundation
+import PantauCore
+
+/// Cross-element checks over a parsed `network.yaml`: ids, references, topology, overlaps.
+struct NetworkValidator {
+    let parsed: ParsedNetwork
+    let sink: DiagnosticSink
+    var file: String { parsed.file }
+
+    func validate() {
+        checkTimezone()
+        checkIds()
+        checkLinks()
+        checkUplinks()
+        checkTopology()
+        checkSpecialPeriods()
+        checkMaintenance()
+    }
+
+    func checkTimezone() {
+        guard let tz = parsed.timezone else { return }
+        if TimeZone(identifier: tz) == nil || !tz.contains("/") && tz != "UTC" {
+            sink.add(file, parsed.timezoneLine, "timezone", "'\(tz)' is not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)")
+        }
+    }
+
+    func checkIds() {
+        var seen: [String: Int] = [:]
+        for s in parsed.sites {
+            if let first = seen[s.site.id] {
+                sink.add(file, s.line, "sites[\(s.index)].id", "duplicate id '\(s.site.id)' (first defined at line \(first))")
+            } else { seen[s.site.id] = s.line }
+        }
+        for l in parsed.links {
+            if let first = seen[l.link.id] {
+                sink.add(file, l.line, "links[\(l.index)].id", "duplicate id '\(l.link.id)' (first defined at line \(first))")
+            } else { seen[l.link.id] = l.line }
+        }
+        var addresses: [String: String] = [:]
+        for s in parsed.sites {
+            guard let a = s.site.address else { continue }
+            if let other = addresses[a] {
+                sink.add(file, s.line, "sites[\(s.index)].address", "address \(a) is also the address of site '\(other)'")
+            } else { addresses[a] = s.site.id }
+        }
+        if !parsed.sites.isEmpty && !parsed.sites.contains(where: { $0.site.role == .core }) {
+            sink.add(file, 1, "sites", "no site has role: core (the data centre every uplink path leads to)")
+        }
+    }
+
+    var siteIds: Set<String> { Set(parsed.sites.map(\.site.id)) }
+
+    func checkLinks() {
+        let ids = siteIds
+        for l in parsed.links {
+            let p = "links[\(l.index)]"
+            if !ids.contains(l.link.from) { sink.add(file, l.fromLine, "\(p).from", "no site with id '\(l.link.from)'") }
+            if !ids.contains(l.link.to) { sink.add(file, l.toLine, "\(p).to", "no site with id '\(l.link.to)'") }
+            if l.link.from == l.link.to { sink.add(file, l.toLine, "\(p).to", "a link cannot join a site to itself") }
+        }
+    }
+
+    func checkUplinks() {
+        let links = Dictionary(parsed.links.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a })
+        for s in parsed.sites {
+            var seen: Set<String> = []
+            for (j, u) in s.site.uplinks.enumerated() {
+                let p = "sites[\(s.index)].uplinks[\(j)]"
+                let line = j < s.uplinkLines.count ? s.uplinkLines[j] : s.line
+                guard let link = links[u] else {
+                    sink.add(file, line, p, "no link with id '\(u)'")
+                    continue
+                }
+                if !seen.insert(u).inserted { sink.add(file, line, p, "uplink '\(u)' listed twice") }
+                if link.to != s.site.id {
+                    sink.add(file, line, p, "link '\(u)' goes from '\(link.from)' to '\(link.to)'; an uplink of '\(s.site.id)' must have to: \(s.site.id)")
+                }
+            }
+        }
+    }
+
+    func checkTopology() {
+        guard let inv = parsed.inventory() else { return }
+        let topo = Topology(inv)
+        let bySite = Dictionary(parsed.sites.map { ($0.site.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var inCycle: Set<String> = []
+        if let cycle = topo.firstCycle(), let first = cycle.first, let loc = bySite[first] {
+            inCycle = Set(cycle)
+            sink.add(file, loc.line, "sites[\(loc.index)].uplinks", "uplink cycle: \(cycle.joined(separator: " -> "))")
+        }
+        guard !topo.coreSites.isEmpty else { return }
+        for id in topo.unreachableFromCore() where !inCycle.contains(id) {
+            guard let loc = bySite[id] else { continue }
+            let why = loc.site.uplinks.isEmpty ? "it has no uplinks" : "no chain of uplinks leads to a core site"
+            sink.add(file, loc.line, "sites[\(loc.index)].uplinks", "site '\(id)' is unreachable from the core: \(why)")
+        }
+    }
+
+    func checkSpecialPeriods() {
+        let periods = parsed.calendar.specialPeriods
+        for i in periods.indices {
+            for j in periods.indices where j > i {
+                let a = periods[i], b = periods[j]
+                if a.from <= b.to && b.from <= a.to {
+                    sink.add(file, parsed.specialPeriodLines[j], "calendar.special_periods[\(j)]",
+                             "overlaps special period '\(a.name)' (\(a.from)..\(a.to))")
+                }
+            }
+        }
+    }
+
+    func checkMaintenance() {
+        let targets = siteIds.union(parsed.links.map(\.link.id))
+        for m in parsed.maintenance where !targets.contains(m.window.target) {
+            sink.add(file, m.targetLine, "maintenance[\(m.index)].target", "no site or link with id '\(m.window.target)'")
+        }
+        let byTarget = Dictionary(grouping: parsed.maintenance, by: \.window.target)
+        for (_, windows) in byTarget {
+            let sorted = windows.sorted { $0.window.range < $1.window.range }
+            for (a, b) in zip(sorted, sorted.dropFirst()) where a.window.range.overlaps(b.window.range) {
+                sink.add(file, b.line, "maintenance[\(b.index)]",
+                         "overlaps maintenance[\(a.index)] (line \(a.line)) for '\(b.window.target)'")
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import PantauCore
+
+/// One target of an echo exchange.
+public struct EchoTarget: Sendable, Hashable {
+    /// IPv4 address, network byte order as four octets (a.b.c.d).
+    public var address: [UInt8]
+    public var packets: Int
+    public var packetGapMs: Int
+    public var timeoutMs: Int
+
+    public init(address: [UInt8], packets: Int, packetGapMs: Int, timeoutMs: Int) {
+        self.address = address
+        self.packets = packets
+        self.packetGapMs = packetGapMs
+        self.timeoutMs = timeoutMs
+    }
+
+    public var dotted: String { address.map(String.init).joined(separator: ".") }
+}
+
+/// One echo reply matched to its request.
+public struct EchoReply: Sendable, Hashable {
+    public var target: Int
+    public var packet: Int
+    public var rttMs: Double
+
+    public init(target: Int, packet: Int, rttMs: Double) {
+        self.target = target
+        self.packet = packet
+        self.rttMs = rttMs
+    }
+}
+
+/// The result of one exchange.
+public struct EchoExchange: Sendable, Hashable {
+    /// Requests actually handed to the network, per target (send errors are not counted).
+    public var sent: [Int]
+    public var replies: [EchoReply]
+
+    public init(sent: [Int], replies: [EchoReply]) {
+        self.sent = sent
+        self.replies = replies
+    }
+}
+
+/// Sends echo requests and collects replies: the only part of ICMP probing that touches
+/// the network. `SocketEchoTransport` is the real one; `RecordingEchoTransport` and
+/// `SimulatedEchoTransport` stand in for tests and the demo.
+public protocol EchoTransport: Sendable {
+    /// Sends `packets` requests to each target, `packetGapMs` apart, at most `maxRate` per
+    /// second overall, and returns once every request was answered or timed out.
+    func exchange(_ targets: [EchoTarget], maxRate: Int) async throws -> EchoExchange
+}

@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import PantauCore
+
+/// Echo over one ICMP socket: raw when permitted (root or CAP_NET_RAW), else the
+/// unprivileged datagram kind (`net.ipv4.ping_group_range`). One exchange at a time runs
+/// on a dedicated dispatch queue, so the blocking poll loop never occupies Swift's
+/// cooperative threads. Thousands of targets go out in one paced loop and replies are
+/// matched by payload (nonce, target index, packet number) and source address.
+public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
+    /// Which socket kind was opened.
+    public enum Mode: String, Sendable { case raw, datagram }
+
+    public let mode: Mode
+    private let fd: Int32
+    private let queue = DispatchQueue(label: "pantau.icmp")
+    private var sequence: UInt16 = 0
+    private let identifier: UInt16
+
+    /// Opens the socket; throws a `PantauError(.permission)` that says how to allow ICMP when neither kind is allowed.
+    public init() throws {
+        var s = socket(AF_INET, Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP))
+        var mode = Mode.raw
+        let rawErrno = errno
+        if s < 0 {
+            s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), Int32(IPPROTO_ICMP))
+            mode = .datagram
+        }
+        guard s >= 0 else {
+            let dgErrno = errno
+            throw PantauError(.permission, operation: "opening an ICMP socket", message: """
+                raw ICMP refused (\(String(cString: strerror(rawErrno)))) and datagram ICMP refused \
+                (\(String(cString: strerror(dgErrno)))). Run as root, give the binary CAP_NET_RAW \
+                (setcap cap_net_raw+ep pantau), or allow unprivileged ping for your group \
+                (sysctl -w net.ipv4.ping_group_range="0 2147483647").
+                """)
+        }
+        fd = s
+        self.mode = mode
+        identifier = UInt16(truncatingIfNeeded: getpid())
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        var buf: Int32 = 8 << 20
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, socklen_t(MemoryLayout<Int32>.size))
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    deinit { close(fd) }
+
+    public func exchange(_ targets: [EchoTarget], maxRate: Int) async throws -> EchoExchange {
+        try await withCheckedThrowingContinuation { cont in
+            queue.async {
+                cont.resume(returning: self.run(targets, maxRate: max(1, maxRate)))
+            }
+        }
+    }
+
+    struct Send: Comparable {
+        var dueNs: UInt64
+        var target: Int32
+        var packet: Int32
+        static func < (a: Send, b: Send) -> Bool { (a.dueNs, a.target, a.packet) < (b.dueNs, b.target, b.packet) }
+    }
+
+    /// The blocking send/receive loop of one exchange (runs on `queue`).
+    func run(_ targets: [EchoTarget], maxRate: Int) -> EchoExchange {
+        let nonce = UInt64.random(in: 1...UInt64.max)
+        var plan: [Send] = []
+        var firstSlot = [Int](repeating: 0, count: targets.count + 1)
+        for (i, t) in targets.enumerated() {
+            firstSlot[i + 1] = firstSlot[i] + t.packets
+            for p in 0..<t.packets {
+                plan.append(Send(dueNs: UInt64(p) * UInt64(t.packetGapMs) * 1_000_000, target: Int32(i), packet: Int32(p)))
+            }
+        }
+        plan.sort()
+        let slots = firstSlot[targets.count]
+        var sentAt = [UInt64](repeating: 0, count: slots)   // 0 = not sent
+        var answered = [Bool](repeating: false, count: slots)
+        var sent = [Int](repeating: 0, count: targets.count)
+        var replies: [EchoReply] = []
+        replies.reserveCapacity(slots)
+        var outstanding = 0
+        var lastDeadline: UInt64 = 0
+        let addrs: [UInt32] = targets.map { a in
+            UInt32(a.address[0]) | UInt32(a.address[1]) << 8 | UInt32(a.address[2]) << 16 | UInt32(a.address[3]) << 24
+        }
+        let start = monotonicNs()
+        let spacingNs = UInt64(1_000_000_000 / maxRate)
+        let burst = Double(max(1, min(256, maxRate / 100)))
+        var tokens = burst
+        var lastRefill = start
+        var next = 0
+        var packet = [UInt8]()
+        packet.reserveCapacity(32)
+        var rbuf = [UInt8](repeating: 0, count: 2048)
+
+        while true {
+            var now = monotonicNs()
+            tokens = min(burst, tokens + Double(now - lastRefill) / Double(spacingNs))
+            lastRefill = now
+            while next < plan.count, plan[next].dueNs <= now - start, tokens >= 1 {
+                let s = plan[next]
+                let t = Int(s.target)
+                sequence &+= 1
+                ICMPPacket.encodeRequest(into: &packet, identifier: identifier, sequence: sequence, nonce: nonce,
+                                         index: UInt32(s.target), packet: UInt16(s.packet))
+                var sa = sockaddr_in()
+                sa.sin_family = sa_family_t(AF_INET)
+                sa.sin_addr.s_addr = addrs[t]
+                let rc = packet.withUnsafeBytes { p in
+                    withUnsafePointer(to: &sa) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            sendto(fd, p.baseAddress, p.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
+                }
+                if rc < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+                    var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&pfd, 1, 5)
+                    break  // retry this request on the next pass
+                }
+                now = monotonicNs()
+                if rc >= 0 {
+                    sentAt[firstSlot[t] + Int(s.packet)] = now
+                    sent[t] += 1
+                    outstanding += 1
+                    lastDeadline = max(lastDeadline, now + UInt64(targets[t].timeoutMs) * 1_000_000)
+                }
+                next += 1
+                tokens -= 1
+            }
+            if next == plan.count && (outstanding == 0 || now >= lastDeadline) { break }
+            // Wait for replies until the next send is due (or the last deadline).
+            var waitNs: UInt64 = next < plan.count
+                ? (plan[next].dueNs > now - start ? plan[next].dueNs - (now - start) : spacingNs)
+                : (lastDeadline > now ? lastDeadline - now : 0)
+            if next < plan.count && tokens < 1 { waitNs = min(waitNs, spacingNs) }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            // poll() has millisecond resolution: round up so a paced send loop sleeps instead of spinning.
+            let waitMs = waitNs == 0 ? 0 : Int32(min(UInt64(Int32.max), (waitNs + 999_999) / 1_000_000))
+            let ready = poll(&pfd, 1, waitMs)
+            guard ready > 0 else { continue }
+            // Drain every datagram that is waiting.
+            while true {
+                var from = sockaddr_in()
+                var fromLen = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let n = rbuf.withUnsafeMutableBytes { b in
+                    withUnsafeMutablePointer(to: &from) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, b.baseAddress, b.count, 0, $0, &fromLen) }
+                    }
+                }
+                if n <= 0 { break }
+                let at = monotonicNs()
+                let reply: ICMPPacket.Reply? = rbuf.withUnsafeBytes { b in
+                    let raw = UnsafeRawBufferPointer(rebasing: b[0..<n])
+                    let offset = mode == .raw ? Int(raw[0] & 0x0f) * 4 : 0
+                    return ICMPPacket.decodeReply(raw, offset: offset)
+                }
+                guard let r = reply, r.nonce == nonce, Int(r.index) < targets.count else { continue }
+                let t = Int(r.index), p = Int(r.packet)
+                guard p < targets[t].packets, addrs[t] == from.sin_addr.s_addr else { continue }
+                let slot = firstSlot[t] + p
+                guard sentAt[slot] != 0, !answered[slot] else { continue }
+                let rtt = at - sentAt[slot]
+                guard rtt <= UInt64(targets[t].timeoutMs) * 1_000_000 else { continue }  // late: counts as lost
+                answered[slot] = true
+                outstanding -= 1
+                replies.append(EchoReply(target: t, packet: p, rttMs: Double(rtt) / 1_000_000))
+            }
+        }
+        return EchoExchange(sent: sent, replies: replies)
+    }
+}
+
+@inline(__always)
+func monotonicNs() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}

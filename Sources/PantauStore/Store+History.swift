@@ -1,0 +1,89 @@
+import GRDB
+import PantauCore
+
+/// A target's current state as recorded, with its last measurement.
+public struct TargetStatus: Sendable, Hashable {
+    public var target: String
+    public var state: TargetState
+    public var since: EpochSeconds?
+    /// Last heartbeat of the session that holds this state (nil if none).
+    public var lastSeen: EpochSeconds?
+    /// True when the session holding the state has ended (engine stopped or crashed).
+    public var sessionEnded: Bool
+    public var lastProbeAt: EpochSeconds?
+    public var rttMs: Double?
+    public var lossPct: Double?
+    public var jitterMs: Double?
+}
+
+extension Store {
+    /// Recorded intervals overlapping `range`, per target, with open intervals ended at their
+    /// source's end or last heartbeat. Intervals are clipped to `range`.
+    public func history(overlapping range: TimeRange, targets: [String]? = nil) throws -> [String: [StateInterval]] {
+        try read("reading state history") { db in
+            var sql = """
+                SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) AS end_s
+                FROM state_interval i JOIN source s ON s.id = i.source_id
+                WHERE i.from_s < ? AND COALESCE(i.to_s, s.ended_s, s.last_seen_s) > ?
+                """
+            var args: [DatabaseValueConvertible] = [range.end, range.start]
+            if let targets {
+                sql += " AND i.target IN (\(targets.map { _ in "?" }.joined(separator: ",")))"
+                args += targets
+            }
+            sql += " ORDER BY i.target, i.from_s"
+            var out: [String: [StateInterval]] = [:]
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            while let row = try cursor.next() {
+                let target: String = row["target"], state: String = row["state"]
+                let r = TimeRange(row["from_s"], row["end_s"]).clamped(to: range)
+                guard !r.isEmpty, let st = TargetState(rawValue: state) else { continue }
+                out[target, default: []].append(StateInterval(target: target, state: st, range: r))
+            }
+            return out
+        }
+    }
+
+    /// The latest recorded state of every target that has any, with its last sample.
+    public func currentStatus() throws -> [String: TargetStatus] {
+        try read("reading current status") { db in
+            var out: [String: TargetStatus] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT i.target, i.state, i.from_s, i.to_s, s.last_seen_s, s.ended_s
+                FROM state_interval i JOIN source s ON s.id = i.source_id
+                WHERE i.id IN (SELECT id FROM state_interval x WHERE x.target = i.target ORDER BY from_s DESC, id DESC LIMIT 1)
+                """)
+            for row in rows {
+                let target: String = row["target"], state: String = row["state"]
+                let to: Int64? = row["to_s"], ended: Int64? = row["ended_s"]
+                let closed = to != nil || ended != nil
+                out[target] = TargetStatus(target: target, state: closed ? .unknown : TargetState(rawValue: state) ?? .unknown,
+                                           since: closed ? (to ?? ended) : row["from_s"], lastSeen: row["last_seen_s"],
+                                           sessionEnded: ended != nil, lastProbeAt: nil, rttMs: nil, lossPct: nil, jitterMs: nil)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM probe_last") {
+                let target: String = row["target"]
+                var st = out[target] ?? TargetStatus(target: target, state: .unknown, since: nil, lastSeen: nil,
+                                                     sessionEnded: true, lastProbeAt: nil, rttMs: nil, lossPct: nil, jitterMs: nil)
+                let sent: Int = row["sent"], recv: Int = row["received"]
+                st.lastProbeAt = row["at_s"]
+                st.rttMs = row["rtt_avg_ms"]
+                st.lossPct = sent == 0 ? nil : Double(sent - recv) * 100 / Double(sent)
+                st.jitterMs = row["jitter_ms"]
+                out[target] = st
+            }
+            return out
+        }
+    }
+
+    /// Number of rollup rows per resolution (for docs and tests on storage size).
+    public func rollupCounts() throws -> [Int64: Int] {
+        try read("counting rollups") { db in
+            var out: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT resolution_s, COUNT(*) AS n FROM icmp_rollup GROUP BY resolution_s") {
+                out[row["resolution_s"]] = row["n"]
+            }
+            return out
+        }
+    }
+}

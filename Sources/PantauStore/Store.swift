@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import PantauCore
+
+/// The embedded SQLite store (WAL mode). Safe to read from other processes while the
+/// engine writes, e.g. `pantau status` next to `pantau run`.
+///
+/// History is kept as state intervals, each written by a *source*: an engine session or
+/// a history import. An interval still open (`to_s` NULL) ends, for every reader, at
+/// its source's end or last heartbeat: time after a crash is never counted as up.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // A committed state change must survive kill -9 and power loss.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw PantauError(.storage, operation: "opening the database", subject: path, message: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE source (
+                  id INTEGER PRIMARY KEY,
+                  kind TEXT NOT NULL CHECK (kind IN ('engine', 'import')),
+                  started_s INTEGER NOT NULL,
+                  last_seen_s INTEGER NOT NULL,
+                  ended_s INTEGER,
+                  end_reason TEXT,
+                  detail TEXT NOT NULL
+                );
+                CREATE TABLE state_interval (
+                  id INTEGER PRIMARY KEY,
+                  target TEXT NOT NULL,
+                  state TEXT NOT NULL CHECK (state IN ('up', 'down', 'unknown')),
+                  from_s INTEGER NOT NULL,
+                  to_s INTEGER CHECK (to_s IS NULL OR to_s > from_s),
+                  source_id INTEGER NOT NULL REFERENCES source(id)
+                );
+                CREATE INDEX state_interval_by_target ON state_interval(target, from_s);
+                CREATE INDEX state_interval_open ON state_interval(source_id) WHERE to_s IS NULL;
+                CREATE TABLE probe_last (
+                  target TEXT PRIMARY KEY,
+                  at_s INTEGER NOT NULL,
+                  sent INTEGER NOT NULL,
+                  received INTEGER NOT NULL,
+                  rtt_avg_ms REAL,
+                  rtt_min_ms REAL,
+                  rtt_max_ms REAL,
+                  jitter_ms REAL
+                );
+                CREATE TABLE icmp_rollup (
+                  target TEXT NOT NULL,
+                  resolution_s INTEGER NOT NULL,
+                  bucket_s INTEGER NOT NULL,
+                  rounds INTEGER NOT NULL,
+                  sent INTEGER NOT NULL,
+                  received INTEGER NOT NULL,
+                  rtt_sum_ms REAL NOT NULL,
+                  rtt_samples INTEGER NOT NULL,
+                  rtt_min_ms REAL,
+                  rtt_max_ms REAL,
+                  jitter_sum_ms REAL NOT NULL,
+                  jitter_samples INTEGER NOT NULL,
+                  PRIMARY KEY (target, resolution_s, bucket_s)
+                ) WITHOUT ROWID;
+                CREATE TABLE import_file (
+                  id INTEGER PRIMARY KEY,
+                  source_id INTEGER NOT NULL REFERENCES source(id),
+                  path TEXT NOT NULL,
+                  rows_added INTEGER NOT NULL,
+                  rows_already_present INTEGER NOT NULL,
+                  imported_s INTEGER NOT NULL
+                );
+                """)
+        }
+        return m
+    }
+
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch let e as PantauError { throw e } catch {
+            throw PantauError(.storage, operation: operation, subject: path, message: "\(error)")
+        }
+    }
+
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch {
+            throw PantauError(.storage, operation: operation, subject: path, message: "\(error)")
+        }
+    }
+}

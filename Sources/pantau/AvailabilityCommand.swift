@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PantauCore
+import PantauEngine
+
+struct AvailabilityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "availability",
+        abstract: "SLA availability of each site for a month, against working hours (see README: Availability).")
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Month in local time, YYYY-MM (default: the current month).")
+    var month: String?
+
+    @Option(help: "Only this site.")
+    var site: String?
+
+    @Option(help: "Output: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Language of the table: id (Bahasa Indonesia) or en.")
+    var lang: Language = .id
+
+    @Flag(help: "After the table, list the working windows and every interval behind the numbers.")
+    var explain = false
+
+    func run() throws {
+        let config = try location.load()
+        let query = try failing { try AvailabilityQuery(inventory: config.inventory) }
+        let ym: YearMonth
+        if let month {
+            guard let m = YearMonth(month) else { throw ValidationError("--month must be YYYY-MM, got '\(month)'") }
+            ym = m
+        } else {
+            ym = YearMonth(query.calendar.localDate(of: EpochSeconds(Date().timeIntervalSince1970)))
+        }
+        if let site, config.inventory.site(site) == nil {
+            throw ValidationError("no site with id '\(site)' in the inventory")
+        }
+        let store = try failing { try location.openStore() }
+        let results = try failing {
+            try query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
+        }
+        let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        switch format {
+        case .json: print(AvailabilityFormat.json(month: ym, results))
+        case .csv: print(AvailabilityFormat.csv(results), terminator: "")
+        case .table:
+            print(AvailabilityFormat.table(month: ym, results, names: names, lang: lang,
+                                           organization: config.inventory.organization,
+                                           targetPct: config.inventory.sla.availabilityTargetPct))
+        }
+        if explain {
+            print(AvailabilityFormat.explain(results, calendar: query.calendar, month: ym, lang: lang))
+        }
+    }
+}

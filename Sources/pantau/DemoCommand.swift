@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PantauCore
+import PantauEngine
+import PantauProbes
+import PantauStore
+import ServiceLifecycle
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the real engine on the sample inventory against a simulated network with scripted faults.",
+        discussion: """
+            Only the transport is simulated: no packets are sent, no root is needed. Simulated time \
+            starts at 08:00 on the latest working day and runs --speed times faster than real time. \
+            Faults: the undersea cable fo-laut-kota-lepar is cut (POP Lepar and its OPDs go down), \
+            one OPD blips for one round (not confirmed, no state change), and one OPD's power is off.
+            """)
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Simulated seconds per real second.")
+    var speed: Double = 60
+
+    @Option(help: "Simulated minutes to run.")
+    var minutes: Double = 60
+
+    @Option(help: "Language: id or en.")
+    var lang: Language = .id
+
+    func run() async throws {
+        let config = try location.load()
+        let inv = config.inventory
+        let logger = bootstrapLogging(level: .error)
+        let query = try failing { try AvailabilityQuery(inventory: inv) }
+        let cal = query.calendar
+        let tz = cal.timeZone
+        let dbPath = location.db ?? "pantau-demo.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+        let store = try failing { try Store(path: dbPath) }
+
+        // Simulated start: 08:00 local on the latest working day up to today.
+        var day = cal.localDate(of: EpochSeconds(Date().timeIntervalSince1970))
+        for _ in 0..<30 {
+            if case .working = cal.day(day) { break }
+            day = day.adding(days: -1)
+        }
+        let start = Double(cal.instant(day, secondOfDay: 8 * 3600))
+        let clock = AcceleratedClock(start: start, speed: speed)
+        let faults = DemoScenario.faults(for: inv, start: start)
+        let transport = SimulatedEchoTransport(inventory: inv, clock: clock, faults: faults.map(\.fault))
+        let id = lang == .id
+        let names = Dictionary(inv.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+
+        say(id ? "Pantau demo: \(inv.organization), \(inv.sites.count) situs, jaringan tersimulasi (tanpa paket sungguhan)."
+               : "Pantau demo: \(inv.organization), \(inv.sites.count) sites, simulated network (no real packets).")
+        say((id ? "Waktu simulasi mulai " : "Simulated time starts ") + "\(ISO8601.format(EpochSeconds(start), in: tz)), x\(Int(speed)); db \(dbPath)")
+        say(id ? "Skenario gangguan:" : "Fault script:")
+        for f in faults {
+            say("  \(ISO8601.clock(EpochSeconds(f.fault.from), in: tz))-\(ISO8601.clock(EpochSeconds(f.fault.to), in: tz))  \(id ? f.textID : f.textEN)")
+        }
+        say("")
+        let engine = ProbeEngine(inventory: inv, probes: config.probes, store: store, transport: transport, clock: clock,
+                                 logger: logger, runFor: minutes * 60) { event in
+            guard case .stateChanged(let t, let from, let to, let since) = event else { return }
+            let mark = to == .down ? "▼" : to == .up ? "▲" : "·"
+            let word: String = switch to {
+            case .up: id ? "AKTIF" : "UP"
+            case .down: id ? "PUTUS" : "DOWN"
+            case .unknown: id ? "tanpa data" : "unknown"
+            }
+            // The first "up" of every site, and every site going unknown at the end, are noise here.
+            guard from != .unknown, to != .unknown else { return }
+            say("[\(ISO8601.clock(EpochSeconds(clock.now()), in: tz))] \(mark) \(word.padding(toLength: 6, withPad: " ", startingAt: 0)) "
+                + "\(t.padding(toLength: 17, withPad: " ", startingAt: 0)) \(names[t] ?? "")  (\(id ? "sejak" : "since") \(ISO8601.clock(since, in: tz)))")
+        }
+        let reporter = DemoReporter(query: query, store: store, clock: clock, lang: lang, everySeconds: 15 * 60)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup), .init(service: reporter)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await failingAsync { try await group.run() }
+        reporter.printSummary(final: true)
+    }
+}

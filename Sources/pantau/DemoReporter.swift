@@ -1,0 +1,72 @@
+import Foundation
+import PantauCore
+import PantauEngine
+import PantauStore
+import ServiceLifecycle
+
+/// Prints month-to-date availability every `everySeconds` of simulated time during the demo.
+final class DemoReporter: Service, Sendable {
+    let query: AvailabilityQuery
+    let store: Store
+    let clock: any WallClock
+    let lang: Language
+    let everySeconds: Double
+
+    init(query: AvailabilityQuery, store: Store, clock: any WallClock, lang: Language, everySeconds: Double) {
+        self.query = query
+        self.store = store
+        self.clock = clock
+        self.lang = lang
+        self.everySeconds = everySeconds
+    }
+
+    func run() async throws {
+        let first = clock.now() + everySeconds
+        try? await cancelWhenGracefulShutdown {
+            var next = first
+            while !Task.isCancelled {
+                try await self.clock.sleep(until: next)
+                self.printSummary(final: false)
+                next += self.everySeconds
+            }
+        }
+    }
+
+    /// Month-to-date and today's availability of the sites that were not fully up.
+    func printSummary(final: Bool) {
+        let id = lang == .id
+        let now = EpochSeconds(clock.now())
+        let cal = query.calendar
+        let today = cal.localDate(of: now)
+        let monthSpan = TimeRange(cal.range(of: YearMonth(today)).start, now)
+        let daySpan = TimeRange(cal.instant(today, secondOfDay: 0), now)
+        guard let month = try? query.compute(store: store, span: monthSpan),
+              let day = try? query.compute(store: store, span: daySpan) else { return }
+        let affected = day.filter { $0.downSeconds + $0.unreachableSeconds > 0 }
+        let tz = cal.timeZone
+        let hdr = id ? "Ketersediaan s.d. \(ISO8601.clock(now, in: tz)) (hari ini: jam kerja sejak 08:00; bulan ini terukur: tanpa waktu tanpa data)"
+                     : "Availability up to \(ISO8601.clock(now, in: tz)) (today: working time since 08:00; month: known = excluding no-data time)"
+        say("\n" + hdr)
+        let byId = Dictionary(month.map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
+        var rows = [id ? ["Situs", "Putus", "Tak terjangkau", "Hari ini %", "Bulan ini terukur %", "SLA"]
+                       : ["Site", "Down", "Unreachable", "Today %", "Month known %", "SLA"]]
+        for r in affected {
+            let m = byId[r.target]
+            rows.append([r.target, AvailabilityFormat.hms(r.downSeconds), AvailabilityFormat.hms(r.unreachableSeconds),
+                         r.availability?.percentString(decimals: 2) ?? "-", m?.knownAvailability?.percentString(decimals: 2) ?? "-",
+                         m?.meetsTarget.map { $0 ? (id ? "memenuhi" : "met") : (id ? "TIDAK" : "MISSED") } ?? "-"])
+        }
+        if affected.isEmpty {
+            say(id ? "  semua situs aktif sepanjang jam kerja hari ini" : "  every site up for all of today's working time")
+        } else {
+            say(TextTable.render(rows, rightAligned: [1, 2, 3, 4]).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+        let fullUp = day.filter { $0.downSeconds + $0.unreachableSeconds == 0 && $0.upSeconds > 0 }.count
+        say(id ? "  \(fullUp) situs lain aktif penuh. Putus = gangguan di situs itu; tak terjangkau = induknya juga putus."
+               : "  \(fullUp) other sites fully up. Down = fault at that site; unreachable = its parent was down too.")
+        if final {
+            say(id ? "\nSelesai. Lihat: pantau availability --db \(store.path) --explain   |   pantau status --db \(store.path)"
+                   : "\nDone. See: pantau availability --db \(store.path) --explain   |   pantau status --db \(store.path)")
+        }
+    }
+}

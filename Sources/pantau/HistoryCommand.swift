@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import PantauCore
+import PantauInventory
+import PantauStore
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Recorded state history.", subcommands: [Import.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import past up/down history from a CSV (target,state,from,to; ISO 8601 with offset).",
+            discussion: """
+                Time no row covers stays unknown. The whole file is refused, with FILE:line for every \
+                problem, on an unknown target, a bad state or time, or a row overlapping another row or \
+                recorded history. Rows already imported identically are skipped, so importing the same \
+                file again changes nothing.
+                """)
+
+        @OptionGroup var location: LocationOptions
+
+        @Argument(help: "The CSV file.")
+        var file: String
+
+        func run() throws {
+            let config = try location.load()
+            let targets = Set(config.inventory.sites.map(\.id) + config.inventory.links.map(\.id))
+            let rows: [HistoryRow]
+            do { rows = try HistoryFile.read(path: file, knownTargets: targets) } catch let e as ConfigurationErrors {
+                for d in e.diagnostics { printErr(d.description) }
+                printErr("nothing imported: \(e.diagnostics.count) problem(s)")
+                throw ExitCode(1)
+            }
+            let store = try failing { try location.openStore() }
+            do {
+                let outcome = try failing {
+                    try store.importHistory(rows, file: file, at: EpochSeconds(Date().timeIntervalSince1970))
+                }
+                print("imported \(outcome.added) interval(s) from \(file); \(outcome.alreadyPresent) already present")
+            } catch let e as ImportErrors {
+                for d in e.diagnostics { printErr(d.description) }
+                printErr("nothing imported: \(e.diagnostics.count) problem(s)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import PantauCore
+import PantauInventory
+import PantauStore
+
+/// Where the inventory, probe profiles and database are; shared by every subcommand.
+struct LocationOptions: ParsableArguments {
+    @Option(help: "Inventory folder holding network.yaml and the holiday files.")
+    var inventory: String = "inventory"
+
+    @Option(help: "Probe profiles folder (default: the 'probes' folder next to the inventory folder).")
+    var probes: String?
+
+    @Option(help: "SQLite database file (default: $PANTAU_DB, else ./pantau.sqlite in the current folder).")
+    var db: String?
+
+    var probesDirectory: String {
+        probes ?? ((inventory as NSString).standardizingPath as NSString).deletingLastPathComponent.appendingPath("probes")
+    }
+
+    var databasePath: String { db ?? ProcessInfo.processInfo.environment["PANTAU_DB"] ?? "pantau.sqlite" }
+
+    /// Loads and validates the configuration; on errors prints every diagnostic and exits 1.
+    func load() throws -> LoadedConfiguration {
+        do {
+            return try InventoryLoader.load(inventoryDirectory: inventory, probesDirectory: probesDirectory)
+        } catch let e as ConfigurationErrors {
+            for d in e.diagnostics { printErr(d.description) }
+            printErr("\(e.diagnostics.count) problem(s) found; fix them and run 'pantau check'.")
+            throw ExitCode(1)
+        }
+    }
+
+    func openStore() throws -> Store { try Store(path: databasePath) }
+}
+
+extension String {
+    func appendingPath(_ c: String) -> String { (self as NSString).appendingPathComponent(c) }
+}
+
+enum Language: String, ExpressibleByArgument, CaseIterable {
+    case id, en
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+func printErr(_ s: String) {
+    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+}
+
+/// Reports a `PantauError` (or any error) as one clear line and exits 1.
+func failing<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as PantauError {
+        printErr("pantau: \(e.description)")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Pantau: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pantau",
+        abstract: "Pantau: network operations monitor for a Diskominfo intranet (OPD links, SLA availability).",
+        subcommands: [CheckCommand.self, RunCommand.self, StatusCommand.self, AvailabilityCommand.self,
+                      HistoryCommand.self, DemoCommand.self, BenchCommand.self])
+}

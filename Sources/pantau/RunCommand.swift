@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PantauCore
+import PantauEngine
+import PantauProbes
+import PantauStore
+import ServiceLifecycle
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the probe engine: ping every site, record state changes (SIGINT/SIGTERM stop it cleanly).")
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Stop by itself after this many seconds (default: run until stopped).")
+    var seconds: Double?
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .warning
+
+    func run() async throws {
+        let config = try location.load()
+        let logger = bootstrapLogging(level: logLevel)
+        let store = try failing { try location.openStore() }
+        let transport = try failing { try SocketEchoTransport() }
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let engine = ProbeEngine(inventory: config.inventory, probes: config.probes, store: store, transport: transport,
+                                 clock: SystemWallClock(), logger: logger, runFor: seconds) { event in
+            switch event {
+            case .started(let session, let targets, let recovered):
+                say("pantau: engine session \(session) started, \(targets) sites, ICMP \(transport.mode.rawValue) socket, db \(store.path)"
+                      + (recovered.isEmpty ? "" : "; closed crashed session(s) \(recovered) at their last heartbeat"))
+            case .stateChanged(let t, let from, let to, let since):
+                say("\(ISO8601.format(since, in: tz))  \(t)  \(from.rawValue) -> \(to.rawValue)  \(names[t] ?? "")")
+            case .stopped(let at):
+                say("pantau: engine stopped at \(ISO8601.format(at, in: tz))")
+            case .roundCompleted: break
+            }
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await failingAsync { try await group.run() }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+func bootstrapLogging(level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var h = StreamLogHandler.standardError(label: label)
+        h.logLevel = level
+        return h
+    }
+    return Logger(label: "pantau")
+}
+
+/// Writes a line to stdout unbuffered, so a pipe or log sees state changes at once.
+func say(_ s: String) {
+    FileHandle.standardOutput.write((s + "\n").data(using: .utf8)!)
+}
+
+func failingAsync<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let e as PantauError {
+        printErr("pantau: \(e.description)")
+        throw ExitCode(1)
+    }
+}
