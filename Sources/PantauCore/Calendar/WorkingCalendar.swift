@@ -60,20 +60,42 @@ public struct WorkingCalendar: Sendable {
         return TimeRange(instant(date, secondOfDay: h.startSecond), instant(date, secondOfDay: h.endSecond))
     }
 
-    /// All scheduled seconds that fall inside `span`.
+    /// All scheduled seconds that fall inside `span`: exactly the seconds whose local
+    /// wall-clock time lies inside their local day's working hours. The span is cut into
+    /// pieces of constant UTC offset, so days with a clock change (outside Indonesia) are
+    /// counted second by second too: a repeated hour counts twice, a skipped one not at all.
     public func scheduled(in span: TimeRange) -> IntervalSet {
         guard !span.isEmpty else { return IntervalSet() }
-        var date = localDate(of: span.start).adding(days: -1)
-        let last = localDate(of: span.end - 1).adding(days: 1)
         var out: [TimeRange] = []
-        while date <= last {
-            if let w = windows(on: date) {
-                let c = w.clamped(to: span)
-                if !c.isEmpty { out.append(c) }
+        for (segment, offset) in offsetSegments(span) {
+            let firstDay = Int(floorDiv(segment.start + offset, 86_400))
+            let lastDay = Int(floorDiv(segment.end - 1 + offset, 86_400))
+            for dayIndex in firstDay...lastDay {
+                let date = LocalDate(daysSinceEpoch: dayIndex)
+                guard case .working(let h, _) = day(date) else { continue }
+                let base = Int64(dayIndex) * 86_400 - offset
+                let w = TimeRange(base + Int64(h.startSecond), base + Int64(h.endSecond)).clamped(to: segment)
+                if !w.isEmpty { out.append(w) }
             }
-            date = date.adding(days: 1)
         }
         return IntervalSet(out)
+    }
+
+    /// Pieces of `span` over which the zone's UTC offset does not change.
+    func offsetSegments(_ span: TimeRange) -> [(TimeRange, Int64)] {
+        var out: [(TimeRange, Int64)] = []
+        var t = span.start
+        while t < span.end {
+            let date = Date(timeIntervalSince1970: TimeInterval(t))
+            let offset = Int64(timeZone.secondsFromGMT(for: date))
+            var end = span.end
+            if let next = timeZone.nextDaylightSavingTimeTransition(after: date) {
+                end = min(end, max(t + 1, Int64(next.timeIntervalSince1970.rounded(.up))))
+            }
+            out.append((TimeRange(t, end), offset))
+            t = end
+        }
+        return out
     }
 
     /// The scheduled seconds of a local month.
