@@ -1,0 +1,150 @@
+import Foundation
+import XCTest
+import PantauCore
+import PantauInventory
+
+/// Each fixture is a small inventory with one kind of mistake; `pantau check` must name
+/// the file, the line and the key path of every problem.
+final class CheckFixtureTests: XCTestCase {
+    static let good = """
+        organization: Diskominfo Uji
+        timezone: Asia/Makassar
+        calendar:
+          workweek: [mon, tue, wed, thu, fri]
+          hours: "08:00-16:00"
+          holidays: [libur.csv]
+        sla: {availability_target_pct: 90, repair_working_days: 3}
+        sites:
+          - {id: dc, name: Pusat Data, role: core, address: 10.0.0.1}
+          - {id: bkd, name: BKD, address: 10.0.0.2, uplinks: [fo-dc-bkd]}
+        links:
+          - {id: fo-dc-bkd, kind: fo-underground, from: dc, to: bkd}
+        maintenance:
+          - {target: bkd, from: "2026-03-10T09:00:00+08:00", to: "2026-03-10T11:00:00+08:00", reason: uji}
+
+        """
+
+    /// Writes a fixture folder and returns the diagnostics (empty if it loads).
+    func check(_ yaml: String, holidays: String = "date,name\n2026-01-01,Tahun Baru Masehi\n", probes: String? = nil,
+               file: StaticString = #filePath, line: UInt = #line) -> [String] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-check-\(UUID().uuidString)")
+        let inv = dir.appendingPathComponent("inventory"), pr = dir.appendingPathComponent("probes")
+        try! FileManager.default.createDirectory(at: inv, withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(at: pr, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try! yaml.write(to: inv.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
+        try! holidays.write(to: inv.appendingPathComponent("libur.csv"), atomically: true, encoding: .utf8)
+        if let probes { try! probes.write(to: pr.appendingPathComponent("icmp.yaml"), atomically: true, encoding: .utf8) }
+        do {
+            _ = try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path)
+            return []
+        } catch let e as ConfigurationErrors {
+            // Strip the temporary folder so the expectations read like `pantau check` output.
+            return e.diagnostics.map { $0.description.replacingOccurrences(of: inv.path + "/", with: "").replacingOccurrences(of: pr.path + "/", with: "probes/") }
+        } catch {
+            XCTFail("unexpected \(error)", file: file, line: line)
+            return []
+        }
+    }
+
+    func replacing(_ a: String, _ b: String) -> String { Self.good.replacingOccurrences(of: a, with: b) }
+
+    func testGoodFixtureLoads() {
+        XCTAssertEqual(check(Self.good), [])
+    }
+
+    func testSampleInventoryPasses() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let loaded = try InventoryLoader.load(inventoryDirectory: root.appendingPathComponent("inventory").path,
+                                              probesDirectory: root.appendingPathComponent("probes").path)
+        XCTAssertGreaterThanOrEqual(loaded.inventory.sites.filter { $0.role == .opd }.count, 20)
+        XCTAssertTrue(loaded.inventory.links.contains { $0.kind == .foUndersea })
+        XCTAssertTrue(loaded.inventory.sites.contains { $0.uplinks.count > 1 })
+        XCTAssertEqual(loaded.probes.icmp(for: loaded.inventory.site("dc")!).intervalSeconds, 10)
+    }
+
+    func testUnknownKeys() {
+        XCTAssertEqual(check(replacing("role: core,", "role: core, colour: red,")),
+                       ["network.yaml:9: sites[0].colour: unknown key (allowed: address, bandwidth_mbps, criticality, id, location, name, notes, role, uplinks, users)"])
+        XCTAssertEqual(check(replacing("sla:", "slaa:")).first,
+                       "network.yaml:7: slaa: unknown key (allowed: calendar, links, maintenance, organization, sites, sla, timezone)")
+    }
+
+    func testDuplicateIds() {
+        let yaml = replacing("  - {id: bkd, name: BKD,", "  - {id: dc, name: Dup, address: 10.0.0.9}\n  - {id: bkd, name: BKD,")
+        XCTAssertEqual(check(yaml), ["network.yaml:10: sites[1].id: duplicate id 'dc' (first defined at line 9)"])
+        XCTAssertTrue(check(replacing("{id: fo-dc-bkd, kind", "{id: bkd, kind")).contains(
+            "network.yaml:12: links[0].id: duplicate id 'bkd' (first defined at line 10)"))
+    }
+
+    func testDanglingReferences() {
+        let d = check(replacing("to: bkd}", "to: bkdd}"))
+        XCTAssertTrue(d.contains("network.yaml:12: links[0].to: no site with id 'bkdd'"), "\(d)")
+        XCTAssertTrue(check(replacing("uplinks: [fo-dc-bkd]", "uplinks: [fo-dc-bdk]")).contains(
+                       "network.yaml:10: sites[1].uplinks[0]: no link with id 'fo-dc-bdk'"))
+        XCTAssertEqual(check(replacing("target: bkd,", "target: bpkad,")),
+                       ["network.yaml:14: maintenance[0].target: no site or link with id 'bpkad'"])
+    }
+
+    func testUplinkCycle() {
+        let yaml = replacing("""
+              - {id: bkd, name: BKD, address: 10.0.0.2, uplinks: [fo-dc-bkd]}
+            """, """
+              - {id: bkd, name: BKD, address: 10.0.0.2, uplinks: [l-x-bkd]}
+              - {id: x, name: X, address: 10.0.0.3, uplinks: [l-bkd-x]}
+            """).replacingOccurrences(of: "  - {id: fo-dc-bkd, kind: fo-underground, from: dc, to: bkd}", with: """
+              - {id: l-x-bkd, kind: copper, from: x, to: bkd}
+              - {id: l-bkd-x, kind: copper, from: bkd, to: x}
+            """)
+        let d = check(yaml)
+        XCTAssertEqual(d.count, 1, "\(d)")
+        XCTAssertTrue(d[0].hasPrefix("network.yaml:") && d[0].contains(".uplinks: uplink cycle: "), d[0])
+    }
+
+    func testUnreachableFromCore() {
+        let yaml = replacing("  - {id: bkd, name: BKD,", "  - {id: lone, name: Sendiri, address: 10.0.0.7}\n  - {id: bkd, name: BKD,")
+        XCTAssertEqual(check(yaml), ["network.yaml:10: sites[1].uplinks: site 'lone' is unreachable from the core: it has no uplinks"])
+    }
+
+    func testBadTimesAndTimezone() {
+        XCTAssertEqual(check(replacing("Asia/Makassar", "Asia/Makasar")),
+                       ["network.yaml:2: timezone: 'Asia/Makasar' is not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"])
+        XCTAssertEqual(check(replacing("\"2026-03-10T09:00:00+08:00\"", "\"2026-03-10 09:00\"")),
+                       ["network.yaml:14: maintenance[0].from: '2026-03-10 09:00' is not an ISO 8601 time with offset (e.g. 2026-03-10T09:00:00+07:00)"])
+        XCTAssertEqual(check(replacing("\"08:00-16:00\"", "\"8am-4pm\"")),
+                       ["network.yaml:5: calendar.hours: '8am-4pm' is not working hours of the form HH:MM-HH:MM"])
+        XCTAssertEqual(check(replacing("to: \"2026-03-10T11:00:00+08:00\"", "to: \"2026-03-10T08:00:00+08:00\"")),
+                       ["network.yaml:14: maintenance[0].to: maintenance ends before (or when) it starts"])
+    }
+
+    func testHoursEndBeforeStart() {
+        XCTAssertEqual(check(replacing("\"08:00-16:00\"", "\"16:00-08:00\"")),
+                       ["network.yaml:5: calendar.hours: hours '16:00-08:00' end before (or when) they start"])
+        XCTAssertEqual(check(replacing("  holidays:", "  hours_by_day: {fri: \"11:00-10:30\"}\n  holidays:")),
+                       ["network.yaml:6: calendar.hours_by_day.fri: hours '11:00-10:30' end before (or when) they start"])
+    }
+
+    func testOverlappingMaintenance() {
+        let yaml = Self.good + "  - {target: bkd, from: \"2026-03-10T10:30:00+08:00\", to: \"2026-03-10T12:00:00+08:00\"}\n"
+        XCTAssertEqual(check(yaml), ["network.yaml:15: maintenance[1]: overlaps maintenance[0] (line 14) for 'bkd'"])
+    }
+
+    func testMalformedHolidayRows() {
+        let d = check(Self.good, holidays: "date,name\n2026-01-01,Tahun Baru Masehi\n2026-13-01,Bulan salah\n2026-05-01\n2026-06-01,\n")
+        XCTAssertEqual(d, ["libur.csv:3: date: '2026-13-01' is not a date (YYYY-MM-DD)",
+                           "libur.csv:4: (row): expected 2 fields 'date,name', found 1",
+                           "libur.csv:5: name: holiday name is empty"])
+        XCTAssertEqual(check(Self.good, holidays: "tanggal;nama\n"), ["libur.csv:1: (header): the first row must be 'date,name'"])
+        XCTAssertEqual(check(Self.good, holidays: "date,name\r\n2026-01-01,Tahun Baru\r\n"), [])
+    }
+
+    func testYAMLSyntaxAndProbeErrors() {
+        let d = check(replacing("sites:\n", "sites:\n  - {id: [\n"))
+        XCTAssertTrue(d.first?.hasPrefix("network.yaml:") ?? false, "\(d)")
+        XCTAssertEqual(check(Self.good, probes: "icmp:\n  defaults: {packets: 0, interval: 30x}\n  sites: {nope: {timeout: 2s}}\n"), [
+            "probes/icmp.yaml:2: icmp.defaults.interval: '30x' is not a duration (e.g. 500ms, 30s, 2m, 1h)",
+            "probes/icmp.yaml:2: icmp.defaults.packets: 0 is out of range 1...100",
+            "probes/icmp.yaml:3: icmp.sites.nope: no site with id 'nope' in network.yaml",
+        ])
+    }
+}
