@@ -21,6 +21,11 @@ public struct HistoryRow: Sendable, Hashable {
 public struct ImportOutcome: Sendable, Hashable {
     public var added: Int
     public var alreadyPresent: Int
+
+    public init(added: Int, alreadyPresent: Int) {
+        self.added = added
+        self.alreadyPresent = alreadyPresent
+    }
 }
 
 /// The import was refused; nothing was written.

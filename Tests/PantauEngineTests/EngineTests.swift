@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import Synchronization
+import XCTest
+import PantauCore
+import PantauEngine
+import PantauProbes
+import PantauStore
+
+/// A manual clock: sleeping advances time instantly, so whole days run in milliseconds.
+final class ManualClock: WallClock {
+    let t = Mutex<Double>(0)
+    init(_ start: Double) { t.withLock { $0 = start } }
+    func now() -> Double { t.withLock { $0 } }
+    func sleep(until deadline: Double) async throws {
+        try Task.checkCancellation()
+        t.withLock { $0 = max($0, deadline) }
+        await Task.yield()
+    }
+}
+
+final class EngineTests: XCTestCase {
+    func testEngineRecordsConfirmedOutageAndAvailability() async throws {
+        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
+            Site(id: "bkd", name: "bkd", address: "10.0.0.2", uplinks: ["l"]),
+        ], links: [Link(id: "l", kind: .foUnderground, from: "dc", to: "bkd")], maintenance: [])
+        let probes = ProbeConfig(icmpDefaults: ICMPSettings(intervalSeconds: 60, packets: 2, timeoutMs: 1000,
+                                                            roundsToConfirmDown: 3, roundsToConfirmUp: 2))
+        // Monday 2026-03-02 08:00 WIB; bkd stops answering 09:00-09:30.
+        let start = Double(ISO8601.parse("2026-03-02T08:00:00+07:00")!)
+        let clock = ManualClock(start)
+        let outage = (start + 3600)..<(start + 5400)
+        let fake = RecordingEchoTransport { address, _ in
+            address == "10.0.0.2" && outage.contains(clock.now()) ? nil : 0.5
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-\(UUID().uuidString).sqlite").path
+        let store = try Store(path: path)
+        let events = Mutex<[EngineEvent]>([])
+        let engine = ProbeEngine(inventory: inv, probes: probes, store: store, transport: fake, clock: clock,
+                                 logger: Logger(label: "test"), runFor: 8 * 3600) { e in events.withLock { $0.append(e) } }
+        try await engine.run()
+        let changes = events.withLock { $0 }.compactMap { e -> String? in
+            if case .stateChanged(let t, let f, let to, let since) = e { return "\(t) \(f)->\(to) @\(Int(Double(since) - start))" }
+            return nil
+        }
+        XCTAssertEqual(changes.filter { $0.hasPrefix("bkd") }, [
+            "bkd unknown->up @0", "bkd up->down @3600", "bkd down->up @5400", "bkd up->unknown @28800",
+        ])
+        let q = try AvailabilityQuery(inventory: inv)
+        let day = TimeRange(Int64(start) - 3600, Int64(start) + 9 * 3600)
+        let r = try q.compute(store: store, span: day, sites: ["bkd"])[0]
+        XCTAssertEqual(r.scheduledSeconds, 8 * 3600)
+        XCTAssertEqual(r.downSeconds, 1800)
+        XCTAssertEqual(r.upSeconds, 8 * 3600 - 1800)
+        XCTAssertEqual(r.unknownSeconds, 0)
+    }
+}
