@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+/// The JSON and CSV contracts of the CLI, on a history imported from a logbook.
+final class CLIContractTests: XCTestCase {
+    func testImportThenAvailabilityJSONContract() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 10.9.0.1}
+              - {id: bkd, name: BKD, address: 10.9.0.2, uplinks: [fo-dc-bkd]}
+            """, links: "  - {id: fo-dc-bkd, kind: fo-underground, from: dc, to: bkd}", probes: "icmp: {}\n", extra: """
+            maintenance:
+              - {target: bkd, from: "2026-03-10T09:00:00+07:00", to: "2026-03-10T11:00:00+07:00", reason: uji}
+            """)
+        let db = dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        // March 2026: 22 weekdays, minus Nyepi (19th) = 21 days x 8 h = 604,800 s scheduled.
+        let csv = dir.appendingPathComponent("log.csv")
+        try """
+            target,state,from,to
+            dc,up,2026-03-01T00:00:00+07:00,2026-04-01T00:00:00+07:00
+            bkd,up,2026-03-01T00:00:00+07:00,2026-03-09T10:00:00+07:00
+            bkd,down,2026-03-09T10:00:00+07:00,2026-03-09T12:30:00+07:00
+            bkd,up,2026-03-09T12:30:00+07:00,2026-03-20T00:00:00+07:00
+            bkd,unknown,2026-03-20T00:00:00+07:00,2026-03-23T08:00:00+07:00
+            bkd,up,2026-03-24T00:00:00+07:00,2026-04-01T00:00:00+07:00
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        let imp = try Harness.run(Harness.pantau, ["history", "import", csv.path] + loc)
+        XCTAssertEqual(imp.status, 0, imp.stderr)
+        XCTAssertTrue(imp.stdout.contains("imported 6 interval(s)"), imp.stdout)
+        let again = try Harness.run(Harness.pantau, ["history", "import", csv.path] + loc)
+        XCTAssertTrue(again.stdout.contains("imported 0 interval(s)") && again.stdout.contains("6 already present"), again.stdout)
+
+        let out = try Harness.run(Harness.pantau, ["availability", "--month", "2026-03", "--format", "json"] + loc)
+        XCTAssertEqual(out.status, 0, out.stderr)
+        // bkd: down 2.5 h on the 9th; maintenance 2 h on the 10th; unknown: the 20th (a working day,
+        // 8 h) and the 23rd (no row covers it: 8 h). Scheduled 604,800.
+        let down = 9000, maint = 7200, unknown = 16 * 3600
+        let up = 604_800 - down - maint - unknown
+        let expected = "{\"month\":\"2026-03\",\"sites\":["
+            + "{\"site\":\"dc\",\"scheduled_s\":604800,\"up_s\":604800,\"down_s\":0,\"unreachable_s\":0,\"unknown_s\":0,\"maintenance_s\":0,"
+            + "\"availability_pct\":100.0000,\"known_availability_pct\":100.0000,\"meets_target\":true},"
+            + "{\"site\":\"bkd\",\"scheduled_s\":604800,\"up_s\":\(up),\"down_s\":\(down),\"unreachable_s\":0,\"unknown_s\":\(unknown),"
+            + "\"maintenance_s\":\(maint),\"availability_pct\":88.8554,\"known_availability_pct\":98.3333,\"meets_target\":true}]}"
+        XCTAssertEqual(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines), expected)
+        // 88.8554 = 531,000 / (604,800 - 7,200); 98.3333 = 531,000 / (597,600 - 57,600).
+        XCTAssertEqual(up, 531_000)
+
+        let table = try Harness.run(Harness.pantau, ["availability", "--month", "2026-03", "--site", "bkd", "--explain"] + loc)
+        XCTAssertTrue(table.stdout.contains("Ketersediaan") && table.stdout.contains("2026-03-09T10:00:00+07:00 .. 2026-03-09T12:30:00+07:00"), table.stdout)
+        let en = try Harness.run(Harness.pantau, ["availability", "--month", "2026-03", "--lang", "en"] + loc)
+        XCTAssertTrue(en.stdout.contains("Availability %"), en.stdout)
+        let csvOut = try Harness.run(Harness.pantau, ["availability", "--month", "2026-03", "--format", "csv"] + loc)
+        XCTAssertTrue(csvOut.stdout.hasPrefix("site,scheduled_s,up_s,down_s,unreachable_s,unknown_s,maintenance_s,"), csvOut.stdout)
+    }
+
+    func testBadImportNamesLinesAndImportsNothing() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: "  - {id: dc, name: Pusat Data, role: core, address: 10.9.0.1}", links: "  []", probes: "icmp: {}\n")
+        let db = dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        let csv = dir.appendingPathComponent("bad.csv")
+        try """
+            target,state,from,to
+            dc,up,2026-03-01T00:00:00+07:00,2026-03-02T00:00:00+07:00
+            bkd,up,2026-03-01T00:00:00+07:00,2026-03-02T00:00:00+07:00
+            dc,sideways,2026-03-03T00:00:00+07:00,2026-03-04T00:00:00+07:00
+            dc,up,2026-03-05 00:00,2026-03-06T00:00:00+07:00
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        let out = try Harness.run(Harness.pantau, ["history", "import", csv.path] + loc)
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.stderr.contains("\(csv.path):3: target: no site or link with id 'bkd'"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("\(csv.path):4: state: 'sideways' is not one of up|down|unknown"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("\(csv.path):5: from: '2026-03-05 00:00' is not an ISO 8601 time"), out.stderr)
+        let status = try Harness.run(Harness.pantau, ["availability", "--month", "2026-03", "--format", "json"] + loc)
+        XCTAssertTrue(status.stdout.contains("\"up_s\":0"), "nothing imported: \(status.stdout)")
+    }
+
+    func testCheckReportsEveryProblemAndExitsNonZero() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 10.9.0.1, colour: red}
+              - {id: dc, name: Lagi, address: 10.9.0.2}
+            """, links: "  []", probes: "icmp: {}\n")
+        let out = try Harness.run(Harness.pantau, ["check", "--inventory", dir.appendingPathComponent("inventory").path])
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.stderr.contains("network.yaml:9: sites[0].colour: unknown key"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("network.yaml:10: sites[1].id: duplicate id 'dc'"), out.stderr)
+        let ok = try Harness.run(Harness.pantau, ["check"], cwd: Harness.packageRoot)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+}
