@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+import PantauCore
+import PantauStore
+
+/// A real topology in network namespaces: the engine runs inside namespace C (the data
+/// centre) and pings two OPD namespaces over veth links in 198.18.0.0/15 (the benchmark
+/// range, RFC 2544). Every packet stays inside namespaces this test creates.
+final class NamespaceTopologyTests: XCTestCase {
+    let suffix = String(getpid() % 100_000)
+    var core: String { "ptc\(suffix)" }
+    var opd1: String { "pto1-\(suffix)" }
+    var opd2: String { "pto2-\(suffix)" }
+    var created = false
+
+    override func setUpWithError() throws {
+        let probe = try Harness.sh("ip netns add \(core) 2>&1")
+        guard probe.status == 0 else {
+            throw XCTSkip("SKIPPED: network namespaces are not permitted here (ip netns add: \(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        }
+        created = true
+        let s = suffix
+        let script = """
+            set -e
+            ip netns add \(opd1); ip netns add \(opd2)
+            ip -n \(core) link set lo up
+            ip link add c1-\(s) type veth peer name o1-\(s)
+            ip link set c1-\(s) netns \(core); ip link set o1-\(s) netns \(opd1)
+            ip -n \(core) addr add 198.18.1.1/24 dev c1-\(s); ip -n \(core) link set c1-\(s) up
+            ip -n \(opd1) addr add 198.18.1.2/24 dev o1-\(s); ip -n \(opd1) link set o1-\(s) up; ip -n \(opd1) link set lo up
+            ip link add c2-\(s) type veth peer name o2-\(s)
+            ip link set c2-\(s) netns \(core); ip link set o2-\(s) netns \(opd2)
+            ip -n \(core) addr add 198.18.2.1/24 dev c2-\(s); ip -n \(core) link set c2-\(s) up
+            ip -n \(opd2) addr add 198.18.2.2/24 dev o2-\(s); ip -n \(opd2) link set o2-\(s) up; ip -n \(opd2) link set lo up
+            """
+        let out = try Harness.sh(script)
+        XCTAssertEqual(out.status, 0, "namespace setup failed: \(out.stdout) \(out.stderr)")
+    }
+
+    override func tearDownWithError() throws {
+        guard created else { return }
+        _ = try Harness.sh("ip netns del \(core); ip netns del \(opd1); ip netns del \(opd2)")
+    }
+
+    func testHostDownAndUpIsRecordedWithinConfirmRoundsAndSurvivesKill9() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+              - {id: opd1, name: OPD Satu, address: 198.18.1.2, uplinks: [fo-1]}
+              - {id: opd2, name: OPD Dua, address: 198.18.2.2, uplinks: [fo-2]}
+            """, links: """
+              - {id: fo-1, kind: fo-aerial, from: dc, to: opd1}
+              - {id: fo-2, kind: fo-underground, from: dc, to: opd2}
+            """, probes: """
+            icmp:
+              defaults: {interval: 1s, packets: 2, packet_gap: 10ms, timeout: 300ms, rounds_to_confirm_down: 2, rounds_to_confirm_up: 2}
+            """)
+        let db = dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        let log = dir.appendingPathComponent("run.log")
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "120"] + loc, log: log)
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0 == ["dc": "up", "opd1": "up", "opd2": "up"] },
+                        "all sites up; log: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+
+        // Take OPD 1's host off the wire: confirm-down is 2 rounds of 1 s.
+        let cut = Date()
+        XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) down").status, 0)
+        let down = try Harness.waitForStatus(loc, timeout: 15) { $0["opd1"] == "down" }
+        XCTAssertEqual(down?["opd2"], "up", "the other OPD is not affected")
+        XCTAssertNotNil(down, "opd1 recorded down")
+        XCTAssertLessThan(Date().timeIntervalSince(cut), 6, "down within the confirm rounds (+ slack)")
+
+        let restore = Date()
+        XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) up").status, 0)
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 15) { $0["opd1"] == "up" }, "opd1 recorded up again")
+        XCTAssertLessThan(Date().timeIntervalSince(restore), 8)
+
+        // kill -9: nothing recorded is lost, and the engine's absence is unknown, never up.
+        sleep(2)
+        kill(engine.processIdentifier, SIGKILL)
+        engine.waitUntilExit()
+        let killedAt = Int64(Date().timeIntervalSince1970)
+        let store = try Store(path: db)
+        let h = try store.history(overlapping: TimeRange(0, killedAt + 3600))
+        XCTAssertEqual(h["opd1"]?.map(\.state), [.up, .down, .up], "\(String(describing: h["opd1"]))")
+        XCTAssertEqual(h["opd2"]?.map(\.state), [.up])
+        let lastEnd = h["opd1"]!.last!.range.end
+        XCTAssertLessThanOrEqual(lastEnd, killedAt, "an interval of a killed engine ends at its last heartbeat")
+
+        sleep(2)
+        let rerun = try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "3"] + loc, timeout: 30)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stdout.contains("closed crashed session"), rerun.stdout)
+        let after = try store.history(overlapping: TimeRange(0, killedAt + 3600))["opd2"]!
+        XCTAssertEqual(after.count, 2)
+        XCTAssertGreaterThanOrEqual(after[1].range.start - after[0].range.end, 2, "the time the engine was dead is a gap (unknown)")
+    }
+}
