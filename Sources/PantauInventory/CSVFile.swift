@@ -1,4 +1,5 @@
 import Foundation
+import PantauCore
 
 /// A minimal RFC 4180 reader: comma-separated, double quotes around fields that need them.
 enum CSVFile {
@@ -57,14 +58,5 @@ enum CSVFile {
         if inQuotes { throw ParseError.unterminatedQuote(line: lineNo) }
         fields.append(cur)
         return fields.map { String(Substring($0).trimmingSpaces()) }
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var s = self
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return s
     }
 }

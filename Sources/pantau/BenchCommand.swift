@@ -14,6 +14,9 @@ struct ICMPBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "icmp", abstract: "Ping N loopback targets per round with the engine's socket transport.")
 
+    /// Accepted like every subcommand's; the benchmark itself uses generated loopback targets only.
+    @OptionGroup var location: LocationOptions
+
     @Option(help: "Number of loopback targets (at most 1,000,000).")
     var targets: Int = 5000
 

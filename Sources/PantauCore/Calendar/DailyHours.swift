@@ -53,10 +53,11 @@ public struct DailyHours: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Substring {
-    func trimmingSpaces() -> Substring {
+    /// The text without leading and trailing spaces and tabs.
+    public func trimmingSpaces() -> Substring {
         var s = self
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" { s = s.dropLast() }
         return s
     }
 }
