@@ -6,8 +6,6 @@ import Yams
 public struct LoadedConfiguration: Sendable {
     public var inventory: Inventory
     public var probes: ProbeConfig
-    /// Where each site and link was defined, for messages that point back into the files.
-    public var locations: [String: String]
 }
 
 /// The inventory or probe files have problems; every one is listed.
@@ -46,10 +44,7 @@ public enum InventoryLoader {
         guard sink.isEmpty, let parsed, let inventory = parsed.inventory() else {
             throw ConfigurationErrors(diagnostics: sink.diagnostics.sorted())
         }
-        var locations: [String: String] = [:]
-        for s in parsed.sites { locations[s.site.id] = "\(networkPath):\(s.line)" }
-        for l in parsed.links { locations[l.link.id] = "\(networkPath):\(l.line)" }
-        return LoadedConfiguration(inventory: inventory, probes: probes, locations: locations)
+        return LoadedConfiguration(inventory: inventory, probes: probes)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

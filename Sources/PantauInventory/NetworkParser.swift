@@ -17,9 +17,10 @@ struct NetworkParser {
 
     func parse(_ text: String) -> ParsedNetwork? {
         let r = reader
+        let problemsBefore = sink.diagnostics.count
         guard let root = r.compose(text) else {
-            if !text.isEmpty, sink.isEmpty { sink.add(file, 1, "(yaml)", "empty document") }
-            if text.isEmpty { sink.add(file, 1, "(yaml)", "empty document") }
+            // No syntax error reported: the file holds no document at all (empty or comments only).
+            if sink.diagnostics.count == problemsBefore { sink.add(file, 1, "(yaml)", "empty document") }
             return nil
         }
         guard let top = r.mapping(root, "", allowed: Self.topKeys) else { return nil }

@@ -62,7 +62,8 @@ public struct Topology: Sendable {
         return parents.keys.filter { !reached.contains($0) }.sorted()
     }
 
-    /// Every site whose uplink paths all pass through `site` (its dependants), not counting itself.
+    /// The sites cut off when the `failed` sites are down: every non-core site all of whose
+    /// parents are failed or cut off themselves. The failed sites are not included.
     public func cutOffBy(_ failed: Set<String>) -> Set<String> {
         // A site is cut off when it is not core and all of its parents are failed or cut off.
         var down = failed
