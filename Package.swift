@@ -30,15 +30,20 @@ let package = Package(
         .target(name: "PantauProbes", dependencies: [
             "PantauCore", .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/PantauProbes"),
+        // net-snmp (libsnmp) as a Swift module: headers in the right order plus small helpers.
+        .systemLibrary(name: "CNetSNMP", path: "Sources/CNetSNMP", pkgConfig: "netsnmp",
+                       providers: [.apt(["libsnmp-dev"])]),
+        // The SNMP transport and trap receiver on net-snmp's single-session API, one I/O thread.
+        .target(name: "PantauNetSNMP", dependencies: ["CNetSNMP", "PantauProbes"], path: "Sources/PantauNetSNMP"),
         // The probe engine: schedules rounds, tracks state, writes history. A Service.
         .target(name: "PantauEngine", dependencies: [
-            "PantauCore", "PantauProbes", "PantauStore",
+            "PantauCore", "PantauProbes", "PantauStore", "PantauNetSNMP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauEngine"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
-            "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine",
+            "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -51,7 +56,9 @@ let package = Package(
                     path: "Tests/PantauInventoryTests"),
         .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore"],
                     path: "Tests/PantauStoreTests"),
-        .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore"],
+        // Real agents for tests: snmpd, snmpsim, network namespaces (test-only helpers).
+        .target(name: "PantauTestSupport", path: "Tests/PantauTestSupport"),
+        .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore", "PantauNetSNMP", "PantauTestSupport"],
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
             "PantauEngine", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",

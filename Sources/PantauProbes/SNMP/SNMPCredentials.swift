@@ -1,0 +1,48 @@
+/// How to talk to an agent: SNMP version and its secrets. `description` never shows a secret,
+/// so a credential can be logged or put in an error safely.
+public struct SNMPCredentials: Sendable, Hashable, CustomStringConvertible {
+    public enum Version: String, Sendable, Hashable { case v1 = "1", v2c = "2c", v3 = "3" }
+    public enum AuthProtocol: String, Sendable, Hashable { case sha = "SHA", sha256 = "SHA-256" }
+    public enum PrivProtocol: String, Sendable, Hashable { case aes = "AES" }
+
+    /// The profile name from the credentials file (what logs show).
+    public var profile: String
+    public var version: Version
+    public var community: String
+    public var user: String
+    public var authProtocol: AuthProtocol?
+    public var authPassword: String
+    public var privProtocol: PrivProtocol?
+    public var privPassword: String
+
+    public init(profile: String, version: Version, community: String = "", user: String = "",
+                authProtocol: AuthProtocol? = nil, authPassword: String = "",
+                privProtocol: PrivProtocol? = nil, privPassword: String = "") {
+        self.profile = profile
+        self.version = version
+        self.community = community
+        self.user = user
+        self.authProtocol = authProtocol
+        self.authPassword = authPassword
+        self.privProtocol = privProtocol
+        self.privPassword = privPassword
+    }
+
+    public static func v2c(_ community: String, profile: String = "v2c") -> SNMPCredentials {
+        SNMPCredentials(profile: profile, version: .v2c, community: community)
+    }
+
+    public static func v3(user: String, auth: AuthProtocol, authPassword: String, priv: PrivProtocol?,
+                          privPassword: String, profile: String = "v3") -> SNMPCredentials {
+        SNMPCredentials(profile: profile, version: .v3, user: user, authProtocol: auth, authPassword: authPassword,
+                        privProtocol: priv, privPassword: privPassword)
+    }
+
+    public var description: String {
+        switch version {
+        case .v1, .v2c: "profile \(profile) (SNMPv\(version.rawValue))"
+        case .v3:
+            "profile \(profile) (SNMPv3 user \(user), \(authProtocol?.rawValue ?? "noAuth")/\(privProtocol?.rawValue ?? "noPriv"))"
+        }
+    }
+}
