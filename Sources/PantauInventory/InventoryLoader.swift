@@ -6,6 +6,11 @@ import Yams
 public struct LoadedConfiguration: Sendable {
     public var inventory: Inventory
     public var probes: ProbeConfig
+    public var snmp: SNMPProbeConfig
+    /// SNMP profiles by name (secrets: never print them; `SNMPCredentials.description` is safe).
+    public var credentials: [String: SNMPCredentials]
+    /// Things that work but deserve attention (e.g. SNMP off for lack of a credentials file).
+    public var warnings: [String]
 }
 
 /// The inventory or probe files have problems; every one is listed.
@@ -17,7 +22,14 @@ public struct ConfigurationErrors: Error, CustomStringConvertible {
 /// Loads and validates `network.yaml` (plus holiday CSVs) and `probes/*.yaml`.
 public enum InventoryLoader {
     /// Loads the configuration, or throws `ConfigurationErrors` listing every problem found.
-    public static func load(inventoryDirectory: String, probesDirectory: String) throws -> LoadedConfiguration {
+    /// The credentials file: `credentials` if given, else `$PANTAU_CREDENTIALS`, else `<inventory>/credentials.yaml`.
+    public static func credentialsPath(_ given: String?, inventoryDirectory: String,
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        given ?? environment["PANTAU_CREDENTIALS"] ?? (inventoryDirectory as NSString).appendingPathComponent("credentials.yaml")
+    }
+
+    public static func load(inventoryDirectory: String, probesDirectory: String, credentials: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedConfiguration {
         let sink = DiagnosticSink()
         let networkPath = (inventoryDirectory as NSString).appendingPathComponent("network.yaml")
         var parsed: ParsedNetwork?
@@ -34,8 +46,37 @@ public enum InventoryLoader {
                 probeSites = sites
             }
         }
+        var snmp = SNMPProbeConfig()
+        var snmpDevices: [(String, Int)] = []
+        let snmpPath = (probesDirectory as NSString).appendingPathComponent("snmp.yaml")
+        if FileManager.default.fileExists(atPath: snmpPath), let text = readText(snmpPath, sink: sink) {
+            if let (config, devices) = SNMPProbeParser(reader: YAMLReader(file: snmpPath, sink: sink)).parse(text) {
+                snmp = config
+                snmpDevices = devices
+            }
+        }
+        var warnings: [String] = []
+        var profiles: [String: (SNMPCredentials, Int)] = [:]
+        let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
+        let credExists = FileManager.default.fileExists(atPath: credPath)
+        if credExists, let text = readText(credPath, sink: sink) {
+            profiles = CredentialsParser(reader: YAMLReader(file: credPath, sink: sink), environment: environment).parse(text)
+        } else if credentials != nil || environment["PANTAU_CREDENTIALS"] != nil {
+            sink.add(credPath, 1, "(file)", "file not found")
+        }
         if let parsed {
             NetworkValidator(parsed: parsed, sink: sink).validate()
+            if !parsed.devices.isEmpty && !credExists {
+                warnings.append("no SNMP credentials file at \(credPath): SNMP polling is off for \(parsed.devices.count) devices (copy inventory/credentials.example.yaml)")
+            } else {
+                for d in parsed.devices where profiles[d.device.snmpProfile] == nil {
+                    sink.add(networkPath, d.lines["snmp"] ?? d.line, "devices[\(d.index)].snmp", "no profile '\(d.device.snmpProfile)' in \(credPath)")
+                }
+            }
+            let deviceIds = Set(parsed.devices.map(\.device.id))
+            for (id, line) in snmpDevices where !deviceIds.contains(id) {
+                sink.add(snmpPath, line, "snmp.devices.\(id)", "no device with id '\(id)' in \(networkPath)")
+            }
             let ids = Set(parsed.sites.map(\.site.id))
             for (id, line) in probeSites where !ids.contains(id) {
                 sink.add(icmpPath, line, "icmp.sites.\(id)", "no site with id '\(id)' in \(networkPath)")
@@ -44,7 +85,8 @@ public enum InventoryLoader {
         guard sink.isEmpty, let parsed, let inventory = parsed.inventory() else {
             throw ConfigurationErrors(diagnostics: sink.diagnostics.sorted())
         }
-        return LoadedConfiguration(inventory: inventory, probes: probes)
+        return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
+                                   credentials: profiles.mapValues(\.0), warnings: warnings)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

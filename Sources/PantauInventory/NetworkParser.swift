@@ -9,10 +9,11 @@ struct NetworkParser {
     let sink: DiagnosticSink
     var reader: YAMLReader { YAMLReader(file: file, sink: sink) }
 
-    static let topKeys: Set<String> = ["organization", "timezone", "calendar", "sla", "sites", "links", "maintenance"]
+    static let topKeys: Set<String> = ["organization", "timezone", "calendar", "sla", "sites", "links", "devices", "maintenance"]
     static let siteKeys: Set<String> = ["id", "name", "role", "criticality", "users", "address", "uplinks",
                                         "bandwidth_mbps", "location", "notes"]
-    static let linkKeys: Set<String> = ["id", "kind", "from", "to", "name", "length_km", "notes"]
+    static let linkKeys: Set<String> = ["id", "kind", "from", "to", "name", "length_km", "notes", "a", "b", "bandwidth_mbps"]
+    static let deviceKeys: Set<String> = ["id", "site", "address", "port", "vendor", "role", "snmp", "model", "notes"]
     static let maintenanceKeys: Set<String> = ["target", "from", "to", "reason"]
 
     func parse(_ text: String) -> ParsedNetwork? {
@@ -38,6 +39,7 @@ struct NetworkParser {
             case "sla": parseSLA(value, into: &net)
             case "sites": parseSites(value, into: &net)
             case "links": parseLinks(value, into: &net)
+            case "devices": parseDevices(value, into: &net)
             case "maintenance": parseMaintenance(value, into: &net)
             default: _ = line
             }
@@ -117,6 +119,7 @@ struct NetworkParser {
             guard let m = r.mapping(item, p, allowed: Self.linkKeys) else { continue }
             var id: String?, kind: LinkKind?, from: String?, to: String?, name: String?
             var fromLine = r.line(item), toLine = r.line(item)
+            var ends: [String: (LinkEnd, Int)] = [:], bw: Double?
             for (key, _, v) in m {
                 let kp = "\(p).\(key)"
                 switch key {
@@ -126,6 +129,8 @@ struct NetworkParser {
                 case "to": to = r.nonEmptyString(v, kp); toLine = r.line(v)
                 case "name": name = r.string(v, kp)
                 case "length_km": _ = r.double(v, kp, range: 0...100_000)
+                case "bandwidth_mbps": bw = r.double(v, kp, range: 0.001...1_000_000)
+                case "a", "b": if let e = linkEnd(v, kp) { ends[key] = (e, r.line(v)) }
                 default: break
                 }
             }
@@ -133,8 +138,61 @@ struct NetworkParser {
                 sink.add(file, r.line(item), "\(p).\(req)", "required key is missing")
             }
             guard let id, let kind, let from, let to else { continue }
-            net.links.append(.init(link: Link(id: id, kind: kind, from: from, to: to, name: name), line: r.line(item),
-                                   index: i, fromLine: fromLine, toLine: toLine))
+            let link = Link(id: id, kind: kind, from: from, to: to, name: name, a: ends["a"]?.0, b: ends["b"]?.0, bandwidthMbps: bw)
+            net.links.append(.init(link: link, line: r.line(item), index: i, fromLine: fromLine, toLine: toLine,
+                                   endLines: ends.mapValues(\.1)))
+        }
+    }
+
+    /// `{device: core-sw1, interface: sfp-sfpplus3}`
+    func linkEnd(_ node: Node, _ path: String) -> LinkEnd? {
+        let r = reader
+        guard let m = r.mapping(node, path, allowed: ["device", "interface"]) else { return nil }
+        var device: String?, interface: String?
+        for (key, _, v) in m {
+            if key == "device" { device = r.nonEmptyString(v, "\(path).device") } else { interface = r.nonEmptyString(v, "\(path).interface") }
+        }
+        for req in ["device", "interface"] where !m.contains(where: { $0.key == req }) {
+            sink.add(file, r.line(node), "\(path).\(req)", "required key is missing")
+        }
+        guard let device, let interface else { return nil }
+        return LinkEnd(device: device, interface: interface)
+    }
+
+    func parseDevices(_ node: Node, into net: inout ParsedNetwork) {
+        let r = reader
+        guard let items = r.sequence(node, "devices") else { return }
+        for (i, item) in items.enumerated() {
+            let p = "devices[\(i)]"
+            guard let m = r.mapping(item, p, allowed: Self.deviceKeys) else { continue }
+            var id: String?, site: String?, address: String?, port: UInt16 = 161, vendor = DeviceVendor.generic
+            var role = DeviceRole.access, profile: String?, lines: [String: Int] = [:]
+            for (key, _, v) in m {
+                let kp = "\(p).\(key)"
+                lines[key] = r.line(v)
+                switch key {
+                case "id": id = identifier(v, kp)
+                case "site": site = r.nonEmptyString(v, kp)
+                case "address":
+                    if let a = r.string(v, kp) {
+                        if IPv4Literal.isValid(a) { address = a } else {
+                            sink.add(file, r.line(v), kp, "'\(a)' is not an IPv4 address (a.b.c.d)")
+                        }
+                    }
+                case "port": if let n = r.int(v, kp, range: 1...65535) { port = UInt16(n) }
+                case "vendor": vendor = r.enumValue(v, kp, DeviceVendor.self) ?? vendor
+                case "role": role = r.enumValue(v, kp, DeviceRole.self) ?? role
+                case "snmp": profile = r.nonEmptyString(v, kp)
+                default: _ = r.string(v, kp)
+                }
+            }
+            for req in ["id", "site", "address", "snmp"] where !m.contains(where: { $0.key == req }) {
+                sink.add(file, r.line(item), "\(p).\(req)", "required key is missing")
+            }
+            guard let id, let site, let address, let profile else { continue }
+            net.devices.append(.init(device: Device(id: id, site: site, address: address, port: port, vendor: vendor,
+                                                    role: role, snmpProfile: profile),
+                                     line: r.line(item), index: i, lines: lines))
         }
     }
 

@@ -15,6 +15,7 @@ struct NetworkValidator {
         checkTopology()
         checkSpecialPeriods()
         checkMaintenance()
+        checkDevices()
     }
 
     func checkTimezone() {
@@ -35,6 +36,11 @@ struct NetworkValidator {
             if let first = seen[l.link.id] {
                 sink.add(file, l.line, "links[\(l.index)].id", "duplicate id '\(l.link.id)' (first defined at line \(first))")
             } else { seen[l.link.id] = l.line }
+        }
+        for d in parsed.devices {
+            if let first = seen[d.device.id] {
+                sink.add(file, d.line, "devices[\(d.index)].id", "duplicate id '\(d.device.id)' (first defined at line \(first))")
+            } else { seen[d.device.id] = d.line }
         }
         var addresses: [String: String] = [:]
         for s in parsed.sites {
@@ -120,6 +126,41 @@ struct NetworkValidator {
             for (a, b) in zip(sorted, sorted.dropFirst()) where a.window.range.overlaps(b.window.range) {
                 sink.add(file, b.line, "maintenance[\(b.index)]",
                          "overlaps maintenance[\(a.index)] (line \(a.line)) for '\(b.window.target)'")
+            }
+        }
+    }
+
+    func checkDevices() {
+        let sites = siteIds
+        var endpoints: [String: String] = [:]
+        for d in parsed.devices {
+            let p = "devices[\(d.index)]"
+            if !sites.contains(d.device.site) {
+                sink.add(file, d.lines["site"] ?? d.line, "\(p).site", "no site with id '\(d.device.site)'")
+            }
+            let key = "\(d.device.address):\(d.device.port)"
+            if let other = endpoints[key] {
+                sink.add(file, d.lines["address"] ?? d.line, "\(p).address", "\(key) is also the SNMP address of device '\(other)'")
+            } else { endpoints[key] = d.device.id }
+        }
+        let devices = Dictionary(parsed.devices.map { ($0.device.id, $0.device) }, uniquingKeysWith: { a, _ in a })
+        var ports: [LinkEnd: String] = [:]
+        for l in parsed.links {
+            for (side, end) in [("a", l.link.a), ("b", l.link.b)] {
+                guard let end else { continue }
+                let p = "links[\(l.index)].\(side)"
+                let line = l.endLines[side] ?? l.line
+                guard let dev = devices[end.device] else {
+                    sink.add(file, line, "\(p).device", "no device with id '\(end.device)'")
+                    continue
+                }
+                let site = side == "a" ? l.link.from : l.link.to
+                if dev.site != site {
+                    sink.add(file, line, "\(p).device", "device '\(dev.id)' is at site '\(dev.site)'; the \(side) side of this link is '\(site)' (a: the from side, b: the to side)")
+                }
+                if let other = ports[end] {
+                    sink.add(file, line, "\(p).interface", "port \(end.device)/\(end.interface) is also an end of link '\(other)'")
+                } else { ports[end] = l.link.id }
             }
         }
     }

@@ -15,6 +15,15 @@ struct ParsedNetwork {
         var index: Int
         var fromLine: Int
         var toLine: Int
+        /// Lines of the `a:` / `b:` ports.
+        var endLines: [String: Int] = [:]
+    }
+    struct LocatedDevice {
+        var device: Device
+        var line: Int
+        var index: Int
+        /// Line of each key, for errors on a field.
+        var lines: [String: Int]
     }
     struct LocatedMaintenance {
         var window: MaintenanceWindow
@@ -31,12 +40,13 @@ struct ParsedNetwork {
     var sla = SLA()
     var sites: [LocatedSite] = []
     var links: [LocatedLink] = []
+    var devices: [LocatedDevice] = []
     var maintenance: [LocatedMaintenance] = []
     var specialPeriodLines: [Int] = []
 
     func inventory() -> Inventory? {
         guard let organization, let timezone else { return nil }
         return Inventory(organization: organization, timezone: timezone, calendar: calendar, sla: sla,
-                         sites: sites.map(\.site), links: links.map(\.link), maintenance: maintenance.map(\.window))
+                         sites: sites.map(\.site), links: links.map(\.link), devices: devices.map(\.device), maintenance: maintenance.map(\.window))
     }
 }

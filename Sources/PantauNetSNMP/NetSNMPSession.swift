@@ -1,4 +1,5 @@
 @preconcurrency import CNetSNMP
+import PantauCore
 import Foundation
 import PantauProbes
 

@@ -1,3 +1,4 @@
+import PantauCore
 import PantauProbes
 
 /// The real SNMP transport: net-snmp's single-session API driven by one I/O thread,

@@ -15,6 +15,8 @@ struct CheckCommand: ParsableCommand {
         let probed = inv.sites.filter { $0.address != nil }.count
         print("OK: \(inv.organization): \(inv.sites.count) sites (\(probed) probed by ICMP), \(inv.links.count) links, "
               + "\(inv.maintenance.count) maintenance windows, \(inv.calendar.holidays.count) holidays, "
-              + "\(topo.coreSites.count) core site(s); time zone \(inv.timezone).")
+              + "\(topo.coreSites.count) core site(s); time zone \(inv.timezone); "
+              + "\(inv.devices.count) SNMP devices watching \(inv.links.filter { !$0.ends.isEmpty }.count) links"
+              + " (\(config.credentials.count) credential profiles).")
     }
 }

@@ -12,6 +12,9 @@ struct LocationOptions: ParsableArguments {
     @Option(help: "Probe profiles folder (default: the 'probes' folder next to the inventory folder).")
     var probes: String?
 
+    @Option(help: "SNMP credentials file (default: $PANTAU_CREDENTIALS, else credentials.yaml in the inventory folder). Not committed.")
+    var credentials: String?
+
     @Option(help: "SQLite database file (default: $PANTAU_DB, else ./pantau.sqlite in the current folder).")
     var db: String?
 
@@ -24,7 +27,10 @@ struct LocationOptions: ParsableArguments {
     /// Loads and validates the configuration; on errors prints every diagnostic and exits 1.
     func load() throws -> LoadedConfiguration {
         do {
-            return try InventoryLoader.load(inventoryDirectory: inventory, probesDirectory: probesDirectory)
+            let c = try InventoryLoader.load(inventoryDirectory: inventory, probesDirectory: probesDirectory,
+                                             credentials: credentials)
+            for w in c.warnings { printErr("warning: \(w)") }
+            return c
         } catch let e as ConfigurationErrors {
             for d in e.diagnostics { printErr(d.description) }
             printErr("\(e.diagnostics.count) problem(s) found; fix them and run 'pantau check'.")

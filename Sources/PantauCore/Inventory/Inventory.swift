@@ -8,18 +8,22 @@ public struct Inventory: Sendable {
     public var sla: SLA
     public var sites: [Site]
     public var links: [Link]
+    public var devices: [Device]
     public var maintenance: [MaintenanceWindow]
 
     public init(organization: String, timezone: String, calendar: CalendarSpec, sla: SLA,
-                sites: [Site], links: [Link], maintenance: [MaintenanceWindow]) {
+                sites: [Site], links: [Link], devices: [Device] = [], maintenance: [MaintenanceWindow]) {
         self.organization = organization
         self.timezone = timezone
         self.calendar = calendar
         self.sla = sla
         self.sites = sites
         self.links = links
+        self.devices = devices
         self.maintenance = maintenance
     }
+
+    public func device(_ id: String) -> Device? { devices.first { $0.id == id } }
 
     public func site(_ id: String) -> Site? { sites.first { $0.id == id } }
     public func link(_ id: String) -> Link? { links.first { $0.id == id } }
@@ -103,14 +107,27 @@ public struct Link: Sendable, Hashable, Identifiable {
     public var from: String
     public var to: String
     public var name: String?
+    /// The port on the `from` side (toward the core), when the link is watched over SNMP.
+    public var a: LinkEnd?
+    /// The port on the `to` side, when that device is managed too.
+    public var b: LinkEnd?
+    /// Contracted bandwidth; falls back to the `to` site's `bandwidth_mbps`.
+    public var bandwidthMbps: Double?
 
-    public init(id: String, kind: LinkKind, from: String, to: String, name: String? = nil) {
+    public init(id: String, kind: LinkKind, from: String, to: String, name: String? = nil,
+                a: LinkEnd? = nil, b: LinkEnd? = nil, bandwidthMbps: Double? = nil) {
         self.id = id
         self.kind = kind
         self.from = from
         self.to = to
         self.name = name
+        self.a = a
+        self.b = b
+        self.bandwidthMbps = bandwidthMbps
     }
+
+    /// The watched ports of this link (a first).
+    public var ends: [LinkEnd] { [a, b].compactMap { $0 } }
 }
 
 /// A planned window during which a target's downtime does not count against the SLA.

@@ -1,3 +1,4 @@
+import PantauCore
 /// The walk of one request as a value: it says which PDU to send next and consumes each
 /// response. Several table columns advance together (one GETBULK carries a cursor per
 /// column, like a multi-column `snmptable`), and scalars ride along as non-repeaters of the

@@ -1,3 +1,4 @@
+import PantauCore
 /// An SNMP object identifier as numeric arcs, e.g. `1.3.6.1.2.1.1.3.0`. Pantau uses numeric
 /// OIDs only (Debian ships no MIB files); names live in `SNMPObjects`.
 public struct OID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {

@@ -1,3 +1,4 @@
+import PantauCore
 import Synchronization
 
 /// An in-memory agent: a sorted MIB view that answers GETNEXT/GETBULK like a real one.

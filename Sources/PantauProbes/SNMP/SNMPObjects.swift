@@ -1,3 +1,4 @@
+import PantauCore
 /// The numeric OIDs Pantau reads, named as in their MIBs (see `../shared/reference/oid-table.csv`
 /// for units and sources). Debian ships no MIB files, so names live here.
 public enum SNMPObjects {

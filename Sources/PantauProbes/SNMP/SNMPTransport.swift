@@ -1,3 +1,4 @@
+import PantauCore
 /// One device's poll: scalars to GET and table columns to walk, with its limits.
 public struct SNMPRequest: Sendable {
     /// The caller's key for this request (the device id).

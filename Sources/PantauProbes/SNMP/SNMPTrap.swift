@@ -1,3 +1,4 @@
+import PantauCore
 /// A notification as received, before anyone decides what it means. Carries no secret:
 /// the community is kept only as "matched or not" by the receiver's caller.
 public struct SNMPTrap: Sendable, Hashable {

@@ -14,6 +14,8 @@ public struct SNMPCredentials: Sendable, Hashable, CustomStringConvertible {
     public var authPassword: String
     public var privProtocol: PrivProtocol?
     public var privPassword: String
+    /// The engine ID (hex, `0x…`) the device sends v3 traps with; needed to receive them.
+    public var engineID: String?
 
     public init(profile: String, version: Version, community: String = "", user: String = "",
                 authProtocol: AuthProtocol? = nil, authPassword: String = "",
