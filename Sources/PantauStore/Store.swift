@@ -90,6 +90,40 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v2-links") { db in
+            try db.execute(sql: """
+                CREATE TABLE link_last (
+                  target TEXT PRIMARY KEY,
+                  at_s INTEGER NOT NULL,
+                  in_bps REAL, out_bps REAL, utilisation_pct REAL,
+                  rx_dbm REAL, tx_dbm REAL, optical_level TEXT, detail TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE link_rollup (
+                  target TEXT NOT NULL,
+                  bucket_s INTEGER NOT NULL,
+                  polls INTEGER NOT NULL,
+                  in_bps_sum REAL NOT NULL, in_samples INTEGER NOT NULL, in_bps_max REAL,
+                  out_bps_sum REAL NOT NULL, out_samples INTEGER NOT NULL, out_bps_max REAL,
+                  PRIMARY KEY (target, bucket_s)
+                );
+                CREATE TABLE optical_hourly (
+                  port TEXT NOT NULL,
+                  bucket_s INTEGER NOT NULL,
+                  rx_sum REAL NOT NULL,
+                  samples INTEGER NOT NULL,
+                  rx_min REAL NOT NULL,
+                  PRIMARY KEY (port, bucket_s)
+                );
+                CREATE TABLE trap_rejection (
+                  source TEXT NOT NULL,
+                  reason TEXT NOT NULL,
+                  count INTEGER NOT NULL,
+                  first_s INTEGER NOT NULL,
+                  last_s INTEGER NOT NULL,
+                  PRIMARY KEY (source, reason)
+                );
+                """)
+        }
         return m
     }
 

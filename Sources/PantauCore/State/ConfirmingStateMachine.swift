@@ -19,6 +19,8 @@ public struct ConfirmingStateMachine: Sendable, Hashable {
     public private(set) var since: EpochSeconds?
     public let policy: ConfirmPolicy
     private var pending: Pending?
+    /// The state came from a trap and awaits the next poll.
+    public private(set) var provisional = false
 
     struct Pending: Sendable, Hashable {
         var state: TargetState
@@ -43,7 +45,25 @@ public struct ConfirmingStateMachine: Sendable, Hashable {
 
     /// Feeds one round's verdict (`reachable` or not) observed at `at`.
     public mutating func observe(reachable: Bool, at: EpochSeconds) -> Action? {
-        let seen: TargetState = reachable ? .up : .down
+        observe(reachable ? .up : .down, at: at)
+    }
+
+    /// Feeds one observed state (`unknown`: nothing could be read; confirmed like a failure).
+    /// After a `force`, the next observation settles it: agreeing clears the doubt, disagreeing
+    /// applies at once (the trap's news is already stale).
+    public mutating func observe(_ seen: TargetState, at: EpochSeconds) -> Action? {
+        if provisional {
+            // "Nothing could be read" does not contradict a trap; wait for a real reading.
+            if seen == .unknown { return nil }
+            provisional = false
+            if seen != state {
+                let previous = state
+                state = seen
+                since = at
+                pending = nil
+                return .record(from: previous, to: seen, since: at)
+            }
+        }
         if seen == state {
             pending = nil
             return nil
@@ -63,9 +83,22 @@ public struct ConfirmingStateMachine: Sendable, Hashable {
         return .record(from: previous, to: seen, since: p.since)
     }
 
+    /// Applies news that needs no confirmation (an SNMP linkDown/linkUp trap) at once; the
+    /// next `observe` confirms or corrects it.
+    public mutating func force(_ to: TargetState, at: EpochSeconds) -> Action? {
+        pending = nil
+        provisional = true
+        guard to != state else { return nil }
+        let previous = state
+        state = to
+        since = at
+        return .record(from: previous, to: to, since: at)
+    }
+
     /// The engine stops watching (shutdown): the state becomes unknown at `at`.
     public mutating func stop(at: EpochSeconds) -> Action? {
         pending = nil
+        provisional = false
         guard state != .unknown else { return nil }
         let previous = state
         state = .unknown

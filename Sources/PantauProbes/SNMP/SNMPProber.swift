@@ -1,0 +1,69 @@
+import PantauCore
+
+/// A device to poll: where, with which credentials, and what to read.
+public struct SNMPTarget: Sendable {
+    public var device: Device
+    public var credentials: SNMPCredentials
+    public var settings: SNMPSettings
+
+    public init(device: Device, credentials: SNMPCredentials, settings: SNMPSettings) {
+        self.device = device
+        self.credentials = credentials
+        self.settings = settings
+    }
+}
+
+/// The SNMP prober: one request per device (IF-MIB plus the vendor's tables, all columns
+/// walked together), decoded into `DeviceReading`s. Knows nothing of links or state.
+public struct SNMPProber: Prober {
+    public let transport: any SNMPTransport
+    public var name: String { "snmp" }
+
+    public init(transport: any SNMPTransport) { self.transport = transport }
+
+    public static func columns(for tables: Set<SNMPTable>) -> [OID] {
+        var cols = IFMIBDecoder.columns
+        for t in SNMPTable.allCases where tables.contains(t) {
+            switch t {
+            case .interfaces: break
+            case .lldp: cols += NeighborDecoders.lldpColumns
+            case .mikrotikNeighbors: cols += NeighborDecoders.mikrotikColumns
+            default: cols += OpticalDecoders.columns(for: t.rawValue)
+            }
+        }
+        var seen: Set<OID> = []
+        return cols.filter { seen.insert($0).inserted }
+    }
+
+    public static func request(for t: SNMPTarget) -> SNMPRequest {
+        SNMPRequest(id: t.device.id, host: t.device.address, port: t.device.port, credentials: t.credentials,
+                    scalars: [SNMPObjects.sysUpTime], columns: columns(for: t.settings.tables),
+                    timeoutSeconds: t.settings.timeoutSeconds, retries: t.settings.retries,
+                    maxVarBinds: t.settings.maxVarBinds)
+    }
+
+    public func probe(_ targets: [SNMPTarget]) async -> [DeviceReading] {
+        let responses = await transport.execute(targets.map(Self.request))
+        return zip(targets, responses).map { Self.decode($1, tables: $0.settings.tables) }
+    }
+
+    /// Decodes one response. A failed walk yields no interfaces (never half a table).
+    public static func decode(_ r: SNMPResponse, tables: Set<SNMPTable>) -> DeviceReading {
+        var reading = DeviceReading(device: r.id, failure: r.failure, roundTrips: r.roundTrips, elapsedSeconds: r.elapsedSeconds)
+        guard r.failure == nil else { return reading }
+        let t = TableView(r.varBinds, columns: columns(for: tables), scalars: [SNMPObjects.sysUpTime])
+        reading.sysUpTimeTicks = t.scalar(SNMPObjects.sysUpTime)?.uint64
+        reading.interfaces = IFMIBDecoder.decode(t)
+        let names = Dictionary(reading.interfaces.map { ($0.ifIndex, $0.name) }, uniquingKeysWith: { a, _ in a })
+        if tables.contains(.mikrotikOptical) { reading.optical += OpticalDecoders.mikrotik(t) }
+        if tables.contains(.ciscoEntitySensor) { reading.optical += OpticalDecoders.cisco(t, ifNames: names) }
+        if tables.contains(.huaweiOptical) { reading.optical += OpticalDecoders.huawei(t, ifNames: names) }
+        if tables.contains(.juniperDOM) { reading.optical += OpticalDecoders.juniper(t, ifNames: names) }
+        if tables.contains(.lldp) { reading.neighbors += NeighborDecoders.lldp(t) }
+        if tables.contains(.mikrotikNeighbors) { reading.neighbors += NeighborDecoders.mikrotik(t, ifNames: names) }
+        if reading.interfaces.isEmpty && reading.sysUpTimeTicks == nil {
+            reading.failure = SNMPFailure(.garbled, "\(r.id): the agent answered without sysUpTime or IF-MIB")
+        }
+        return reading
+    }
+}
