@@ -65,7 +65,7 @@ let package = Package(
         ], path: "Tests/PantauEngineTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.
         .testTarget(name: "PantauIntegrationTests", dependencies: [
-            "pantau", "PantauStore", "PantauCore",
+            "pantau", "PantauStore", "PantauCore", "PantauTestSupport",
         ], path: "Tests/PantauIntegrationTests"),
     ]
 )

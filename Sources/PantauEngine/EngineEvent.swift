@@ -5,5 +5,8 @@ public enum EngineEvent: Sendable, Hashable {
     case started(session: Int64, targets: Int, recoveredSessions: [Int64])
     case stateChanged(target: String, from: TargetState, to: TargetState, since: EpochSeconds)
     case roundCompleted(at: EpochSeconds, targets: Int, reachable: Int, durationMs: Int)
+    case snmpPollCompleted(at: EpochSeconds, devices: Int, answered: Int, durationMs: Int)
+    /// A linkDown/linkUp trap was applied to a link.
+    case trapApplied(link: String, to: TargetState, at: EpochSeconds)
     case stopped(at: EpochSeconds)
 }

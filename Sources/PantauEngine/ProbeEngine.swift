@@ -18,10 +18,13 @@ public final class ProbeEngine: Service, Sendable {
     let onEvent: @Sendable (EngineEvent) -> Void
     /// Stop by itself after this many seconds of engine time (nil: run until shut down).
     let runFor: Double?
+    /// The SNMP side (link states), when devices are configured with credentials.
+    let snmp: SNMPPoller?
 
     public init(inventory: Inventory, probes: ProbeConfig, store: Store, transport: any EchoTransport,
-                clock: any WallClock, logger: Logger, runFor: Double? = nil,
+                clock: any WallClock, logger: Logger, runFor: Double? = nil, snmp: SNMPPoller? = nil,
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
+        self.snmp = snmp
         self.inventory = inventory
         self.probes = probes
         self.store = store
@@ -65,18 +68,14 @@ public final class ProbeEngine: Service, Sendable {
         state.lastPrune = startedAt
         do {
             try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    if let runFor = self.runFor, self.clock.now() - startedAt >= runFor { break }
-                    try await self.round(&state.slots, session: session)
-                    let now = self.clock.now()
-                    if now - state.lastPrune > 3600 {
-                        try? self.store.pruneRollups(now: EpochSeconds(now))
-                        state.lastPrune = now
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    if let snmp = self.snmp {
+                        group.addTask {
+                            try await snmp.run(session: session, until: self.runFor.map { startedAt + $0 }, onEvent: self.onEvent)
+                        }
                     }
-                    guard let next = state.slots.map(\.nextDue).min() else { break }
-                    var wake = next
-                    if let runFor = self.runFor { wake = min(wake, startedAt + runFor) }
-                    try await self.clock.sleep(until: wake)
+                    group.addTask { try await self.icmpLoop(state, session: session, startedAt: startedAt) }
+                    try await group.waitForAll()
                 }
             }
         } catch is CancellationError {
@@ -91,6 +90,23 @@ public final class ProbeEngine: Service, Sendable {
         try store.endEngineSession(session, at: stopAt)
         onEvent(.stopped(at: stopAt))
         logger.info("engine stopped", metadata: ["session": "\(session.id)"])
+    }
+
+    /// Pings due sites round after round until cancelled or `runFor` is over.
+    func icmpLoop(_ state: RunState, session: EngineSession, startedAt: Double) async throws {
+        while !Task.isCancelled {
+            if let runFor, clock.now() - startedAt >= runFor { break }
+            try await round(&state.slots, session: session)
+            let now = clock.now()
+            if now - state.lastPrune > 3600 {
+                try? store.pruneRollups(now: EpochSeconds(now))
+                state.lastPrune = now
+            }
+            guard let next = state.slots.map(\.nextDue).min() else { break }
+            var wake = next
+            if let runFor { wake = min(wake, startedAt + runFor) }
+            try await clock.sleep(until: wake)
+        }
     }
 
     /// One round over the sites that are due (within a quarter second, so batches stay together).

@@ -16,6 +16,9 @@ struct AvailabilityCommand: ParsableCommand {
     @Option(help: "Only this site.")
     var site: String?
 
+    @Flag(help: "Links watched over SNMP instead of sites (JSON key 'links', each with 'link').")
+    var links = false
+
     @Option(help: "Output: table, json or csv.")
     var format: OutputFormat = .table
 
@@ -40,11 +43,13 @@ struct AvailabilityCommand: ParsableCommand {
         }
         let store = try failing { try location.openStore() }
         let results = try failing {
-            try query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
+            links ? try query.computeLinks(store: store, span: query.calendar.range(of: ym))
+                  : try query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
         }
-        let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for l in config.inventory.links { names[l.id] = l.name ?? "\(l.kind.rawValue) \(l.from) - \(l.to)" }
         switch format {
-        case .json: print(AvailabilityFormat.json(month: ym, results))
+        case .json: print(AvailabilityFormat.json(month: ym, results, key: links ? "link" : "site"))
         case .csv: print(AvailabilityFormat.csv(results), terminator: "")
         case .table:
             print(AvailabilityFormat.table(month: ym, results, names: names, lang: lang,

@@ -3,16 +3,16 @@ import PantauCore
 
 /// Renders availability results as the JSON contract, CSV, a readable table, and an explanation.
 enum AvailabilityFormat {
-    static func json(month: YearMonth, _ results: [AvailabilityResult]) -> String {
+    static func json(month: YearMonth, _ results: [AvailabilityResult], key: String = "site") -> String {
         let sites = results.map { r in
-            "{\"site\":\(jsonString(r.target)),\"scheduled_s\":\(r.scheduledSeconds),\"up_s\":\(r.upSeconds),"
+            "{\"\(key)\":\(jsonString(r.target)),\"scheduled_s\":\(r.scheduledSeconds),\"up_s\":\(r.upSeconds),"
                 + "\"down_s\":\(r.downSeconds),\"unreachable_s\":\(r.unreachableSeconds),\"unknown_s\":\(r.unknownSeconds),"
                 + "\"maintenance_s\":\(r.maintenanceSeconds),"
                 + "\"availability_pct\":\(r.availability?.percentString() ?? "null"),"
                 + "\"known_availability_pct\":\(r.knownAvailability?.percentString() ?? "null"),"
                 + "\"meets_target\":\(r.meetsTarget.map { $0 ? "true" : "false" } ?? "null")}"
         }
-        return "{\"month\":\"\(month)\",\"sites\":[\(sites.joined(separator: ","))]}"
+        return "{\"month\":\"\(month)\",\"\(key)s\":[\(sites.joined(separator: ","))]}"
     }
 
     static func csv(_ results: [AvailabilityResult]) -> String {

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import PantauCore
 import PantauEngine
+import PantauInventory
+import PantauNetSNMP
 import PantauProbes
 import PantauStore
 import ServiceLifecycle
@@ -27,8 +29,9 @@ struct RunCommand: AsyncParsableCommand {
         let transport = try failing { try SocketEchoTransport() }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let snmp = try await startSNMP(config, store: store, logger: logger)
         let engine = ProbeEngine(inventory: config.inventory, probes: config.probes, store: store, transport: transport,
-                                 clock: SystemWallClock(), logger: logger, runFor: seconds) { event in
+                                 clock: SystemWallClock(), logger: logger, runFor: seconds, snmp: snmp) { event in
             switch event {
             case .started(let session, let targets, let recovered):
                 say("pantau: engine session \(session) started, \(targets) sites, ICMP \(transport.mode.rawValue) socket, db \(store.path)"
@@ -37,13 +40,36 @@ struct RunCommand: AsyncParsableCommand {
                 say("\(ISO8601.format(since, in: tz))  \(t)  \(from.rawValue) -> \(to.rawValue)  \(names[t] ?? "")")
             case .stopped(let at):
                 say("pantau: engine stopped at \(ISO8601.format(at, in: tz))")
-            case .roundCompleted: break
+            case .trapApplied(let link, let to, _):
+                say("trap: \(link) -> \(to.rawValue) (to be confirmed by the next poll)")
+            case .roundCompleted, .snmpPollCompleted: break
             }
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await failingAsync { try await group.run() }
+    }
+}
+
+extension RunCommand {
+    /// The SNMP poller and trap receiver, when devices have credentials.
+    func startSNMP(_ config: LoadedConfiguration, store: Store, logger: Logger) async throws -> SNMPPoller? {
+        guard !config.inventory.devices.isEmpty, !config.credentials.isEmpty else { return nil }
+        let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight)
+        let poller = SNMPPoller(inventory: config.inventory, config: config.snmp, credentials: config.credentials,
+                                transport: transport, store: store, clock: SystemWallClock(), logger: logger)
+        say("pantau: SNMP polling \(poller.deviceCount) devices watching \(poller.linkCount) links")
+        if let listen = config.snmp.trapListen {
+            let users = config.credentials.values.compactMap { c in c.engineID.map { (engineID: $0, credentials: c) } }
+            if let error = await transport.listen(address: listen, v3Users: users, onTrap: { poller.enqueue($0) },
+                                                  onReject: { poller.enqueue($0) }) {
+                printErr("pantau: \(error); traps are off, polling continues (set snmp.trap_listen in probes/snmp.yaml)")
+            } else {
+                say("pantau: receiving SNMP traps on \(listen)")
+            }
+        }
+        return poller
     }
 }
 

@@ -6,7 +6,7 @@ import PantauStore
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Every site's current state, since when, and its last RTT and loss (read from the database).")
+        abstract: "Every site's and watched link's current state, since when, last RTT/loss and traffic/optical power (from the database).")
 
     @OptionGroup var location: LocationOptions
 
@@ -36,6 +36,17 @@ struct StatusCommand: ParsableCommand {
             }
             return Line(id: site.id, name: site.name, state: state, since: since, rtt: s.rttMs, loss: s.lossPct)
         }
+        let linkLast = (try? store.linkLast()) ?? [:]
+        let links: [LinkLine] = inv.links.filter { !$0.ends.isEmpty }.map { link in
+            var state = status[link.id]?.state ?? .unknown, since = status[link.id]?.since
+            let settings = inv.devices.first { $0.id == link.ends[0].device }.map { config.snmp.settings(for: $0) } ?? config.snmp.defaults
+            let staleAfter = EpochSeconds(2 * settings.intervalSeconds) + EpochSeconds(settings.timeoutSeconds * Double(settings.retries + 1)) + 5
+            if let s = status[link.id], state != .unknown, !s.sessionEnded, let seen = s.lastSeen, now - seen > staleAfter {
+                state = .unknown
+                since = seen
+            }
+            return LinkLine(id: link.id, kind: link.kind.rawValue, state: state, since: since, last: linkLast[link.id])
+        }
         if format == .json {
             let items = lines.map { l in
                 "{\"id\":\(jsonString(l.id)),\"state\":\"\(l.state.rawValue)\","
@@ -43,7 +54,17 @@ struct StatusCommand: ParsableCommand {
                     + "\"rtt_ms\":\(l.rtt.map { String(format: "%.3f", $0) } ?? "null"),"
                     + "\"loss_pct\":\(l.loss.map { String(format: "%.1f", $0) } ?? "null")}"
             }
-            print("{\"sites\":[\(items.joined(separator: ","))]}")
+            let linkItems = links.map { l in
+                "{\"id\":\(jsonString(l.id)),\"kind\":\"\(l.kind)\",\"state\":\"\(l.state.rawValue)\","
+                    + "\"since\":\(l.since.map { "\"\(ISO8601.format($0, in: tz))\"" } ?? "null"),"
+                    + "\"in_bps\":\(l.last?.inBps.map { String(format: "%.0f", $0) } ?? "null"),"
+                    + "\"out_bps\":\(l.last?.outBps.map { String(format: "%.0f", $0) } ?? "null"),"
+                    + "\"rx_dbm\":\(l.last?.rxDbm.map { String(format: "%.2f", $0) } ?? "null"),"
+                    + "\"tx_dbm\":\(l.last?.txDbm.map { String(format: "%.2f", $0) } ?? "null"),"
+                    + "\"optical\":\(l.last?.opticalLevel.map { "\"\($0)\"" } ?? "null"),"
+                    + "\"detail\":\(jsonString(l.last?.detail ?? ""))}"
+            }
+            print("{\"sites\":[\(items.joined(separator: ","))],\"links\":[\(linkItems.joined(separator: ","))]}")
             return
         }
         let id = lang == .id
@@ -54,8 +75,28 @@ struct StatusCommand: ParsableCommand {
                          l.rtt.map { String(format: "%.2f", $0) } ?? "-", l.loss.map { String(format: "%.0f", $0) } ?? "-"])
         }
         let counts = Dictionary(grouping: lines, by: \.state).mapValues(\.count)
+        if !links.isEmpty {
+            var lrows = [id ? ["Tautan", "Jenis", "Status", "Sejak", "Masuk Mbps", "Keluar Mbps", "Rx dBm", "Keterangan"]
+                            : ["Link", "Kind", "State", "Since", "In Mbps", "Out Mbps", "Rx dBm", "Detail"]]
+            for l in links {
+                lrows.append([l.id, l.kind, label[l.state]!, l.since.map { ISO8601.format($0, in: tz) } ?? "-",
+                              l.last?.inBps.map { String(format: "%.2f", $0 / 1e6) } ?? "-",
+                              l.last?.outBps.map { String(format: "%.2f", $0 / 1e6) } ?? "-",
+                              l.last?.rxDbm.map { String(format: "%.2f", $0) } ?? "-", String((l.last?.detail ?? "").prefix(60))])
+            }
+            print(TextTable.render(lrows, rightAligned: [4, 5, 6]))
+            print("")
+        }
         print(TextTable.render(rows, rightAligned: [4, 5]))
         print(id ? "\naktif \(counts[.up] ?? 0), putus \(counts[.down] ?? 0), tanpa data \(counts[.unknown] ?? 0)"
                  : "\nup \(counts[.up] ?? 0), down \(counts[.down] ?? 0), unknown \(counts[.unknown] ?? 0)")
     }
+}
+
+struct LinkLine {
+    var id: String
+    var kind: String
+    var state: TargetState
+    var since: EpochSeconds?
+    var last: LinkLast?
 }

@@ -99,7 +99,8 @@ enum Harness {
             let out = try run(pantau, ["status", "--format", "json"] + args)
             if out.status == 0, let obj = try? JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any],
                let sites = obj["sites"] as? [[String: Any]] {
-                last = Dictionary(uniqueKeysWithValues: sites.map { ($0["id"] as! String, $0["state"] as! String) })
+                let links = obj["links"] as? [[String: Any]] ?? []
+                last = Dictionary(uniqueKeysWithValues: (sites + links).map { ($0["id"] as! String, $0["state"] as! String) })
                 if predicate(last) { return last }
             }
             usleep(200_000)

@@ -1,4 +1,5 @@
 import Foundation
+import PantauCore
 import PantauNetSNMP
 import PantauProbes
 import PantauTestSupport

@@ -49,20 +49,14 @@ public struct ConfirmingStateMachine: Sendable, Hashable {
     }
 
     /// Feeds one observed state (`unknown`: nothing could be read; confirmed like a failure).
-    /// After a `force`, the next observation settles it: agreeing clears the doubt, disagreeing
-    /// applies at once (the trap's news is already stale).
+    /// After a `force`, polls confirm or correct it with the usual counts (so an agent whose
+    /// tables lag a few seconds behind its traps cannot make the link flap), and an
+    /// unreadable device does not undo it.
     public mutating func observe(_ seen: TargetState, at: EpochSeconds) -> Action? {
         if provisional {
             // "Nothing could be read" does not contradict a trap; wait for a real reading.
             if seen == .unknown { return nil }
             provisional = false
-            if seen != state {
-                let previous = state
-                state = seen
-                since = at
-                pending = nil
-                return .record(from: previous, to: seen, since: at)
-            }
         }
         if seen == state {
             pending = nil

@@ -36,4 +36,19 @@ public struct AvailabilityQuery: Sendable {
                                 targetPct: inventory.sla.availabilityTargetPct)
         }
     }
+
+    /// Results for watched links (all links with ports when nil), same calendar and semantics as
+    /// sites. A link has no parents: its availability is its own ports' state.
+    public func computeLinks(store: Store, span: TimeRange, links: [String]? = nil) throws -> [AvailabilityResult] {
+        let chosen = inventory.links.filter { !$0.ends.isEmpty && (links?.contains($0.id) ?? true) }
+        let history = try store.history(overlapping: span, targets: chosen.map(\.id))
+        let scheduled = calendar.scheduled(in: span)
+        let calc = AvailabilityCalculator()
+        return chosen.map { link in
+            calc.compute(target: link.id, span: span, scheduled: scheduled,
+                         maintenance: inventory.maintenance(for: link.id).map(\.range),
+                         history: history[link.id] ?? [], parentsDown: [],
+                         targetPct: inventory.sla.availabilityTargetPct)
+        }
+    }
 }

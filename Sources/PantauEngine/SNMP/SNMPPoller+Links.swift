@@ -1,0 +1,108 @@
+import PantauCore
+import PantauProbes
+import PantauStore
+
+extension SNMPPoller {
+    struct Evaluation {
+        var changes: [StateChange] = []
+        var samples: [LinkSample] = []
+        var optical: [OpticalSample] = []
+        var events: [EngineEvent] = []
+    }
+
+    /// What a poll saw of one port.
+    func observation(_ end: LinkEnd, _ state: RunState) -> PortObservation {
+        guard let r = state.readings[end.device], r.failure == nil else { return .deviceUnreachable }
+        guard let i = r.interface(named: end.interface) else { return .noSuchInterface }
+        return .port(adminUp: i.isAdminUp, operStatus: i.operStatus)
+    }
+
+    /// Judges links, computes rates and optical health, and feeds the state machines.
+    func evaluate(_ links: [Link], _ state: RunState, at: EpochSeconds, wallNow: Double) -> Evaluation {
+        var out = Evaluation()
+        for link in links {
+            let obs = link.ends.map { ($0, observation($0, state)) }
+            for (end, o) in obs where o == .noSuchInterface && state.missingPortsLogged.insert(end).inserted {
+                logger.error("link port not found on its device (check the inventory's interface name)",
+                             metadata: ["link": "\(link.id)", "device": "\(end.device)", "interface": "\(end.interface)"])
+            }
+            let verdict = LinkStateJudge.judge(obs)
+            if let m = state.machines[link.id] {
+                var machine = m
+                if case .record(let from, let to, let since)? = machine.observe(verdict.state, at: at) {
+                    out.changes.append(StateChange(target: link.id, state: to, since: since))
+                    out.events.append(.stateChanged(target: link.id, from: from, to: to, since: since))
+                    logger.notice("link state changed", metadata: ["link": "\(link.id)", "to": "\(to.rawValue)", "why": "\(verdict.reason)"])
+                }
+                state.machines[link.id] = machine
+            }
+            out.samples.append(sample(link, verdict, state, at: at, wallNow: wallNow, optical: &out.optical))
+        }
+        return out
+    }
+
+    /// Rates from the first answering end (the a side: toward the core), optical from the same port.
+    func sample(_ link: Link, _ verdict: LinkVerdict, _ state: RunState, at: EpochSeconds, wallNow: Double,
+                optical: inout [OpticalSample]) -> LinkSample {
+        var s = LinkSample(target: link.id, at: at, detail: verdict.reason)
+        let settings = settings(for: link)
+        var measured = false
+        for end in link.ends {
+            guard let r = state.readings[end.device], r.failure == nil, let i = r.interface(named: end.interface) else { continue }
+            let when = state.readingAt[end.device] ?? wallNow
+            let capacity = capacityBps(link, i)
+            var prev = state.counters[end] ?? (nil, nil)
+            let inNow = i.inOctets.map { CounterSample(value: $0, at: when, upTimeTicks: r.sysUpTimeTicks, discontinuityTicks: i.discontinuityTicks) }
+            let outNow = i.outOctets.map { CounterSample(value: $0, at: when, upTimeTicks: r.sysUpTimeTicks, discontinuityTicks: i.discontinuityTicks) }
+            if !measured {
+                if let a = prev.inOctets, let b = inNow { s.inBps = CounterRate.between(a, b, capacityBps: capacity).bps }
+                if let a = prev.outOctets, let b = outNow { s.outBps = CounterRate.between(a, b, capacityBps: capacity).bps }
+                if let cap = capacity, cap > 0, s.inBps != nil || s.outBps != nil {
+                    s.utilisationPct = max(s.inBps ?? 0, s.outBps ?? 0) * 100 / cap
+                }
+            }
+            prev = (inNow ?? prev.inOctets, outNow ?? prev.outOctets)
+            state.counters[end] = prev
+            if !measured, let o = r.optical(named: end.interface) {
+                s.rxDbm = o.rxDbm
+                s.txDbm = o.txDbm
+                // Judge the light only while the port is up: a down port has none to judge.
+                if i.isOperUp {
+                    let key = "\(end.device)/\(end.interface)"
+                    let v = OpticalJudge.judge(rxDbm: o.rxDbm, lossOfSignal: o.lossOfSignal, deviceLowAlarm: o.rxLowAlarmDbm,
+                                               deviceLowWarn: o.rxLowWarnDbm, baselineMedianDbm: baseline(key, state, at: at, days: settings.optical.baselineDays),
+                                               thresholds: settings.optical)
+                    s.opticalLevel = v.level.rawValue
+                    if !v.reasons.isEmpty { s.detail += "; optical \(v.level.rawValue): " + v.reasons.joined(separator: ", ") }
+                    if let rx = o.rxDbm { optical.append(OpticalSample(port: key, at: at, rxDbm: rx)) }
+                }
+            }
+            if let u = s.utilisationPct, u >= settings.utilisationWarnPct, !measured {
+                s.detail += "; utilisation \(Int(u.rounded()))% of \(Int((capacity ?? 0) / 1_000_000)) Mbit/s"
+            }
+            measured = true
+        }
+        return s
+    }
+
+    /// The lower of the port speed and the contracted bandwidth (link, else its `to` site).
+    func capacityBps(_ link: Link, _ i: InterfaceReading) -> Double? {
+        let contract = link.bandwidthMbps ?? inventory.site(link.to)?.bandwidthMbps
+        let speed = i.highSpeedMbps > 0 ? Double(i.highSpeedMbps) : nil
+        switch (contract, speed) {
+        case let (c?, s?): return min(c, s) * 1_000_000
+        case let (c?, nil): return c * 1_000_000
+        case let (nil, s?): return s * 1_000_000
+        default: return nil
+        }
+    }
+
+    /// The port's baseline median, refreshed from the store once an hour.
+    func baseline(_ port: String, _ state: RunState, at: EpochSeconds, days: Int) -> Double? {
+        let now = Double(at)
+        if let b = state.baselines[port], now - b.fetched < 3600 { return b.value }
+        let v = try? store.opticalBaseline(port: port, since: at - EpochSeconds(days) * 86_400)
+        state.baselines[port] = (v ?? nil, now)
+        return v ?? nil
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import PantauCore
+import PantauStore
+import PantauTestSupport
+import XCTest
+
+/// A switch in a network namespace: snmpd answers for the namespace's real interfaces, and a
+/// veth pair is an FO port whose far end we cut. The engine runs in the same namespace and
+/// polls it over loopback with SNMPv3 authPriv; traps arrive on loopback too.
+final class SNMPLinkTests: XCTestCase {
+    let ns = "pts\(getpid() % 100_000)"
+    static let trapEngineID = "0x80001f8880c0ffee0001"
+    var created = false
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(SNMPDAgent.available, "snmpd is not installed (scripts/setup.sh installs it)")
+        let probe = try Harness.sh("ip netns add \(ns) 2>&1")
+        guard probe.status == 0 else {
+            throw XCTSkip("SKIPPED: network namespaces are not permitted here (\(probe.stdout))")
+        }
+        created = true
+        let out = try Harness.sh("""
+            set -e
+            ip -n \(ns) link set lo up
+            ip -n \(ns) link add sfp1 type veth peer name sfp1-far
+            ip -n \(ns) link add sfp2 type veth peer name sfp2-far
+            for i in sfp1 sfp1-far sfp2 sfp2-far; do ip -n \(ns) link set $i up; done
+            """)
+        XCTAssertEqual(out.status, 0, out.stderr)
+    }
+
+    override func tearDownWithError() throws {
+        if created { _ = try Harness.sh("ip netns del \(ns)") }
+    }
+
+    func writeConfig(_ dir: URL, agentPort: UInt16, trapPort: UInt16) {
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core}
+              - {id: opd1, name: OPD Satu, uplinks: [fo-opd1]}
+              - {id: opd2, name: OPD Dua, uplinks: [fo-opd2], bandwidth_mbps: 50}
+            """, links: """
+              - {id: fo-opd1, kind: fo-underground, from: dc, to: opd1, a: {device: sw1, interface: sfp1}}
+              - {id: fo-opd2, kind: fo-aerial, from: dc, to: opd2, a: {device: sw1, interface: sfp2}}
+            """, probes: "icmp: {}\n", extra: """
+            devices:
+              - {id: sw1, site: dc, address: 127.0.0.1, port: \(agentPort), vendor: generic, role: core, snmp: lab-v3}
+            """)
+        let inv = dir.appendingPathComponent("inventory")
+        try! """
+        profiles:
+          lab-v3:
+            version: 3
+            user: \(SNMPDAgent.v3User)
+            auth: SHA
+            auth_password: ${LAB_AUTH}
+            priv: AES
+            priv_password: ${LAB_PRIV}
+            engine_id: \(Self.trapEngineID)
+        """.write(to: inv.appendingPathComponent("credentials.yaml"), atomically: true, encoding: .utf8)
+        try! """
+        snmp:
+          trap_listen: udp:127.0.0.1:\(trapPort)
+          defaults: {interval: 1s, timeout: 300ms, retries: 1, rounds_to_confirm_down: 1, rounds_to_confirm_up: 2}
+        """.write(to: dir.appendingPathComponent("probes/snmp.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    func testPortDownIsLinkDownWithinOnePollAndTrapsApplyAtOnce() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let agentPort = SNMPDAgent.freePort(), trapPort = SNMPDAgent.freePort()
+        let agent = try SNMPDAgent(port: agentPort, namespace: ns, extraConfig: "rocommunity trapcheck default")
+        writeConfig(dir, agentPort: agentPort, trapPort: trapPort)
+        let db = dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        let log = dir.appendingPathComponent("run.log")
+        setenv("LAB_AUTH", SNMPDAgent.v3AuthPassword, 1)
+        setenv("LAB_PRIV", SNMPDAgent.v3PrivPassword, 1)
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", ns, Harness.pantau, "run", "--seconds", "120",
+                                                        "--log-level", "notice"] + loc, log: log)
+        defer {
+            if engine.isRunning { kill(engine.processIdentifier, SIGKILL) }
+            agent.stop()
+        }
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["fo-opd1"] == "up" && $0["fo-opd2"] == "up" },
+                        "links up; log: \(logText())")
+
+        // FO cut: the far end goes dark, the switch port stays admin-up and goes oper-down.
+        // snmpd refreshes IF-MIB about every 5 s; the engine polls every 1 s and confirms on the first poll.
+        let cut = Date()
+        XCTAssertEqual(try Harness.sh("ip -n \(ns) link set sfp1-far down").status, 0)
+        let down = try Harness.waitForStatus(loc, timeout: 15) { $0["fo-opd1"] == "down" }
+        XCTAssertNotNil(down, "fo-opd1 down; log: \(logText())")
+        XCTAssertEqual(down?["fo-opd2"], "up")
+        XCTAssertLessThan(Date().timeIntervalSince(cut), 5 + 1 + 2.5, "within the agent's cache plus one poll")
+        let status = try Harness.run(Harness.pantau, ["status", "--format", "json"] + loc).stdout
+        XCTAssertTrue(status.contains("sw1/sfp1 admin-up, oper-"), status)
+        XCTAssertFalse(status.contains(SNMPDAgent.v3AuthPassword) || logText().contains(SNMPDAgent.v3AuthPassword), "no secret in output")
+
+        XCTAssertEqual(try Harness.sh("ip -n \(ns) link set sfp1-far up").status, 0)
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 15) { $0["fo-opd1"] == "up" }, "fo-opd1 up again")
+
+        // A linkDown trap applies at once, long before the agent's cache would show it.
+        let ifIndex = try Harness.sh("ip netns exec \(ns) cat /sys/class/net/sfp2/ifindex").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trapAt = Date()
+        XCTAssertEqual(try Harness.sh("ip -n \(ns) link set sfp2-far down").status, 0)
+        let binds = "1.3.6.1.2.1.2.2.1.1.\(ifIndex) i \(ifIndex) 1.3.6.1.2.1.2.2.1.7.\(ifIndex) i 1 1.3.6.1.2.1.2.2.1.8.\(ifIndex) i 2"
+        // First a v2c trap: the device is polled with v3, so this sender's credentials are wrong.
+        let bad = try Harness.sh("ip netns exec \(ns) snmptrap -v 2c -c guessed udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        XCTAssertEqual(bad.status, 0, bad.stdout + bad.stderr)
+        usleep(500_000)
+        let good = try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u \(SNMPDAgent.v3User) -l authPriv -a SHA -A \(SNMPDAgent.v3AuthPassword) -x AES -X \(SNMPDAgent.v3PrivPassword) udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 10) { $0["fo-opd2"] == "down" }, "trap applied; log: \(logText())")
+        XCTAssertLessThan(Date().timeIntervalSince(trapAt), 3.5, "the trap changed the link at once")
+        XCTAssertTrue(logText().contains("trap: fo-opd2 -> down"), logText())
+
+        engine.terminate()
+        engine.waitUntilExit()
+        let store = try Store(path: db)
+        let rejected = try store.trapRejections()
+        XCTAssertEqual(rejected.map(\.reason), ["bad-credentials"], "\(rejected)")
+        let h = try store.history(overlapping: TimeRange(0, Int64(Date().timeIntervalSince1970) + 60))
+        XCTAssertEqual(h["fo-opd1"]?.map(\.state), [.up, .down, .up], "\(String(describing: h["fo-opd1"]))")
+        let downStart = h["fo-opd1"]![1].range.start
+        XCTAssertGreaterThanOrEqual(Double(downStart), cut.timeIntervalSince1970.rounded(.down) - 1)
+    }
+}
