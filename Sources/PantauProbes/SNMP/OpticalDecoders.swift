@@ -47,16 +47,30 @@ public enum OpticalDecoders {
         }.sorted { $0.interface < $1.interface }
     }
 
-    /// Huawei entity-extent: indexed by entPhysicalIndex; 0.01 dBm; 2147483647 / -2147483648 = no module.
+    /// Huawei entity-extent, indexed by entPhysicalIndex. Recorded devices (snmpsim-data
+    /// huawei-s12704) report rx/tx power in microwatts — their own string columns give the same
+    /// power in 0.01 dBm — while the thresholds are in 0.01 dBm. A negative power can only be
+    /// 0.01 dBm (newer firmware); -1 and ±2147483647 mean no module.
     public static func huawei(_ t: TableView, ifNames: [UInt32: String]) -> [OpticalReading] {
         let ports = EntityPorts(t, ifNames: ifNames)
+        func power(_ v: Int64?) -> (dbm: Double?, dark: Bool) {
+            guard let v, v != -1, abs(v) < 2_147_483_647 else { return (nil, false) }
+            if v > 0 { return (10 * log10(Double(v) / 1000), false) }
+            if v == 0 { return (nil, true) }
+            return (centi(v), false)
+        }
+        func threshold(_ v: Int64?) -> Double? {
+            guard let v, abs(v) < 2_147_483_647, v != -1 else { return nil }
+            return centi(v)
+        }
         return t.column(SNMPObjects.hwEntityOpticalRxPower).compactMap { idx, rx in
-            guard idx.count == 1, let name = ports.interface(of: idx[0]), let raw = rx.int, abs(raw) != 2_147_483_647,
-                  raw != -2_147_483_648 else { return nil }
-            let low = t.value(SNMPObjects.hwEntityOpticalRxLowThreshold, idx)?.int.flatMap { abs($0) >= 2_147_483_647 ? nil : centi($0) }
-            return OpticalReading(interface: name, rxDbm: centi(raw),
-                                  txDbm: t.value(SNMPObjects.hwEntityOpticalTxPower, idx)?.int.flatMap { abs($0) >= 2_147_483_647 ? nil : centi($0) },
-                                  rxLowAlarmDbm: low)
+            guard idx.count == 1, let name = ports.interface(of: idx[0]) else { return nil }
+            let r = power(rx.int)
+            guard r.dbm != nil || r.dark else { return nil }
+            return OpticalReading(interface: name, rxDbm: r.dbm,
+                                  txDbm: power(t.value(SNMPObjects.hwEntityOpticalTxPower, idx)?.int).dbm,
+                                  lossOfSignal: r.dark ? true : nil,
+                                  rxLowAlarmDbm: threshold(t.value(SNMPObjects.hwEntityOpticalRxLowThreshold, idx)?.int))
         }.sorted { $0.interface < $1.interface }
     }
 
