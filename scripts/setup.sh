@@ -2,14 +2,14 @@
 # Installs what Pantau needs to build, test and benchmark (Debian 12):
 #  - libsqlite3-dev, libsnmp-dev: the C libraries Pantau links (SQLite, net-snmp)
 #  - snmpd, snmp, snmptrapd: real SNMP agents and tools for the tests and the benchmark
-#  - fping, prometheus-snmp-exporter: peer tools the benchmarks compare against
+#  - fping, prometheus-snmp-exporter (+ curl, bc, time): peer tools and meters for the benchmarks
 #  - python3-venv, python3-gdbm + PyPI snmpsim, snmpsim-data: recorded vendor devices for tests,
 #    in a venv at $PANTAU_SNMPSIM_VENV (default /opt/pantau-snmpsim; snmpsim drops to `nobody`
 #    as root, who must be able to read that Python)
 set -euo pipefail
 need=()
 for pkg in libsqlite3-dev libsnmp-dev tzdata iproute2 fping snmpd snmp snmptrapd prometheus-snmp-exporter \
-           python3-venv python3-gdbm bzip2; do
+           python3-venv python3-gdbm bzip2 curl bc time; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

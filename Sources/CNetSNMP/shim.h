@@ -120,7 +120,9 @@ static inline void pantau_snmp_init(const char *persistentDir) {
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-    snmp_disable_log();
+    // A "none" handler, not snmp_disable_log(): with no handler at all net-snmp falls back to
+    // stderr ("Created directory: …/cert_indexes"). Pantau reports failures from session errors.
+    netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG);
     init_snmp("pantau");
 }
 #endif

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SNMP polling benchmark: pantau vs snmpbulkwalk vs Prometheus snmp_exporter, all polling the
+# same N loopback endpoints of one local snmpd (127.20.x.y:16100) for the same IF-MIB data.
+# Usage: scripts/bench-snmp.sh [N=100] [ROUNDS=3]. Loopback only; every loop is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${1:-100}"; ROUNDS="${2:-3}"; PORT=16100; COMMUNITY=pantau-bench; PAR=32
+[ "$N" -ge 1 ] && [ "$N" -le 60000 ] && [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ] || { echo "N 1..60000, ROUNDS 1..20" >&2; exit 2; }
+swift build -c release --product pantau >/dev/null
+PANTAU=.build/release/pantau
+WORK=$(mktemp -d /tmp/pantau-bench-snmp.XXXXXX)
+cleanup() { [ -n "${SNMPD_PID:-}" ] && kill "$SNMPD_PID" 2>/dev/null; [ -n "${EXP_PID:-}" ] && kill "$EXP_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+$PANTAU bench snmp --devices "$N" --print-targets > "$WORK/targets"
+grep -qv '^127\.' "$WORK/targets" && { echo "non-loopback target" >&2; exit 1; }
+printf 'rocommunity %s default\n' "$COMMUNITY" > "$WORK/snmpd.conf"
+SNMP_PERSISTENT_DIR="$WORK" MIBS="" /usr/sbin/snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" \
+  $(sed "s/.*/udp:&:$PORT/" "$WORK/targets") & SNMPD_PID=$!
+for _ in $(seq 100); do snmpget -v2c -c $COMMUNITY -t 0.3 -r 0 "udp:$(tail -1 "$WORK/targets"):$PORT" 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.2; done
+
+measure() {  # name, command...: wall s, CPU s (user+sys incl. children), peak RSS MiB of the largest process
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" > "$WORK/$name.out" 2>&1
+  read -r wall user sys rss < "$WORK/time"
+  printf '%-14s wall %7.3f s  cpu %7.3f s  peak %6.1f MiB\n' "$name" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc -l)"
+  echo "$name $wall $(echo "$user + $sys" | bc) $rss" >> "$WORK/results"
+}
+
+echo "SNMP polling of $N loopback snmpd endpoints x $ROUNDS rounds (IF-MIB + sysUpTime), $(nproc) cores"
+measure pantau $PANTAU bench snmp --devices "$N" --port $PORT --community $COMMUNITY --rounds "$ROUNDS" --json
+cat "$WORK/pantau.out"
+
+# snmpbulkwalk: one process per device and table (ifTable, ifXTable), $PAR at a time.
+walk_round() { xargs -P $PAR -I{} sh -c "snmpbulkwalk -v2c -c $COMMUNITY -On -Cr25 -t 2 -r 1 udp:{}:$PORT 1.3.6.1.2.1.2.2 >/dev/null; snmpbulkwalk -v2c -c $COMMUNITY -On -Cr25 -t 2 -r 1 udp:{}:$PORT 1.3.6.1.2.1.31.1.1 >/dev/null" < "$WORK/targets"; }
+export -f walk_round; export WORK COMMUNITY PORT PAR
+measure snmpbulkwalk bash -c "for r in \$(seq $ROUNDS); do walk_round; done"
+
+# Prometheus snmp_exporter 0.21 with a hand-written module (Debian ships no MIBs) reading the same columns.
+cat > "$WORK/snmp.yml" <<YML
+if_mib:
+  version: 2
+  auth: {community: $COMMUNITY}
+  max_repetitions: 25
+  retries: 1
+  timeout: 2s
+  get: [1.3.6.1.2.1.1.3.0]
+  walk: [1.3.6.1.2.1.31.1.1.1.1, 1.3.6.1.2.1.31.1.1.1.18, 1.3.6.1.2.1.2.2.1.7, 1.3.6.1.2.1.2.2.1.8, 1.3.6.1.2.1.31.1.1.1.15,
+         1.3.6.1.2.1.31.1.1.1.6, 1.3.6.1.2.1.31.1.1.1.10, 1.3.6.1.2.1.2.2.1.14, 1.3.6.1.2.1.2.2.1.20, 1.3.6.1.2.1.31.1.1.1.19]
+  metrics:
+  - {name: sysUpTime, oid: 1.3.6.1.2.1.1.3, type: gauge}
+YML
+for m in ifName:1.3.6.1.2.1.31.1.1.1.1:DisplayString ifAlias:1.3.6.1.2.1.31.1.1.1.18:DisplayString \
+         ifAdminStatus:1.3.6.1.2.1.2.2.1.7:gauge ifOperStatus:1.3.6.1.2.1.2.2.1.8:gauge ifHighSpeed:1.3.6.1.2.1.31.1.1.1.15:gauge \
+         ifHCInOctets:1.3.6.1.2.1.31.1.1.1.6:counter ifHCOutOctets:1.3.6.1.2.1.31.1.1.1.10:counter \
+         ifInErrors:1.3.6.1.2.1.2.2.1.14:counter ifOutErrors:1.3.6.1.2.1.2.2.1.20:counter \
+         ifCounterDiscontinuityTime:1.3.6.1.2.1.31.1.1.1.19:gauge; do
+  IFS=: read -r name oid type <<< "$m"
+  printf '  - {name: %s, oid: %s, type: %s, indexes: [{labelname: ifIndex, type: gauge}]}\n' "$name" "$oid" "$type" >> "$WORK/snmp.yml"
+done
+EXP_PORT=19116
+prometheus-snmp-exporter --config.file="$WORK/snmp.yml" --web.listen-address="127.0.0.1:$EXP_PORT" > "$WORK/exporter.log" 2>&1 & EXP_PID=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$EXP_PORT/" >/dev/null && break; sleep 0.2; done
+sed "s|.*|url = \"http://127.0.0.1:$EXP_PORT/snmp?module=if_mib\&target=&:$PORT\"\noutput = /dev/null|" "$WORK/targets" > "$WORK/urls.cfg"
+cpu0=$(awk '{print $14 + $15}' /proc/$EXP_PID/stat)
+measure snmp_exporter-curl bash -c "for r in \$(seq $ROUNDS); do curl -s -Z --parallel-max $PAR -K '$WORK/urls.cfg'; done"
+cpu1=$(awk '{print $14 + $15}' /proc/$EXP_PID/stat)
+hwm=$(awk '/VmHWM/ {print $2}' /proc/$EXP_PID/status)
+tck=$(getconf CLK_TCK)
+exp_cpu=$(echo "($cpu1 - $cpu0) / $tck" | bc -l)
+printf '%-14s cpu %7.3f s  peak %6.1f MiB (the exporter process itself)\n' "snmp_exporter" "$exp_cpu" "$(echo "$hwm / 1024" | bc -l)"
+sample=$(curl -s "http://127.0.0.1:$EXP_PORT/snmp?module=if_mib&target=$(head -1 "$WORK/targets"):$PORT" | grep -c '^ifOperStatus' || true)
+echo "(check: snmp_exporter returned $sample ifOperStatus series for one device; pantau JSON above)"
+read -r _ pw pc pr < <(grep '^pantau ' "$WORK/results")
+read -r _ bw bc br < <(grep '^snmpbulkwalk ' "$WORK/results")
+read -r _ ew ec er < <(grep '^snmp_exporter-curl ' "$WORK/results")
+echo
+echo "ratios (pantau / peer; below 1 means pantau is cheaper):"
+printf '  vs snmpbulkwalk:  wall %.2f  cpu %.2f\n' "$(echo "$pw / $bw" | bc -l)" "$(echo "$pc / $bc" | bc -l)"
+printf '  vs snmp_exporter: wall %.2f  cpu %.2f (exporter + curl)  peak memory %.2f\n' "$(echo "$pw / $ew" | bc -l)" \
+  "$(echo "$pc / ($ec + $exp_cpu)" | bc -l)" "$(echo "$pr / $hwm" | bc -l)"
