@@ -63,15 +63,23 @@ public struct OpticalReading: Sendable, Hashable {
 
 /// A neighbour a device sees on one of its ports (LLDP or MikroTik's neighbour table).
 public struct NeighborReading: Sendable, Hashable {
+    /// The local port, resolved to its ifName where the device allows it.
     public var localInterface: String
+    /// The neighbour's system name (LLDP lldpRemSysName, MikroTik identity); may be empty.
     public var remoteSystem: String
+    /// The neighbour's port as it names it (a port name, a local id or a MAC); empty when unknown.
     public var remotePort: String
+    /// The neighbour's port description (often the full interface name or its alias).
+    public var remotePortDescription: String
+    /// "lldp" or "mikrotik".
     public var source: String
 
-    public init(localInterface: String, remoteSystem: String, remotePort: String, source: String) {
+    public init(localInterface: String, remoteSystem: String, remotePort: String, remotePortDescription: String = "",
+                source: String) {
         self.localInterface = localInterface
         self.remoteSystem = remoteSystem
         self.remotePort = remotePort
+        self.remotePortDescription = remotePortDescription
         self.source = source
     }
 }

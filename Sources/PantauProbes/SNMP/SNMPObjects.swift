@@ -69,8 +69,10 @@ public enum SNMPObjects {
 
     // LLDP-MIB (IEEE 802.1AB-2005)
     public static let lldpLocSysName: OID = "1.0.8802.1.1.2.1.3.3.0"
+    public static let lldpLocPortIdSubtype: OID = "1.0.8802.1.1.2.1.3.7.1.2"
     public static let lldpLocPortId: OID = "1.0.8802.1.1.2.1.3.7.1.3"
     public static let lldpLocPortDesc: OID = "1.0.8802.1.1.2.1.3.7.1.4"
+    public static let lldpRemPortIdSubtype: OID = "1.0.8802.1.1.2.1.4.1.1.6"
     public static let lldpRemPortId: OID = "1.0.8802.1.1.2.1.4.1.1.7"
     public static let lldpRemPortDesc: OID = "1.0.8802.1.1.2.1.4.1.1.8"
     public static let lldpRemSysName: OID = "1.0.8802.1.1.2.1.4.1.1.9"

@@ -59,7 +59,7 @@ public struct SNMPProber: Prober {
         if tables.contains(.ciscoEntitySensor) { reading.optical += OpticalDecoders.cisco(t, ifNames: names) }
         if tables.contains(.huaweiOptical) { reading.optical += OpticalDecoders.huawei(t, ifNames: names) }
         if tables.contains(.juniperDOM) { reading.optical += OpticalDecoders.juniper(t, ifNames: names) }
-        if tables.contains(.lldp) { reading.neighbors += NeighborDecoders.lldp(t) }
+        if tables.contains(.lldp) { reading.neighbors += NeighborDecoders.lldp(t, ifNames: names) }
         if tables.contains(.mikrotikNeighbors) { reading.neighbors += NeighborDecoders.mikrotik(t, ifNames: names) }
         if reading.interfaces.isEmpty && reading.sysUpTimeTicks == nil {
             reading.failure = SNMPFailure(.garbled, "\(r.id): the agent answered without sysUpTime or IF-MIB")

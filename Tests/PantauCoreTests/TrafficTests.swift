@@ -1,0 +1,108 @@
+import PantauCore
+import XCTest
+
+/// Counter rates, port judgement, optical judgement and trap-forced states: pure, no I/O.
+final class TrafficTests: XCTestCase {
+    func testRateUsesAgentClockAndWrapsExactly() {
+        // 10 s apart by sysUpTime even though the poller saw 10.4 s (network delay).
+        let a = CounterSample(value: 1_000, at: 100, upTimeTicks: 50_000)
+        let b = CounterSample(value: 126_000, at: 110.4, upTimeTicks: 51_000)
+        XCTAssertEqual(CounterRate.between(a, b), .bitsPerSecond(100_000))
+        // Without sysUpTime, the poller's clock.
+        XCTAssertEqual(CounterRate.between(CounterSample(value: 0, at: 0), CounterSample(value: 500, at: 4)), .bitsPerSecond(1_000))
+        // A true 64-bit wrap: 1,000 steps up to 0 (max-999 -> max -> 0) plus 250 = 1,250 octets in 1 s.
+        let w1 = CounterSample(value: UInt64.max - 999, at: 0, upTimeTicks: 100)
+        let w2 = CounterSample(value: 250, at: 1, upTimeTicks: 200)
+        XCTAssertEqual(CounterRate.between(w1, w2, capacityBps: 1e9), .bitsPerSecond(10_000))
+    }
+
+    func testCounterThatWentDownIsToldApart() {
+        let a = CounterSample(value: 9_000_000, at: 0, upTimeTicks: 900_000, discontinuityTicks: 0)
+        // sysUpTime went back: the agent rebooted.
+        XCTAssertEqual(CounterRate.between(a, CounterSample(value: 10, at: 60, upTimeTicks: 3_000, discontinuityTicks: 0)), .agentRestarted)
+        // ifCounterDiscontinuityTime moved: counters were reset without a reboot.
+        XCTAssertEqual(CounterRate.between(a, CounterSample(value: 10, at: 60, upTimeTicks: 906_000, discontinuityTicks: 905_000)),
+                       .discontinuity)
+        // Down with neither: a "wrap" of ~2^64 octets in 60 s would be far beyond a 1 Gbit/s port.
+        XCTAssertEqual(CounterRate.between(a, CounterSample(value: 10, at: 60, upTimeTicks: 906_000, discontinuityTicks: 0), capacityBps: 1e9),
+                       .implausible)
+        XCTAssertEqual(CounterRate.between(a, CounterSample(value: 10, at: 60, upTimeTicks: 906_000)), .implausible)
+        XCTAssertEqual(CounterRate.between(a, CounterSample(value: 9_000_100, at: 0.2)), .tooSoon)
+    }
+
+    /// Property: for any start value and any increment below the wrap bound, the rate equals
+    /// increment x 8 / seconds, computed independently with wrapping arithmetic.
+    func testRatePropertyAgainstWrappingReference() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let start = UInt64.random(in: 0...UInt64.max, using: &rng)
+            let increment = UInt64.random(in: 0...(1 << 40), using: &rng)
+            let ticks = UInt64.random(in: 50...100_000, using: &rng)
+            let a = CounterSample(value: start, at: 0, upTimeTicks: 1_000)
+            let b = CounterSample(value: start &+ increment, at: 0, upTimeTicks: 1_000 + ticks)
+            let expected = Double(increment) * 8 / (Double(ticks) / 100)
+            XCTAssertEqual(CounterRate.between(a, b, capacityBps: 1e15).bps!, expected, accuracy: expected * 1e-12,
+                           "start \(start) +\(increment) in \(ticks) ticks")
+        }
+    }
+
+    func testLinkJudgeFromPorts() {
+        let a = LinkEnd(device: "core", interface: "sfp1"), b = LinkEnd(device: "opd", interface: "ether1")
+        XCTAssertEqual(LinkStateJudge.judge([(a, .port(adminUp: true, operStatus: 1)), (b, .port(adminUp: true, operStatus: 1))]),
+                       LinkVerdict(.up, "core/sfp1 up, opd/ether1 up"))
+        XCTAssertEqual(LinkStateJudge.judge([(a, .port(adminUp: true, operStatus: 2)), (b, .deviceUnreachable)]),
+                       LinkVerdict(.down, "core/sfp1 admin-up, oper-down"))
+        // The far end down is enough even when the near end still shows up (one-sided fault).
+        XCTAssertEqual(LinkStateJudge.judge([(a, .port(adminUp: true, operStatus: 1)), (b, .port(adminUp: true, operStatus: 7))]).state, .down)
+        XCTAssertEqual(LinkStateJudge.judge([(a, .port(adminUp: false, operStatus: 2))]), LinkVerdict(.down, "core/sfp1 admin-down (shut)"))
+        XCTAssertEqual(LinkStateJudge.judge([(a, .port(adminUp: true, operStatus: 5))]).state, .up, "dormant is not a failure")
+        // The near device unreachable but the far one reads up: up (the far end speaks for the fibre).
+        XCTAssertEqual(LinkStateJudge.judge([(a, .deviceUnreachable), (b, .port(adminUp: true, operStatus: 1))]).state, .up)
+        XCTAssertEqual(LinkStateJudge.judge([(a, .deviceUnreachable), (b, .noSuchInterface)]),
+                       LinkVerdict(.unknown, "core/sfp1: device not answering, opd/ether1: no such interface"))
+    }
+
+    func testOpticalJudgeThresholdsAndBaselineDrop() {
+        let t = OpticalThresholds()
+        XCTAssertEqual(OpticalJudge.judge(rxDbm: -10, lossOfSignal: false, deviceLowAlarm: nil, deviceLowWarn: nil,
+                                          baselineMedianDbm: -9, thresholds: t).level, .ok)
+        XCTAssertEqual(OpticalJudge.judge(rxDbm: -23, lossOfSignal: nil, deviceLowAlarm: nil, deviceLowWarn: nil,
+                                          baselineMedianDbm: nil, thresholds: t).level, .warning)
+        XCTAssertEqual(OpticalJudge.judge(rxDbm: -27.5, lossOfSignal: nil, deviceLowAlarm: nil, deviceLowWarn: nil,
+                                          baselineMedianDbm: nil, thresholds: t).level, .alarm)
+        // The device's own thresholds win over the defaults.
+        let own = OpticalJudge.judge(rxDbm: -20, lossOfSignal: nil, deviceLowAlarm: -19, deviceLowWarn: -17,
+                                     baselineMedianDbm: nil, thresholds: t)
+        XCTAssertEqual(own.level, .alarm)
+        XCTAssertEqual(own.reasons, ["-20.00 dBm below the device alarm level -19.00 dBm"])
+        // Exactly 3 dB under the 7-day median is a degradation; 2.99 dB is not.
+        let drop = OpticalJudge.judge(rxDbm: -12, lossOfSignal: nil, deviceLowAlarm: nil, deviceLowWarn: nil,
+                                      baselineMedianDbm: -9, thresholds: t)
+        XCTAssertEqual(drop.level, .warning)
+        XCTAssertEqual(drop.reasons, ["3.00 dB below the 7-day median -9.00 dBm"])
+        XCTAssertEqual(OpticalJudge.judge(rxDbm: -11.99, lossOfSignal: nil, deviceLowAlarm: nil, deviceLowWarn: nil,
+                                          baselineMedianDbm: -9, thresholds: t).level, .ok)
+        XCTAssertEqual(OpticalJudge.judge(rxDbm: nil, lossOfSignal: true, deviceLowAlarm: nil, deviceLowWarn: nil,
+                                          baselineMedianDbm: nil, thresholds: t), OpticalVerdict(level: .alarm, reasons: ["loss of signal"]))
+    }
+
+    func testTrapForcesAtOnceAndPollsConfirmOrCorrect() {
+        var m = ConfirmingStateMachine(policy: ConfirmPolicy(roundsToConfirmDown: 1, roundsToConfirmUp: 2), state: .up, since: 0)
+        XCTAssertEqual(m.force(.down, at: 100), .record(from: .up, to: .down, since: 100))
+        XCTAssertTrue(m.provisional)
+        // An unreadable device does not undo a trap.
+        XCTAssertNil(m.observe(.unknown, at: 101))
+        XCTAssertEqual(m.state, .down)
+        // A poll still showing the port up (agent tables lag the trap) needs the usual 2 to flip back.
+        XCTAssertNil(m.observe(.up, at: 102))
+        XCTAssertEqual(m.state, .down)
+        XCTAssertEqual(m.observe(.up, at: 162), .record(from: .down, to: .up, since: 102))
+        // A trap that repeats the current state records nothing.
+        XCTAssertNil(m.force(.up, at: 200))
+        // After a trap down confirmed by a poll, it stays down.
+        XCTAssertEqual(m.force(.down, at: 300), .record(from: .up, to: .down, since: 300))
+        XCTAssertNil(m.observe(.down, at: 310))
+        XCTAssertFalse(m.provisional)
+        XCTAssertEqual(m.since, 300)
+    }
+}
