@@ -168,6 +168,22 @@ final class VendorRecordingTests: XCTestCase {
         ])
     }
 
+    /// Juniper numbers its LLDP local ports by ifIndex (lldpLocPortId "545", description = the
+    /// port's alias): the local port must come out as the ifName, the remote as the neighbour names it.
+    func testJuniperLLDPNeighboursResolveToIfName() async throws {
+        let rec = try SnmpsimAgent.recording("network/router/juniper-mx960-16-1r6-7-b")
+        let agent = try serve(["mx960": rec])
+        let r = await poll(agent, "mx960", tables: [.interfaces, .lldp], vendor: .juniper)
+        XCTAssertNil(r.failure)
+        let remotes = rec.split(separator: "\n").filter { $0.hasPrefix("1.0.8802.1.1.2.1.4.1.1.9.") }.count
+        XCTAssertEqual(r.neighbors.count, remotes)
+        let n = try XCTUnwrap(r.neighbors.first { $0.localInterface == "ge-0/0/3" })
+        XCTAssertEqual(n.remoteSystem, "YT-BGQ-JIAO2")
+        XCTAssertEqual(n.remotePort, "GigabitEthernet1/0/26")
+        let names = Set(r.interfaces.map(\.name))
+        XCTAssertTrue(r.neighbors.allSatisfy { names.contains($0.localInterface) }, "\(r.neighbors.map(\.localInterface))")
+    }
+
     func hexText(_ hex: String) -> String {
         var bytes: [UInt8] = []
         var i = hex.startIndex

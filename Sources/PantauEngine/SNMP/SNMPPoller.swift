@@ -60,16 +60,30 @@ public final class SNMPPoller: Sendable {
         for l in inventory.links where !l.ends.isEmpty {
             state.machines[l.id] = ConfirmingStateMachine(policy: settings(for: l).confirm)
         }
+        defer { stopEvents(state, onEvent: onEvent) }
         while !Task.isCancelled {
             let now = clock.now()
             if let until, now >= until { break }
             try applyTraps(state, session: session, onEvent: onEvent)
-            let due = targets.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 }
+            // Poll when a device is due, taking along those due within 0.25 s (one batch).
+            let isDue = targets.contains { (state.nextDue[$0.device.id] ?? now) <= now }
+            let due = isDue ? targets.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 } : []
             if !due.isEmpty { try await poll(due, state, session: session, onEvent: onEvent) }
             guard let next = state.nextDue.values.min() else { return }
             var wake = min(next, clock.now() + 0.1)  // traps are applied within 0.1 s
             if let until { wake = min(wake, until) }
             try await clock.sleep(until: wake)
+        }
+    }
+
+    /// The engine stops watching: every link known up or down becomes unknown (the store
+    /// closes the intervals with the session; this tells the event listeners).
+    func stopEvents(_ state: RunState, onEvent: @Sendable (EngineEvent) -> Void) {
+        let at = EpochSeconds(clock.now().rounded(.down))
+        for id in state.machines.keys.sorted() {
+            if case .record(let from, _, _)? = state.machines[id]!.stop(at: at) {
+                onEvent(.stateChanged(target: id, from: from, to: .unknown, since: at))
+            }
         }
     }
 

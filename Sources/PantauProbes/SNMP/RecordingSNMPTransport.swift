@@ -46,7 +46,7 @@ public struct AgentView: Sendable {
     }
 
     /// Answers one planned PDU.
-    func answer(_ plan: BulkWalk.Plan) -> [VarBind] {
+    public func answer(_ plan: BulkWalk.Plan) -> [VarBind] {
         var out: [VarBind] = []
         for oid in plan.oids.prefix(plan.nonRepeaters) {
             out.append(next(after: oid) ?? VarBind(oid, .endOfMibView))
