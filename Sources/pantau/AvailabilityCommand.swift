@@ -54,7 +54,7 @@ struct AvailabilityCommand: ParsableCommand {
         case .table:
             print(AvailabilityFormat.table(month: ym, results, names: names, lang: lang,
                                            organization: config.inventory.organization,
-                                           targetPct: config.inventory.sla.availabilityTargetPct))
+                                           targetPct: config.inventory.sla.availabilityTargetPct, links: links))
         }
         if explain {
             print(AvailabilityFormat.explain(results, calendar: query.calendar, month: ym, lang: lang))

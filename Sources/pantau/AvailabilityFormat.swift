@@ -26,11 +26,12 @@ enum AvailabilityFormat {
     }
 
     static func table(month: YearMonth, _ results: [AvailabilityResult], names: [String: String], lang: Language,
-                      organization: String, targetPct: Double) -> String {
+                      organization: String, targetPct: Double, links: Bool = false) -> String {
         let id = lang == .id
-        let head = id
+        var head = id
             ? ["Situs", "Nama", "Jam kerja", "Aktif", "Putus", "Tak terjangkau", "Tanpa data", "Pemeliharaan", "Ketersediaan %", "Terukur %", "SLA"]
             : ["Site", "Name", "Scheduled", "Up", "Down", "Unreachable", "No data", "Maintenance", "Availability %", "Known %", "SLA"]
+        if links { head[0] = id ? "Tautan" : "Link" }
         var rows: [[String]] = [head]
         for r in results {
             let sla: String = switch r.meetsTarget {

@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
     var lang: Language = .id
 
     func run() async throws {
-        let config = try location.load()
+        let config = try location.load(printWarnings: false)
         let inv = config.inventory
         let logger = bootstrapLogging(level: .error)
         let query = try failing { try AvailabilityQuery(inventory: inv) }
@@ -50,11 +50,22 @@ struct DemoCommand: AsyncParsableCommand {
         let clock = AcceleratedClock(start: start, speed: speed)
         let faults = DemoScenario.faults(for: inv, start: start)
         let transport = SimulatedEchoTransport(inventory: inv, clock: clock, faults: faults.map(\.fault))
+        // The switches answer SNMP from the same simulated network (credentials are placeholders: nothing is sent).
+        let demoCredentials = Dictionary(inv.devices.map { ($0.snmpProfile, SNMPCredentials.v2c("demo", profile: $0.snmpProfile)) },
+                                         uniquingKeysWith: { a, _ in a })
+        var snmpConfig = config.snmp
+        snmpConfig.trapListen = nil
+        let snmp = inv.devices.isEmpty ? nil : SNMPPoller(
+            inventory: inv, config: snmpConfig, credentials: demoCredentials,
+            transport: SimulatedSNMPTransport(inventory: inv, network: transport, clock: clock),
+            store: store, clock: clock, logger: logger)
         let id = lang == .id
-        let names = Dictionary(inv.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(inv.sites.map { ($0.id, $0.name) } + inv.links.filter { !$0.ends.isEmpty }.map {
+            ($0.id, (id ? "tautan " : "link ") + ($0.name ?? "\($0.from) - \($0.to)"))
+        }, uniquingKeysWith: { a, _ in a })
 
-        say(id ? "Pantau demo: \(inv.organization), \(inv.sites.count) situs, jaringan tersimulasi (tanpa paket sungguhan)."
-               : "Pantau demo: \(inv.organization), \(inv.sites.count) sites, simulated network (no real packets).")
+        say(id ? "Pantau demo: \(inv.organization), \(inv.sites.count) situs (ICMP), \(inv.devices.count) switch (SNMP), jaringan tersimulasi (tanpa paket sungguhan)."
+               : "Pantau demo: \(inv.organization), \(inv.sites.count) sites (ICMP), \(inv.devices.count) switches (SNMP), simulated network (no real packets).")
         say((id ? "Waktu simulasi mulai " : "Simulated time starts ") + "\(ISO8601.format(EpochSeconds(start), in: tz)), x\(Int(speed)); db \(dbPath)")
         say(id ? "Skenario gangguan:" : "Fault script:")
         for f in faults {
@@ -62,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("")
         let engine = ProbeEngine(inventory: inv, probes: config.probes, store: store, transport: transport, clock: clock,
-                                 logger: logger, runFor: minutes * 60) { event in
+                                 logger: logger, runFor: minutes * 60, snmp: snmp) { event in
             guard case .stateChanged(let t, let from, let to, let since) = event else { return }
             let mark = to == .down ? "▼" : to == .up ? "▲" : "·"
             let word: String = switch to {
@@ -73,7 +84,7 @@ struct DemoCommand: AsyncParsableCommand {
             // The first "up" of every site, and every site going unknown at the end, are noise here.
             guard from != .unknown, to != .unknown else { return }
             say("[\(ISO8601.clock(EpochSeconds(clock.now()), in: tz))] \(mark) \(word.padding(toLength: 6, withPad: " ", startingAt: 0)) "
-                + "\(t.padding(toLength: 17, withPad: " ", startingAt: 0)) \(names[t] ?? "")  (\(id ? "sejak" : "since") \(ISO8601.clock(since, in: tz)))")
+                + "\(t.padding(toLength: 20, withPad: " ", startingAt: 0)) \(names[t] ?? "")  (\(id ? "sejak" : "since") \(ISO8601.clock(since, in: tz)))")
         }
         let reporter = DemoReporter(query: query, store: store, clock: clock, lang: lang, everySeconds: 15 * 60)
         let group = ServiceGroup(configuration: .init(

@@ -20,7 +20,7 @@ enum DemoScenario {
         let opds = inv.sites.filter { $0.role == .opd && $0.address != nil }
         if opds.count > 2 {
             let blip = opds[opds.count / 3], power = opds[opds.count / 2]
-            items.append(Item(fault: SimulatedFault(.siteDown(blip.id), from: start + 28 * 60, to: start + 28 * 60 + 20),
+            items.append(Item(fault: SimulatedFault(.echoLoss(blip.id), from: start + 28 * 60, to: start + 28 * 60 + 20),
                               textID: "\(blip.id) tidak menjawab satu putaran (tidak dikonfirmasi: tidak ada perubahan status)",
                               textEN: "\(blip.id) misses one round (not confirmed: no state change)"))
             items.append(Item(fault: SimulatedFault(.siteDown(power.id), from: start + 35 * 60, to: start + 44 * 60),

@@ -25,11 +25,11 @@ struct LocationOptions: ParsableArguments {
     var databasePath: String { db ?? ProcessInfo.processInfo.environment["PANTAU_DB"] ?? "pantau.sqlite" }
 
     /// Loads and validates the configuration; on errors prints every diagnostic and exits 1.
-    func load() throws -> LoadedConfiguration {
+    func load(printWarnings: Bool = true) throws -> LoadedConfiguration {
         do {
             let c = try InventoryLoader.load(inventoryDirectory: inventory, probesDirectory: probesDirectory,
                                              credentials: credentials)
-            for w in c.warnings { printErr("warning: \(w)") }
+            if printWarnings { for w in c.warnings { printErr("warning: \(w)") } }
             return c
         } catch let e as ConfigurationErrors {
             for d in e.diagnostics { printErr(d.description) }

@@ -8,6 +8,8 @@ public struct SimulatedFault: Sendable, Hashable {
         case linkCut(String)
         /// A site's device is off (e.g. power not switched back on at the OPD).
         case siteDown(String)
+        /// A site's echo replies are lost (congestion, a busy CPE) while the site stays up.
+        case echoLoss(String)
     }
     public var kind: Kind
     public var from: Double
@@ -59,6 +61,9 @@ public final class SimulatedEchoTransport: EchoTransport, Sendable {
         baseRtt = rtt
     }
 
+    /// The scripted faults (for the simulated SNMP agents of the same network).
+    public var scriptedFaults: [SimulatedFault] { faults.withLock { $0 } }
+
     /// Sites that answer at time `t`.
     public func reachableSites(at t: Double) -> Set<String> {
         let active = faults.withLock { $0.filter { t >= $0.from && t < $0.to } }
@@ -67,6 +72,7 @@ public final class SimulatedEchoTransport: EchoTransport, Sendable {
             switch f.kind {
             case .linkCut(let l): links.insert(l)
             case .siteDown(let s): sites.insert(s)
+            case .echoLoss: break
             }
         }
         return topology.reachable(inventory: inventory, failedSites: sites, failedLinks: links)
@@ -75,11 +81,15 @@ public final class SimulatedEchoTransport: EchoTransport, Sendable {
     public func exchange(_ targets: [EchoTarget], maxRate: Int) async throws -> EchoExchange {
         let start = clock.now()
         let up = reachableSites(at: start)
+        let lossy = Set(faults.withLock { $0 }.compactMap { f -> String? in
+            guard start >= f.from && start < f.to, case .echoLoss(let s) = f.kind else { return nil }
+            return s
+        })
         var replies: [EchoReply] = []
         var waitMs = 0
         for (i, t) in targets.enumerated() {
             let site = bySiteAddress[t.dotted]
-            let answers = site.map { up.contains($0) } ?? false
+            let answers = site.map { up.contains($0) && !lossy.contains($0) } ?? false
             if !answers { waitMs = max(waitMs, (t.packets - 1) * t.packetGapMs + t.timeoutMs) }
             guard answers, let site else { continue }
             for p in 0..<t.packets {
