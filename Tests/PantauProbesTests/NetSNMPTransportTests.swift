@@ -3,6 +3,7 @@ import PantauCore
 import PantauNetSNMP
 import PantauProbes
 import PantauTestSupport
+import Synchronization
 import XCTest
 
 /// The net-snmp transport against a real snmpd on loopback.
@@ -79,5 +80,47 @@ final class NetSNMPTransportTests: XCTestCase {
             let text = "\(r.failure!)"
             for secret in ["wrong-password", "not-the-community"] { XCTAssertFalse(text.contains(secret), text) }
         }
+    }
+    /// The trap receiver on loopback: snmptrap v1, v2c, v3 authPriv and an INFORM are received
+    /// with the right trap OID and varbinds; a v3 trap with a wrong password is rejected.
+    func testTrapReceiverAllVersions() async throws {
+        try XCTSkipUnless(SNMPDAgent.available, "net-snmp tools are not installed (scripts/setup.sh installs them)")
+        let port = SNMPDAgent.freePort()
+        let engineID = "0x80001f8880c0ffee0042"
+        let v3 = SNMPCredentials.v3(user: "trap-user", auth: .sha256, authPassword: "trap-auth-secret", priv: .aes,
+                                    privPassword: "trap-priv-secret", profile: "traps")
+        let t = NetSNMPTransport()
+        let received = Mutex<[SNMPTrap]>([]), rejected = Mutex<[SNMPTrapRejection]>([])
+        let error = await t.listen(address: "udp:127.0.0.1:\(port)", v3Users: [(engineID: engineID, credentials: v3)],
+                                   onTrap: { trap in received.withLock { $0.append(trap) } },
+                                   onReject: { r in rejected.withLock { $0.append(r) } })
+        XCTAssertNil(error)
+        let dest = "udp:127.0.0.1:\(port)"
+        let ifIndex = "1.3.6.1.2.1.2.2.1.1.7 i 7"
+        let cmds = [
+            // v1 linkDown: generic trap 2 -> snmpTrapOID linkDown (RFC 3584).
+            "snmptrap -v 1 -c pub \(dest) 1.3.6.1.4.1.8072.3.2.10 127.0.0.1 2 0 '' \(ifIndex)",
+            "snmptrap -v 2c -c pub \(dest) '' 1.3.6.1.6.3.1.1.5.4 \(ifIndex)",
+            "snmptrap -v 3 -e \(engineID) -u trap-user -l authPriv -a SHA-256 -A trap-auth-secret -x AES -X trap-priv-secret \(dest) '' 1.3.6.1.6.3.1.1.5.3 \(ifIndex)",
+            "snmpinform -v 2c -c pub -t 1 -r 1 \(dest) '' 1.3.6.1.6.3.1.1.5.4 \(ifIndex)",
+            "snmptrap -v 3 -e \(engineID) -u trap-user -l authPriv -a SHA-256 -A wrong-auth-pass -x AES -X trap-priv-secret \(dest) '' 1.3.6.1.6.3.1.1.5.3 \(ifIndex)",
+        ]
+        for c in cmds {
+            let r = try Shell.run(["/bin/sh", "-c", c])
+            XCTAssertEqual(r.status, 0, "\(c): \(r.output)")
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline && (received.withLock { $0.count } < 4 || rejected.withLock { $0.isEmpty }) {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        let traps = received.withLock { $0 }
+        XCTAssertEqual(traps.map(\.version), [.v1, .v2c, .v3, .v2c])
+        XCTAssertEqual(traps.map(\.trapOID), ["1.3.6.1.6.3.1.1.5.3", "1.3.6.1.6.3.1.1.5.4", "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.6.3.1.1.5.4"])
+        for trap in traps {
+            XCTAssertEqual(trap.source, "127.0.0.1")
+            XCTAssertTrue(trap.varBinds.contains(VarBind("1.3.6.1.2.1.2.2.1.1.7", .integer(7))), "\(trap.varBinds)")
+        }
+        XCTAssertEqual(traps[2].user, "trap-user")
+        XCTAssertEqual(rejected.withLock { $0 }.map(\.reason), [.badCredentials])
     }
 }
