@@ -1,0 +1,134 @@
+/// The incident lifecycle as a value: fed the root causes of each evaluation, it returns what
+/// to do (open, update, resolve, reopen a ticket). No I/O, no clock: the caller passes `at`.
+///
+/// - A new root waits `groupWindow` seconds after it is first seen before its ticket opens,
+///   so a parent and its children detected in either order give one ticket (the child's
+///   pending root disappears once the parent explains it).
+/// - A ticket resolves only after its element has been **known up** for `recoveryHold`
+///   seconds; failing again before that is the same incident (a flap is not a storm).
+///   Unknown (no data, e.g. right after a restart) is neither failing nor recovered.
+/// - The same root failing within `reopenWithin` of resolution reopens its ticket.
+public struct IncidentTracker: Sendable {
+    public struct Policy: Sendable, Hashable {
+        public var groupWindow: Int64 = 60
+        public var recoveryHold: Int64 = 300
+        public var reopenWithin: Int64 = 4 * 3600
+        /// Open tickets for notices (redundancy lost, degradation) too.
+        public var ticketNotices = true
+        public init() {}
+    }
+
+    public enum Phase: Sendable, Hashable {
+        case pending
+        case open
+        /// Known up since then; resolves at `since + recoveryHold` unless it fails again.
+        case recovering(since: EpochSeconds)
+    }
+
+    public struct Incident: Sendable, Hashable {
+        public var root: RootCause
+        public var phase: Phase
+        /// Every site cut off at some point during the incident.
+        public var affectedEver: [String]
+        public var flaps: Int
+        /// When the tracker first saw this root (the group window runs from here).
+        public var detectedAt: EpochSeconds
+    }
+
+    public enum Action: Sendable, Hashable {
+        case open(RootCause)
+        /// The root's cause, evidence or cut-off sites changed (`affectedEver` grows only).
+        case update(key: String, root: RootCause, affectedEver: [String])
+        /// The element failed again before the recovery hold ended (no new ticket).
+        case relapse(key: String, at: EpochSeconds, flaps: Int)
+        case resolve(key: String, recoveredAt: EpochSeconds)
+        case reopen(RootCause)
+    }
+
+    public let policy: Policy
+    public private(set) var incidents: [String: Incident] = [:]
+    /// Resolved root keys and when, for reopening.
+    public private(set) var resolved: [String: EpochSeconds] = [:]
+
+    public init(policy: Policy = Policy()) { self.policy = policy }
+
+    /// Seeds the tracker with tickets that are already open (after a restart), so nothing is
+    /// opened twice: they continue as open incidents.
+    public mutating func adopt(open root: RootCause) {
+        incidents[root.key] = Incident(root: root, phase: .open, affectedEver: root.affectedSites, flaps: 0, detectedAt: root.startedAt)
+    }
+
+    public mutating func adopt(resolvedKey key: String, at: EpochSeconds) { resolved[key] = at }
+
+    /// One evaluation. `failing`/`healthy`: keys ("site:x", "link:y") of elements known down /
+    /// known up right now; everything else is unknown.
+    public mutating func evaluate(_ roots: [RootCause], failing: Set<String>, healthy: Set<String>, at: EpochSeconds) -> [Action] {
+        var actions: [Action] = []
+        let current = Dictionary(roots.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for key in resolved.keys where at - resolved[key]! > policy.reopenWithin { resolved[key] = nil }
+
+        for (key, root) in current.sorted(by: { $0.key < $1.key }) {
+            if var inc = incidents[key] {
+                if case .recovering = inc.phase {
+                    inc.phase = .open
+                    inc.flaps += 1
+                    actions.append(.relapse(key: key, at: at, flaps: inc.flaps))
+                }
+                let ever = Array(Set(inc.affectedEver).union(root.affectedSites)).sorted()
+                if inc.phase != .pending && (root.cause != inc.root.cause || root.affectedSites != inc.root.affectedSites
+                                             || root.evidence != inc.root.evidence || ever != inc.affectedEver) {
+                    actions.append(.update(key: key, root: root, affectedEver: ever))
+                }
+                inc.root = root
+                inc.affectedEver = ever
+                incidents[key] = inc
+                continue
+            }
+            if !root.isOutage && !policy.ticketNotices { continue }
+            if resolved[key] != nil {
+                resolved[key] = nil
+                incidents[key] = Incident(root: root, phase: .open, affectedEver: root.affectedSites, flaps: 0, detectedAt: at)
+                actions.append(.reopen(root))
+                continue
+            }
+            incidents[key] = Incident(root: root, phase: .pending, affectedEver: root.affectedSites, flaps: 0, detectedAt: at)
+        }
+
+        for key in incidents.keys.sorted() where current[key] == nil {
+            var inc = incidents[key]!
+            switch inc.phase {
+            case .pending:
+                // Blipped back, or folded under a parent root within the window: no ticket.
+                incidents[key] = nil
+            case .open:
+                if failing.contains(key) { continue }            // still down, now behind another root
+                guard healthy.contains(key) || inc.root.cause == .degraded else { continue }  // unknown: wait for data
+                inc.phase = .recovering(since: at)
+                incidents[key] = inc
+            case .recovering(let since):
+                if failing.contains(key) {
+                    inc.phase = .open
+                    inc.flaps += 1
+                    incidents[key] = inc
+                    actions.append(.relapse(key: key, at: at, flaps: inc.flaps))
+                } else if !healthy.contains(key) && inc.root.cause != .degraded {
+                    continue
+                } else if at - since >= policy.recoveryHold {
+                    incidents[key] = nil
+                    resolved[key] = since
+                    actions.append(.resolve(key: key, recoveredAt: since))
+                }
+            }
+        }
+
+        for key in incidents.keys.sorted() {
+            guard var inc = incidents[key], inc.phase == .pending, let root = current[key] else { continue }
+            if at - inc.detectedAt >= policy.groupWindow {
+                inc.phase = .open
+                incidents[key] = inc
+                actions.append(.open(root))
+            }
+        }
+        return actions
+    }
+}

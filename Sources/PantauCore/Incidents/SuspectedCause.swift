@@ -1,0 +1,55 @@
+/// What most likely broke, as shown on a gangguan ticket.
+public enum SuspectedCause: String, Sendable, Hashable, CaseIterable {
+    /// An FO link's port went oper-down or lost light.
+    case foCut = "fo-cut"
+    /// A non-FO link (radio, copper, ISP) went down.
+    case uplinkDown = "uplink-down"
+    /// The link port toward the site is up but the site does not answer: its device is off
+    /// (power not switched back on) or hung.
+    case opdDeviceOrPower = "opd-device-or-power"
+    /// The site does not answer and there is no port data to tell a cut from a power failure.
+    case siteDown = "site-down"
+    /// Loss or latency above threshold, optical power low or dropping.
+    case degraded
+
+    /// Indonesian wording for tickets and messages.
+    public var textID: String {
+        switch self {
+        case .foCut: "FO putus"
+        case .uplinkDown: "jalur uplink putus"
+        case .opdDeviceOrPower: "perangkat/listrik OPD mati"
+        case .siteDown: "situs tidak menjawab"
+        case .degraded: "kualitas menurun"
+        }
+    }
+}
+
+/// The state of one watched element (a site by ICMP, a link by SNMP) as the correlator sees it.
+public struct ElementState: Sendable, Hashable {
+    public var state: TargetState
+    public var since: EpochSeconds
+    /// Why, in the probe's words ("kota-sw1/Gi0/2 admin-up, oper-down", "3/3 lost").
+    public var detail: String
+
+    public init(_ state: TargetState, since: EpochSeconds, detail: String = "") {
+        self.state = state
+        self.since = since
+        self.detail = detail
+    }
+}
+
+/// Everything the correlator needs at one instant: confirmed states and degradations.
+public struct NetworkSnapshot: Sendable, Hashable {
+    /// Sites watched by ICMP, by id.
+    public var sites: [String: ElementState]
+    /// Links watched by SNMP, by id.
+    public var links: [String: ElementState]
+    /// Elements (site or link id) degraded but not down, with the reason.
+    public var degraded: [String: String]
+
+    public init(sites: [String: ElementState] = [:], links: [String: ElementState] = [:], degraded: [String: String] = [:]) {
+        self.sites = sites
+        self.links = links
+        self.degraded = degraded
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import PantauCore
+import XCTest
+
+/// Root causes over the topology, the incident lifecycle, priority and working-time targets.
+final class IncidentTests: XCTestCase {
+    // dc (core) ==fo-trunk==> pop -> opd1 (fo-opd1), opd2 (cu-opd2); red has two uplinks (fo-r1 from dc, fo-r2 from pop).
+    let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+        Site(id: "dc", name: "Pusat Data", role: .core),
+        Site(id: "pop", name: "POP", role: .distribution, uplinks: ["fo-trunk"]),
+        Site(id: "opd1", name: "Dinkes", criticality: .high, users: 200, uplinks: ["fo-opd1"]),
+        Site(id: "opd2", name: "Dishub", criticality: .low, uplinks: ["cu-opd2"]),
+        Site(id: "red", name: "Setda", criticality: .critical, uplinks: ["fo-r1", "fo-r2"]),
+    ], links: [
+        Link(id: "fo-trunk", kind: .foUnderground, from: "dc", to: "pop"),
+        Link(id: "fo-opd1", kind: .foAerial, from: "pop", to: "opd1"),
+        Link(id: "cu-opd2", kind: .copper, from: "pop", to: "opd2"),
+        Link(id: "fo-r1", kind: .foUnderground, from: "dc", to: "red"),
+        Link(id: "fo-r2", kind: .foAerial, from: "pop", to: "red"),
+    ], maintenance: [])
+
+    func snapshot(downSites: [String] = [], downLinks: [String] = [], at: EpochSeconds = 1000) -> NetworkSnapshot {
+        var s = NetworkSnapshot()
+        for site in inv.sites { s.sites[site.id] = ElementState(downSites.contains(site.id) ? .down : .up, since: at) }
+        for l in inv.links { s.links[l.id] = ElementState(downLinks.contains(l.id) ? .down : .up, since: at, detail: "port") }
+        return s
+    }
+
+    func testTrunkCutIsOneRootNamingEverySiteBehindIt() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        let roots = a.analyze(snapshot(downSites: ["pop", "opd1", "opd2"], downLinks: ["fo-trunk"]))
+        XCTAssertEqual(roots.map(\.key), ["link:fo-trunk"])
+        XCTAssertEqual(roots[0].cause, .foCut)
+        // red survives over fo-r1: not cut off.
+        XCTAssertEqual(roots[0].affectedSites, ["opd1", "opd2", "pop"])
+    }
+
+    func testRedundantUplinkCutIsANoticeNotAnOutage() {
+        let roots = RootCauseAnalyzer(inventory: inv).analyze(snapshot(downLinks: ["fo-r2"]))
+        XCTAssertEqual(roots.map(\.key), ["link:fo-r2"])
+        XCTAssertFalse(roots[0].isOutage)
+        XCTAssertTrue(roots[0].evidence.last!.contains("redundancy lost"))
+        // Both uplinks cut: red is cut off, attributed to both roots.
+        let both = RootCauseAnalyzer(inventory: inv).analyze(snapshot(downSites: ["red"], downLinks: ["fo-r1", "fo-r2"]))
+        XCTAssertEqual(both.map(\.affectedSites), [["red"], ["red"]])
+    }
+
+    func testSiteSilentBehindAnUpPortIsDeviceOrPower() {
+        let roots = RootCauseAnalyzer(inventory: inv).analyze(snapshot(downSites: ["opd2"]))
+        XCTAssertEqual(roots.map(\.key), ["site:opd2"])
+        XCTAssertEqual(roots[0].cause, .opdDeviceOrPower)
+        // Without port data the cause is not guessed.
+        var s = snapshot(downSites: ["opd2"])
+        s.links["cu-opd2"] = nil
+        XCTAssertEqual(RootCauseAnalyzer(inventory: inv).analyze(s)[0].cause, .siteDown)
+        // A POP down without SNMP on the trunk: the POP is the root and its OPDs are behind it.
+        var p = snapshot(downSites: ["pop", "opd1", "opd2"])
+        p.links = [:]
+        let r = RootCauseAnalyzer(inventory: inv).analyze(p)
+        XCTAssertEqual(r.map(\.key), ["site:pop"])
+        XCTAssertEqual(r[0].affectedSites, ["opd1", "opd2", "pop"])
+    }
+
+    func testParentAndChildInEitherOrderGiveOneTicket() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        var t = IncidentTracker()
+        // The OPD's ICMP confirms first (looks like its own device)...
+        var acts = t.evaluate(a.analyze(snapshot(downSites: ["opd1"])), failing: ["site:opd1"], healthy: [], at: 1000)
+        XCTAssertEqual(acts, [])
+        // ...20 s later SNMP sees the trunk cut: the child folds in, one ticket after the window.
+        let s = snapshot(downSites: ["pop", "opd1", "opd2"], downLinks: ["fo-trunk"])
+        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [], at: 1020)
+        XCTAssertEqual(acts, [])
+        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [], at: 1080)
+        XCTAssertEqual(acts.count, 1)
+        guard case .open(let root) = acts[0] else { return XCTFail("\(acts)") }
+        XCTAssertEqual(root.key, "link:fo-trunk")
+        XCTAssertEqual(root.affectedSites, ["opd1", "opd2", "pop"])
+    }
+
+    func testFlapIsOneIncidentAndUnknownIsNotRecovery() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        var t = IncidentTracker()
+        let down = a.analyze(snapshot(downSites: ["opd1"], downLinks: ["fo-opd1"]))
+        var opened = 0, resolved: [EpochSeconds] = []
+        var now: EpochSeconds = 0
+        func step(_ isDown: Bool, unknown: Bool = false) {
+            let acts = t.evaluate(isDown ? down : [], failing: isDown ? ["link:fo-opd1", "site:opd1"] : [],
+                                  healthy: isDown || unknown ? [] : ["link:fo-opd1", "site:opd1"], at: now)
+            for act in acts {
+                if case .open = act { opened += 1 }
+                if case .resolve(_, let at) = act { resolved.append(at) }
+            }
+            now += 30
+        }
+        for _ in 0..<4 { step(true) }
+        // Flapping: up 60 s, down 30 s, five times.
+        for _ in 0..<5 { step(false); step(false); step(true) }
+        // Engine restarted: no data for a while must not resolve it.
+        for _ in 0..<20 { step(false, unknown: true) }
+        XCTAssertEqual(resolved, [])
+        let upFrom = now
+        for _ in 0..<12 { step(false) }
+        XCTAssertEqual(opened, 1)
+        XCTAssertEqual(resolved, [upFrom], "resolved at the moment it came back, after the hold")
+        // The same root again within the reopen window: reopened, not new.
+        let acts = t.evaluate(down, failing: ["link:fo-opd1"], healthy: [], at: now + 600)
+        XCTAssertEqual(acts.map { if case .reopen = $0 { "reopen" } else { "other" } }, ["reopen"])
+    }
+
+    func testAdoptedTicketsAreNotOpenedAgain() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        let roots = a.analyze(snapshot(downSites: ["opd2"]))
+        var t = IncidentTracker()
+        t.adopt(open: roots[0])
+        for i in 0..<10 {
+            let acts = t.evaluate(roots, failing: ["site:opd2"], healthy: ["link:cu-opd2"], at: EpochSeconds(2000 + i * 30))
+            XCTAssertFalse(acts.contains { if case .open = $0 { true } else { false } })
+        }
+    }
+
+    var calendar: WorkingCalendar {
+        var spec = CalendarSpec()
+        spec.holidays[LocalDate(year: 2026, month: 3, day: 19)!] = "Hari Suci Nyepi"
+        return WorkingCalendar(spec: spec, timeZone: TimeZone(identifier: "Asia/Jakarta")!)
+    }
+
+    func t(_ s: String) -> EpochSeconds { ISO8601.parse(s)! }
+
+    func testPriorityFromImpactAndUrgencyWithReasons() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        let trunk = a.analyze(snapshot(downSites: ["pop", "opd1", "opd2"], downLinks: ["fo-trunk"]))[0]
+        let p = PriorityPolicy()
+        // Tuesday 10:00 WIB: working hours. Score: pop medium 2 + opd1 high 4 + 2 (200 users) + opd2 low 1 + trunk 4 = 13.
+        let d = p.decide(trunk, inventory: inv, calendar: calendar, at: t("2026-03-17T10:00:00+07:00"))
+        XCTAssertEqual(d.priority, .p1)
+        XCTAssertEqual(d.score, 13)
+        XCTAssertTrue(d.reason.contains("impact high (score 13"), d.reason)
+        XCTAssertTrue(d.reason.contains("urgency high (working hours, 6h0m left)"), d.reason)
+        XCTAssertEqual(p.decide(trunk, inventory: inv, calendar: calendar, at: t("2026-03-17T15:30:00+07:00")).priority, .p2)
+        XCTAssertEqual(p.decide(trunk, inventory: inv, calendar: calendar, at: t("2026-03-17T20:00:00+07:00")).priority, .p3)
+        let nyepi = p.decide(trunk, inventory: inv, calendar: calendar, at: t("2026-03-19T10:00:00+07:00"))
+        XCTAssertEqual(nyepi.urgency, .low)
+        XCTAssertTrue(nyepi.reason.contains("holiday: Hari Suci Nyepi"))
+        // One low-criticality OPD in working hours: impact low -> P3.
+        let opd2 = a.analyze(snapshot(downSites: ["opd2"]))[0]
+        XCTAssertEqual(p.decide(opd2, inventory: inv, calendar: calendar, at: t("2026-03-17T10:00:00+07:00")).priority, .p3)
+    }
+
+    func testWorkingTimeArithmetic() {
+        let c = calendar
+        // Friday 15:00 + 3 working hours = Monday 10:00 (weekend skipped).
+        XCTAssertEqual(c.instant(afterWorking: 3 * 3600, from: t("2026-03-13T15:00:00+07:00")), t("2026-03-16T10:00:00+07:00"))
+        // Wednesday 18:00 + 1 h, Thursday is Nyepi: Friday 09:00.
+        XCTAssertEqual(c.instant(afterWorking: 3600, from: t("2026-03-18T18:00:00+07:00")), t("2026-03-20T09:00:00+07:00"))
+        XCTAssertEqual(c.workingSeconds(from: t("2026-03-13T15:00:00+07:00"), to: t("2026-03-16T10:00:00+07:00")), 3 * 3600)
+        // Property: adding then measuring gives back the same working time.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let start = t("2026-03-01T00:00:00+07:00") + EpochSeconds.random(in: 0..<(60 * 86_400), using: &rng)
+            let w = Int64.random(in: 1...(40 * 3600), using: &rng)
+            let end = c.instant(afterWorking: w, from: start)!
+            XCTAssertEqual(c.workingSeconds(from: start, to: end), w)
+        }
+    }
+}
