@@ -8,5 +8,7 @@ public enum EngineEvent: Sendable, Hashable {
     case snmpPollCompleted(at: EpochSeconds, devices: Int, answered: Int, durationMs: Int)
     /// A linkDown/linkUp trap was applied to a link.
     case trapApplied(link: String, to: TargetState, at: EpochSeconds)
+    /// A gangguan ticket was opened, reopened, updated or resolved by the incident manager.
+    case ticket(number: String, change: String, priority: String, cause: String, root: String, affected: [String], at: EpochSeconds)
     case stopped(at: EpochSeconds)
 }

@@ -20,11 +20,14 @@ public final class ProbeEngine: Service, Sendable {
     let runFor: Double?
     /// The SNMP side (link states), when devices are configured with credentials.
     let snmp: SNMPPoller?
+    /// Correlation and gangguan tickets, fed by every state change.
+    let incidents: IncidentManager?
 
     public init(inventory: Inventory, probes: ProbeConfig, store: Store, transport: any EchoTransport,
                 clock: any WallClock, logger: Logger, runFor: Double? = nil, snmp: SNMPPoller? = nil,
-                onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
+                incidents: IncidentManager? = nil, onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.snmp = snmp
+        self.incidents = incidents
         self.inventory = inventory
         self.probes = probes
         self.store = store
@@ -32,7 +35,14 @@ public final class ProbeEngine: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.runFor = runFor
-        self.onEvent = onEvent
+        if let incidents {
+            self.onEvent = { @Sendable e in
+                incidents.observe(e)
+                onEvent(e)
+            }
+        } else {
+            self.onEvent = onEvent
+        }
     }
 
     /// Per-site scheduling and state.
@@ -72,6 +82,11 @@ public final class ProbeEngine: Service, Sendable {
                     if let snmp = self.snmp {
                         group.addTask {
                             try await snmp.run(session: session, until: self.runFor.map { startedAt + $0 }, onEvent: self.onEvent)
+                        }
+                    }
+                    if let incidents = self.incidents {
+                        group.addTask {
+                            try await incidents.run(until: self.runFor.map { startedAt + $0 }, onEvent: self.onEvent)
                         }
                     }
                     group.addTask { try await self.icmpLoop(state, session: session, startedAt: startedAt) }

@@ -124,6 +124,55 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v3-tickets") { db in
+            try db.execute(sql: """
+                CREATE TABLE ticket (
+                  id INTEGER PRIMARY KEY,
+                  number TEXT NOT NULL UNIQUE,
+                  root_key TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  cause TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  priority TEXT NOT NULL,
+                  priority_reason TEXT NOT NULL,
+                  affected_sites TEXT NOT NULL,
+                  evidence TEXT NOT NULL,
+                  started_s INTEGER NOT NULL,
+                  opened_s INTEGER NOT NULL,
+                  acknowledged_s INTEGER, assigned_to TEXT,
+                  resolved_s INTEGER, recovered_s INTEGER,
+                  closed_s INTEGER,
+                  reopened INTEGER NOT NULL DEFAULT 0,
+                  flaps INTEGER NOT NULL DEFAULT 0,
+                  ba_officers TEXT, ba_problem TEXT, ba_work TEXT, ba_alternative TEXT, ba_location TEXT
+                );
+                -- At most one live ticket per root cause: a restart or a retried write cannot open a second.
+                CREATE UNIQUE INDEX ticket_live_root ON ticket(root_key) WHERE state IN ('open', 'acknowledged');
+                CREATE TABLE ticket_event (
+                  id INTEGER PRIMARY KEY,
+                  ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+                  at_s INTEGER NOT NULL,
+                  kind TEXT NOT NULL,
+                  text TEXT NOT NULL
+                );
+                CREATE INDEX ticket_event_ticket ON ticket_event(ticket_id, id);
+                CREATE TABLE ticket_counter (month TEXT PRIMARY KEY, last INTEGER NOT NULL);
+                CREATE TABLE outbox (
+                  id INTEGER PRIMARY KEY,
+                  dedupe_key TEXT NOT NULL UNIQUE,
+                  ticket_id INTEGER REFERENCES ticket(id),
+                  channel TEXT NOT NULL,
+                  subject TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  created_s INTEGER NOT NULL,
+                  attempts INTEGER NOT NULL DEFAULT 0,
+                  next_s INTEGER NOT NULL,
+                  sent_s INTEGER,
+                  last_error TEXT
+                );
+                CREATE INDEX outbox_due ON outbox(sent_s, next_s);
+                """)
+        }
         return m
     }
 

@@ -42,6 +42,9 @@ struct RunCommand: AsyncParsableCommand {
                 say("pantau: engine stopped at \(ISO8601.format(at, in: tz))")
             case .trapApplied(let link, let to, _):
                 say("trap: \(link) -> \(to.rawValue) (to be confirmed by the next poll)")
+            case .ticket(let number, let change, let priority, let cause, let root, let affected, let at):
+                say("\(ISO8601.format(at, in: tz))  ticket \(number) \(change): \(priority) \(cause) \(root)"
+                    + (affected.isEmpty ? "" : " cuts off \(affected.count): \(affected.joined(separator: ", "))"))
             case .roundCompleted, .snmpPollCompleted: break
             }
         }

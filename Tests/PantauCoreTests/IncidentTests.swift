@@ -61,17 +61,23 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(r[0].affectedSites, ["opd1", "opd2", "pop"])
     }
 
+    var policy: IncidentTracker.Policy {
+        var p = IncidentTracker.Policy()
+        p.groupWindow = 60
+        return p
+    }
+
     func testParentAndChildInEitherOrderGiveOneTicket() {
         let a = RootCauseAnalyzer(inventory: inv)
-        var t = IncidentTracker()
+        var t = IncidentTracker(policy: policy)
         // The OPD's ICMP confirms first (looks like its own device)...
-        var acts = t.evaluate(a.analyze(snapshot(downSites: ["opd1"])), failing: ["site:opd1"], healthy: [], at: 1000)
+        var acts = t.evaluate(a.analyze(snapshot(downSites: ["opd1"])), failing: ["site:opd1"], healthy: [:], at: 1000)
         XCTAssertEqual(acts, [])
         // ...20 s later SNMP sees the trunk cut: the child folds in, one ticket after the window.
         let s = snapshot(downSites: ["pop", "opd1", "opd2"], downLinks: ["fo-trunk"])
-        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [], at: 1020)
+        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [:], at: 1020)
         XCTAssertEqual(acts, [])
-        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [], at: 1080)
+        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [:], at: 1080)
         XCTAssertEqual(acts.count, 1)
         guard case .open(let root) = acts[0] else { return XCTFail("\(acts)") }
         XCTAssertEqual(root.key, "link:fo-trunk")
@@ -80,13 +86,13 @@ final class IncidentTests: XCTestCase {
 
     func testFlapIsOneIncidentAndUnknownIsNotRecovery() {
         let a = RootCauseAnalyzer(inventory: inv)
-        var t = IncidentTracker()
+        var t = IncidentTracker(policy: policy)
         let down = a.analyze(snapshot(downSites: ["opd1"], downLinks: ["fo-opd1"]))
         var opened = 0, resolved: [EpochSeconds] = []
         var now: EpochSeconds = 0
         func step(_ isDown: Bool, unknown: Bool = false) {
             let acts = t.evaluate(isDown ? down : [], failing: isDown ? ["link:fo-opd1", "site:opd1"] : [],
-                                  healthy: isDown || unknown ? [] : ["link:fo-opd1", "site:opd1"], at: now)
+                                  healthy: isDown || unknown ? [:] : ["link:fo-opd1": now, "site:opd1": now], at: now)
             for act in acts {
                 if case .open = act { opened += 1 }
                 if case .resolve(_, let at) = act { resolved.append(at) }
@@ -104,7 +110,7 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(opened, 1)
         XCTAssertEqual(resolved, [upFrom], "resolved at the moment it came back, after the hold")
         // The same root again within the reopen window: reopened, not new.
-        let acts = t.evaluate(down, failing: ["link:fo-opd1"], healthy: [], at: now + 600)
+        let acts = t.evaluate(down, failing: ["link:fo-opd1"], healthy: [:], at: now + 600)
         XCTAssertEqual(acts.map { if case .reopen = $0 { "reopen" } else { "other" } }, ["reopen"])
     }
 
@@ -114,7 +120,7 @@ final class IncidentTests: XCTestCase {
         var t = IncidentTracker()
         t.adopt(open: roots[0])
         for i in 0..<10 {
-            let acts = t.evaluate(roots, failing: ["site:opd2"], healthy: ["link:cu-opd2"], at: EpochSeconds(2000 + i * 30))
+            let acts = t.evaluate(roots, failing: ["site:opd2"], healthy: ["link:cu-opd2": 0], at: EpochSeconds(2000 + i * 30))
             XCTAssertFalse(acts.contains { if case .open = $0 { true } else { false } })
         }
     }

@@ -7,14 +7,33 @@ import PantauEngine
 import PantauProbes
 import PantauStore
 
-/// A manual clock: sleeping advances time instantly, so whole days run in milliseconds.
+/// A manual clock: sleeping advances time instantly, so whole days run in milliseconds. Time
+/// only moves to the earliest deadline among the tasks asleep, so concurrent loops (ICMP,
+/// SNMP, incidents) wake in deadline order instead of racing each other past their deadlines.
 final class ManualClock: WallClock {
-    let t = Mutex<Double>(0)
-    init(_ start: Double) { t.withLock { $0 = start } }
-    func now() -> Double { t.withLock { $0 } }
+    let state = Mutex<(now: Double, sleepers: [Int: Double], next: Int)>((0, [:], 0))
+    init(_ start: Double) { state.withLock { $0.now = start } }
+    func now() -> Double { state.withLock { $0.now } }
     func sleep(until deadline: Double) async throws {
-        try Task.checkCancellation()
-        t.withLock { $0 = max($0, deadline) }
+        let id = state.withLock { s in
+            s.next += 1
+            s.sleepers[s.next] = deadline
+            return s.next
+        }
+        defer { _ = state.withLock { $0.sleepers.removeValue(forKey: id) } }
+        while true {
+            try Task.checkCancellation()
+            let woke = state.withLock { s -> Bool in
+                if deadline <= s.now { return true }
+                if deadline <= (s.sleepers.values.min() ?? deadline) {
+                    s.now = deadline
+                    return true
+                }
+                return false
+            }
+            if woke { break }
+            await Task.yield()
+        }
         await Task.yield()
     }
 }

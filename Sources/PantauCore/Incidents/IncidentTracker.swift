@@ -10,7 +10,7 @@
 /// - The same root failing within `reopenWithin` of resolution reopens its ticket.
 public struct IncidentTracker: Sendable {
     public struct Policy: Sendable, Hashable {
-        public var groupWindow: Int64 = 60
+        public var groupWindow: Int64 = 120
         public var recoveryHold: Int64 = 300
         public var reopenWithin: Int64 = 4 * 3600
         /// Open tickets for notices (redundancy lost, degradation) too.
@@ -60,9 +60,9 @@ public struct IncidentTracker: Sendable {
 
     public mutating func adopt(resolvedKey key: String, at: EpochSeconds) { resolved[key] = at }
 
-    /// One evaluation. `failing`/`healthy`: keys ("site:x", "link:y") of elements known down /
-    /// known up right now; everything else is unknown.
-    public mutating func evaluate(_ roots: [RootCause], failing: Set<String>, healthy: Set<String>, at: EpochSeconds) -> [Action] {
+    /// One evaluation. `failing`: keys ("site:x", "link:y") of elements known down right now;
+    /// `healthy`: keys of elements known up, with the time they came up; everything else is unknown.
+    public mutating func evaluate(_ roots: [RootCause], failing: Set<String>, healthy: [String: EpochSeconds], at: EpochSeconds) -> [Action] {
         var actions: [Action] = []
         let current = Dictionary(roots.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         for key in resolved.keys where at - resolved[key]! > policy.reopenWithin { resolved[key] = nil }
@@ -75,8 +75,8 @@ public struct IncidentTracker: Sendable {
                     actions.append(.relapse(key: key, at: at, flaps: inc.flaps))
                 }
                 let ever = Array(Set(inc.affectedEver).union(root.affectedSites)).sorted()
-                if inc.phase != .pending && (root.cause != inc.root.cause || root.affectedSites != inc.root.affectedSites
-                                             || root.evidence != inc.root.evidence || ever != inc.affectedEver) {
+                // Evidence alone refreshes silently; a new cause or more sites cut off is news.
+                if inc.phase != .pending && (root.cause != inc.root.cause || ever != inc.affectedEver) {
                     actions.append(.update(key: key, root: root, affectedEver: ever))
                 }
                 inc.root = root
@@ -102,8 +102,8 @@ public struct IncidentTracker: Sendable {
                 incidents[key] = nil
             case .open:
                 if failing.contains(key) { continue }            // still down, now behind another root
-                guard healthy.contains(key) || inc.root.cause == .degraded else { continue }  // unknown: wait for data
-                inc.phase = .recovering(since: at)
+                guard healthy[key] != nil || inc.root.cause == .degraded else { continue }  // unknown: wait for data
+                inc.phase = .recovering(since: min(at, max(healthy[key] ?? at, inc.root.startedAt)))
                 incidents[key] = inc
             case .recovering(let since):
                 if failing.contains(key) {
@@ -111,9 +111,10 @@ public struct IncidentTracker: Sendable {
                     inc.flaps += 1
                     incidents[key] = inc
                     actions.append(.relapse(key: key, at: at, flaps: inc.flaps))
-                } else if !healthy.contains(key) && inc.root.cause != .degraded {
+                } else if healthy[key] == nil && inc.root.cause != .degraded {
                     continue
                 } else if at - since >= policy.recoveryHold {
+                    // Resolved at the moment it came back; the hold only guards against flaps.
                     incidents[key] = nil
                     resolved[key] = since
                     actions.append(.resolve(key: key, recoveredAt: since))

@@ -12,17 +12,27 @@ public struct RootCauseAnalyzer: Sendable {
         linksByID = Dictionary(inventory.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    public func analyze(_ s: NetworkSnapshot) -> [RootCause] {
+    /// `at` and `settleSeconds`: a down site whose uplink port came back after the site went
+    /// down, less than `settleSeconds` ago, is still catching up (ICMP needs a few rounds to
+    /// confirm it up): it is not a root of its own until the settle time has passed.
+    public func analyze(_ s: NetworkSnapshot, at: EpochSeconds? = nil, settleSeconds: Int64 = 180) -> [RootCause] {
         let downLinks = Set(s.links.filter { $0.value.state == .down }.map(\.key))
         let downSites = Set(s.sites.filter { $0.value.state == .down }.map(\.key))
         // A down site is a root when it would still have a path with itself healthy.
         var rootSites: Set<String> = []
+        var settling: Set<String> = []
         for site in downSites {
             let r = topology.reachable(inventory: inventory, failedSites: downSites.subtracting([site]), failedLinks: downLinks)
-            if r.contains(site) { rootSites.insert(site) }
+            guard r.contains(site) else { continue }
+            if let at, let st = s.sites[site], let info = inventory.site(site),
+               info.uplinks.contains(where: { l in s.links[l].map { $0.state == .up && $0.since >= st.since && at - $0.since < settleSeconds } ?? false }) {
+                settling.insert(site)
+                continue
+            }
+            rootSites.insert(site)
         }
-        let reachable = topology.reachable(inventory: inventory, failedSites: rootSites, failedLinks: downLinks)
-        let cutOff = Set(inventory.sites.map(\.id)).subtracting(reachable)
+        let reachable = topology.reachable(inventory: inventory, failedSites: rootSites.union(settling), failedLinks: downLinks)
+        let cutOff = Set(inventory.sites.map(\.id)).subtracting(reachable).subtracting(settling)
 
         // Attribute every cut-off site to the failed elements on its uplink paths.
         var memo: [String: Set<String>] = [:]

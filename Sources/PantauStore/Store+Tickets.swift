@@ -1,0 +1,222 @@
+import Foundation
+import GRDB
+import PantauCore
+
+/// A notification to deliver, written in the same transaction as the ticket change it reports.
+public struct OutboxDraft: Sendable, Hashable {
+    /// Unique per ticket event and channel: a retried write never queues a message twice.
+    public var dedupeKey: String
+    public var channel: String
+    public var subject: String
+    public var body: String
+
+    public init(dedupeKey: String, channel: String, subject: String, body: String) {
+        self.dedupeKey = dedupeKey
+        self.channel = channel
+        self.subject = subject
+        self.body = body
+    }
+}
+
+/// What happened to a ticket in one write.
+public enum TicketChange: String, Sendable, Hashable {
+    case opened, reopened, updated, relapsed, acknowledged, resolved, closed, unchanged
+}
+
+extension Store {
+    static let ticketColumns = "*"
+
+    /// Opens the ticket of a root cause, idempotently: a live ticket for the same root is
+    /// returned unchanged; one resolved (not closed) within `reopenWithin` seconds is reopened;
+    /// otherwise a new number is drawn for the local month `month` ("2026-03").
+    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
+                           prefix: String = "GGN", messages: (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] })
+        throws -> (Ticket, TicketChange) {
+        try write("opening the ticket of \(root.key)") { db in
+            if let live = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [root.key]) {
+                return (live, .unchanged)
+            }
+            if let recent = try Self.fetchTicket(db, "root_key = ? AND state = 'resolved' AND resolved_s >= ? ORDER BY resolved_s DESC",
+                                                 [root.key, at - reopenWithin]) {
+                try db.execute(sql: """
+                    UPDATE ticket SET state = 'open', reopened = reopened + 1, resolved_s = NULL, recovered_s = NULL,
+                      affected_sites = ?, evidence = ?, cause = ? WHERE id = ?
+                    """, arguments: [Self.join(Array(Set(recent.affectedSites).union(root.affectedSites)).sorted()),
+                                     root.evidence.joined(separator: "\n"), root.cause.rawValue, recent.id])
+                try Self.event(db, recent.id, at, "reopened", "same root cause failed again at \(root.startedAt): \(root.evidence.first ?? "")")
+                let t = try Self.fetchTicket(db, "id = ?", [recent.id])!
+                try Self.enqueue(db, t, messages(t, .reopened), at: at)
+                return (t, .reopened)
+            }
+            let seq = (try Int.fetchOne(db, sql: "SELECT last FROM ticket_counter WHERE month = ?", arguments: [month]) ?? 0) + 1
+            try db.execute(sql: "INSERT INTO ticket_counter(month, last) VALUES (?, ?) ON CONFLICT(month) DO UPDATE SET last = excluded.last",
+                           arguments: [month, seq])
+            let number = "\(prefix)-\(month)-\(String(repeating: "0", count: max(0, 4 - String(seq).count)))\(seq)"
+            try db.execute(sql: """
+                INSERT INTO ticket(number, root_key, kind, cause, state, priority, priority_reason, affected_sites, evidence,
+                                   started_s, opened_s)
+                VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)
+                """, arguments: [number, root.key, root.isOutage ? "outage" : "notice", root.cause.rawValue,
+                                 decision.priority.rawValue, decision.reason, Self.join(root.affectedSites),
+                                 root.evidence.joined(separator: "\n"), root.startedAt, at])
+            let id = db.lastInsertedRowID
+            try Self.event(db, id, at, "opened", "\(root.cause.rawValue) on \(root.key); \(decision.reason)")
+            let t = try Self.fetchTicket(db, "id = ?", [id])!
+            try Self.enqueue(db, t, messages(t, .opened), at: at)
+            return (t, .opened)
+        }
+    }
+
+    /// New evidence or more sites cut off for a live ticket; priority only ever rises.
+    public func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds,
+                             messages: (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) throws -> Ticket? {
+        try write("updating the ticket of \(rootKey)") { db in
+            guard let t = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [rootKey]) else { return nil }
+            var priority = t.priority, reason = t.priorityReason
+            if let d = decision, d.priority < t.priority {
+                priority = d.priority
+                reason = d.reason
+                try Self.event(db, t.id, at, "priority", "raised \(t.priority.rawValue) -> \(d.priority.rawValue): \(d.reason)")
+            }
+            let grew = Set(affectedEver).subtracting(t.affectedSites)
+            if !grew.isEmpty { try Self.event(db, t.id, at, "affected", "also cut off: \(grew.sorted().joined(separator: ", "))") }
+            if root.cause != t.cause { try Self.event(db, t.id, at, "cause", "\(t.cause.rawValue) -> \(root.cause.rawValue)") }
+            try db.execute(sql: "UPDATE ticket SET affected_sites = ?, evidence = ?, cause = ?, kind = ?, priority = ?, priority_reason = ? WHERE id = ?",
+                           arguments: [Self.join(affectedEver), root.evidence.joined(separator: "\n"), root.cause.rawValue,
+                                       root.isOutage || t.kind == "outage" ? "outage" : "notice", priority.rawValue, reason, t.id])
+            let u = try Self.fetchTicket(db, "id = ?", [t.id])!
+            if priority != t.priority || !grew.isEmpty { try Self.enqueue(db, u, messages(u, .updated), at: at) }
+            return u
+        }
+    }
+
+    /// The element failed again during its recovery hold: same ticket, one more flap.
+    public func recordRelapse(rootKey: String, at: EpochSeconds, flaps: Int) throws {
+        try write("recording a relapse of \(rootKey)") { db in
+            guard let t = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [rootKey]) else { return }
+            try db.execute(sql: "UPDATE ticket SET flaps = ? WHERE id = ?", arguments: [flaps, t.id])
+            try Self.event(db, t.id, at, "flap", "failed again before the recovery hold ended (flap \(flaps))")
+        }
+    }
+
+    /// Automatic resolution on recovery. `detail` carries the durations (wall and working time).
+    public func resolveTicket(rootKey: String, recoveredAt: EpochSeconds, at: EpochSeconds, detail: String,
+                              messages: (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) throws -> Ticket? {
+        try write("resolving the ticket of \(rootKey)") { db in
+            guard let t = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [rootKey]) else { return nil }
+            try db.execute(sql: "UPDATE ticket SET state = 'resolved', resolved_s = ?, recovered_s = ? WHERE id = ?",
+                           arguments: [at, recoveredAt, t.id])
+            try Self.event(db, t.id, at, "resolved", detail)
+            let u = try Self.fetchTicket(db, "id = ?", [t.id])!
+            try Self.enqueue(db, u, messages(u, .resolved), at: at)
+            return u
+        }
+    }
+
+    /// An officer takes the ticket.
+    public func acknowledgeTicket(_ number: String, by: String, at: EpochSeconds) throws -> Ticket {
+        try write("acknowledging \(number)") { db in
+            let t = try Self.require(db, number)
+            guard t.state == .open || t.state == .acknowledged else {
+                throw PantauError(.invalidInput, operation: "acknowledging", subject: number, message: "the ticket is \(t.state.rawValue)")
+            }
+            try db.execute(sql: "UPDATE ticket SET state = 'acknowledged', acknowledged_s = COALESCE(acknowledged_s, ?), assigned_to = ? WHERE id = ?",
+                           arguments: [at, by, t.id])
+            try Self.event(db, t.id, at, "acknowledged", "assigned to \(by)")
+            return try Self.fetchTicket(db, "id = ?", [t.id])!
+        }
+    }
+
+    /// An officer marks the ticket resolved (the automatic path does this on recovery).
+    public func resolveTicketManually(_ number: String, by: String, note: String, at: EpochSeconds) throws -> Ticket {
+        try write("resolving \(number)") { db in
+            let t = try Self.require(db, number)
+            guard t.state == .open || t.state == .acknowledged else {
+                throw PantauError(.invalidInput, operation: "resolving", subject: number, message: "the ticket is \(t.state.rawValue)")
+            }
+            try db.execute(sql: "UPDATE ticket SET state = 'resolved', resolved_s = ? WHERE id = ?", arguments: [at, t.id])
+            try Self.event(db, t.id, at, "resolved", "by \(by)\(note.isEmpty ? "" : ": \(note)")")
+            return try Self.fetchTicket(db, "id = ?", [t.id])!
+        }
+    }
+
+    /// Closes a resolved ticket with the Berita Acara fields.
+    public func closeTicket(_ number: String, beritaAcara ba: BeritaAcara, at: EpochSeconds) throws -> Ticket {
+        try write("closing \(number)") { db in
+            let t = try Self.require(db, number)
+            guard t.state == .resolved else {
+                throw PantauError(.invalidInput, operation: "closing", subject: number,
+                                  message: "only a resolved ticket can be closed (it is \(t.state.rawValue))")
+            }
+            try db.execute(sql: """
+                UPDATE ticket SET state = 'closed', closed_s = ?, ba_officers = ?, ba_problem = ?, ba_work = ?,
+                  ba_alternative = ?, ba_location = ? WHERE id = ?
+                """, arguments: [at, ba.officers.joined(separator: "\n"), ba.problemSummary, ba.workSummary,
+                                 ba.alternativeSolution, ba.location, t.id])
+            try Self.event(db, t.id, at, "closed", "Berita Acara: \(ba.officers.joined(separator: "; "))")
+            return try Self.fetchTicket(db, "id = ?", [t.id])!
+        }
+    }
+
+    public func tickets(states: Set<Ticket.State>? = nil) throws -> [Ticket] {
+        try read("listing tickets") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ticket ORDER BY opened_s, id").map(Self.ticket)
+                .filter { states?.contains($0.state) ?? true }
+        }
+    }
+
+    public func ticket(_ number: String) throws -> Ticket? {
+        try read("reading \(number)") { db in try Self.fetchTicket(db, "number = ?", [number]) }
+    }
+
+    public func ticketEvents(_ id: Int64) throws -> [TicketEvent] {
+        try read("reading the ledger of ticket \(id)") { db in
+            try Row.fetchAll(db, sql: "SELECT at_s, kind, text FROM ticket_event WHERE ticket_id = ? ORDER BY id", arguments: [id])
+                .map { TicketEvent(at: $0["at_s"], kind: $0["kind"], text: $0["text"]) }
+        }
+    }
+
+    // MARK: helpers
+
+    static func join(_ a: [String]) -> String { a.joined(separator: ",") }
+
+    static func event(_ db: Database, _ id: Int64, _ at: EpochSeconds, _ kind: String, _ text: String) throws {
+        try db.execute(sql: "INSERT INTO ticket_event(ticket_id, at_s, kind, text) VALUES (?, ?, ?, ?)", arguments: [id, at, kind, text])
+    }
+
+    static func enqueue(_ db: Database, _ t: Ticket, _ drafts: [OutboxDraft], at: EpochSeconds) throws {
+        for d in drafts {
+            try db.execute(sql: """
+                INSERT INTO outbox(dedupe_key, ticket_id, channel, subject, body, created_s, next_s)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING
+                """, arguments: [d.dedupeKey, t.id, d.channel, d.subject, d.body, at, at])
+        }
+    }
+
+    static func require(_ db: Database, _ number: String) throws -> Ticket {
+        guard let t = try fetchTicket(db, "number = ?", [number]) else {
+            throw PantauError(.notFound, operation: "finding the ticket", subject: number, message: "no such ticket")
+        }
+        return t
+    }
+
+    static func fetchTicket(_ db: Database, _ condition: String, _ args: StatementArguments) throws -> Ticket? {
+        try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE \(condition) LIMIT 1", arguments: args).map(ticket)
+    }
+
+    static func ticket(_ r: Row) -> Ticket {
+        let officers: String? = r["ba_officers"]
+        let ba = officers.map { o in
+            BeritaAcara(officers: o.split(separator: "\n").map(String.init), problemSummary: r["ba_problem"] ?? "",
+                        workSummary: r["ba_work"] ?? "", alternativeSolution: r["ba_alternative"] ?? "", location: r["ba_location"] ?? "")
+        }
+        let affected: String = r["affected_sites"], evidence: String = r["evidence"]
+        return Ticket(id: r["id"], number: r["number"], rootKey: r["root_key"], kind: r["kind"],
+                      cause: SuspectedCause(rawValue: r["cause"]) ?? .siteDown, state: Ticket.State(rawValue: r["state"]) ?? .open,
+                      priority: Priority(rawValue: r["priority"]) ?? .p4, priorityReason: r["priority_reason"],
+                      affectedSites: affected.isEmpty ? [] : affected.split(separator: ",").map(String.init),
+                      evidence: evidence.split(separator: "\n").map(String.init), startedAt: r["started_s"], openedAt: r["opened_s"],
+                      acknowledgedAt: r["acknowledged_s"], assignedTo: r["assigned_to"], resolvedAt: r["resolved_s"],
+                      recoveredAt: r["recovered_s"], closedAt: r["closed_s"], reopened: r["reopened"], flaps: r["flaps"], beritaAcara: ba)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import Synchronization
+import XCTest
+import PantauCore
+import PantauEngine
+import PantauProbes
+import PantauStore
+
+/// The whole engine (ICMP, SNMP, incidents, store) on a manual clock against the simulated
+/// network: scripted cuts become exactly the tickets a network team expects.
+final class IncidentScenarioTests: XCTestCase {
+    // dc ==fo-trunk==> pop -> opd1 (fo-opd1), opd2 (fo-opd2), opd3 (cu-opd3); red: fo-r1 from dc + fo-r2 from pop.
+    let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+        Site(id: "dc", name: "Pusat Data", role: .core, address: "10.0.0.1"),
+        Site(id: "pop", name: "POP Kota", role: .distribution, address: "10.0.1.1", uplinks: ["fo-trunk"]),
+        Site(id: "opd1", name: "Dinkes", criticality: .high, users: 150, address: "10.0.2.1", uplinks: ["fo-opd1"]),
+        Site(id: "opd2", name: "Dishub", address: "10.0.2.2", uplinks: ["fo-opd2"]),
+        Site(id: "opd3", name: "Kecamatan", criticality: .low, address: "10.0.2.3", uplinks: ["cu-opd3"]),
+        Site(id: "red", name: "Setda", criticality: .critical, address: "10.0.3.1", uplinks: ["fo-r1", "fo-r2"]),
+    ], links: [
+        Link(id: "fo-trunk", kind: .foUnderground, from: "dc", to: "pop", a: LinkEnd(device: "core-sw", interface: "sfp1"),
+             b: LinkEnd(device: "pop-sw", interface: "sfp1")),
+        Link(id: "fo-opd1", kind: .foAerial, from: "pop", to: "opd1", a: LinkEnd(device: "pop-sw", interface: "ether1")),
+        Link(id: "fo-opd2", kind: .foAerial, from: "pop", to: "opd2", a: LinkEnd(device: "pop-sw", interface: "ether2")),
+        Link(id: "cu-opd3", kind: .copper, from: "pop", to: "opd3", a: LinkEnd(device: "pop-sw", interface: "ether3")),
+        Link(id: "fo-r1", kind: .foUnderground, from: "dc", to: "red", a: LinkEnd(device: "core-sw", interface: "sfp2")),
+        Link(id: "fo-r2", kind: .foAerial, from: "pop", to: "red", a: LinkEnd(device: "pop-sw", interface: "ether4")),
+    ], devices: [
+        Device(id: "core-sw", site: "dc", address: "10.0.0.2", vendor: .mikrotik, role: .core, snmpProfile: "p"),
+        Device(id: "pop-sw", site: "pop", address: "10.0.1.2", vendor: .mikrotik, role: .distribution, snmpProfile: "p"),
+    ], maintenance: [])
+
+    let start = Double(ISO8601.parse("2026-03-17T08:00:00+07:00")!)  // a Tuesday
+
+    func run(_ store: Store, clock: ManualClock, network: SimulatedEchoTransport, seconds: Double) async throws -> [EngineEvent] {
+        var icmp = ICMPSettings()
+        icmp.intervalSeconds = 30
+        let probes = ProbeConfig(icmpDefaults: icmp)
+        var snmpConfig = SNMPProbeConfig()
+        snmpConfig.trapListen = nil
+        snmpConfig.defaults.intervalSeconds = 30
+        let poller = SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
+                                transport: SimulatedSNMPTransport(inventory: inv, network: network, clock: clock),
+                                store: store, clock: clock, logger: Logger(label: "t"))
+        var config = IncidentConfig()
+        config.tracker.groupWindow = 60
+        config.tracker.recoveryHold = 300
+        let incidents = IncidentManager(inventory: inv, config: config, store: store, clock: clock, logger: Logger(label: "t"))
+        let events = Mutex<[EngineEvent]>([])
+        let engine = ProbeEngine(inventory: inv, probes: probes, store: store, transport: network, clock: clock,
+                                 logger: Logger(label: "t"), runFor: seconds, snmp: poller, incidents: incidents) { e in
+            events.withLock { $0.append(e) }
+        }
+        try await engine.run()
+        return events.withLock { $0 }
+    }
+
+    func tempStore() throws -> Store {
+        try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-inc-\(UUID().uuidString).sqlite").path)
+    }
+
+    func testTrunkCutRedundancyPowerAndFlap() async throws {
+        let m = { (x: Double) in self.start + x * 60 }
+        let faults = [
+            SimulatedFault(.linkCut("fo-trunk"), from: m(10), to: m(40)),
+            SimulatedFault(.linkCut("fo-r2"), from: m(60), to: m(90)),
+            SimulatedFault(.echoLoss("opd2"), from: m(120), to: m(140)),
+            SimulatedFault(.linkCut("fo-opd1"), from: m(180), to: m(182)),
+            // Back for 3 minutes (confirmed up), then down again, twice: within the 5-minute recovery hold.
+            SimulatedFault(.linkCut("fo-opd1"), from: m(185), to: m(187)),
+            SimulatedFault(.linkCut("fo-opd1"), from: m(190), to: m(192)),
+        ]
+        let clock = ManualClock(start)
+        let network = SimulatedEchoTransport(inventory: inv, clock: clock, faults: faults)
+        let store = try tempStore()
+        _ = try await run(store, clock: clock, network: network, seconds: 4 * 3600)
+        let tickets = try store.tickets()
+        XCTAssertEqual(tickets.map(\.rootKey), ["link:fo-trunk", "link:fo-r2", "site:opd2", "link:fo-opd1"], "\(tickets.map(\.number))")
+        XCTAssertEqual(tickets.map(\.number), ["GGN-2026-03-0001", "GGN-2026-03-0002", "GGN-2026-03-0003", "GGN-2026-03-0004"])
+
+        let trunk = tickets[0]
+        XCTAssertEqual(trunk.cause, .foCut)
+        XCTAssertEqual(trunk.kind, "outage")
+        XCTAssertEqual(trunk.affectedSites, ["opd1", "opd2", "opd3", "pop"])
+        XCTAssertTrue([.p1, .p2].contains(trunk.priority), trunk.priorityReason)
+        XCTAssertTrue(trunk.priorityReason.contains("urgency high"), trunk.priorityReason)
+        XCTAssertEqual(trunk.state, .resolved)
+        // Recovered when the cable came back (first poll after 08:40), not when the hold ended.
+        XCTAssertEqual(Double(trunk.recoveredAt!), m(40), accuracy: 31)
+        XCTAssertTrue(trunk.evidence[0].contains("fo-trunk (fo-underground)"), "\(trunk.evidence)")
+
+        XCTAssertEqual(tickets[1].kind, "notice", "one redundant uplink cut: redundancy notice, not an outage")
+        XCTAssertEqual(tickets[1].affectedSites, [])
+        XCTAssertEqual(tickets[2].cause, .opdDeviceOrPower)
+        XCTAssertTrue(tickets[2].evidence.contains { $0.contains("fo-opd2: port up") }, "\(tickets[2].evidence)")
+        XCTAssertEqual(tickets[3].cause, .foCut)
+        XCTAssertEqual(tickets[3].flaps, 2, "the flapping link is one ticket with flaps counted")
+        XCTAssertTrue(tickets.allSatisfy { $0.state == .resolved })
+
+        // The child sites' outage time is still recorded: availability of opd1 shows the trunk cut.
+        let q = try AvailabilityQuery(inventory: inv)
+        let r = try q.compute(store: store, span: TimeRange(Int64(start), Int64(start) + 3600), sites: ["opd1"])[0]
+        XCTAssertGreaterThan(r.downSeconds + r.unreachableSeconds, 25 * 60)
+    }
+
+    func testRestartDoesNotOpenASecondTicket() async throws {
+        let clock = ManualClock(start)
+        let network = SimulatedEchoTransport(inventory: inv, clock: clock,
+                                             faults: [SimulatedFault(.linkCut("fo-trunk"), from: start + 300, to: start + 2400)])
+        let store = try tempStore()
+        _ = try await run(store, clock: clock, network: network, seconds: 900)
+        XCTAssertEqual(try store.tickets().map(\.state), [.open])
+        // The engine restarts mid-outage (states begin unknown again).
+        let events = try await run(store, clock: clock, network: network, seconds: 3600)
+        let tickets = try store.tickets()
+        XCTAssertEqual(tickets.count, 1)
+        XCTAssertEqual(tickets[0].state, .resolved)
+        let changes = events.compactMap { e -> String? in if case .ticket(_, let c, _, _, _, _, _) = e { c } else { nil } }
+        XCTAssertEqual(changes, ["resolved"], "the second run adopts the open ticket")
+    }
+}
