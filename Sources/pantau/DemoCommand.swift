@@ -73,7 +73,19 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("")
         let engine = ProbeEngine(inventory: inv, probes: config.probes, store: store, transport: transport, clock: clock,
-                                 logger: logger, runFor: minutes * 60, snmp: snmp) { event in
+                                 logger: logger, runFor: minutes * 60, snmp: snmp,
+                                 incidents: IncidentManager(inventory: inv, config: IncidentConfig(), store: store, clock: clock, logger: logger)) { event in
+            if case .ticket(let number, let change, let priority, let cause, let root, let affected, _) = event {
+                let verb: String = switch change {
+                case "opened": id ? "DIBUKA" : "OPENED"
+                case "resolved": id ? "PULIH" : "RESOLVED"
+                case "reopened": id ? "DIBUKA LAGI" : "REOPENED"
+                default: id ? "DIPERBARUI" : "UPDATED"
+                }
+                say("[\(ISO8601.clock(EpochSeconds(clock.now()), in: tz))] ■ \(id ? "TIKET" : "TICKET") \(number) \(verb): \(priority) \(cause) \(root)"
+                    + (affected.isEmpty ? "" : (id ? " memutus \(affected.count) situs: " : " cuts off \(affected.count) sites: ") + affected.joined(separator: ", ")))
+                return
+            }
             guard case .stateChanged(let t, let from, let to, let since) = event else { return }
             let mark = to == .down ? "▼" : to == .up ? "▲" : "·"
             let word: String = switch to {

@@ -65,8 +65,8 @@ final class DemoReporter: Service, Sendable {
         say(id ? "  \(fullUp) situs lain aktif penuh. Putus = gangguan di situs itu; tak terjangkau = induknya juga putus."
                : "  \(fullUp) other sites fully up. Down = fault at that site; unreachable = its parent was down too.")
         if final {
-            say(id ? "\nSelesai. Lihat: pantau availability --db \(store.path) --explain   |   pantau status --db \(store.path)"
-                   : "\nDone. See: pantau availability --db \(store.path) --explain   |   pantau status --db \(store.path)")
+            say(id ? "\nSelesai. Lihat: pantau availability --db \(store.path) --explain   |   pantau status --db \(store.path)   |   pantau tickets list --db \(store.path)"
+                   : "\nDone. See: pantau availability --db \(store.path) --explain   |   pantau status --db \(store.path)   |   pantau tickets list --db \(store.path)")
         }
     }
 }

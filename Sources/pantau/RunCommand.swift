@@ -30,8 +30,10 @@ struct RunCommand: AsyncParsableCommand {
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let snmp = try await startSNMP(config, store: store, logger: logger)
+        let incidents = IncidentManager(inventory: config.inventory, config: IncidentConfig(), store: store,
+                                        clock: SystemWallClock(), logger: logger)
         let engine = ProbeEngine(inventory: config.inventory, probes: config.probes, store: store, transport: transport,
-                                 clock: SystemWallClock(), logger: logger, runFor: seconds, snmp: snmp) { event in
+                                 clock: SystemWallClock(), logger: logger, runFor: seconds, snmp: snmp, incidents: incidents) { event in
             switch event {
             case .started(let session, let targets, let recovered):
                 say("pantau: engine session \(session) started, \(targets) sites, ICMP \(transport.mode.rawValue) socket, db \(store.path)"

@@ -32,11 +32,19 @@ public struct PriorityPolicy: Sendable, Hashable {
     ]
     /// Response (acknowledge) targets in working seconds.
     public var responseSeconds: [Priority: Int64] = [.p1: 1800, .p2: 3600, .p3: 4 * 3600, .p4: 8 * 3600]
-    /// Repair targets in working days (a working day counts as `workingDaySeconds`).
-    public var repairWorkingDays: [Priority: Int] = [.p1: 1, .p2: 2, .p3: 3, .p4: 3]
+    /// Repair targets in working days (a working day counts as `workingDaySeconds`). Empty:
+    /// from `sla.repair_working_days` N: P1 1 day, P2 max(1, N-1), P3 and P4 N.
+    public var repairWorkingDays: [Priority: Int] = [:]
     public var workingDaySeconds: Int64 = 8 * 3600
 
     public init() {}
+
+    /// The repair target of a priority in working days.
+    public func repairDays(_ p: Priority, sla: SLA) -> Int {
+        if let d = repairWorkingDays[p] { return d }
+        let n = max(1, sla.repairWorkingDays)
+        return switch p { case .p1: 1; case .p2: max(1, n - 1); case .p3, .p4: n }
+    }
 }
 
 /// A priority with the reasons a reader of the ticket can check.

@@ -78,7 +78,7 @@ public final class IncidentManager: Sendable {
     func evaluate(_ tracker: inout IncidentTracker, at: EpochSeconds, onEvent: @Sendable (EngineEvent) -> Void) throws {
         var snap = snapshot.withLock { $0 }
         let linkLast = (try? store.linkLast()) ?? [:]
-        for (id, var st) in snap.links where st.state != .up {
+        for (id, var st) in snap.links {
             if let d = linkLast[id]?.detail, !d.isEmpty { st.detail = d; snap.links[id] = st }
         }
         let roots = analyzer.analyze(snap, at: at, settleSeconds: config.settleSeconds).filter { !inMaintenance($0.element.id, at: at) }

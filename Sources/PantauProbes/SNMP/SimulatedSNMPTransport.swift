@@ -1,8 +1,10 @@
 import PantauCore
 
 /// The demo's switches: every inventory device answers IF-MIB for the ports of its links, as
-/// the simulated network stands at the clock's time. A cut link's ports are oper-down, so is a
-/// port facing a site whose device is off; a device the engine cannot reach does not answer.
+/// the simulated network stands at the clock's time. A cut link's ports are oper-down; a site
+/// whose device is off keeps its port lit (the fibre ends in a media converter that stays up,
+/// the "power not switched back on at the OPD" case); a device the engine cannot reach does
+/// not answer.
 /// Counters grow with each link's traffic while its ports are up. Nothing is sent anywhere.
 public final class SimulatedSNMPTransport: SNMPTransport {
     let inventory: Inventory
@@ -28,8 +30,7 @@ public final class SimulatedSNMPTransport: SNMPTransport {
         for f in network.scriptedFaults {
             let hits: Bool = switch f.kind {
             case .linkCut(let l): l == link.id
-            case .siteDown(let s): s == link.from || s == link.to
-            case .echoLoss: false
+            case .siteDown, .echoLoss: false
             }
             if hits { down.append((max(f.from, start), min(f.to, t))) }
         }
@@ -42,8 +43,7 @@ public final class SimulatedSNMPTransport: SNMPTransport {
             guard t >= f.from && t < f.to else { return false }
             return switch f.kind {
             case .linkCut(let l): l == link.id
-            case .siteDown(let s): s == link.from || s == link.to
-            case .echoLoss: false
+            case .siteDown, .echoLoss: false
             }
         }
     }

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import PantauCore
+import PantauEngine
+import PantauStore
+
+/// How tickets are printed: table, JSON, and the full text of one ticket.
+enum TicketFormat {
+    static func load(_ store: Store, _ number: String) throws -> (Ticket, [TicketEvent]) {
+        guard let t = try failing({ try store.ticket(number) }) else {
+            printErr("pantau: no ticket \(number) (see 'pantau tickets list')")
+            throw ExitCode(1)
+        }
+        return (t, try failing { try store.ticketEvents(t.id) })
+    }
+
+    static func iso(_ t: EpochSeconds?, _ tz: TimeZone) -> String { t.map { "\"\(ISO8601.format($0, in: tz))\"" } ?? "null" }
+
+    static func json(_ t: Ticket, tz: TimeZone, timers: TicketTimers? = nil, events: [TicketEvent]? = nil) -> String {
+        var s = "{\"number\":\(jsonString(t.number)),\"state\":\"\(t.state.rawValue)\",\"priority\":\"\(t.priority.rawValue)\","
+            + "\"cause\":\"\(t.cause.rawValue)\",\"kind\":\"\(t.kind)\",\"root\":\(jsonString(t.root)),"
+            + "\"root_kind\":\"\(t.rootKey.hasPrefix("link:") ? "link" : "site")\","
+            + "\"affected_sites\":[\(t.affectedSites.map(jsonString).joined(separator: ","))],"
+            + "\"started_at\":\(iso(t.startedAt, tz)),\"opened_at\":\(iso(t.openedAt, tz)),"
+            + "\"acknowledged_at\":\(iso(t.acknowledgedAt, tz)),\"assigned_to\":\(t.assignedTo.map(jsonString) ?? "null"),"
+            + "\"resolved_at\":\(iso(t.resolvedAt, tz)),\"recovered_at\":\(iso(t.recoveredAt, tz)),\"closed_at\":\(iso(t.closedAt, tz)),"
+            + "\"priority_reason\":\(jsonString(t.priorityReason)),\"evidence\":[\(t.evidence.map(jsonString).joined(separator: ","))],"
+            + "\"flaps\":\(t.flaps),\"reopened\":\(t.reopened)"
+        if let timers {
+            func timer(_ x: TicketTimers.Timer) -> String {
+                "{\"target_s\":\(x.targetSeconds),\"elapsed_s\":\(x.elapsedSeconds),\"due\":\(iso(x.due, tz)),\"met\":\(x.met),\"breached\":\(x.breached)}"
+            }
+            s += ",\"response\":\(timer(timers.response)),\"repair\":\(timer(timers.repair)),"
+                + "\"outage_wall_s\":\(timers.outageWallSeconds),\"outage_working_s\":\(timers.outageWorkingSeconds),"
+                + "\"ledger\":[\(timers.ledger.map(jsonString).joined(separator: ","))]"
+        }
+        if let events {
+            s += ",\"events\":[" + events.map { "{\"at\":\(iso($0.at, tz)),\"kind\":\(jsonString($0.kind)),\"text\":\(jsonString($0.text))}" }
+                .joined(separator: ",") + "]"
+        }
+        if let ba = t.beritaAcara {
+            s += ",\"berita_acara\":{\"officers\":[\(ba.officers.map(jsonString).joined(separator: ","))],"
+                + "\"problem\":\(jsonString(ba.problemSummary)),\"work\":\(jsonString(ba.workSummary)),"
+                + "\"alternative\":\(jsonString(ba.alternativeSolution)),\"location\":\(jsonString(ba.location))}"
+        }
+        return s + "}"
+    }
+
+    static let stateID: [Ticket.State: String] = [.open: "terbuka", .acknowledged: "ditangani", .resolved: "pulih", .closed: "ditutup"]
+
+    static func table(_ tickets: [Ticket], inventory: Inventory, tz: TimeZone, lang: Language) -> String {
+        let id = lang == .id
+        var rows = [id ? ["Nomor", "Status", "Prioritas", "Dugaan penyebab", "Akar", "Situs terdampak", "Dibuka", "Pulih"]
+                       : ["Number", "State", "Priority", "Suspected cause", "Root", "Affected sites", "Opened", "Recovered"]]
+        for t in tickets {
+            let cause = id ? t.cause.textID : t.cause.rawValue
+            let affected = t.affectedSites.isEmpty ? (id ? "- (pemberitahuan)" : "- (notice)")
+                : "\(t.affectedSites.count): " + t.affectedSites.prefix(4).joined(separator: ", ") + (t.affectedSites.count > 4 ? ", …" : "")
+            rows.append([t.number, id ? stateID[t.state]! : t.state.rawValue, t.priority.rawValue, cause, t.root, affected,
+                         ISO8601.format(t.openedAt, in: tz), t.recoveredAt.map { ISO8601.format($0, in: tz) } ?? "-"])
+        }
+        if tickets.isEmpty { return id ? "Tidak ada tiket." : "No tickets." }
+        return TextTable.render(rows, rightAligned: [])
+    }
+
+    static func text(_ t: Ticket, events: [TicketEvent], timers: TicketTimers, inventory: Inventory, tz: TimeZone, lang: Language) -> String {
+        let id = lang == .id
+        var out = "\(t.number)  \(t.priority.rawValue)  \(id ? stateID[t.state]!.uppercased() : t.state.rawValue.uppercased())"
+            + (t.kind == "notice" ? (id ? "  (pemberitahuan, tidak ada situs terputus)" : "  (notice: no site cut off)") : "") + "\n"
+        let rootName = t.rootKey.hasPrefix("link:") ? inventory.link(t.root).map { "\($0.name ?? $0.id) (\($0.kind.rawValue), \($0.from) - \($0.to))" }
+            : inventory.site(t.root).map(\.name)
+        out += (id ? "Dugaan penyebab: " : "Suspected cause: ") + "\(t.cause.rawValue) - \(t.cause.textID)\n"
+        out += (id ? "Akar masalah:    " : "Root cause:      ") + "\(t.root)\(rootName.map { " - \($0)" } ?? "")\n"
+        out += (id ? "Bukti:\n" : "Evidence:\n") + t.evidence.map { "  - \($0)\n" }.joined()
+        out += (id ? "Situs terdampak (\(t.affectedSites.count)):\n" : "Affected sites (\(t.affectedSites.count)):\n")
+        for s in t.affectedSites {
+            let site = inventory.site(s)
+            out += "  - \(s) \(site?.name ?? "") [\(site?.criticality.rawValue ?? "?")\(site?.users.map { ", \($0) \(id ? "pengguna" : "users")" } ?? "")]\n"
+        }
+        out += (id ? "Alasan prioritas: " : "Why this priority: ") + t.priorityReason + "\n"
+        out += (id ? "Waktu (jam kerja):\n" : "Timers (working time):\n") + timers.ledger.map { "  \($0)\n" }.joined()
+        if let a = t.assignedTo { out += (id ? "Ditangani oleh: " : "Assigned to: ") + a + "\n" }
+        if t.flaps > 0 || t.reopened > 0 { out += "flaps \(t.flaps), reopened \(t.reopened)\n" }
+        if let ba = t.beritaAcara {
+            out += "Berita Acara: \(ba.officers.joined(separator: "; "))\n  \(ba.problemSummary)\n  \(ba.workSummary)\n"
+        }
+        out += (id ? "Riwayat:\n" : "Ledger:\n") + events.map { "  \(ISO8601.format($0.at, in: tz))  \($0.kind): \($0.text)\n" }.joined()
+        return out
+    }
+}
