@@ -55,6 +55,14 @@ public struct PriorityDecision: Sendable, Hashable {
     public var score: Double
     /// "impact high (score 14: 3 sites: bkd high 4, …; trunk +4) x urgency high (working hours, 5h left) = P1"
     public var reason: String
+
+    public init(priority: Priority, impact: Level, urgency: Level, score: Double, reason: String) {
+        self.priority = priority
+        self.impact = impact
+        self.urgency = urgency
+        self.score = score
+        self.reason = reason
+    }
 }
 
 extension PriorityPolicy {
