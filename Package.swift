@@ -35,6 +35,11 @@ let package = Package(
                        providers: [.apt(["libsnmp-dev"])]),
         // The SNMP transport and trap receiver on net-snmp's single-session API, one I/O thread.
         .target(name: "PantauNetSNMP", dependencies: ["CNetSNMP", "PantauProbes"], path: "Sources/PantauNetSNMP"),
+        // Notification channels (Telegram, JSON webhook, SMTP) delivering the durable outbox.
+        .target(name: "PantauNotify", dependencies: [
+            "PantauCore", "PantauStore", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/PantauNotify"),
         // The probe engine: schedules rounds, tracks state, writes history. A Service.
         .target(name: "PantauEngine", dependencies: [
             "PantauCore", "PantauProbes", "PantauStore", "PantauNetSNMP",
@@ -43,7 +48,7 @@ let package = Package(
         ], path: "Sources/PantauEngine"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
-            "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP",
+            "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,7 +66,7 @@ let package = Package(
         .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore", "PantauNetSNMP", "PantauTestSupport"],
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
-            "PantauEngine", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
+            "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
         ], path: "Tests/PantauEngineTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.
         .testTarget(name: "PantauIntegrationTests", dependencies: [

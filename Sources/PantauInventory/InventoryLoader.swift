@@ -9,6 +9,8 @@ public struct LoadedConfiguration: Sendable {
     public var snmp: SNMPProbeConfig
     /// SNMP profiles by name (secrets: never print them; `SNMPCredentials.description` is safe).
     public var credentials: [String: SNMPCredentials]
+    /// Correlation, priority and notification settings (`probes/incidents.yaml`).
+    public var incidents: IncidentConfig
     /// Things that work but deserve attention (e.g. SNMP off for lack of a credentials file).
     public var warnings: [String]
 }
@@ -55,6 +57,13 @@ public enum InventoryLoader {
                 snmpDevices = devices
             }
         }
+        var incidents = IncidentConfig()
+        let incidentsPath = (probesDirectory as NSString).appendingPathComponent("incidents.yaml")
+        if FileManager.default.fileExists(atPath: incidentsPath), let text = readText(incidentsPath, sink: sink) {
+            if let c = IncidentsParser(reader: YAMLReader(file: incidentsPath, sink: sink), environment: environment).parse(text) {
+                incidents = c
+            }
+        }
         var warnings: [String] = []
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
@@ -86,7 +95,7 @@ public enum InventoryLoader {
             throw ConfigurationErrors(diagnostics: sink.diagnostics.sorted())
         }
         return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
-                                   credentials: profiles.mapValues(\.0), warnings: warnings)
+                                   credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

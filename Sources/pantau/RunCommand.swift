@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PantauCore
 import PantauEngine
+import PantauNotify
 import PantauInventory
 import PantauNetSNMP
 import PantauProbes
@@ -30,8 +31,9 @@ struct RunCommand: AsyncParsableCommand {
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let snmp = try await startSNMP(config, store: store, logger: logger)
-        let incidents = IncidentManager(inventory: config.inventory, config: IncidentConfig(), store: store,
-                                        clock: SystemWallClock(), logger: logger)
+        let composer = NotificationComposer(inventory: config.inventory, channels: config.incidents.channels)
+        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store,
+                                        clock: SystemWallClock(), logger: logger, messages: { composer.drafts($0, $1) })
         let engine = ProbeEngine(inventory: config.inventory, probes: config.probes, store: store, transport: transport,
                                  clock: SystemWallClock(), logger: logger, runFor: seconds, snmp: snmp, incidents: incidents) { event in
             switch event {
@@ -50,8 +52,15 @@ struct RunCommand: AsyncParsableCommand {
             case .roundCompleted, .snmpPollCompleted: break
             }
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)]
+        if !config.incidents.channels.isEmpty {
+            say("pantau: notifications to \(config.incidents.channels.map(\.description).joined(separator: ", "))")
+            services.append(.init(service: NotificationService(store: store, notifiers: NotificationService.notifiers(for: config.incidents.channels),
+                                                               clock: SystemWallClock(), logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await failingAsync { try await group.run() }
     }

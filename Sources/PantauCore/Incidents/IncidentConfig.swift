@@ -1,0 +1,47 @@
+/// How incidents become tickets (`probes/incidents.yaml`).
+public struct IncidentConfig: Sendable, Hashable {
+    public var tracker = IncidentTracker.Policy()
+    public var priority = PriorityPolicy()
+    /// Ticket number prefix: `GGN-2026-03-0007`.
+    public var numberPrefix = "GGN"
+    /// How long a site may lag behind its recovered uplink before it counts as down on its own.
+    public var settleSeconds: Int64 = 180
+    /// Seconds of engine time between two evaluations.
+    public var evaluateEvery: Double = 5
+    /// Where ticket news goes.
+    public var channels: [NotifyChannel] = []
+    public init() {}
+}
+
+/// One notification channel. Secrets (bot token, passwords) come from the environment via
+/// `${NAME}` and never appear in `description`, logs or errors.
+public struct NotifyChannel: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// Telegram Bot API `sendMessage` (`apiURL` is https://api.telegram.org unless overridden).
+        case telegram(apiURL: String, botToken: String, chatID: String)
+        /// A JSON POST for WhatsApp gateways and service desk portals.
+        case webhook(url: String, headers: [String: String])
+        /// SMTP (plain, to the office relay) from `from` to every address in `to`.
+        case email(host: String, port: Int, from: String, to: [String])
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Ticket priorities this channel receives.
+    public var priorities: Set<Priority>
+    /// Also send notices (redundancy lost, degradation)?
+    public var notices: Bool
+
+    public init(name: String, kind: Kind, priorities: Set<Priority> = Set(Priority.allCases), notices: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.priorities = priorities
+        self.notices = notices
+    }
+
+    public var typeName: String {
+        switch kind { case .telegram: "telegram"; case .webhook: "webhook"; case .email: "email" }
+    }
+
+    public var description: String { "\(typeName) channel '\(name)'" }
+}
