@@ -20,7 +20,8 @@ struct IncidentsParser {
     func seconds(_ v: Node, _ path: String) -> Int64? { reader.durationMs(v, path, min: 1000).map { Int64($0 / 1000) } }
 
     func incidents(_ node: Node, into c: inout IncidentConfig) {
-        let keys: Set<String> = ["group_window", "recovery_hold", "reopen_within", "settle", "number_prefix", "notices", "priority"]
+        let keys: Set<String> = ["group_window", "recovery_hold", "reopen_within", "settle", "number_prefix", "notices", "priority",
+                                 "evaluate_every"]
         for (key, _, v) in reader.mapping(node, "incidents", allowed: keys) ?? [] {
             let p = "incidents.\(key)"
             switch key {
@@ -28,6 +29,7 @@ struct IncidentsParser {
             case "recovery_hold": c.tracker.recoveryHold = seconds(v, p) ?? c.tracker.recoveryHold
             case "reopen_within": c.tracker.reopenWithin = seconds(v, p) ?? c.tracker.reopenWithin
             case "settle": c.settleSeconds = seconds(v, p) ?? c.settleSeconds
+            case "evaluate_every": c.evaluateEvery = reader.durationMs(v, p, min: 100).map { Double($0) / 1000 } ?? c.evaluateEvery
             case "notices":
                 if let s = reader.string(v, p) {
                     guard let b = Bool(s) else { reader.sink.add(file, reader.line(v), p, "'\(s)' is not true or false"); continue }
