@@ -25,11 +25,26 @@ public final class Store: Sendable {
         do {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            pool = try DatabasePool(path: path, configuration: config)
-            try Self.migrator.migrate(pool)
+            // Several processes may open a new or older database at once (`pantau run` and
+            // `pantau status`): switching to WAL and migrating happen under an exclusive file
+            // lock, one process at a time (SQLite's busy timeout does not cover the WAL switch).
+            pool = try Self.withFileLock(path + ".open.lock") {
+                let p = try DatabasePool(path: path, configuration: config)
+                if try !p.read({ try Self.migrator.hasCompletedMigrations($0) }) { try Self.migrator.migrate(p) }
+                return p
+            }
         } catch {
             throw PantauError(.storage, operation: "opening the database", subject: path, message: "\(error)")
         }
+    }
+
+    static func withFileLock<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {
+        let fd = open(lockPath, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { return try body() }
+        defer { close(fd) }
+        _ = flock(fd, LOCK_EX)
+        defer { _ = flock(fd, LOCK_UN) }
+        return try body()
     }
 
     static var migrator: DatabaseMigrator {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 import PantauCore
 import PantauStore
@@ -71,5 +72,16 @@ final class TicketStoreTests: XCTestCase {
         let (later, c2) = try s.openTicket(trunk, decision: decision, at: 20_000, month: "2026-03", reopenWithin: 3600)
         XCTAssertEqual(c2, .opened)
         XCTAssertEqual(later.number, "GGN-2026-03-0002")
+    }
+
+    /// `pantau run` and `pantau status` may open a new database at the same moment: migrations
+    /// are serialised, none fails with "table already exists".
+    func testConcurrentOpenOfANewDatabase() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-c-\(UUID().uuidString).sqlite").path
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do { _ = try Store(path: path) } catch { errors.withLock { $0.append("\(error)") } }
+        }
+        XCTAssertEqual(errors.withLock { $0 }, [])
     }
 }
