@@ -87,3 +87,17 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The last ICMP round of every site: loss (%) and average RTT (ms), cheap to read often.
+    public func probeLast() throws -> [String: (lossPct: Double?, rttMs: Double?)] {
+        try read("reading the last probe rounds") { db in
+            var out: [String: (lossPct: Double?, rttMs: Double?)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT target, sent, received, rtt_avg_ms FROM probe_last") {
+                let sent: Int = row["sent"], recv: Int = row["received"]
+                out[row["target"]] = (sent == 0 ? nil : Double(sent - recv) * 100 / Double(sent), row["rtt_avg_ms"])
+            }
+            return out
+        }
+    }
+}

@@ -33,7 +33,8 @@ struct RunCommand: AsyncParsableCommand {
         let snmp = try await startSNMP(config, store: store, logger: logger)
         let composer = NotificationComposer(inventory: config.inventory, channels: config.incidents.channels)
         let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store,
-                                        clock: SystemWallClock(), logger: logger, messages: { composer.drafts($0, $1) })
+                                        clock: SystemWallClock(), logger: logger, probes: config.probes,
+                                        messages: { composer.drafts($0, $1) })
         let engine = ProbeEngine(inventory: config.inventory, probes: config.probes, store: store, transport: transport,
                                  clock: SystemWallClock(), logger: logger, runFor: seconds, snmp: snmp, incidents: incidents) { event in
             switch event {

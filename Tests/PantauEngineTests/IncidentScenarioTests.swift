@@ -119,4 +119,30 @@ final class IncidentScenarioTests: XCTestCase {
         let changes = events.compactMap { e -> String? in if case .ticket(_, let c, _, _, _, _, _) = e { c } else { nil } }
         XCTAssertEqual(changes, ["resolved"], "the second run adopts the open ticket")
     }
+
+    /// A site behind a slow ISP link answers, but above its RTT threshold: one degradation notice.
+    func testSustainedHighLatencyIsADegradationNotice() async throws {
+        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+            Site(id: "dc", name: "Pusat Data", role: .core, address: "10.0.0.1"),
+            Site(id: "far", name: "UPT Pulau", address: "10.0.9.1", uplinks: ["isp-far"]),
+            Site(id: "near", name: "Dinkes", address: "10.0.9.2", uplinks: ["cu-near"]),
+        ], links: [Link(id: "isp-far", kind: .isp, from: "dc", to: "far"), Link(id: "cu-near", kind: .copper, from: "dc", to: "near")],
+        maintenance: [])
+        let clock = ManualClock(start)
+        let network = SimulatedEchoTransport(inventory: inv, clock: clock, faults: [])
+        let store = try tempStore()
+        var icmp = ICMPSettings()
+        icmp.rttWarnMs = 10  // the ISP hop costs ~12 ms in the simulation, copper ~0.7 ms
+        let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, clock: clock, logger: Logger(label: "t"),
+                                        probes: ProbeConfig(icmpDefaults: icmp))
+        let engine = ProbeEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
+                                 logger: Logger(label: "t"), runFor: 1200, incidents: incidents)
+        try await engine.run()
+        let t = try store.tickets()
+        XCTAssertEqual(t.map(\.rootKey), ["site:far"])
+        XCTAssertEqual(t.first?.cause, .degraded)
+        XCTAssertEqual(t.first?.kind, "notice")
+        XCTAssertEqual(t.first?.priority, .p3, "impact low x urgency high (working hours)")
+        XCTAssertTrue(t.first?.evidence.first?.contains("RTT") == true, "\(t.first?.evidence ?? [])")
+    }
 }

@@ -22,7 +22,7 @@ public final class IncidentManager: Sendable {
     let messages: @Sendable (Ticket, TicketChange) -> [OutboxDraft]
 
     public init(inventory: Inventory, config: IncidentConfig, store: Store, clock: any WallClock, logger: Logger,
-                messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) {
+                probes: ProbeConfig = ProbeConfig(), messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) {
         self.inventory = inventory
         self.config = config
         self.store = store
@@ -32,6 +32,31 @@ public final class IncidentManager: Sendable {
         analyzer = RootCauseAnalyzer(inventory: inventory)
         watchedLinks = Set(inventory.links.filter { !$0.ends.isEmpty }.map(\.id))
         self.messages = messages
+        self.probes = probes
+    }
+
+    let probes: ProbeConfig
+
+    /// Degradations of elements that are up: optical power at warning/alarm on a link, loss or
+    /// RTT above the site's thresholds on its last round. The group window and recovery hold
+    /// keep a single bad round from opening a ticket.
+    func degradations(_ snap: NetworkSnapshot, linkLast: [String: LinkLast]) -> [String: String] {
+        var out: [String: String] = [:]
+        for (id, st) in snap.links where st.state == .up {
+            if let l = linkLast[id], let level = l.opticalLevel, level != "ok" {
+                out[id] = "optical \(level)" + (l.rxDbm.map { String(format: ", rx %.2f dBm", $0) } ?? "") + (l.detail.isEmpty ? "" : " (\(l.detail))")
+            }
+        }
+        let last = (try? store.probeLast()) ?? [:]
+        for (id, st) in snap.sites where st.state == .up {
+            guard let site = inventory.site(id), let p = last[id] else { continue }
+            let s = probes.icmp(for: site)
+            var why: [String] = []
+            if let loss = p.lossPct, loss > s.lossWarnPct { why.append(String(format: "loss %.0f%% > %.0f%%", loss, s.lossWarnPct)) }
+            if let rtt = p.rttMs, rtt > s.rttWarnMs { why.append(String(format: "RTT %.1f ms > %.0f ms", rtt, s.rttWarnMs)) }
+            if !why.isEmpty { out[id] = why.joined(separator: ", ") }
+        }
+        return out
     }
 
     /// Takes a state change from the engine (any thread).
@@ -81,6 +106,7 @@ public final class IncidentManager: Sendable {
         for (id, var st) in snap.links {
             if let d = linkLast[id]?.detail, !d.isEmpty { st.detail = d; snap.links[id] = st }
         }
+        snap.degraded = degradations(snap, linkLast: linkLast)
         let roots = analyzer.analyze(snap, at: at, settleSeconds: config.settleSeconds).filter { !inMaintenance($0.element.id, at: at) }
         var failing: Set<String> = [], healthy: [String: EpochSeconds] = [:]
         for (id, st) in snap.sites { if st.state == .down { failing.insert("site:\(id)") } else if st.state == .up { healthy["site:\(id)"] = st.since } }
