@@ -12,9 +12,10 @@ public struct RootCauseAnalyzer: Sendable {
         linksByID = Dictionary(inventory.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// `at` and `settleSeconds`: a down site whose uplink port came back after the site went
-    /// down, less than `settleSeconds` ago, is still catching up (ICMP needs a few rounds to
-    /// confirm it up): it is not a root of its own until the settle time has passed.
+    /// `at` and `settleSeconds`: a down site whose uplink port came back less than
+    /// `settleSeconds` ago is still catching up (ICMP needs a few rounds to confirm it up, and
+    /// an agent's interface cache can lag the port): it is not a root of its own until the
+    /// settle time has passed.
     public func analyze(_ s: NetworkSnapshot, at: EpochSeconds? = nil, settleSeconds: Int64 = 180) -> [RootCause] {
         let downLinks = Set(s.links.filter { $0.value.state == .down }.map(\.key))
         let downSites = Set(s.sites.filter { $0.value.state == .down }.map(\.key))
@@ -24,8 +25,8 @@ public struct RootCauseAnalyzer: Sendable {
         for site in downSites {
             let r = topology.reachable(inventory: inventory, failedSites: downSites.subtracting([site]), failedLinks: downLinks)
             guard r.contains(site) else { continue }
-            if let at, let st = s.sites[site], let info = inventory.site(site),
-               info.uplinks.contains(where: { l in s.links[l].map { $0.state == .up && $0.since >= st.since && at - $0.since < settleSeconds } ?? false }) {
+            if let at, s.sites[site] != nil, let info = inventory.site(site),
+               info.uplinks.contains(where: { l in s.links[l].map { $0.state == .up && at - $0.since < settleSeconds } ?? false }) {
                 settling.insert(site)
                 continue
             }
