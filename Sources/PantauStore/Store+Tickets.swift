@@ -158,10 +158,12 @@ extension Store {
         }
     }
 
+    /// Tickets in these states (all when nil), oldest first; filtered by SQLite, not in memory.
     public func tickets(states: Set<Ticket.State>? = nil) throws -> [Ticket] {
         try read("listing tickets") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ticket ORDER BY opened_s, id").map(Self.ticket)
-                .filter { states?.contains($0.state) ?? true }
+            guard let states else { return try Row.fetchAll(db, sql: "SELECT * FROM ticket ORDER BY opened_s, id").map(Self.ticket) }
+            let list = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")  // enum values, not user input
+            return try Row.fetchAll(db, sql: "SELECT * FROM ticket WHERE state IN (\(list)) ORDER BY opened_s, id").map(Self.ticket)
         }
     }
 
