@@ -117,11 +117,14 @@ extension Store {
     public func acknowledgeTicket(_ number: String, by: String, at: EpochSeconds) throws -> Ticket {
         try write("acknowledging \(number)") { db in
             let t = try Self.require(db, number)
-            guard t.state == .open || t.state == .acknowledged else {
-                throw PantauError(.invalidInput, operation: "acknowledging", subject: number, message: "the ticket is \(t.state.rawValue)")
+            guard t.state != .closed else {
+                throw PantauError(.invalidInput, operation: "acknowledging", subject: number, message: "the ticket is closed")
             }
-            try db.execute(sql: "UPDATE ticket SET state = 'acknowledged', acknowledged_s = COALESCE(acknowledged_s, ?), assigned_to = ? WHERE id = ?",
-                           arguments: [at, by, t.id])
+            // A ticket that recovered before anyone took it keeps its state; it only gets its officer.
+            try db.execute(sql: """
+                UPDATE ticket SET state = CASE state WHEN 'resolved' THEN 'resolved' ELSE 'acknowledged' END,
+                  acknowledged_s = COALESCE(acknowledged_s, ?), assigned_to = ? WHERE id = ?
+                """, arguments: [at, by, t.id])
             try Self.event(db, t.id, at, "acknowledged", "assigned to \(by)")
             return try Self.fetchTicket(db, "id = ?", [t.id])!
         }
