@@ -34,7 +34,8 @@ public struct TicketTimers: Sendable {
         let responseTarget = policy.responseSeconds[t.priority] ?? 8 * 3600
         let days = policy.repairDays(t.priority, sla: inventory.sla)
         let repairTarget = Int64(days) * policy.workingDaySeconds
-        response = timer(target: responseTarget, from: t.openedAt, stop: t.acknowledgedAt ?? t.resolvedAt)
+        // Responded when someone took it or it recovered, whichever came first.
+        response = timer(target: responseTarget, from: t.openedAt, stop: [t.acknowledgedAt, t.resolvedAt].compactMap { $0 }.min())
         let repaired = t.recoveredAt ?? t.resolvedAt
         repair = timer(target: repairTarget, from: t.openedAt, stop: repaired)
         let outageEnd = repaired ?? now
@@ -45,7 +46,7 @@ public struct TicketTimers: Sendable {
         ledger = [
             "opened \(when(t.openedAt)), failure began \(when(t.startedAt))",
             "response target \(t.priority.rawValue): \(d(responseTarget)) working time, due \(when(response.due)); "
-                + (t.acknowledgedAt != nil ? "acknowledged after \(d(response.elapsedSeconds))"
+                + (t.acknowledgedAt != nil && t.acknowledgedAt! <= (t.resolvedAt ?? .max) ? "acknowledged after \(d(response.elapsedSeconds))"
                    : t.resolvedAt != nil ? "resolved before anyone acknowledged it, after \(d(response.elapsedSeconds))"
                    : "\(d(response.elapsedSeconds)) used so far")
                 + (response.breached ? " - BREACHED" : response.met ? " - met" : ""),
