@@ -54,7 +54,7 @@ final class VendorRecordingTests: XCTestCase {
     func testWrapRebootDiscontinuityAndPortDown() async throws {
         let rec = try SnmpsimAgent.recording("network/switch/cisco-c3560")
         let p = upPort(rec)
-        let hc = "\(Self.ifHCIn).\(p)", disc = "1.3.6.1.2.1.31.1.1.1.19.\(p)"
+        let hc = "\(Self.ifHCIn).\(p)", disc = "\(SNMPObjects.ifCounterDiscontinuityTime).\(p)"
         let base = rec.settingRecord(Self.upTime, type: "67", value: "100000").settingRecord(disc, type: "67", value: "0")
         let t0 = base.settingRecord(hc, type: "70", value: String(UInt64.max - 999))
         let wrapped = base.settingRecord(Self.upTime, type: "67", value: "103000").settingRecord(hc, type: "70", value: "374000")
@@ -102,7 +102,7 @@ final class VendorRecordingTests: XCTestCase {
             guard parts.count == 3, parts[1] == "4x" else { continue }
             let entity = String(parts[0].split(separator: ".").last!)
             let text = hexText(String(parts[2]))
-            guard let centi = Double(text), let nameHex = rec.record("1.3.6.1.2.1.47.1.1.1.1.7.\(entity)")?.value,
+            guard let centi = Double(text), let nameHex = rec.record("\(SNMPObjects.entPhysicalName).\(entity)")?.value,
                   let o = r.optical(named: hexText(nameHex)), let rx = o.rxDbm else { continue }
             // The table holds whole microwatts (quantisation up to 0.1 dB at 45 uW), and the two
             // columns were recorded moments apart while the light drifted a little: 0.06 dB + quantisation.
@@ -134,11 +134,11 @@ final class VendorRecordingTests: XCTestCase {
     /// sensor after a port and gives it thresholds, as IOS does.
     func testCiscoEntitySensorDbm() async throws {
         var rec = try SnmpsimAgent.recording("network/switch/cisco-n5000")
-        let ifName = try XCTUnwrap(rec.split(separator: "\n").first { $0.hasPrefix("1.3.6.1.2.1.31.1.1.1.1.") }.map { String($0) })
+        let ifName = try XCTUnwrap(rec.split(separator: "\n").first { $0.hasPrefix("\(SNMPObjects.ifName).") }.map { String($0) })
         let parts = ifName.split(separator: "|")
         let name = parts[1] == "4x" ? hexText(String(parts[2])) : String(parts[2])
         let text = (name + " Receive Power Sensor").utf8.map { String(format: "%02x", $0) }.joined()
-        rec = rec.settingRecord("1.3.6.1.2.1.47.1.1.1.1.7.25827", type: "4x", value: text)
+        rec = rec.settingRecord("\(SNMPObjects.entPhysicalName).25827", type: "4x", value: text)
             .settingRecord("1.3.6.1.4.1.9.9.91.1.2.1.1.2.25827.3", type: "2", value: "20")
             .settingRecord("1.3.6.1.4.1.9.9.91.1.2.1.1.2.25827.4", type: "2", value: "10")
         let agent = try serve(["n5000": rec])

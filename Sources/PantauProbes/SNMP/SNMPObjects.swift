@@ -7,6 +7,14 @@ public enum SNMPObjects {
     public static let sysObjectID: OID = "1.3.6.1.2.1.1.2.0"
     public static let sysUpTime: OID = "1.3.6.1.2.1.1.3.0"
     public static let sysName: OID = "1.3.6.1.2.1.1.5.0"
+    /// IF-MIB ifXEntry (columns are `entry.column`).
+    public static let ifXEntry: OID = "1.3.6.1.2.1.31.1.1"
+    /// ENTITY-MIB entPhysicalEntry (columns are `entry.column`).
+    public static let entPhysicalEntry: OID = "1.3.6.1.2.1.47.1.1.1"
+    /// CISCO-ENTITY-SENSOR-MIB entSensorValueEntry (columns are `entry.column`).
+    public static let entSensorValueEntry: OID = "1.3.6.1.4.1.9.9.91.1.1.1"
+    /// JUNIPER-DOM-MIB jnxDomCurrentEntry (columns are `entry.column`).
+    public static let jnxDomCurrentEntry: OID = "1.3.6.1.4.1.2636.3.60.1.1.1"
     public static let snmpTrapOID: OID = "1.3.6.1.6.3.1.1.4.1.0"
     public static let linkDown: OID = "1.3.6.1.6.3.1.1.5.3"
     public static let linkUp: OID = "1.3.6.1.6.3.1.1.5.4"
@@ -18,12 +26,12 @@ public enum SNMPObjects {
     public static let ifOperStatus: OID = "1.3.6.1.2.1.2.2.1.8"
     public static let ifInErrors: OID = "1.3.6.1.2.1.2.2.1.14"
     public static let ifOutErrors: OID = "1.3.6.1.2.1.2.2.1.20"
-    public static let ifName: OID = "1.3.6.1.2.1.31.1.1.1.1"
-    public static let ifHCInOctets: OID = "1.3.6.1.2.1.31.1.1.1.6"
-    public static let ifHCOutOctets: OID = "1.3.6.1.2.1.31.1.1.1.10"
-    public static let ifHighSpeed: OID = "1.3.6.1.2.1.31.1.1.1.15"
-    public static let ifAlias: OID = "1.3.6.1.2.1.31.1.1.1.18"
-    public static let ifCounterDiscontinuityTime: OID = "1.3.6.1.2.1.31.1.1.1.19"
+    public static let ifName: OID = ifXEntry.appending(1)
+    public static let ifHCInOctets: OID = ifXEntry.appending(6)
+    public static let ifHCOutOctets: OID = ifXEntry.appending(10)
+    public static let ifHighSpeed: OID = ifXEntry.appending(15)
+    public static let ifAlias: OID = ifXEntry.appending(18)
+    public static let ifCounterDiscontinuityTime: OID = ifXEntry.appending(19)
 
     /// The interface columns every device is walked for.
     public static let interfaceColumns: [OID] = [
@@ -32,9 +40,9 @@ public enum SNMPObjects {
     ]
 
     // ENTITY-MIB (RFC 6933)
-    public static let entPhysicalClass: OID = "1.3.6.1.2.1.47.1.1.1.1.5"
-    public static let entPhysicalName: OID = "1.3.6.1.2.1.47.1.1.1.1.7"
-    public static let entPhysicalContainedIn: OID = "1.3.6.1.2.1.47.1.1.1.1.4"
+    public static let entPhysicalClass: OID = entPhysicalEntry.appending(5)
+    public static let entPhysicalName: OID = entPhysicalEntry.appending(7)
+    public static let entPhysicalContainedIn: OID = entPhysicalEntry.appending(4)
     public static let entAliasMappingIdentifier: OID = "1.3.6.1.2.1.47.1.3.2.1.2"
 
     // MIKROTIK-MIB optical table (mtxrOpticalTable)
@@ -46,10 +54,10 @@ public enum SNMPObjects {
     public static let mtxrNeighborInterfaceID: OID = "1.3.6.1.4.1.14988.1.1.11.1.1.8"
 
     // CISCO-ENTITY-SENSOR-MIB
-    public static let entSensorType: OID = "1.3.6.1.4.1.9.9.91.1.1.1.1.1"
-    public static let entSensorScale: OID = "1.3.6.1.4.1.9.9.91.1.1.1.1.2"
-    public static let entSensorPrecision: OID = "1.3.6.1.4.1.9.9.91.1.1.1.1.3"
-    public static let entSensorValue: OID = "1.3.6.1.4.1.9.9.91.1.1.1.1.4"
+    public static let entSensorType: OID = entSensorValueEntry.appending(1)
+    public static let entSensorScale: OID = entSensorValueEntry.appending(2)
+    public static let entSensorPrecision: OID = entSensorValueEntry.appending(3)
+    public static let entSensorValue: OID = entSensorValueEntry.appending(4)
     public static let entSensorThresholdSeverity: OID = "1.3.6.1.4.1.9.9.91.1.2.1.1.2"
     public static let entSensorThresholdRelation: OID = "1.3.6.1.4.1.9.9.91.1.2.1.1.3"
     public static let entSensorThresholdValue: OID = "1.3.6.1.4.1.9.9.91.1.2.1.1.4"
@@ -61,11 +69,11 @@ public enum SNMPObjects {
     public static let hwEntityOpticalRxHighThreshold: OID = "1.3.6.1.4.1.2011.5.25.31.1.1.3.1.14"
 
     // JUNIPER-DOM-MIB jnxDomCurrentTable (indexed by ifIndex)
-    public static let jnxDomCurrentAlarms: OID = "1.3.6.1.4.1.2636.3.60.1.1.1.1.1"
-    public static let jnxDomCurrentRxLaserPower: OID = "1.3.6.1.4.1.2636.3.60.1.1.1.1.5"
-    public static let jnxDomCurrentTxLaserOutputPower: OID = "1.3.6.1.4.1.2636.3.60.1.1.1.1.7"
-    public static let jnxDomCurrentRxLaserPowerLowAlarmThreshold: OID = "1.3.6.1.4.1.2636.3.60.1.1.1.1.10"
-    public static let jnxDomCurrentRxLaserPowerLowWarningThreshold: OID = "1.3.6.1.4.1.2636.3.60.1.1.1.1.12"
+    public static let jnxDomCurrentAlarms: OID = jnxDomCurrentEntry.appending(1)
+    public static let jnxDomCurrentRxLaserPower: OID = jnxDomCurrentEntry.appending(5)
+    public static let jnxDomCurrentTxLaserOutputPower: OID = jnxDomCurrentEntry.appending(7)
+    public static let jnxDomCurrentRxLaserPowerLowAlarmThreshold: OID = jnxDomCurrentEntry.appending(10)
+    public static let jnxDomCurrentRxLaserPowerLowWarningThreshold: OID = jnxDomCurrentEntry.appending(12)
 
     // LLDP-MIB (IEEE 802.1AB-2005)
     public static let lldpLocSysName: OID = "1.0.8802.1.1.2.1.3.3.0"
