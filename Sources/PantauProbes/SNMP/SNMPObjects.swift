@@ -7,14 +7,18 @@ public enum SNMPObjects {
     public static let sysObjectID: OID = "1.3.6.1.2.1.1.2.0"
     public static let sysUpTime: OID = "1.3.6.1.2.1.1.3.0"
     public static let sysName: OID = "1.3.6.1.2.1.1.5.0"
-    /// IF-MIB ifXEntry (columns are `entry.column`).
-    public static let ifXEntry: OID = "1.3.6.1.2.1.31.1.1"
-    /// ENTITY-MIB entPhysicalEntry (columns are `entry.column`).
-    public static let entPhysicalEntry: OID = "1.3.6.1.2.1.47.1.1.1"
-    /// CISCO-ENTITY-SENSOR-MIB entSensorValueEntry (columns are `entry.column`).
-    public static let entSensorValueEntry: OID = "1.3.6.1.4.1.9.9.91.1.1.1"
-    /// JUNIPER-DOM-MIB jnxDomCurrentEntry (columns are `entry.column`).
-    public static let jnxDomCurrentEntry: OID = "1.3.6.1.4.1.2636.3.60.1.1.1"
+    /// IF-MIB ifXEntry (table, entry = table.1, columns are entry.column).
+    public static let ifXTable: OID = "1.3.6.1.2.1.31.1.1"
+    public static let ifXEntry: OID = ifXTable.appending(1)
+    /// ENTITY-MIB entPhysicalEntry (table, entry = table.1, columns are entry.column).
+    public static let entPhysicalTable: OID = "1.3.6.1.2.1.47.1.1.1"
+    public static let entPhysicalEntry: OID = entPhysicalTable.appending(1)
+    /// CISCO-ENTITY-SENSOR-MIB entSensorValueEntry (table, entry = table.1, columns are entry.column).
+    public static let entSensorValueTable: OID = "1.3.6.1.4.1.9.9.91.1.1.1"
+    public static let entSensorValueEntry: OID = entSensorValueTable.appending(1)
+    /// JUNIPER-DOM-MIB jnxDomCurrentEntry (table, entry = table.1, columns are entry.column).
+    public static let jnxDomCurrentTable: OID = "1.3.6.1.4.1.2636.3.60.1.1.1"
+    public static let jnxDomCurrentEntry: OID = jnxDomCurrentTable.appending(1)
     public static let snmpTrapOID: OID = "1.3.6.1.6.3.1.1.4.1.0"
     public static let linkDown: OID = "1.3.6.1.6.3.1.1.5.3"
     public static let linkUp: OID = "1.3.6.1.6.3.1.1.5.4"
