@@ -15,10 +15,16 @@ done
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+  # Debian starts a system snmpd on install. The tests run their own agents on their own ports
+  # and namespaces and need none, so while installing (and only if the host has no policy of its
+  # own) ask invoke-rc.d not to start new services. Nothing running on the host is ever stopped.
+  policy=/usr/sbin/policy-rc.d; ours=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy" && ours=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" || { [ -n "$ours" ] && $SUDO rm -f "$policy"; exit 1; }
+  [ -n "$ours" ] && $SUDO rm -f "$policy"
 fi
-# Debian starts a system snmpd on install; tests run their own agents and need none.
-$SUDO systemctl stop snmpd >/dev/null 2>&1 || $SUDO service snmpd stop >/dev/null 2>&1 || true
 VENV="${PANTAU_SNMPSIM_VENV:-/opt/pantau-snmpsim}"
 if [ ! -x "$VENV/bin/snmpsim-command-responder" ]; then
   $SUDO /usr/bin/python3 -m venv "$VENV"
