@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "PantauCore", path: "Sources/PantauCore"),
         // Reads inventory/ and probes/ (YAML, CSV) into the domain model, with file:line diagnostics.
         .target(name: "PantauInventory", dependencies: [
-            "PantauCore", "PantauStore", .product(name: "Yams", package: "Yams"),
+            "PantauCore", .product(name: "Yams", package: "Yams"),
         ], path: "Sources/PantauInventory"),
         // SQLite store (GRDB): state history, probe rollups, imports.
         .target(name: "PantauStore", dependencies: [
@@ -42,13 +42,18 @@ let package = Package(
         ], path: "Sources/PantauNotify"),
         // The probe engine: schedules rounds, tracks state, writes history. A Service.
         .target(name: "PantauEngine", dependencies: [
-            "PantauCore", "PantauProbes", "PantauStore", "PantauNetSNMP",
+            "PantauCore", "PantauProbes", "PantauStore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauEngine"),
+        // Read models shared by every face (CLI, web, report): status, availability, tickets,
+        // with their Codable output types and the staleness rule.
+        .target(name: "PantauReports", dependencies: ["PantauCore", "PantauStore"], path: "Sources/PantauReports"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
             "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
+            "PantauReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,6 +72,7 @@ let package = Package(
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
             "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
+            "PantauReports",
         ], path: "Tests/PantauEngineTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.
         .testTarget(name: "PantauIntegrationTests", dependencies: [

@@ -1,12 +1,27 @@
 import Foundation
 import PantauCore
 
-/// Real time: `Date` for the epoch, `Task.sleep` for waiting.
+/// Real time: `Date` for timestamps, the monotonic `ContinuousClock` for scheduling, so a
+/// wall-clock step (NTP, an operator) neither stalls nor bursts the probers.
 public struct SystemWallClock: WallClock {
+    let origin = ContinuousClock.now
+
     public init() {}
     public func now() -> Double { Date().timeIntervalSince1970 }
+
     public func sleep(until deadline: Double) async throws {
         let d = deadline - now()
+        if d > 0 { try await Task.sleep(nanoseconds: UInt64(d * 1_000_000_000)) }
+        try Task.checkCancellation()
+    }
+
+    public func monotonic() -> Double {
+        let c = (ContinuousClock.now - origin).components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+
+    public func sleep(untilMonotonic deadline: Double) async throws {
+        let d = deadline - monotonic()
         if d > 0 { try await Task.sleep(nanoseconds: UInt64(d * 1_000_000_000)) }
         try Task.checkCancellation()
     }

@@ -1,6 +1,5 @@
 import Foundation
 import PantauCore
-import PantauStore
 
 /// Reads a history CSV (`target,state,from,to`) exported from a logbook or spreadsheet.
 public enum HistoryFile {

@@ -13,6 +13,8 @@ public struct LoadedConfiguration: Sendable {
     public var incidents: IncidentConfig
     /// Things that work but deserve attention (e.g. SNMP off for lack of a credentials file).
     public var warnings: [String]
+    /// How long measurements are kept (`probes/retention.yaml`).
+    public var retention = RetentionPolicy()
 }
 
 /// The inventory or probe files have problems; every one is listed.
@@ -64,6 +66,11 @@ public enum InventoryLoader {
                 incidents = c
             }
         }
+        var retention = RetentionPolicy()
+        let retentionPath = (probesDirectory as NSString).appendingPathComponent("retention.yaml")
+        if FileManager.default.fileExists(atPath: retentionPath), let text = readText(retentionPath, sink: sink) {
+            if let p = RetentionParser(reader: YAMLReader(file: retentionPath, sink: sink)).parse(text) { retention = p }
+        }
         var warnings: [String] = []
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
@@ -95,7 +102,8 @@ public enum InventoryLoader {
             throw ConfigurationErrors(diagnostics: sink.diagnostics.sorted())
         }
         return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
-                                   credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings)
+                                   credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings,
+                                   retention: retention)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

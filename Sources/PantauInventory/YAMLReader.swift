@@ -136,7 +136,7 @@ struct YAMLReader {
     func durationMs(_ node: Node, _ path: String, min: Int = 1) -> Int? {
         guard let s = string(node, path) else { return nil }
         guard let ms = Self.parseDurationMs(s) else {
-            sink.add(file, line(node), path, "'\(s)' is not a duration (e.g. 500ms, 30s, 2m, 1h)")
+            sink.add(file, line(node), path, "'\(s)' is not a duration of at most a year (e.g. 500ms, 30s, 2m, 1h)")
             return nil
         }
         guard ms >= min else {
@@ -150,11 +150,19 @@ struct YAMLReader {
         let units: [(String, Int)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
         for (u, mult) in units where s.hasSuffix(u) {
             let n = s.dropLast(u.count)
-            if let v = Int(n), v >= 0 { return v * mult }
+            if let v = Int(n), v >= 0 { return capped(v, mult) }
             if u == "s" && n.hasSuffix("m") { continue }
             return nil
         }
-        if let v = Int(s), v >= 0 { return v * 1000 }
+        if let v = Int(s), v >= 0 { return capped(v, 1000) }
         return nil
+    }
+
+    /// Durations longer than a year are no durations a probe can mean (and must not overflow).
+    static let maxDurationMs = 366 * 86_400_000
+
+    static func capped(_ v: Int, _ mult: Int) -> Int? {
+        let (ms, overflow) = v.multipliedReportingOverflow(by: mult)
+        return overflow || ms > maxDurationMs ? nil : ms
     }
 }

@@ -3,7 +3,7 @@ import PantauProbes
 
 /// The real SNMP transport: net-snmp's single-session API driven by one I/O thread,
 /// with at most `maxInFlight` devices walked at once. Create one per process.
-public final class NetSNMPTransport: SNMPTransport {
+public final class NetSNMPTransport: SNMPTransport, TrapListener {
     let loop: NetSNMPLoop
 
     public init(maxInFlight: Int = 128) {

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// database with the ticket change that queued them, so a restart loses or repeats none
 /// (a message is marked sent right after the server accepted it).
 public final class NotificationService: Service, Sendable {
-    let store: Store
+    let store: any OutboxStore
     let notifiers: [String: any Notifier]
     let clock: any WallClock
     let logger: Logger
@@ -16,7 +16,7 @@ public final class NotificationService: Service, Sendable {
     let maxAgeSeconds: Int64
     let runFor: Double?
 
-    public init(store: Store, notifiers: [String: any Notifier], clock: any WallClock, logger: Logger,
+    public init(store: any OutboxStore, notifiers: [String: any Notifier], clock: any WallClock, logger: Logger,
                 pollSeconds: Double = 2, maxAgeSeconds: Int64 = 24 * 3600, runFor: Double? = nil) {
         self.store = store
         self.notifiers = notifiers
@@ -43,14 +43,22 @@ public final class NotificationService: Service, Sendable {
     static func pow2(_ n: Int) -> Double { Double(1 << n) }
 
     public func run() async throws {
-        let start = clock.now()
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                if let runFor = self.runFor, self.clock.now() - start >= runFor { break }
-                try await self.deliverDue()
-                try await self.clock.sleep(until: self.clock.now() + self.pollSeconds)
+        let start = clock.monotonic()
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    if let runFor = self.runFor, self.clock.monotonic() - start >= runFor { break }
+                    do { try await self.deliverDue() } catch is CancellationError { throw CancellationError() } catch {
+                        // The store is failing: the recorder reports it; try again on the next beat.
+                        self.logger.warning("outbox not readable; retrying", metadata: ["error": "\(error)"])
+                    }
+                    try await self.clock.sleep(untilMonotonic: self.clock.monotonic() + self.pollSeconds)
+                }
             }
+        } catch is CancellationError {
+            return  // a normal stop
         }
+        if runFor != nil { try? await gracefulShutdown() }
     }
 
     /// One pass over the due messages; returns how many were sent.
@@ -58,23 +66,23 @@ public final class NotificationService: Service, Sendable {
     public func deliverDue() async throws -> Int {
         let now = EpochSeconds(clock.now().rounded(.down))
         var sent = 0
-        for m in try store.pendingOutbox(at: now) {
+        for m in try await store.pendingOutbox(at: now, limit: 100) {
             guard let n = notifiers[m.channel] else {
-                try store.markFailed(m.id, error: "no channel '\(m.channel)' configured any more", retryAt: nil)
+                try await store.markFailed(m.id, error: "no channel '\(m.channel)' configured any more", retryAt: nil)
                 continue
             }
             switch await n.deliver(m) {
             case .sent:
-                try store.markSent(m.id, at: EpochSeconds(clock.now().rounded(.down)))
+                try await store.markSent(m.id, at: EpochSeconds(clock.now().rounded(.down)))
                 sent += 1
             case .retry(let after, let error):
                 let giveUp = now - m.createdAt > maxAgeSeconds
                 let wait = after ?? Self.backoff(attempts: m.attempts)
-                try store.markFailed(m.id, error: error, retryAt: giveUp ? nil : now + EpochSeconds(wait.rounded(.up)))
+                try await store.markFailed(m.id, error: error, retryAt: giveUp ? nil : now + EpochSeconds(wait.rounded(.up)))
                 logger.warning("notification not delivered", metadata: ["message": "\(m.dedupeKey)", "why": "\(error)",
                                                                          "retry_in_s": "\(giveUp ? -1 : Int(wait))"])
             case .failed(let error):
-                try store.markFailed(m.id, error: error, retryAt: nil)
+                try await store.markFailed(m.id, error: error, retryAt: nil)
                 logger.error("notification failed for good", metadata: ["message": "\(m.dedupeKey)", "why": "\(error)"])
             }
         }

@@ -19,8 +19,8 @@ public struct TargetStatus: Sendable, Hashable {
 extension Store {
     /// Recorded intervals overlapping `range`, per target, with open intervals ended at their
     /// source's end or last heartbeat. Intervals are clipped to `range`.
-    public func history(overlapping range: TimeRange, targets: [String]? = nil) throws -> [String: [StateInterval]] {
-        try read("reading state history") { db in
+    public func history(overlapping range: TimeRange, targets: [String]? = nil) async throws -> [String: [StateInterval]] {
+        try await read("reading state history") { db in
             var sql = """
                 SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) AS end_s
                 FROM state_interval i JOIN source s ON s.id = i.source_id
@@ -45,8 +45,8 @@ extension Store {
     }
 
     /// The latest recorded state of every target that has any, with its last sample.
-    public func currentStatus() throws -> [String: TargetStatus] {
-        try read("reading current status") { db in
+    public func currentStatus() async throws -> [String: TargetStatus] {
+        try await read("reading current status") { db in
             var out: [String: TargetStatus] = [:]
             let rows = try Row.fetchAll(db, sql: """
                 SELECT i.target, i.state, i.from_s, i.to_s, s.last_seen_s, s.ended_s
@@ -77,8 +77,8 @@ extension Store {
     }
 
     /// Number of rollup rows per resolution (for docs and tests on storage size).
-    public func rollupCounts() throws -> [Int64: Int] {
-        try read("counting rollups") { db in
+    public func rollupCounts() async throws -> [Int64: Int] {
+        try await read("counting rollups") { db in
             var out: [Int64: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT resolution_s, COUNT(*) AS n FROM icmp_rollup GROUP BY resolution_s") {
                 out[row["resolution_s"]] = row["n"]
@@ -90,8 +90,8 @@ extension Store {
 
 extension Store {
     /// The last ICMP round of every site: loss (%) and average RTT (ms), cheap to read often.
-    public func probeLast() throws -> [String: (lossPct: Double?, rttMs: Double?)] {
-        try read("reading the last probe rounds") { db in
+    public func probeLast() async throws -> [String: (lossPct: Double?, rttMs: Double?)] {
+        try await read("reading the last probe rounds") { db in
             var out: [String: (lossPct: Double?, rttMs: Double?)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT target, sent, received, rtt_avg_ms FROM probe_last") {
                 let sent: Int = row["sent"], recv: Int = row["received"]

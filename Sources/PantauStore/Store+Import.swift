@@ -2,21 +2,6 @@ import Foundation
 import GRDB
 import PantauCore
 
-/// One row of a history file (`target,state,from,to`), with its line for messages.
-public struct HistoryRow: Sendable, Hashable {
-    public var line: Int
-    public var target: String
-    public var state: TargetState
-    public var range: TimeRange
-
-    public init(line: Int, target: String, state: TargetState, range: TimeRange) {
-        self.line = line
-        self.target = target
-        self.state = state
-        self.range = range
-    }
-}
-
 /// What an import did.
 public struct ImportOutcome: Sendable, Hashable {
     public var added: Int
@@ -29,7 +14,7 @@ public struct ImportOutcome: Sendable, Hashable {
 }
 
 /// The import was refused; nothing was written.
-public struct ImportErrors: Error, CustomStringConvertible {
+public struct ImportErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
@@ -38,7 +23,7 @@ extension Store {
     /// Imports history rows in one transaction. Rows already imported identically are skipped
     /// (re-importing a file changes nothing); any row overlapping another row of the file or
     /// any recorded interval of the same target refuses the whole import.
-    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) throws -> ImportOutcome {
+    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
         var problems: [Diagnostic] = []
         for (_, group) in Dictionary(grouping: rows, by: \.target) {
             let sorted = group.sorted { $0.range < $1.range }
@@ -48,9 +33,10 @@ extension Store {
             }
         }
         if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
-        return try write("importing history") { db in
+        return try await write("importing history") { db in
             var fresh: [HistoryRow] = []
             var present = 0
+            var problems: [Diagnostic] = []
             for row in rows {
                 let existing = try Row.fetchAll(db, sql: """
                     SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) AS end_s, s.kind, s.id AS sid

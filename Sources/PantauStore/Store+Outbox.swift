@@ -14,8 +14,8 @@ public struct OutboxMessage: Sendable, Hashable {
 
 extension Store {
     /// Messages due for (re)delivery at `at`, oldest first.
-    public func pendingOutbox(at: EpochSeconds, limit: Int = 100) throws -> [OutboxMessage] {
-        try read("reading the outbox") { db in
+    public func pendingOutbox(at: EpochSeconds, limit: Int = 100) async throws -> [OutboxMessage] {
+        try await read("reading the outbox") { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, dedupe_key, channel, subject, body, attempts, created_s FROM outbox
                 WHERE sent_s IS NULL AND next_s <= ? ORDER BY id LIMIT ?
@@ -27,29 +27,29 @@ extension Store {
     }
 
     /// The earliest time a pending message is due, if any.
-    public func nextOutboxDue() throws -> EpochSeconds? {
-        try read("reading the outbox") { db in
+    public func nextOutboxDue() async throws -> EpochSeconds? {
+        try await read("reading the outbox") { db in
             try EpochSeconds.fetchOne(db, sql: "SELECT MIN(next_s) FROM outbox WHERE sent_s IS NULL")
         }
     }
 
-    public func markSent(_ id: Int64, at: EpochSeconds) throws {
-        try write("marking message \(id) sent") { db in
+    public func markSent(_ id: Int64, at: EpochSeconds) async throws {
+        try await write("marking message \(id) sent") { db in
             try db.execute(sql: "UPDATE outbox SET sent_s = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", arguments: [at, id])
         }
     }
 
     /// A failed attempt: retried at `retryAt`, or given up (`retryAt` nil) and kept with its error.
-    public func markFailed(_ id: Int64, error: String, retryAt: EpochSeconds?) throws {
-        try write("recording a failed delivery of message \(id)") { db in
+    public func markFailed(_ id: Int64, error: String, retryAt: EpochSeconds?) async throws {
+        try await write("recording a failed delivery of message \(id)") { db in
             try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_s = ? WHERE id = ?",
                            arguments: [error, retryAt ?? Int64.max, id])
         }
     }
 
     /// Delivery state per message, for `pantau tickets show` and tests.
-    public func outbox() throws -> [(message: OutboxMessage, sentAt: EpochSeconds?, lastError: String?)] {
-        try read("reading the outbox") { db in
+    public func outbox() async throws -> [(message: OutboxMessage, sentAt: EpochSeconds?, lastError: String?)] {
+        try await read("reading the outbox") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map {
                 (OutboxMessage(id: $0["id"], dedupeKey: $0["dedupe_key"], channel: $0["channel"], subject: $0["subject"],
                                body: $0["body"], attempts: $0["attempts"], createdAt: $0["created_s"]), $0["sent_s"], $0["last_error"])

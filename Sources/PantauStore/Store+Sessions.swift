@@ -2,10 +2,18 @@ import Foundation
 import GRDB
 import PantauCore
 
-/// An engine session: one run of `pantau run` (or the demo) writing to the store.
+/// A source session: one prober (ICMP, SNMP) of one engine run writing to the store. Its
+/// heartbeat ends, for every reader, the states it holds open.
 public struct EngineSession: Sendable, Hashable {
     public let id: Int64
     public let startedAt: EpochSeconds
+    public let source: ObservationSource
+
+    public init(id: Int64, startedAt: EpochSeconds, source: ObservationSource) {
+        self.id = id
+        self.startedAt = startedAt
+        self.source = source
+    }
 }
 
 /// What the store did to sessions that were never closed (the engine was killed).
@@ -14,50 +22,10 @@ public struct RecoveryReport: Sendable, Hashable {
     public var sessions: [Int64] = []
     /// Open intervals closed there.
     public var intervals: Int = 0
+    public init() {}
 }
 
-extension Store {
-    /// Starts an engine session. Sessions left open by a crash are closed first at their last
-    /// heartbeat, so the time the engine was not running reads as unknown. Refuses to start
-    /// when another live engine (same host, process still running) owns an open session.
-    public func beginEngineSession(at now: EpochSeconds, detail: EngineDetail) throws -> (EngineSession, RecoveryReport) {
-        try write("starting an engine session") { db in
-            var report = RecoveryReport()
-            let open = try Row.fetchAll(db, sql: "SELECT id, last_seen_s, detail FROM source WHERE kind = 'engine' AND ended_s IS NULL")
-            for row in open {
-                let id: Int64 = row["id"], lastSeen: Int64 = row["last_seen_s"], d: String = row["detail"]
-                if let other = EngineDetail(encoded: d), other.host == detail.host, other.pid != detail.pid, other.isAlive {
-                    throw PantauError(.storage, operation: "starting an engine session", subject: path,
-                                      message: "another engine (pid \(other.pid)) is running on this database")
-                }
-                try db.execute(sql: "UPDATE state_interval SET to_s = ? WHERE source_id = ? AND to_s IS NULL AND from_s < ?",
-                               arguments: [lastSeen, id, lastSeen])
-                report.intervals += db.changesCount
-                // An interval opened at (or after) the last heartbeat covers no time: drop it.
-                try db.execute(sql: "DELETE FROM state_interval WHERE source_id = ? AND to_s IS NULL", arguments: [id])
-                try db.execute(sql: "UPDATE source SET ended_s = last_seen_s, end_reason = 'crash-recovered' WHERE id = ?",
-                               arguments: [id])
-                report.sessions.append(id)
-            }
-            try db.execute(sql: "INSERT INTO source (kind, started_s, last_seen_s, detail) VALUES ('engine', ?, ?, ?)",
-                           arguments: [now, now, detail.encoded])
-            return (EngineSession(id: db.lastInsertedRowID, startedAt: now), report)
-        }
-    }
-
-    /// Ends a session cleanly: every open interval ends at `at`.
-    public func endEngineSession(_ session: EngineSession, at: EpochSeconds, reason: String = "stopped") throws {
-        try write("ending the engine session") { db in
-            try db.execute(sql: "UPDATE state_interval SET to_s = ? WHERE source_id = ? AND to_s IS NULL AND from_s < ?",
-                           arguments: [at, session.id, at])
-            try db.execute(sql: "DELETE FROM state_interval WHERE source_id = ? AND to_s IS NULL", arguments: [session.id])
-            try db.execute(sql: "UPDATE source SET ended_s = ?, last_seen_s = ?, end_reason = ? WHERE id = ?",
-                           arguments: [at, at, reason, session.id])
-        }
-    }
-}
-
-/// Who runs an engine session, so a second engine on the same database can be refused.
+/// Who runs an engine, recorded with each of its source sessions.
 public struct EngineDetail: Sendable, Hashable {
     public var host: String
     public var pid: Int32
@@ -67,14 +35,83 @@ public struct EngineDetail: Sendable, Hashable {
         self.pid = pid
     }
 
-    init?(encoded: String) {
-        let p = encoded.split(separator: " ")
-        guard p.count == 2, let pid = Int32(p[1].dropFirst(4)) else { return nil }
-        host = String(p[0].dropFirst(5))
-        self.pid = pid
+    var encoded: String { "host=\(host) pid=\(pid)" }
+}
+
+/// The claim an engine holds on a database for its whole life. With SQLite it is an
+/// exclusive `flock` on `<db>.engine.lock`: the kernel releases it when the process dies,
+/// however it dies, so a killed engine never blocks the next one (no PID that can be reused).
+public final class EngineClaim: Sendable {
+    let fd: Int32
+    public let path: String
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
     }
 
-    var encoded: String { "host=\(host) pid=\(pid)" }
+    deinit { close(fd) }
+}
 
-    var isAlive: Bool { kill(pid, 0) == 0 || errno == EPERM }
+extension Store {
+    /// Claims the database for one engine. Throws when another live engine holds it.
+    public func claimEngine() throws -> EngineClaim {
+        let lockPath = path + ".engine.lock"
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw PantauError(.storage, operation: "claiming the database for the engine", subject: lockPath,
+                              message: String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw PantauError(.storage, operation: "starting the engine", subject: path,
+                              message: "another engine is running on this database (it holds \(lockPath))")
+        }
+        return EngineClaim(fd: fd, path: lockPath)
+    }
+
+    /// Closes every session left open by a crash at its last heartbeat, so the time no engine
+    /// ran reads as unknown. Call only while holding the engine claim.
+    public func recoverCrashedSessions() async throws -> RecoveryReport {
+        try await write("closing sessions left open by a crash") { db in
+            var report = RecoveryReport()
+            let open = try Row.fetchAll(db, sql: "SELECT id, last_seen_s FROM source WHERE kind = 'engine' AND ended_s IS NULL")
+            for row in open {
+                let id: Int64 = row["id"], lastSeen: Int64 = row["last_seen_s"]
+                report.intervals += try Self.closeIntervals(of: id, at: lastSeen, db: db)
+                try db.execute(sql: "UPDATE source SET ended_s = last_seen_s, end_reason = 'crash-recovered' WHERE id = ?",
+                               arguments: [id])
+                report.sessions.append(id)
+            }
+            return report
+        }
+    }
+
+    /// Starts the session of one source.
+    public func beginSource(_ source: ObservationSource, at now: EpochSeconds, detail: EngineDetail = EngineDetail()) async throws -> EngineSession {
+        try await write("starting the \(source) session") { db in
+            try db.execute(sql: """
+                INSERT INTO source (kind, started_s, last_seen_s, detail, prober, engine) VALUES ('engine', ?, ?, ?, ?, ?)
+                """, arguments: [now, now, detail.encoded, source.prober.rawValue, source.engine])
+            return EngineSession(id: db.lastInsertedRowID, startedAt: now, source: source)
+        }
+    }
+
+    /// Ends a source session cleanly: every open interval ends at `at`.
+    public func endSource(_ session: EngineSession, at: EpochSeconds, reason: String = "stopped") async throws {
+        try await write("ending the \(session.source) session") { db in
+            _ = try Self.closeIntervals(of: session.id, at: at, db: db)
+            try db.execute(sql: "UPDATE source SET ended_s = ?, last_seen_s = MAX(last_seen_s, ?), end_reason = ? WHERE id = ?",
+                           arguments: [at, at, reason, session.id])
+        }
+    }
+
+    /// Ends the open intervals of a session at `at`; one opened at (or after) `at` covers no time and is dropped.
+    static func closeIntervals(of session: Int64, at: EpochSeconds, db: Database) throws -> Int {
+        try db.execute(sql: "UPDATE state_interval SET to_s = ? WHERE source_id = ? AND to_s IS NULL AND from_s < ?",
+                       arguments: [at, session, at])
+        let closed = db.changesCount
+        try db.execute(sql: "DELETE FROM state_interval WHERE source_id = ? AND to_s IS NULL", arguments: [session])
+        return closed
+    }
 }

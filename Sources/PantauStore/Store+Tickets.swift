@@ -30,20 +30,23 @@ extension Store {
     /// returned unchanged; one resolved (not closed) within `reopenWithin` seconds is reopened;
     /// otherwise a new number is drawn for the local month `month` ("2026-03").
     public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
-                           prefix: String = "GGN", messages: (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] })
-        throws -> (Ticket, TicketChange) {
-        try write("opening the ticket of \(root.key)") { db in
+                           prefix: String = "GGN", messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] })
+        async throws -> (Ticket, TicketChange) {
+        try await write("opening the ticket of \(root.key)") { db in
             if let live = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [root.key]) {
                 return (live, .unchanged)
             }
             if let recent = try Self.fetchTicket(db, "root_key = ? AND state = 'resolved' AND resolved_s >= ? ORDER BY resolved_s DESC",
                                                  [root.key, at - reopenWithin]) {
+                // A new episode: its own start, cause and priority (durations never include the time it was up).
                 try db.execute(sql: """
                     UPDATE ticket SET state = 'open', reopened = reopened + 1, resolved_s = NULL, recovered_s = NULL,
-                      affected_sites = ?, evidence = ?, cause = ? WHERE id = ?
-                    """, arguments: [Self.join(Array(Set(recent.affectedSites).union(root.affectedSites)).sorted()),
-                                     root.evidence.joined(separator: "\n"), root.cause.rawValue, recent.id])
-                try Self.event(db, recent.id, at, "reopened", "same root cause failed again at \(root.startedAt): \(root.evidence.first ?? "")")
+                      affected_sites = ?, evidence = ?, cause = ?, started_s = ?, priority = ?, priority_reason = ? WHERE id = ?
+                    """, arguments: [Self.join(root.affectedSites), root.evidence.joined(separator: "\n"), root.cause.rawValue,
+                                     root.startedAt, decision.priority.rawValue, decision.reason, recent.id])
+                try Self.beginEpisode(db, recent.id, root)
+                try Self.event(db, recent.id, at, "reopened",
+                               "same root failed again at \(root.startedAt) (\(root.cause.rawValue); \(decision.priority.rawValue): \(decision.reason)): \(root.evidence.first ?? "")")
                 let t = try Self.fetchTicket(db, "id = ?", [recent.id])!
                 try Self.enqueue(db, t, messages(t, .reopened), at: at)
                 return (t, .reopened)
@@ -60,6 +63,7 @@ extension Store {
                                  decision.priority.rawValue, decision.reason, Self.join(root.affectedSites),
                                  root.evidence.joined(separator: "\n"), root.startedAt, at])
             let id = db.lastInsertedRowID
+            try Self.beginEpisode(db, id, root)
             try Self.event(db, id, at, "opened", "\(root.cause.rawValue) on \(root.key); \(decision.reason)")
             let t = try Self.fetchTicket(db, "id = ?", [id])!
             try Self.enqueue(db, t, messages(t, .opened), at: at)
@@ -69,11 +73,16 @@ extension Store {
 
     /// New evidence or more sites cut off for a live ticket; priority only ever rises.
     public func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds,
-                             messages: (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) throws -> Ticket? {
-        try write("updating the ticket of \(rootKey)") { db in
+                             messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) async throws -> Ticket? {
+        try await write("updating the ticket of \(rootKey)") { db in
             guard let t = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [rootKey]) else { return nil }
             var priority = t.priority, reason = t.priorityReason
-            if let d = decision, d.priority < t.priority {
+            if let d = decision, root.cause != t.cause, d.priority != t.priority {
+                // A new cause is a new judgement: the priority follows it, up or down.
+                priority = d.priority
+                reason = d.reason
+                try Self.event(db, t.id, at, "priority", "\(t.priority.rawValue) -> \(d.priority.rawValue) with the new cause: \(d.reason)")
+            } else if let d = decision, d.priority < t.priority {
                 priority = d.priority
                 reason = d.reason
                 try Self.event(db, t.id, at, "priority", "raised \(t.priority.rawValue) -> \(d.priority.rawValue): \(d.reason)")
@@ -91,8 +100,8 @@ extension Store {
     }
 
     /// The element failed again during its recovery hold: same ticket, one more flap.
-    public func recordRelapse(rootKey: String, at: EpochSeconds, flaps: Int) throws {
-        try write("recording a relapse of \(rootKey)") { db in
+    public func recordRelapse(rootKey: String, at: EpochSeconds, flaps: Int) async throws {
+        try await write("recording a relapse of \(rootKey)") { db in
             guard let t = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [rootKey]) else { return }
             try db.execute(sql: "UPDATE ticket SET flaps = ? WHERE id = ?", arguments: [flaps, t.id])
             try Self.event(db, t.id, at, "flap", "failed again before the recovery hold ended (flap \(flaps))")
@@ -101,11 +110,13 @@ extension Store {
 
     /// Automatic resolution on recovery. `detail` carries the durations (wall and working time).
     public func resolveTicket(rootKey: String, recoveredAt: EpochSeconds, at: EpochSeconds, detail: String,
-                              messages: (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) throws -> Ticket? {
-        try write("resolving the ticket of \(rootKey)") { db in
+                              messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) async throws -> Ticket? {
+        try await write("resolving the ticket of \(rootKey)") { db in
             guard let t = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [rootKey]) else { return nil }
             try db.execute(sql: "UPDATE ticket SET state = 'resolved', resolved_s = ?, recovered_s = ? WHERE id = ?",
                            arguments: [at, recoveredAt, t.id])
+            try db.execute(sql: "UPDATE ticket_episode SET recovered_s = ? WHERE ticket_id = ? AND recovered_s IS NULL",
+                           arguments: [recoveredAt, t.id])
             try Self.event(db, t.id, at, "resolved", detail)
             let u = try Self.fetchTicket(db, "id = ?", [t.id])!
             try Self.enqueue(db, u, messages(u, .resolved), at: at)
@@ -114,8 +125,8 @@ extension Store {
     }
 
     /// An officer takes the ticket.
-    public func acknowledgeTicket(_ number: String, by: String, at: EpochSeconds) throws -> Ticket {
-        try write("acknowledging \(number)") { db in
+    public func acknowledgeTicket(_ number: String, by: String, at: EpochSeconds) async throws -> Ticket {
+        try await write("acknowledging \(number)") { db in
             let t = try Self.require(db, number)
             guard t.state != .closed else {
                 throw PantauError(.invalidInput, operation: "acknowledging", subject: number, message: "the ticket is closed")
@@ -131,8 +142,8 @@ extension Store {
     }
 
     /// An officer marks the ticket resolved (the automatic path does this on recovery).
-    public func resolveTicketManually(_ number: String, by: String, note: String, at: EpochSeconds) throws -> Ticket {
-        try write("resolving \(number)") { db in
+    public func resolveTicketManually(_ number: String, by: String, note: String, at: EpochSeconds) async throws -> Ticket {
+        try await write("resolving \(number)") { db in
             let t = try Self.require(db, number)
             guard t.state == .open || t.state == .acknowledged else {
                 throw PantauError(.invalidInput, operation: "resolving", subject: number, message: "the ticket is \(t.state.rawValue)")
@@ -144,8 +155,8 @@ extension Store {
     }
 
     /// Closes a resolved ticket with the Berita Acara fields.
-    public func closeTicket(_ number: String, beritaAcara ba: BeritaAcara, at: EpochSeconds) throws -> Ticket {
-        try write("closing \(number)") { db in
+    public func closeTicket(_ number: String, beritaAcara ba: BeritaAcara, at: EpochSeconds) async throws -> Ticket {
+        try await write("closing \(number)") { db in
             let t = try Self.require(db, number)
             guard t.state == .resolved else {
                 throw PantauError(.invalidInput, operation: "closing", subject: number,
@@ -162,20 +173,20 @@ extension Store {
     }
 
     /// Tickets in these states (all when nil), oldest first; filtered by SQLite, not in memory.
-    public func tickets(states: Set<Ticket.State>? = nil) throws -> [Ticket] {
-        try read("listing tickets") { db in
+    public func tickets(states: Set<Ticket.State>? = nil) async throws -> [Ticket] {
+        try await read("listing tickets") { db in
             guard let states else { return try Row.fetchAll(db, sql: "SELECT * FROM ticket ORDER BY opened_s, id").map(Self.ticket) }
             let list = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")  // enum values, not user input
             return try Row.fetchAll(db, sql: "SELECT * FROM ticket WHERE state IN (\(list)) ORDER BY opened_s, id").map(Self.ticket)
         }
     }
 
-    public func ticket(_ number: String) throws -> Ticket? {
-        try read("reading \(number)") { db in try Self.fetchTicket(db, "number = ?", [number]) }
+    public func ticket(_ number: String) async throws -> Ticket? {
+        try await read("reading \(number)") { db in try Self.fetchTicket(db, "number = ?", [number]) }
     }
 
-    public func ticketEvents(_ id: Int64) throws -> [TicketEvent] {
-        try read("reading the ledger of ticket \(id)") { db in
+    public func ticketEvents(_ id: Int64) async throws -> [TicketEvent] {
+        try await read("reading the ledger of ticket \(id)") { db in
             try Row.fetchAll(db, sql: "SELECT at_s, kind, text FROM ticket_event WHERE ticket_id = ? ORDER BY id", arguments: [id])
                 .map { TicketEvent(at: $0["at_s"], kind: $0["kind"], text: $0["text"]) }
         }
@@ -224,4 +235,25 @@ extension Store {
                       acknowledgedAt: r["acknowledged_s"], assignedTo: r["assigned_to"], resolvedAt: r["resolved_s"],
                       recoveredAt: r["recovered_s"], closedAt: r["closed_s"], reopened: r["reopened"], flaps: r["flaps"], beritaAcara: ba)
     }
+
+    /// Every outage episode of a ticket (a reopen starts a new one), oldest first.
+    public func ticketEpisodes(_ id: Int64) async throws -> [TicketEpisode] {
+        try await read("reading the episodes of ticket \(id)") { db in
+            try Row.fetchAll(db, sql: "SELECT started_s, recovered_s, cause FROM ticket_episode WHERE ticket_id = ? ORDER BY id",
+                             arguments: [id]).map { TicketEpisode(startedAt: $0["started_s"], recoveredAt: $0["recovered_s"], cause: $0["cause"]) }
+        }
+    }
+
+    static func beginEpisode(_ db: Database, _ ticket: Int64, _ root: RootCause) throws {
+        try db.execute(sql: "UPDATE ticket_episode SET recovered_s = started_s WHERE ticket_id = ? AND recovered_s IS NULL", arguments: [ticket])
+        try db.execute(sql: "INSERT INTO ticket_episode (ticket_id, started_s, cause) VALUES (?, ?, ?)",
+                       arguments: [ticket, root.startedAt, root.cause.rawValue])
+    }
+}
+
+/// One outage episode of a ticket: from the failure to the recovery (nil while it lasts).
+public struct TicketEpisode: Sendable, Hashable {
+    public var startedAt: EpochSeconds
+    public var recoveredAt: EpochSeconds?
+    public var cause: String
 }

@@ -11,6 +11,8 @@ import PantauCore
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// The file opened (device, inode), to notice it being deleted or replaced.
+    let identity: (device: UInt64, inode: UInt64)
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String) throws {
@@ -36,6 +38,8 @@ public final class Store: Sendable {
         } catch {
             throw PantauError(.storage, operation: "opening the database", subject: path, message: "\(error)")
         }
+        var st = stat()
+        identity = stat(path, &st) == 0 ? (UInt64(st.st_dev), UInt64(st.st_ino)) : (0, 0)
     }
 
     static func withFileLock<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {
@@ -188,17 +192,49 @@ public final class Store: Sendable {
                 CREATE INDEX outbox_due ON outbox(sent_s, next_s);
                 """)
         }
+        m.registerMigration("v4-sources") { db in
+            // One session per source (prober) and engine; the last cycle's figures for `status`.
+            try db.execute(sql: """
+                ALTER TABLE source ADD COLUMN prober TEXT;
+                ALTER TABLE source ADD COLUMN engine TEXT;
+                ALTER TABLE source ADD COLUMN cycle TEXT;
+                CREATE INDEX state_interval_latest ON state_interval(target, from_s DESC, id DESC);
+                CREATE TABLE ticket_episode (
+                  id INTEGER PRIMARY KEY,
+                  ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+                  started_s INTEGER NOT NULL,
+                  recovered_s INTEGER,
+                  cause TEXT NOT NULL
+                );
+                CREATE INDEX ticket_episode_ticket ON ticket_episode(ticket_id, id);
+                INSERT INTO ticket_episode (ticket_id, started_s, recovered_s, cause) SELECT id, started_s, recovered_s, cause FROM ticket;
+                CREATE TABLE link_rollup_daily (
+                  target TEXT NOT NULL,
+                  bucket_s INTEGER NOT NULL,
+                  polls INTEGER NOT NULL,
+                  in_bps_sum REAL NOT NULL, in_samples INTEGER NOT NULL, in_bps_max REAL,
+                  out_bps_sum REAL NOT NULL, out_samples INTEGER NOT NULL, out_bps_max REAL,
+                  PRIMARY KEY (target, bucket_s)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 
-    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        do { return try pool.write(body) } catch let e as PantauError { throw e } catch {
+    /// Runs `body` in one write transaction off the cooperative pool (GRDB's writer queue), with
+    /// the error wrapped as a `PantauError` naming the operation and the database.
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.write(body) } catch let e as PantauError { throw e } catch let e as ImportErrors { throw e }
+        catch is CancellationError { throw CancellationError() } catch {
             throw PantauError(.storage, operation: operation, subject: path, message: "\(error)")
         }
     }
 
-    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
-        do { return try pool.read(body) } catch {
+    /// Runs `body` on a read-only snapshot off the cooperative pool.
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch let e as PantauError { throw e } catch is CancellationError {
+            throw CancellationError()
+        } catch {
             throw PantauError(.storage, operation: operation, subject: path, message: "\(error)")
         }
     }

@@ -32,7 +32,7 @@ public struct Ticket: Sendable, Hashable {
     public var beritaAcara: BeritaAcara?
 
     /// The root element's id ("fo-dc-kota", "bkd").
-    public var root: String { String(rootKey.split(separator: ":", maxSplits: 1).last ?? "") }
+    public var root: String { RootCause.parse(key: rootKey)?.element.id ?? "" }
 }
 
 /// The closing fields of the Berita Acara Gangguan (from the service catalog's forms).

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import PantauCore
-import PantauEngine
+import PantauReports
 
-struct AvailabilityCommand: ParsableCommand {
+struct AvailabilityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "availability",
         abstract: "SLA availability of each site for a month, against working hours (see README: Availability).")
@@ -28,7 +28,7 @@ struct AvailabilityCommand: ParsableCommand {
     @Flag(help: "After the table, list the working windows and every interval behind the numbers.")
     var explain = false
 
-    func run() throws {
+    func run() async throws {
         let config = try location.load()
         let query = try failing { try AvailabilityQuery(inventory: config.inventory) }
         let ym: YearMonth
@@ -42,9 +42,9 @@ struct AvailabilityCommand: ParsableCommand {
             throw ValidationError("no site with id '\(site)' in the inventory")
         }
         let store = try failing { try location.openStore() }
-        let results = try failing {
-            links ? try query.computeLinks(store: store, span: query.calendar.range(of: ym))
-                  : try query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
+        let results = try await failingAsync {
+            links ? try await query.computeLinks(store: store, span: query.calendar.range(of: ym))
+                  : try await query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
         }
         var names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for l in config.inventory.links { names[l.id] = l.name ?? "\(l.kind.rawValue) \(l.from) - \(l.to)" }

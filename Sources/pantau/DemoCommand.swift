@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PantauCore
 import PantauEngine
+import PantauReports
 import PantauProbes
 import PantauStore
 import ServiceLifecycle
@@ -55,10 +56,11 @@ struct DemoCommand: AsyncParsableCommand {
                                          uniquingKeysWith: { a, _ in a })
         var snmpConfig = config.snmp
         snmpConfig.trapListen = nil
+        let bus = ObservationBus()
         let snmp = inv.devices.isEmpty ? nil : SNMPPoller(
             inventory: inv, config: snmpConfig, credentials: demoCredentials,
             transport: SimulatedSNMPTransport(inventory: inv, network: transport, clock: clock),
-            store: store, clock: clock, logger: logger)
+            samples: store, bus: bus, clock: clock, logger: logger, runFor: minutes * 60)
         let id = lang == .id
         let names = Dictionary(inv.sites.map { ($0.id, $0.name) } + inv.links.filter { !$0.ends.isEmpty }.map {
             ($0.id, (id ? "tautan " : "link ") + ($0.name ?? "\($0.from) - \($0.to)"))
@@ -72,9 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
             say("  \(ISO8601.clock(EpochSeconds(f.fault.from), in: tz))-\(ISO8601.clock(EpochSeconds(f.fault.to), in: tz))  \(id ? f.textID : f.textEN)")
         }
         say("")
-        let engine = ProbeEngine(inventory: inv, probes: config.probes, store: store, transport: transport, clock: clock,
-                                 logger: logger, runFor: minutes * 60, snmp: snmp,
-                                 incidents: IncidentManager(inventory: inv, config: IncidentConfig(), store: store, clock: clock, logger: logger)) { event in
+        let onEvent: @Sendable (EngineEvent) -> Void = { event in
             if case .ticket(let number, let change, let priority, let cause, let root, let affected, _) = event {
                 let verb: String = switch change {
                 case "opened": id ? "DIBUKA" : "OPENED"
@@ -99,10 +99,13 @@ struct DemoCommand: AsyncParsableCommand {
                 + "\(t.padding(toLength: 20, withPad: " ", startingAt: 0)) \(names[t] ?? "")  (\(id ? "sejak" : "since") \(ISO8601.clock(since, in: tz)))")
         }
         let reporter = DemoReporter(query: query, store: store, clock: clock, lang: lang, everySeconds: 15 * 60)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup), .init(service: reporter)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await failingAsync { try await group.run() }
-        reporter.printSummary(final: true)
+        let icmp = ICMPProbeService(inventory: inv, probes: config.probes, transport: transport, bus: bus, clock: clock,
+                                    logger: logger, runFor: minutes * 60)
+        let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: bus, clock: clock, logger: logger,
+                                        runFor: minutes * 60, onEvent: onEvent)
+        let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, incidents: incidents,
+                                 faces: [reporter], runFor: minutes * 60, onEvent: onEvent)
+        try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
+        await reporter.printSummary(final: true)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauEngine
+import PantauReports
 import PantauStore
 import ServiceLifecycle
 
@@ -26,22 +26,22 @@ final class DemoReporter: Service, Sendable {
             var next = first
             while !Task.isCancelled {
                 try await self.clock.sleep(until: next)
-                self.printSummary(final: false)
+                await self.printSummary(final: false)
                 next += self.everySeconds
             }
         }
     }
 
     /// Month-to-date and today's availability of the sites that were not fully up.
-    func printSummary(final: Bool) {
+    func printSummary(final: Bool) async {
         let id = lang == .id
         let now = EpochSeconds(clock.now())
         let cal = query.calendar
         let today = cal.localDate(of: now)
         let monthSpan = TimeRange(cal.range(of: YearMonth(today)).start, now)
         let daySpan = TimeRange(cal.instant(today, secondOfDay: 0), now)
-        guard let month = try? query.compute(store: store, span: monthSpan),
-              let day = try? query.compute(store: store, span: daySpan) else { return }
+        guard let month = try? await query.compute(store: store, span: monthSpan),
+              let day = try? await query.compute(store: store, span: daySpan) else { return }
         let affected = day.filter { $0.downSeconds + $0.unreachableSeconds > 0 }
         let tz = cal.timeZone
         let hdr = id ? "Ketersediaan s.d. \(ISO8601.clock(now, in: tz)) (hari ini: jam kerja sejak 08:00; bulan ini terukur: tanpa waktu tanpa data)"

@@ -4,11 +4,11 @@ import PantauCore
 import PantauInventory
 import PantauStore
 
-struct HistoryCommand: ParsableCommand {
+struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "Recorded state history.", subcommands: [Import.self])
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import past up/down history from a CSV (target,state,from,to; ISO 8601 with offset).",
             discussion: """
@@ -23,7 +23,7 @@ struct HistoryCommand: ParsableCommand {
         @Argument(help: "The CSV file.")
         var file: String
 
-        func run() throws {
+        func run() async throws {
             let config = try location.load()
             let targets = Set(config.inventory.sites.map(\.id) + config.inventory.links.map(\.id))
             let rows: [HistoryRow]
@@ -34,8 +34,8 @@ struct HistoryCommand: ParsableCommand {
             }
             let store = try failing { try location.openStore() }
             do {
-                let outcome = try failing {
-                    try store.importHistory(rows, file: file, at: EpochSeconds(Date().timeIntervalSince1970))
+                let outcome = try await failingAsync {
+                    try await store.importHistory(rows, file: file, at: EpochSeconds(Date().timeIntervalSince1970))
                 }
                 print("imported \(outcome.added) interval(s) from \(file); \(outcome.alreadyPresent) already present")
             } catch let e as ImportErrors {

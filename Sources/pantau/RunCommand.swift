@@ -23,6 +23,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .warning
 
+    @Option(help: "Exit non-zero when the database has failed this many seconds in a row (default 300), so a supervisor restarts the engine.")
+    var storeOutageLimit: Double?
+
     func run() async throws {
         let config = try location.load()
         let logger = bootstrapLogging(level: logLevel)
@@ -30,61 +33,69 @@ struct RunCommand: AsyncParsableCommand {
         let transport = try failing { try SocketEchoTransport() }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let snmp = try await startSNMP(config, store: store, logger: logger)
+        let clock = SystemWallClock()
+        let bus = ObservationBus()
+        let icmp = ICMPProbeService(inventory: config.inventory, probes: config.probes, transport: transport, bus: bus,
+                                    clock: clock, logger: logger, runFor: seconds)
+        let (snmp, traps) = makeSNMP(config, store: store, bus: bus, clock: clock, logger: logger)
         let composer = NotificationComposer(inventory: config.inventory, channels: config.incidents.channels)
-        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store,
-                                        clock: SystemWallClock(), logger: logger, probes: config.probes,
-                                        messages: { composer.drafts($0, $1) })
-        let engine = ProbeEngine(inventory: config.inventory, probes: config.probes, store: store, transport: transport,
-                                 clock: SystemWallClock(), logger: logger, runFor: seconds, snmp: snmp, incidents: incidents) { event in
+        let onEvent: @Sendable (EngineEvent) -> Void = { event in
             switch event {
-            case .started(let session, let targets, let recovered):
-                say("pantau: engine session \(session) started, \(targets) sites, ICMP \(transport.mode.rawValue) socket, db \(store.path)"
+            case .started(let sources, let targets, let recovered):
+                say("pantau: engine started (\(sources.joined(separator: ", "))), \(targets) targets, ICMP \(transport.mode.rawValue) socket, db \(store.path)"
                       + (recovered.isEmpty ? "" : "; closed crashed session(s) \(recovered) at their last heartbeat"))
             case .stateChanged(let t, let from, let to, let since):
                 say("\(ISO8601.format(since, in: tz))  \(t)  \(from.rawValue) -> \(to.rawValue)  \(names[t] ?? "")")
             case .stopped(let at):
                 say("pantau: engine stopped at \(ISO8601.format(at, in: tz))")
-            case .trapApplied(let link, let to, _):
-                say("trap: \(link) -> \(to.rawValue) (to be confirmed by the next poll)")
             case .ticket(let number, let change, let priority, let cause, let root, let affected, let at):
                 say("\(ISO8601.format(at, in: tz))  ticket \(number) \(change): \(priority) \(cause) \(root)"
                     + (affected.isEmpty ? "" : " cuts off \(affected.count): \(affected.joined(separator: ", "))"))
-            case .roundCompleted, .snmpPollCompleted: break
             }
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup)]
+        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus,
+                                        clock: clock, logger: logger, runFor: seconds,
+                                        messages: { composer.drafts($0, $1) }, onEvent: onEvent)
+        var notifications: NotificationService?
         if !config.incidents.channels.isEmpty {
             say("pantau: notifications to \(config.incidents.channels.map(\.description).joined(separator: ", "))")
-            services.append(.init(service: NotificationService(store: store, notifiers: NotificationService.notifiers(for: config.incidents.channels),
-                                                               clock: SystemWallClock(), logger: logger)))
+            notifications = NotificationService(store: store, notifiers: NotificationService.notifiers(for: config.incidents.channels),
+                                                clock: clock, logger: logger)
         }
-        let group = ServiceGroup(configuration: .init(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await failingAsync { try await group.run() }
+        let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
+                                 incidents: incidents, notifications: notifications, recorderPolicy: recorderPolicy(config),
+                                 runFor: seconds, onEvent: onEvent)
+        try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
+    }
+
+    /// The store writer's limits: retention from probes/retention.yaml, and how long a failing store is borne.
+    func recorderPolicy(_ config: LoadedConfiguration) -> HistoryRecorder.Policy {
+        var p = HistoryRecorder.Policy()
+        p.retention = config.retention
+        if let limit = storeOutageLimit { p.giveUpAfter = limit }
+        return p
     }
 }
 
 extension RunCommand {
     /// The SNMP poller and trap receiver, when devices have credentials.
-    func startSNMP(_ config: LoadedConfiguration, store: Store, logger: Logger) async throws -> SNMPPoller? {
-        guard !config.inventory.devices.isEmpty, !config.credentials.isEmpty else { return nil }
+    func makeSNMP(_ config: LoadedConfiguration, store: Store, bus: ObservationBus, clock: any WallClock,
+                  logger: Logger) -> (SNMPPoller?, TrapReceiverService?) {
+        guard !config.inventory.devices.isEmpty, !config.credentials.isEmpty else { return (nil, nil) }
         let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight)
         let poller = SNMPPoller(inventory: config.inventory, config: config.snmp, credentials: config.credentials,
-                                transport: transport, store: store, clock: SystemWallClock(), logger: logger)
+                                transport: transport, samples: store, bus: bus, clock: clock, logger: logger, runFor: seconds)
         say("pantau: SNMP polling \(poller.deviceCount) devices watching \(poller.linkCount) links")
-        if let listen = config.snmp.trapListen {
-            let users = config.credentials.values.compactMap { c in c.engineID.map { (engineID: $0, credentials: c) } }
-            if let error = await transport.listen(address: listen, v3Users: users, onTrap: { poller.enqueue($0) },
-                                                  onReject: { poller.enqueue($0) }) {
+        guard let listen = config.snmp.trapListen else { return (poller, nil) }
+        let traps = TrapReceiverService(listener: transport, address: listen, credentials: config.credentials, poller: poller,
+                                        logger: logger) { error in
+            if let error {
                 printErr("pantau: \(error); traps are off, polling continues (set snmp.trap_listen in probes/snmp.yaml)")
             } else {
                 say("pantau: receiving SNMP traps on \(listen)")
             }
         }
-        return poller
+        return (poller, traps)
     }
 }
 

@@ -1,17 +1,17 @@
 import ArgumentParser
 import Foundation
 import PantauCore
-import PantauEngine
+import PantauReports
 import PantauStore
 
 /// How tickets are printed: table, JSON, and the full text of one ticket.
 enum TicketFormat {
-    static func load(_ store: Store, _ number: String) throws -> (Ticket, [TicketEvent]) {
-        guard let t = try failing({ try store.ticket(number) }) else {
+    static func load(_ store: Store, _ number: String) async throws -> (Ticket, [TicketEvent]) {
+        guard let t = try await failingAsync({ try await store.ticket(number) }) else {
             printErr("pantau: no ticket \(number) (see 'pantau tickets list')")
             throw ExitCode(1)
         }
-        return (t, try failing { try store.ticketEvents(t.id) })
+        return (t, try await failingAsync { try await store.ticketEvents(t.id) })
     }
 
     static func iso(_ t: EpochSeconds?, _ tz: TimeZone) -> String { t.map { "\"\(ISO8601.format($0, in: tz))\"" } ?? "null" }

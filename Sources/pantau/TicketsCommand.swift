@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import PantauCore
-import PantauEngine
+import PantauReports
 import PantauStore
 
 /// `pantau tickets`: the gangguan tickets the engine opened, and the officer's side of them.
-struct TicketsCommand: ParsableCommand {
+struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets",
         abstract: "Gangguan tickets: list, show, acknowledge, resolve, close with the Berita Acara, export.",
@@ -13,14 +13,14 @@ struct TicketsCommand: ParsableCommand {
         defaultSubcommand: TicketsList.self)
 }
 
-struct TicketsList: ParsableCommand {
+struct TicketsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Tickets, newest last.")
     @OptionGroup var location: LocationOptions
     @Option(help: "Only these states (comma-separated): open, acknowledged, resolved, closed.") var state: String?
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
     @Option(help: "Language of the table: id or en.") var lang: Language = .id
 
-    func run() throws {
+    func run() async throws {
         let config = try location.load(printWarnings: false)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let store = try failing { try location.openStore() }
@@ -34,7 +34,7 @@ struct TicketsList: ParsableCommand {
                 states!.insert(v)
             }
         }
-        let tickets = try failing { try store.tickets(states: states) }
+        let tickets = try await failingAsync { try await store.tickets(states: states) }
         if format == .json {
             print("[" + tickets.map { TicketFormat.json($0, tz: tz) }.joined(separator: ",") + "]")
             return
@@ -43,19 +43,19 @@ struct TicketsList: ParsableCommand {
     }
 }
 
-struct TicketsShow: ParsableCommand {
+struct TicketsShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One ticket: why it was opened, what it affects, its priority, SLA timers and ledger.")
     @OptionGroup var location: LocationOptions
     @Argument(help: "Ticket number, e.g. GGN-2026-03-0007.") var number: String
     @Option(help: "Output: table (text) or json.") var format: OutputFormat = .table
     @Option(help: "Language: id or en.") var lang: Language = .id
 
-    func run() throws {
+    func run() async throws {
         let config = try location.load(printWarnings: false)
         let store = try failing { try location.openStore() }
-        let (t, events) = try TicketFormat.load(store, number)
+        let (t, events) = try await TicketFormat.load(store, number)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
-        let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: PriorityPolicy(), now: EpochSeconds(Date().timeIntervalSince1970))
+        let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority, now: EpochSeconds(Date().timeIntervalSince1970))
         if format == .json {
             print(TicketFormat.json(t, tz: tz, timers: timers, events: events))
         } else {
@@ -64,34 +64,34 @@ struct TicketsShow: ParsableCommand {
     }
 }
 
-struct TicketsAck: ParsableCommand {
+struct TicketsAck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge a ticket and assign it to an officer.")
     @OptionGroup var location: LocationOptions
     @Argument(help: "Ticket number.") var number: String
     @Option(help: "Who takes it (name, NIP).") var by: String
 
-    func run() throws {
+    func run() async throws {
         let store = try failing { try location.openStore() }
-        let t = try failing { try store.acknowledgeTicket(number, by: by, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        let t = try await failingAsync { try await store.acknowledgeTicket(number, by: by, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(t.number): \(t.state.rawValue), \(by)")
     }
 }
 
-struct TicketsResolve: ParsableCommand {
+struct TicketsResolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Mark a ticket resolved by hand (the engine does it on recovery).")
     @OptionGroup var location: LocationOptions
     @Argument(help: "Ticket number.") var number: String
     @Option(help: "Who resolves it.") var by: String
     @Option(help: "A note for the ledger.") var note: String = ""
 
-    func run() throws {
+    func run() async throws {
         let store = try failing { try location.openStore() }
-        let t = try failing { try store.resolveTicketManually(number, by: by, note: note, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        let t = try await failingAsync { try await store.resolveTicketManually(number, by: by, note: note, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(t.number): \(t.state.rawValue)")
     }
 }
 
-struct TicketsClose: ParsableCommand {
+struct TicketsClose: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a resolved ticket with the Berita Acara fields.")
     @OptionGroup var location: LocationOptions
     @Argument(help: "Ticket number.") var number: String
@@ -106,11 +106,11 @@ struct TicketsClose: ParsableCommand {
         guard !officers.isEmpty else { throw ValidationError("at least one --officer \"Name (NIP …)\" is required") }
     }
 
-    func run() throws {
+    func run() async throws {
         let store = try failing { try location.openStore() }
         let ba = BeritaAcara(officers: officers, problemSummary: problem, workSummary: work, alternativeSolution: alternative,
                              location: place)
-        let t = try failing { try store.closeTicket(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        let t = try await failingAsync { try await store.closeTicket(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(t.number): \(t.state.rawValue)")
     }
 }

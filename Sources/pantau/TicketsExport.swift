@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
 import PantauCore
-import PantauEngine
+import PantauReports
 import PantauStore
 
 /// `pantau tickets export`: the Berita Acara Penanganan as printable HTML (Bahasa Indonesia),
 /// with the fields of the service catalog's form and the ticket's evidence.
-struct TicketsExport: ParsableCommand {
+struct TicketsExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export",
                                                     abstract: "Write the Berita Acara Penanganan of a ticket as printable HTML.")
     @OptionGroup var location: LocationOptions
@@ -14,11 +14,11 @@ struct TicketsExport: ParsableCommand {
     @Option(help: "Output file (default: NUMBER.html in the current folder; - for stdout).") var out: String?
     @Option(help: "City printed above the officer's signature.") var city: String = ""
 
-    func run() throws {
+    func run() async throws {
         let config = try location.load(printWarnings: false)
         let store = try failing { try location.openStore() }
-        let (t, _) = try TicketFormat.load(store, number)
-        let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: PriorityPolicy(),
+        let (t, _) = try await TicketFormat.load(store, number)
+        let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority,
                                   now: EpochSeconds(Date().timeIntervalSince1970))
         let html = BeritaAcaraHTML.render(t, timers: timers, inventory: config.inventory, city: city)
         let path = out ?? "\(t.number).html"
@@ -88,7 +88,7 @@ enum BeritaAcaraHTML {
         \(row("Mulai gangguan", fmt(t.startedAt)))
         \(row("Tiket dibuka", fmt(t.openedAt)))
         \(row("Pulih", fmt(t.recoveredAt ?? t.resolvedAt)))
-        \(row("Lama gangguan", "\(IncidentManager.duration(timers.outageWallSeconds)) (jam kerja: \(IncidentManager.duration(timers.outageWorkingSeconds)))"))
+        \(row("Lama gangguan", "\(DurationText.hms(timers.outageWallSeconds)) (jam kerja: \(DurationText.hms(timers.outageWorkingSeconds)))"))
         \(row("Situs terdampak", affected.isEmpty ? "-" : "<ul>\(affected)</ul>"))
         \(row("Bukti", "<ul>" + t.evidence.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"))
         \(row("Target SLA", "<ul>" + timers.ledger.map { "<li class=\"small\">\(esc($0))</li>" }.joined() + "</ul>"))

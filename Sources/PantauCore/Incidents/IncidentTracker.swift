@@ -15,6 +15,9 @@ public struct IncidentTracker: Sendable {
         public var reopenWithin: Int64 = 4 * 3600
         /// Open tickets for notices (redundancy lost, degradation) too.
         public var ticketNotices = true
+        /// A confirmed link failure (port down, linkDown trap) is a clear root: open its ticket
+        /// at once instead of after the group window; sites confirmed later join it.
+        public var openLinkRootsAtOnce = true
         public init() {}
     }
 
@@ -33,6 +36,8 @@ public struct IncidentTracker: Sendable {
         public var flaps: Int
         /// When the tracker first saw this root (the group window runs from here).
         public var detectedAt: EpochSeconds
+        /// Pending as the return of a recently resolved root: opens as a reopen.
+        public var reopening = false
     }
 
     public enum Action: Sendable, Hashable {
@@ -85,13 +90,15 @@ public struct IncidentTracker: Sendable {
                 continue
             }
             if !root.isOutage && !policy.ticketNotices { continue }
-            if resolved[key] != nil {
-                resolved[key] = nil
-                incidents[key] = Incident(root: root, phase: .open, affectedEver: root.affectedSites, flaps: 0, detectedAt: at)
-                actions.append(.reopen(root))
-                continue
+            // A return within `reopenWithin` reopens the ticket, after the same confirmation as an open.
+            let reopening = resolved[key] != nil
+            var inc = Incident(root: root, phase: .pending, affectedEver: root.affectedSites, flaps: 0, detectedAt: at, reopening: reopening)
+            if policy.openLinkRootsAtOnce, case .link = root.element, root.cause == .foCut || root.cause == .uplinkDown {
+                inc.phase = .open
+                if reopening { resolved[key] = nil }
+                actions.append(reopening ? .reopen(root) : .open(root))
             }
-            incidents[key] = Incident(root: root, phase: .pending, affectedEver: root.affectedSites, flaps: 0, detectedAt: at)
+            incidents[key] = inc
         }
 
         for key in incidents.keys.sorted() where current[key] == nil {
@@ -102,7 +109,7 @@ public struct IncidentTracker: Sendable {
                 incidents[key] = nil
             case .open:
                 if failing.contains(key) { continue }            // still down, now behind another root
-                guard healthy[key] != nil || inc.root.cause == .degraded else { continue }  // unknown: wait for data
+                guard healthy[key] != nil else { continue }  // unknown: wait for data
                 inc.phase = .recovering(since: min(at, max(healthy[key] ?? at, inc.root.startedAt)))
                 incidents[key] = inc
             case .recovering(let since):
@@ -111,7 +118,7 @@ public struct IncidentTracker: Sendable {
                     inc.flaps += 1
                     incidents[key] = inc
                     actions.append(.relapse(key: key, at: at, flaps: inc.flaps))
-                } else if healthy[key] == nil && inc.root.cause != .degraded {
+                } else if healthy[key] == nil {
                     continue
                 } else if at - since >= policy.recoveryHold {
                     // Resolved at the moment it came back; the hold only guards against flaps.
@@ -127,7 +134,8 @@ public struct IncidentTracker: Sendable {
             if at - inc.detectedAt >= policy.groupWindow {
                 inc.phase = .open
                 incidents[key] = inc
-                actions.append(.open(root))
+                if inc.reopening { resolved[key] = nil }
+                actions.append(inc.reopening ? .reopen(root) : .open(root))
             }
         }
         return actions

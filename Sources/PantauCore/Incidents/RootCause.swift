@@ -9,11 +9,29 @@ public struct RootCause: Sendable, Hashable {
         }
     }
 
-    /// Stable identity of the root ("link:fo-dc-kota", "site:bkd"): one incident per key.
-    public var key: String {
-        switch element {
+    /// Stable identity of the root ("link:fo-dc-kota", "site:bkd"): one incident per key. A
+    /// degradation of the same element is a different incident ("site:bkd:degraded"), with its
+    /// own start, hold and reopen: it never resolves or reopens an outage's ticket, nor the reverse.
+    public var key: String { Self.key(element, degraded: cause == .degraded) }
+
+    public static func key(_ element: Element, degraded: Bool = false) -> String {
+        let base = switch element {
         case .site(let s): "site:\(s)"
         case .link(let l): "link:\(l)"
+        }
+        return degraded ? base + ":degraded" : base
+    }
+
+    /// The element and kind a key names (inverse of `key`).
+    public static func parse(key: String) -> (element: Element, degraded: Bool)? {
+        var parts = key.split(separator: ":").map(String.init)
+        let degraded = parts.count == 3 && parts[2] == "degraded"
+        if degraded { parts.removeLast() }
+        guard parts.count == 2 else { return nil }
+        switch parts[0] {
+        case "site": return (.site(parts[1]), degraded)
+        case "link": return (.link(parts[1]), degraded)
+        default: return nil
         }
     }
 

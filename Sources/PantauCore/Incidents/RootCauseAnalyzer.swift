@@ -84,11 +84,10 @@ public struct RootCauseAnalyzer: Sendable {
                                  startedAt: st.since, evidence: evidence))
         }
         // Degradations of elements that are not down (and not cut off).
-        for (id, reason) in s.degraded.sorted(by: { $0.key < $1.key }) {
+        for (id, d) in s.degraded.sorted(by: { $0.key < $1.key }) {
             if downLinks.contains(id) || downSites.contains(id) || cutOff.contains(id) { continue }
             let element: RootCause.Element = linksByID[id] != nil ? .link(id) : .site(id)
-            let since = (s.links[id] ?? s.sites[id])?.since ?? 0
-            out.append(RootCause(element: element, cause: .degraded, affectedSites: [], startedAt: since, evidence: ["\(id): \(reason)"]))
+            out.append(RootCause(element: element, cause: .degraded, affectedSites: [], startedAt: d.since, evidence: ["\(id): \(d.reason)"]))
         }
         return out
     }

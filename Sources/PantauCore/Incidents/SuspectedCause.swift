@@ -44,12 +44,22 @@ public struct NetworkSnapshot: Sendable, Hashable {
     public var sites: [String: ElementState]
     /// Links watched by SNMP, by id.
     public var links: [String: ElementState]
-    /// Elements (site or link id) degraded but not down, with the reason.
-    public var degraded: [String: String]
+    /// Elements (site or link id) degraded but not down: the reason and since when.
+    public var degraded: [String: Degradation]
 
-    public init(sites: [String: ElementState] = [:], links: [String: ElementState] = [:], degraded: [String: String] = [:]) {
+    public init(sites: [String: ElementState] = [:], links: [String: ElementState] = [:], degraded: [String: Degradation] = [:]) {
         self.sites = sites
         self.links = links
         self.degraded = degraded
+    }
+}
+
+/// A degradation in force: why, and since when (not when the element came up).
+public struct Degradation: Sendable, Hashable {
+    public var reason: String
+    public var since: EpochSeconds
+    public init(_ reason: String, since: EpochSeconds) {
+        self.reason = reason
+        self.since = since
     }
 }

@@ -2,156 +2,219 @@ import Foundation
 import Logging
 import PantauCore
 import PantauStore
-import Synchronization
+import ServiceLifecycle
 
-/// Turns confirmed site and link states into gangguan tickets: correlates them over the
-/// topology, waits the group window, opens one ticket per root cause (idempotently, in the
-/// store), keeps it up to date and resolves it after the recovery hold. Fed by the engine's
-/// state-change events; evaluates on its own beat. Tickets that are open when it starts are
-/// adopted, so a restart never opens a second ticket.
-public final class IncidentManager: Sendable {
+/// The correlator as a sibling service: subscribes to the observation bus, keeps the network
+/// snapshot (confirmed states, degradations and their evidence), correlates it over the
+/// topology, and turns root causes into gangguan tickets through the ticket store. It seeds
+/// itself from the store at start (open tickets, current states), so a restart never opens a
+/// second ticket and it can later run as its own process reading what several engines write.
+///
+/// It evaluates on its own beat, and at once when a state or degradation arrives, so a
+/// confirmed FO cut becomes a ticket within moments of being seen.
+public final class IncidentManager: Service, Sendable {
     let inventory: Inventory
     let config: IncidentConfig
-    let store: Store
+    let store: any TicketStore & HistoryStore
+    let subscription: ObservationSubscription
     let clock: any WallClock
     let logger: Logger
     let calendar: WorkingCalendar
     let analyzer: RootCauseAnalyzer
     let watchedLinks: Set<String>
-    let snapshot = Mutex(NetworkSnapshot())
     let messages: @Sendable (Ticket, TicketChange) -> [OutboxDraft]
+    let onEvent: @Sendable (EngineEvent) -> Void
+    let runFor: Double?
 
-    public init(inventory: Inventory, config: IncidentConfig, store: Store, clock: any WallClock, logger: Logger,
-                probes: ProbeConfig = ProbeConfig(), messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) {
+    public init(inventory: Inventory, config: IncidentConfig, store: any TicketStore & HistoryStore, bus: ObservationBus,
+                clock: any WallClock, logger: Logger, runFor: Double? = nil,
+                messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] },
+                onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.inventory = inventory
         self.config = config
         self.store = store
+        subscription = bus.subscribe("correlator")
         self.clock = clock
         self.logger = logger
         calendar = WorkingCalendar(spec: inventory.calendar, timeZone: TimeZone(identifier: inventory.timezone) ?? .current)
         analyzer = RootCauseAnalyzer(inventory: inventory)
         watchedLinks = Set(inventory.links.filter { !$0.ends.isEmpty }.map(\.id))
         self.messages = messages
-        self.probes = probes
+        self.onEvent = onEvent
+        self.runFor = runFor
     }
 
-    let probes: ProbeConfig
+    /// What the correlator knows, built from observations only.
+    struct View {
+        var snapshot = NetworkSnapshot()
+        /// When each element's degradation last cleared (its "healthy since" as a degradation).
+        var degradationClearedAt: [String: EpochSeconds] = [:]
+    }
 
-    /// Degradations of elements that are up: optical power at warning/alarm on a link, loss or
-    /// RTT above the site's thresholds on its last round. The group window and recovery hold
-    /// keep a single bad round from opening a ticket.
-    func degradations(_ snap: NetworkSnapshot, linkLast: [String: LinkLast]) -> [String: String] {
-        var out: [String: String] = [:]
-        for (id, st) in snap.links where st.state == .up {
-            if let l = linkLast[id], let level = l.opticalLevel, level != "ok" {
-                out[id] = "optical \(level)" + (l.rxDbm.map { String(format: ", rx %.2f dBm", $0) } ?? "") + (l.detail.isEmpty ? "" : " (\(l.detail))")
+    /// Mutable state of one run, touched only by the task running `run()`.
+    final class RunState: @unchecked Sendable {
+        var tracker: IncidentTracker
+        var view: View
+        init(tracker: IncidentTracker, view: View) {
+            self.tracker = tracker
+            self.view = view
+        }
+    }
+
+    public func run() async throws {
+        let state = RunState(tracker: try await adopt(), view: try await seed())
+        let start = clock.monotonic()
+        let until = runFor.map { start + $0 }
+        do {
+            try await cancelWhenGracefulShutdown {
+                var nextBeat = start
+                while !Task.isCancelled {
+                    let now = self.clock.monotonic()
+                    if let until, now >= until { break }
+                    var news = false
+                    for batch in self.subscription.drain() { news = self.apply(batch, to: &state.view) || news }
+                    if news || now >= nextBeat {
+                        try await self.evaluate(state, at: self.clock.nowSeconds())
+                        if now >= nextBeat { nextBeat = now + self.config.evaluateEvery }
+                    }
+                    var wake = nextBeat
+                    if let until { wake = min(wake, until) }
+                    // Sleep until the next beat, or less when a batch arrives.
+                    if let batch = try await self.nextBatch(untilMonotonic: wake), self.apply(batch, to: &state.view) {
+                        try await self.evaluate(state, at: batch.at)
+                    }
+                }
+            }
+        } catch is CancellationError {
+            return  // graceful shutdown
+        }
+        if until != nil { await parkUntilShutdown() }
+    }
+
+    /// The next batch, or nil when `deadline` (monotonic) comes first.
+    func nextBatch(untilMonotonic deadline: Double) async throws -> ObservationBatch? {
+        try await withThrowingTaskGroup(of: ObservationBatch?.self) { group in
+            group.addTask { try await self.clock.sleep(untilMonotonic: deadline); return nil }
+            group.addTask { await self.subscription.next() }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            // A batch taken by the losing reader is not lost: collect it too.
+            var extra: ObservationBatch?
+            while let r = try? await group.next() { if let b = r { extra = b } }
+            if let first, let extra {
+                // Both finished: keep order (the sleeper returns nil, so at most one is a batch).
+                return first.at <= extra.at ? first : extra
+            }
+            return first ?? extra
+        }
+    }
+
+    /// Applies a batch; true when it changed a state or a degradation (worth evaluating now).
+    func apply(_ batch: ObservationBatch, to view: inout View) -> Bool {
+        var news = false
+        for o in batch.observations {
+            switch o.what {
+            case .state(_, let to):
+                let st = ElementState(to, since: o.since, detail: o.evidence)
+                if o.kind == .link || watchedLinks.contains(o.element) { view.snapshot.links[o.element] = st } else { view.snapshot.sites[o.element] = st }
+                news = true
+            case .degradation(let reason):
+                if let reason {
+                    view.snapshot.degraded[o.element] = Degradation(reason, since: o.since)
+                    view.degradationClearedAt[o.element] = nil
+                } else if view.snapshot.degraded.removeValue(forKey: o.element) != nil {
+                    view.degradationClearedAt[o.element] = o.since
+                }
+                news = true
             }
         }
-        let last = (try? store.probeLast()) ?? [:]
-        for (id, st) in snap.sites where st.state == .up {
-            guard let site = inventory.site(id), let p = last[id] else { continue }
-            let s = probes.icmp(for: site)
-            var why: [String] = []
-            if let loss = p.lossPct, loss > s.lossWarnPct { why.append(String(format: "loss %.0f%% > %.0f%%", loss, s.lossWarnPct)) }
-            if let rtt = p.rttMs, rtt > s.rttWarnMs { why.append(String(format: "RTT %.1f ms > %.0f ms", rtt, s.rttWarnMs)) }
-            if !why.isEmpty { out[id] = why.joined(separator: ", ") }
+        // The latest port reading explains a link's state on the ticket.
+        for s in batch.linkSamples where !s.detail.isEmpty {
+            view.snapshot.links[s.target]?.detail = s.detail
         }
-        return out
-    }
-
-    /// Takes a state change from the engine (any thread).
-    public func observe(_ event: EngineEvent) {
-        guard case .stateChanged(let target, _, let to, let since) = event else { return }
-        snapshot.withLock { s in
-            if watchedLinks.contains(target) { s.links[target] = ElementState(to, since: since) }
-            else { s.sites[target] = ElementState(to, since: since) }
-        }
-    }
-
-    /// Evaluates every `evaluateEvery` seconds until cancelled or `until` (engine time).
-    public func run(until: Double?, onEvent: @escaping @Sendable (EngineEvent) -> Void) async throws {
-        var tracker = try adopt()
-        while !Task.isCancelled {
-            let now = clock.now()
-            if let until, now >= until { break }
-            try evaluate(&tracker, at: EpochSeconds(now.rounded(.down)), onEvent: onEvent)
-            var wake = now + config.evaluateEvery
-            if let until { wake = min(wake, until) }
-            try await clock.sleep(until: wake)
-        }
+        return news
     }
 
     /// The tracker seeded with the store's live and recently resolved tickets.
-    func adopt() throws -> IncidentTracker {
+    func adopt() async throws -> IncidentTracker {
         var t = IncidentTracker(policy: config.tracker)
-        for ticket in try store.tickets(states: [.open, .acknowledged, .resolved]) {
-            let element: RootCause.Element = ticket.rootKey.hasPrefix("link:") ? .link(ticket.root) : .site(ticket.root)
+        for ticket in try await store.tickets(states: [.open, .acknowledged, .resolved]) {
+            guard let parsed = RootCause.parse(key: ticket.rootKey) else { continue }
             if ticket.state == .resolved {
                 if let r = ticket.resolvedAt { t.adopt(resolvedKey: ticket.rootKey, at: r) }
                 continue
             }
-            t.adopt(open: RootCause(element: element, cause: ticket.cause, affectedSites: ticket.affectedSites,
+            t.adopt(open: RootCause(element: parsed.element, cause: ticket.cause, affectedSites: ticket.affectedSites,
                                     startedAt: ticket.startedAt, evidence: ticket.evidence))
         }
         return t
+    }
+
+    /// Current states as recorded by live sources (for a correlator that starts beside running engines).
+    func seed() async throws -> View {
+        var view = View()
+        for (id, st) in try await store.currentStatus() where st.state != .unknown && !st.sessionEnded {
+            let e = ElementState(st.state, since: st.since ?? 0)
+            if watchedLinks.contains(id) { view.snapshot.links[id] = e } else if inventory.site(id) != nil { view.snapshot.sites[id] = e }
+        }
+        return view
     }
 
     func inMaintenance(_ id: String, at: EpochSeconds) -> Bool {
         inventory.maintenance.contains { $0.target == id && $0.range.contains(at) }
     }
 
-    func evaluate(_ tracker: inout IncidentTracker, at: EpochSeconds, onEvent: @Sendable (EngineEvent) -> Void) throws {
-        var snap = snapshot.withLock { $0 }
-        let linkLast = (try? store.linkLast()) ?? [:]
-        for (id, var st) in snap.links {
-            if let d = linkLast[id]?.detail, !d.isEmpty { st.detail = d; snap.links[id] = st }
-        }
-        snap.degraded = degradations(snap, linkLast: linkLast)
+    func evaluate(_ state: RunState, at: EpochSeconds) async throws {
+        let view = state.view
+        let snap = view.snapshot
         let roots = analyzer.analyze(snap, at: at, settleSeconds: config.settleSeconds).filter { !inMaintenance($0.element.id, at: at) }
         var failing: Set<String> = [], healthy: [String: EpochSeconds] = [:]
         for (id, st) in snap.sites { if st.state == .down { failing.insert("site:\(id)") } else if st.state == .up { healthy["site:\(id)"] = st.since } }
         for (id, st) in snap.links { if st.state == .down { failing.insert("link:\(id)") } else if st.state == .up { healthy["link:\(id)"] = st.since } }
+        // A degradation is failing while in force and healthy from when it cleared (never from when the element came up).
+        for (id, _) in snap.degraded { failing.insert(RootCause.key(watchedLinks.contains(id) ? .link(id) : .site(id), degraded: true)) }
+        for (id, cleared) in view.degradationClearedAt {
+            healthy[RootCause.key(watchedLinks.contains(id) ? .link(id) : .site(id), degraded: true)] = cleared
+        }
         let month = YearMonth(calendar.localDate(of: at)).description
-        for action in tracker.evaluate(roots, failing: failing, healthy: healthy, at: at) {
-            switch action {
-            case .open(let root), .reopen(let root):
-                let decision = config.priority.decide(root, inventory: inventory, calendar: calendar, at: at)
-                let (t, change) = try store.openTicket(root, decision: decision, at: at, month: month,
-                                                       reopenWithin: config.tracker.reopenWithin, prefix: config.numberPrefix,
-                                                       messages: messages)
-                if change != .unchanged { emit(t, change, at, onEvent) }
-            case .update(let key, let root, let ever):
-                var grown = root
-                grown.affectedSites = ever
-                let decision = config.priority.decide(grown, inventory: inventory, calendar: calendar, at: at)
-                if let t = try store.updateTicket(rootKey: key, root: root, affectedEver: ever, decision: decision, at: at,
-                                                  messages: messages) {
-                    emit(t, .updated, at, onEvent)
-                }
-            case .relapse(let key, let at, let flaps):
-                try store.recordRelapse(rootKey: key, at: at, flaps: flaps)
-            case .resolve(let key, let recoveredAt):
-                guard let open = try store.tickets(states: [.open, .acknowledged]).first(where: { $0.rootKey == key }) else { continue }
-                let wall = recoveredAt - open.startedAt
-                let working = calendar.workingSeconds(from: open.startedAt, to: recoveredAt)
-                let detail = "recovered at \(ISO8601.format(recoveredAt, in: calendar.timeZone)); outage \(Self.duration(wall)) wall time, "
-                    + "\(Self.duration(working)) working time"
-                if let t = try store.resolveTicket(rootKey: key, recoveredAt: recoveredAt, at: at, detail: detail, messages: messages) {
-                    emit(t, .resolved, at, onEvent)
-                }
+        for action in state.tracker.evaluate(roots, failing: failing, healthy: healthy, at: at) {
+            try await perform(action, at: at, month: month)
+        }
+    }
+
+    func perform(_ action: IncidentTracker.Action, at: EpochSeconds, month: String) async throws {
+        switch action {
+        case .open(let root), .reopen(let root):
+            let decision = config.priority.decide(root, inventory: inventory, calendar: calendar, at: at)
+            let (t, change) = try await store.openTicket(root, decision: decision, at: at, month: month,
+                                                         reopenWithin: config.tracker.reopenWithin, prefix: config.numberPrefix,
+                                                         messages: messages)
+            if change != .unchanged { emit(t, change, at) }
+        case .update(let key, let root, let ever):
+            var grown = root
+            grown.affectedSites = ever
+            let decision = config.priority.decide(grown, inventory: inventory, calendar: calendar, at: at)
+            if let t = try await store.updateTicket(rootKey: key, root: root, affectedEver: ever, decision: decision, at: at,
+                                                    messages: messages) {
+                emit(t, .updated, at)
+            }
+        case .relapse(let key, let at, let flaps):
+            try await store.recordRelapse(rootKey: key, at: at, flaps: flaps)
+        case .resolve(let key, let recoveredAt):
+            guard let open = try await store.tickets(states: [.open, .acknowledged]).first(where: { $0.rootKey == key }) else { return }
+            let wall = recoveredAt - open.startedAt
+            let working = calendar.workingSeconds(from: open.startedAt, to: recoveredAt)
+            let detail = "recovered at \(ISO8601.format(recoveredAt, in: calendar.timeZone)); outage \(DurationText.hms(wall)) wall time, "
+                + "\(DurationText.hms(working)) working time"
+            if let t = try await store.resolveTicket(rootKey: key, recoveredAt: recoveredAt, at: at, detail: detail, messages: messages) {
+                emit(t, .resolved, at)
             }
         }
     }
 
-    func emit(_ t: Ticket, _ change: TicketChange, _ at: EpochSeconds, _ onEvent: @Sendable (EngineEvent) -> Void) {
+    func emit(_ t: Ticket, _ change: TicketChange, _ at: EpochSeconds) {
         logger.notice("ticket \(change.rawValue)", metadata: ["number": "\(t.number)", "root": "\(t.rootKey)", "priority": "\(t.priority.rawValue)"])
         onEvent(.ticket(number: t.number, change: change.rawValue, priority: t.priority.rawValue, cause: t.cause.rawValue,
                         root: t.root, affected: t.affectedSites, at: at))
-    }
-
-    /// "2h 05m 09s".
-    public static func duration(_ s: Int64) -> String {
-        let h = s / 3600, m = s % 3600 / 60, sec = s % 60
-        return h > 0 ? "\(h)h \(m < 10 ? "0" : "")\(m)m \(sec < 10 ? "0" : "")\(sec)s" : "\(m)m \(sec < 10 ? "0" : "")\(sec)s"
     }
 }

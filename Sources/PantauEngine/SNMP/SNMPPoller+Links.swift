@@ -3,13 +3,6 @@ import PantauProbes
 import PantauStore
 
 extension SNMPPoller {
-    struct Evaluation {
-        var changes: [StateChange] = []
-        var samples: [LinkSample] = []
-        var optical: [OpticalSample] = []
-        var events: [EngineEvent] = []
-    }
-
     /// What a poll saw of one port.
     func observation(_ end: LinkEnd, _ state: RunState) -> PortObservation {
         guard let r = state.readings[end.device], r.failure == nil else { return .deviceUnreachable }
@@ -18,8 +11,8 @@ extension SNMPPoller {
     }
 
     /// Judges links, computes rates and optical health, and feeds the state machines.
-    func evaluate(_ links: [Link], _ state: RunState, at: EpochSeconds, wallNow: Double) -> Evaluation {
-        var out = Evaluation()
+    func evaluate(_ links: [Link], _ state: RunState, at: EpochSeconds, wallNow: Double) async -> ObservationBatch {
+        var out = ObservationBatch(source: source, at: at)
         for link in links {
             let obs = link.ends.map { ($0, observation($0, state)) }
             for (end, o) in obs where o == .noSuchInterface && state.missingPortsLogged.insert(end).inserted {
@@ -30,20 +23,46 @@ extension SNMPPoller {
             if let m = state.machines[link.id] {
                 var machine = m
                 if case .record(let from, let to, let since)? = machine.observe(verdict.state, at: at) {
-                    out.changes.append(StateChange(target: link.id, state: to, since: since))
-                    out.events.append(.stateChanged(target: link.id, from: from, to: to, since: since))
+                    out.observations.append(Observation(kind: .link, element: link.id, source: source, what: .state(from: from, to: to),
+                                                        since: since, evidence: verdict.reason))
                     logger.notice("link state changed", metadata: ["link": "\(link.id)", "to": "\(to.rawValue)", "why": "\(verdict.reason)"])
                 }
                 state.machines[link.id] = machine
             }
-            out.samples.append(sample(link, verdict, state, at: at, wallNow: wallNow, optical: &out.optical))
+            let s = await sample(link, verdict, state, at: at, wallNow: wallNow, optical: &out.optical)
+            out.linkSamples.append(s)
+            judgeDegradation(link.id, s, machineState: state.machines[link.id]?.state, state, at: at, into: &out)
         }
         return out
     }
 
+    /// Optical power at warning or alarm on an up link starts a degradation; back to ok ends it.
+    func judgeDegradation(_ id: String, _ s: LinkSample, machineState: TargetState?, _ state: RunState, at: EpochSeconds,
+                          into batch: inout ObservationBatch) {
+        let bad = machineState == .up && (s.opticalLevel.map { $0 != "ok" } ?? false)
+        switch (state.degraded[id], bad) {
+        case (nil, true):
+            let reason = "optical \(s.opticalLevel!)" + (s.rxDbm.map { ", rx \(Self.dbm($0)) dBm" } ?? "") + (s.detail.isEmpty ? "" : " (\(s.detail))")
+            state.degraded[id] = (reason, at)
+            batch.observations.append(Observation(kind: .link, element: id, source: source, what: .degradation(reason: reason),
+                                                  since: at, evidence: reason))
+        case (.some, false) where machineState != nil:
+            state.degraded[id] = nil
+            batch.observations.append(Observation(kind: .link, element: id, source: source, what: .degradation(reason: nil),
+                                                  since: at, evidence: machineState == .up ? "optical ok" : "link \(machineState!.rawValue)"))
+        default:
+            break
+        }
+    }
+
+    static func dbm(_ v: Double) -> String {
+        let r = (v * 100).rounded() / 100
+        return "\(r)"
+    }
+
     /// Rates from the first answering end (the a side: toward the core), optical from the same port.
     func sample(_ link: Link, _ verdict: LinkVerdict, _ state: RunState, at: EpochSeconds, wallNow: Double,
-                optical: inout [OpticalSample]) -> LinkSample {
+                optical: inout [OpticalSample]) async -> LinkSample {
         var s = LinkSample(target: link.id, at: at, detail: verdict.reason)
         let settings = settings(for: link)
         var measured = false
@@ -69,8 +88,9 @@ extension SNMPPoller {
                 // Judge the light only while the port is up: a down port has none to judge.
                 if i.isOperUp {
                     let key = "\(end.device)/\(end.interface)"
+                    let base = await baseline(key, state, at: at, days: settings.optical.baselineDays)
                     let v = OpticalJudge.judge(rxDbm: o.rxDbm, lossOfSignal: o.lossOfSignal, deviceLowAlarm: o.rxLowAlarmDbm,
-                                               deviceLowWarn: o.rxLowWarnDbm, baselineMedianDbm: baseline(key, state, at: at, days: settings.optical.baselineDays),
+                                               deviceLowWarn: o.rxLowWarnDbm, baselineMedianDbm: base,
                                                thresholds: settings.optical)
                     s.opticalLevel = v.level.rawValue
                     if !v.reasons.isEmpty { s.detail += "; optical \(v.level.rawValue): " + v.reasons.joined(separator: ", ") }
@@ -98,10 +118,10 @@ extension SNMPPoller {
     }
 
     /// The port's baseline median, refreshed from the store once an hour.
-    func baseline(_ port: String, _ state: RunState, at: EpochSeconds, days: Int) -> Double? {
+    func baseline(_ port: String, _ state: RunState, at: EpochSeconds, days: Int) async -> Double? {
         let now = Double(at)
         if let b = state.baselines[port], now - b.fetched < 3600 { return b.value }
-        let v = try? store.opticalBaseline(port: port, since: at - EpochSeconds(days) * 86_400)
+        let v = try? await samples.opticalBaseline(port: port, since: at - EpochSeconds(days) * 86_400)
         state.baselines[port] = (v ?? nil, now)
         return v ?? nil
     }

@@ -2,35 +2,46 @@ import Logging
 import PantauCore
 import PantauProbes
 import PantauStore
+import ServiceLifecycle
 import Synchronization
 
-/// Polls every managed device over SNMP on its own interval, judges each watched link from its
-/// ports, confirms changes, applies linkDown/linkUp traps at once, and records everything in
-/// the engine's session. Runs inside `ProbeEngine` (one session, one heartbeat).
-public final class SNMPPoller: Sendable {
+/// The SNMP prober as a sibling service: polls every managed device on its own interval,
+/// judges each watched link from its ports, confirms changes, applies linkDown/linkUp traps
+/// (handed over by the trap receiver) at once, and publishes one batch per poll on the
+/// observation bus, as its own source with its own heartbeat.
+public final class SNMPPoller: Service, Sendable {
     let inventory: Inventory
     let config: SNMPProbeConfig
     let targets: [SNMPTarget]
     let prober: SNMPProber
-    let store: Store
+    /// Reads the optical baselines and writes the per-minute summary of rejected traps.
+    let samples: any SampleStore
+    let bus: ObservationBus
     let clock: any WallClock
     let logger: Logger
+    let source: ObservationSource
+    let runFor: Double?
     /// Traps handed over by the receiver, applied by the poll loop.
     let trapInbox = Mutex<[SNMPTrap]>([])
-    let rejectionInbox = Mutex<[SNMPTrapRejection]>([])
+    /// Rejected notifications, counted in memory (bounded) and written once a minute.
+    let rejections = Mutex(TrapRejectionCounter())
 
     /// Devices without a credentials profile are left out (and reported by `pantau check`).
     public init(inventory: Inventory, config: SNMPProbeConfig, credentials: [String: SNMPCredentials],
-                transport: any SNMPTransport, store: Store, clock: any WallClock, logger: Logger) {
+                transport: any SNMPTransport, samples: any SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
+                engine: String = "local", runFor: Double? = nil) {
         self.inventory = inventory
         self.config = config
         targets = inventory.devices.compactMap { d in
             credentials[d.snmpProfile].map { SNMPTarget(device: d, credentials: $0, settings: config.settings(for: d)) }
         }
         prober = SNMPProber(transport: transport)
-        self.store = store
+        self.samples = samples
+        self.bus = bus
         self.clock = clock
         self.logger = logger
+        source = ObservationSource(.snmp, engine: engine)
+        self.runFor = runFor
     }
 
     public var deviceCount: Int { targets.count }
@@ -38,7 +49,13 @@ public final class SNMPPoller: Sendable {
 
     /// Hands a received trap to the poll loop (any thread).
     public func enqueue(_ trap: SNMPTrap) { trapInbox.withLock { $0.append(trap) } }
-    public func enqueue(_ rejection: SNMPTrapRejection) { rejectionInbox.withLock { $0.append(rejection) } }
+    public func enqueue(_ rejection: SNMPTrapRejection) {
+        let at = clock.nowSeconds()
+        if rejections.withLock({ $0.count(source: rejection.source, reason: rejection.reason.rawValue, at: at) }) {
+            logger.warning("trap rejected (counted; logged once per sender and reason)",
+                           metadata: ["source": "\(rejection.source)", "reason": "\(rejection.reason.rawValue)"])
+        }
+    }
 
     /// Mutable state of one run, touched only by the task running `run`.
     final class RunState: @unchecked Sendable {
@@ -50,41 +67,71 @@ public final class SNMPPoller: Sendable {
         var baselines: [String: (value: Double?, fetched: Double)] = [:]
         var failuresLogged: Set<String> = []
         var missingPortsLogged: Set<LinkEnd> = []
+        /// Links whose optical power is at warning/alarm, and since when.
+        var degraded: [String: (reason: String, since: EpochSeconds)] = [:]
+        var lastRejectionFlush: Double = 0
     }
 
-    /// Runs until cancelled or `until` (engine time). Each due batch is one `execute`.
-    public func run(session: EngineSession, until: Double?, onEvent: @escaping @Sendable (EngineEvent) -> Void) async throws {
+    /// Polls until graceful shutdown or `runFor` (engine time). Each due batch is one `execute`.
+    public func run() async throws {
         let state = RunState()
-        let start = clock.now()
+        let start = clock.monotonic()
+        let startWall = clock.now()
+        state.lastRejectionFlush = start
+        let until = runFor.map { start + $0 }
         for t in targets { state.nextDue[t.device.id] = start }
         for l in inventory.links where !l.ends.isEmpty {
             state.machines[l.id] = ConfirmingStateMachine(policy: settings(for: l).confirm)
         }
-        defer { stopEvents(state, onEvent: onEvent) }
-        while !Task.isCancelled {
-            let now = clock.now()
-            if let until, now >= until { break }
-            try applyTraps(state, session: session, onEvent: onEvent)
-            // Poll when a device is due, taking along those due within 0.25 s (one batch).
-            let isDue = targets.contains { (state.nextDue[$0.device.id] ?? now) <= now }
-            let due = isDue ? targets.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 } : []
-            if !due.isEmpty { try await poll(due, state, session: session, onEvent: onEvent) }
-            guard let next = state.nextDue.values.min() else { return }
-            var wake = min(next, clock.now() + 0.1)  // traps are applied within 0.1 s
-            if let until { wake = min(wake, until) }
-            try await clock.sleep(until: wake)
+        bus.publish(ObservationBatch(source: source, at: clock.nowSeconds()))
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    let now = self.clock.monotonic()
+                    if let until, now >= until { break }
+                    self.applyTraps(state)
+                    await self.flushRejections(state)
+                    // Poll when a device is due, taking along those due within 0.25 s (one batch).
+                    let isDue = self.targets.contains { (state.nextDue[$0.device.id] ?? now) <= now }
+                    let due = isDue ? self.targets.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 } : []
+                    if !due.isEmpty { await self.poll(due, state) }
+                    guard let next = state.nextDue.values.min() else { break }
+                    var wake = min(next, self.clock.monotonic() + 0.1)  // traps are applied within 0.1 s
+                    if let until { wake = min(wake, until) }
+                    try await self.clock.sleep(untilMonotonic: wake)
+                }
+            }
+        } catch is CancellationError {
+            // graceful shutdown: end the source below
+        }
+        await flushRejections(state, force: true)
+        let timeIsUp = until.map { clock.monotonic() >= $0 } ?? false
+        bus.publish(stopBatch(state, at: timeIsUp ? EpochSeconds((startWall + runFor!).rounded(.down)) : clock.nowSeconds()))
+        if timeIsUp { await parkUntilShutdown() }
+    }
+
+    /// Writes the rejected-trap counts once a minute (or now), keeping them if the store fails.
+    func flushRejections(_ state: RunState, force: Bool = false) async {
+        let now = clock.monotonic()
+        guard force || now - state.lastRejectionFlush >= 60 else { return }
+        state.lastRejectionFlush = now
+        let counts = rejections.withLock { $0.take() }
+        guard !counts.isEmpty else { return }
+        do { try await samples.addTrapRejections(counts) } catch {
+            rejections.withLock { c in for x in counts { c.count(source: x.source, reason: x.reason, at: x.last, times: x.count, first: x.first) } }
         }
     }
 
-    /// The engine stops watching: every link known up or down becomes unknown (the store
-    /// closes the intervals with the session; this tells the event listeners).
-    func stopEvents(_ state: RunState, onEvent: @Sendable (EngineEvent) -> Void) {
-        let at = EpochSeconds(clock.now().rounded(.down))
+    /// The engine stops watching: every link known up or down becomes unknown, the source ends.
+    func stopBatch(_ state: RunState, at: EpochSeconds) -> ObservationBatch {
+        var batch = ObservationBatch(source: source, at: at, ended: true)
         for id in state.machines.keys.sorted() {
             if case .record(let from, _, _)? = state.machines[id]!.stop(at: at) {
-                onEvent(.stateChanged(target: id, from: from, to: .unknown, since: at))
+                batch.observations.append(Observation(kind: .link, element: id, source: source, what: .state(from: from, to: .unknown),
+                                                      since: at, evidence: "engine stopped"))
             }
         }
+        return batch
     }
 
     /// The settings that govern a link: those of its `a` device (else `b`).
@@ -93,14 +140,15 @@ public final class SNMPPoller: Sendable {
         return config.defaults
     }
 
-    func poll(_ due: [SNMPTarget], _ state: RunState, session: EngineSession,
-              onEvent: @escaping @Sendable (EngineEvent) -> Void) async throws {
-        let started = clock.now()
+    func poll(_ due: [SNMPTarget], _ state: RunState) async {
+        let started = clock.monotonic()
+        let startedWall = clock.now()
+        let late = due.filter { started - (state.nextDue[$0.device.id] ?? started) > Double($0.settings.intervalSeconds) / 4 }.count
         let readings = await prober.probe(due)
-        let end = clock.now()
+        let end = clock.monotonic()
         for (t, r) in zip(due, readings) {
             state.readings[t.device.id] = r
-            state.readingAt[t.device.id] = started
+            state.readingAt[t.device.id] = startedWall
             var next = (state.nextDue[t.device.id] ?? started) + Double(t.settings.intervalSeconds)
             if next < end { next = end + Double(t.settings.intervalSeconds) * 0.5 }
             state.nextDue[t.device.id] = next
@@ -114,12 +162,11 @@ public final class SNMPPoller: Sendable {
         }
         let polled = Set(due.map(\.device.id))
         let links = inventory.links.filter { l in l.ends.contains { polled.contains($0.device) } }
-        let at = EpochSeconds(started.rounded(.down))
-        let result = evaluate(links, state, at: at, wallNow: started)
-        try store.recordLinkRound(session, at: EpochSeconds(end.rounded(.down)), changes: result.changes,
-                                  samples: result.samples, optical: result.optical)
-        for e in result.events { onEvent(e) }
-        onEvent(.snmpPollCompleted(at: at, devices: due.count, answered: readings.filter { $0.failure == nil }.count,
-                                   durationMs: Int((end - started) * 1000)))
+        let at = EpochSeconds(startedWall.rounded(.down))
+        var batch = await evaluate(links, state, at: at, wallNow: startedWall)
+        batch.at = clock.nowSeconds()
+        batch.cycle = CycleReport(startedAt: startedWall, durationMs: Int((end - started) * 1000), done: due.count,
+                                  answered: readings.filter { $0.failure == nil }.count, late: late)
+        bus.publish(batch)
     }
 }

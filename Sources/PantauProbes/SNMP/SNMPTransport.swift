@@ -73,3 +73,13 @@ public protocol SNMPTransport: Sendable {
     /// per request, in order. Never throws: a failed device is a response with `failure`.
     func execute(_ requests: [SNMPRequest]) async -> [SNMPResponse]
 }
+
+/// Receives SNMP notifications (traps and informs) on an address: the trap receiver's
+/// transport. net-snmp's transport implements it; tests may use a fake.
+public protocol TrapListener: Sendable {
+    /// Starts receiving on `address` (e.g. `udp:0.0.0.0:162`); `v3Users` pairs each sender's
+    /// engine ID (hex) with its credentials. Returns the error that kept it from opening, if any.
+    func listen(address: String, v3Users: [(engineID: String, credentials: SNMPCredentials)],
+                onTrap: @escaping @Sendable (SNMPTrap) -> Void,
+                onReject: @escaping @Sendable (SNMPTrapRejection) -> Void) async -> String?
+}

@@ -41,7 +41,7 @@ public struct TicketTimers: Sendable {
         let outageEnd = repaired ?? now
         outageWallSeconds = max(0, outageEnd - t.startedAt)
         outageWorkingSeconds = cal.workingSeconds(from: t.startedAt, to: outageEnd)
-        func d(_ s: Int64) -> String { IncidentManager.duration(s) }
+        func d(_ s: Int64) -> String { DurationText.hms(s) }
         func when(_ e: EpochSeconds?) -> String { e.map { ISO8601.format($0, in: cal.timeZone) } ?? "-" }
         ledger = [
             "opened \(when(t.openedAt)), failure began \(when(t.startedAt))",

@@ -20,11 +20,11 @@ public struct AvailabilityQuery: Sendable {
     }
 
     /// Results for `sites` (all sites when nil), in inventory order, over `span`.
-    public func compute(store: Store, span: TimeRange, sites: [String]? = nil) throws -> [AvailabilityResult] {
+    public func compute(store: any HistoryStore, span: TimeRange, sites: [String]? = nil) async throws -> [AvailabilityResult] {
         let chosen = inventory.sites.filter { sites?.contains($0.id) ?? true }
         var needed = Set(chosen.map(\.id))
         for s in chosen { needed.formUnion(topology.parents(of: s.id)) }
-        let history = try store.history(overlapping: span, targets: Array(needed).sorted())
+        let history = try await store.history(overlapping: span, targets: Array(needed).sorted())
         let scheduled = calendar.scheduled(in: span)
         let calc = AvailabilityCalculator()
         return chosen.map { site in
@@ -39,9 +39,9 @@ public struct AvailabilityQuery: Sendable {
 
     /// Results for watched links (all links with ports when nil), same calendar and semantics as
     /// sites. A link has no parents: its availability is its own ports' state.
-    public func computeLinks(store: Store, span: TimeRange, links: [String]? = nil) throws -> [AvailabilityResult] {
+    public func computeLinks(store: any HistoryStore, span: TimeRange, links: [String]? = nil) async throws -> [AvailabilityResult] {
         let chosen = inventory.links.filter { !$0.ends.isEmpty && (links?.contains($0.id) ?? true) }
-        let history = try store.history(overlapping: span, targets: chosen.map(\.id))
+        let history = try await store.history(overlapping: span, targets: chosen.map(\.id))
         let scheduled = calendar.scheduled(in: span)
         let calc = AvailabilityCalculator()
         return chosen.map { link in

@@ -1,0 +1,112 @@
+/// Which prober, in which engine instance, saw something. Each source has its own heartbeat:
+/// a site's state is vouched for only while the source that recorded it keeps beating.
+public struct ObservationSource: Sendable, Hashable, CustomStringConvertible {
+    /// The probers Pantau has; a new prober adds a case and a sibling service.
+    public enum Prober: String, Sendable, Hashable, Codable, CaseIterable {
+        case icmp, snmp
+    }
+
+    public var prober: Prober
+    /// The engine instance (`pantau run --engine ID`; "local" for a single-office install).
+    public var engine: String
+
+    public init(_ prober: Prober, engine: String = "local") {
+        self.prober = prober
+        self.engine = engine
+    }
+
+    /// "icmp@local".
+    public var description: String { "\(prober.rawValue)@\(engine)" }
+}
+
+/// What kind of element an observation is about.
+public enum ElementKind: String, Sendable, Hashable, Codable {
+    case site, link, device
+}
+
+/// One thing a prober learned about one element: a confirmed state change, or a degradation
+/// starting or clearing. Published on the observation bus; the store writer, the correlator
+/// and the live views subscribe.
+public struct Observation: Sendable, Hashable {
+    public enum What: Sendable, Hashable {
+        /// A confirmed state change, in force from `since`.
+        case state(from: TargetState, to: TargetState)
+        /// Degraded from `since` for `reason`; `nil`: the degradation cleared at `since`.
+        case degradation(reason: String?)
+    }
+
+    public var kind: ElementKind
+    public var element: String
+    public var source: ObservationSource
+    public var what: What
+    public var since: EpochSeconds
+    /// The facts behind it, in the probe's words ("3/3 lost", "core-sw/sfp1 admin-up, oper-down").
+    public var evidence: String
+
+    public init(kind: ElementKind, element: String, source: ObservationSource, what: What, since: EpochSeconds, evidence: String = "") {
+        self.kind = kind
+        self.element = element
+        self.source = source
+        self.what = what
+        self.since = since
+        self.evidence = evidence
+    }
+
+    /// The confirmed change this observation records, if it is one.
+    public var stateChange: StateChange? {
+        guard case .state(_, let to) = what else { return nil }
+        return StateChange(target: element, state: to, since: since)
+    }
+}
+
+/// How one probe cycle (an ICMP round, an SNMP poll batch) went: shown per source in
+/// `pantau status`, so an operator can see the engine keeping up.
+public struct CycleReport: Sendable, Hashable, Codable {
+    /// When the cycle started (epoch seconds, fractional).
+    public var startedAt: Double
+    public var durationMs: Int
+    /// Targets (sites, devices) probed in this cycle.
+    public var done: Int
+    /// Of those, how many answered.
+    public var answered: Int
+    /// Targets that were due but started more than a quarter interval late.
+    public var late: Int
+
+    public init(startedAt: Double, durationMs: Int, done: Int, answered: Int, late: Int) {
+        self.startedAt = startedAt
+        self.durationMs = durationMs
+        self.done = done
+        self.answered = answered
+        self.late = late
+    }
+}
+
+/// Everything one source reports after one cycle, written atomically by the store writer:
+/// the observations, the samples behind them and the source's heartbeat.
+public struct ObservationBatch: Sendable, Hashable {
+    public var source: ObservationSource
+    /// The source's heartbeat: it was alive and probing up to this instant.
+    public var at: EpochSeconds
+    public var observations: [Observation]
+    public var icmpSamples: [ProbeSample]
+    public var linkSamples: [LinkSample]
+    public var optical: [OpticalSample]
+    public var cycle: CycleReport?
+    /// The source stopped: its open states end at `at`.
+    public var ended: Bool
+
+    public init(source: ObservationSource, at: EpochSeconds, observations: [Observation] = [], icmpSamples: [ProbeSample] = [],
+                linkSamples: [LinkSample] = [], optical: [OpticalSample] = [], cycle: CycleReport? = nil, ended: Bool = false) {
+        self.source = source
+        self.at = at
+        self.observations = observations
+        self.icmpSamples = icmpSamples
+        self.linkSamples = linkSamples
+        self.optical = optical
+        self.cycle = cycle
+        self.ended = ended
+    }
+
+    /// The confirmed state changes in this batch, in order.
+    public var stateChanges: [StateChange] { observations.compactMap(\.stateChange) }
+}

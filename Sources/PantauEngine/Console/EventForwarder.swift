@@ -1,0 +1,28 @@
+import PantauCore
+import ServiceLifecycle
+
+/// A subscriber that echoes confirmed state changes as `EngineEvent`s (the console of
+/// `pantau run` and the demo, and tests). Reads to the end on shutdown.
+final class EventForwarder: Service, Sendable {
+    let subscription: ObservationSubscription
+    let onEvent: @Sendable (EngineEvent) -> Void
+
+    init(bus: ObservationBus, onEvent: @escaping @Sendable (EngineEvent) -> Void) {
+        subscription = bus.subscribe("console")
+        self.onEvent = onEvent
+    }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await subscription.next() {
+                for o in batch.observations {
+                    if case .state(let from, let to) = o.what {
+                        onEvent(.stateChanged(target: o.element, from: from, to: to, since: o.since))
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.subscription.finish()
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import PantauCore
+import PantauStore
+
+/// What `pantau status` (and later the dashboard and the API) shows: every site and watched
+/// link with its state and last measurement, and every source's health. `Codable`: the JSON
+/// contract is this type, encoded by `JSONEncoder`.
+public struct StatusReport: Sendable, Codable, Hashable {
+    public struct SiteLine: Sendable, Codable, Hashable {
+        public var id: String
+        public var name: String
+        public var state: TargetState
+        /// ISO 8601 in the network's time zone.
+        public var since: String?
+        public var rttMs: Double?
+        public var lossPct: Double?
+        enum CodingKeys: String, CodingKey { case id, name, state, since, rttMs = "rtt_ms", lossPct = "loss_pct" }
+    }
+
+    public struct LinkLine: Sendable, Codable, Hashable {
+        public var id: String
+        public var kind: String
+        public var state: TargetState
+        public var since: String?
+        public var inBps: Double?
+        public var outBps: Double?
+        public var rxDbm: Double?
+        public var txDbm: Double?
+        public var optical: String?
+        public var detail: String
+        enum CodingKeys: String, CodingKey {
+            case id, kind, state, since, inBps = "in_bps", outBps = "out_bps", rxDbm = "rx_dbm", txDbm = "tx_dbm", optical, detail
+        }
+    }
+
+    /// One prober of one engine: alive, and keeping up?
+    public struct SourceLine: Sendable, Codable, Hashable {
+        public var source: String
+        /// running | stale (stopped heartbeating) | stopped | crashed
+        public var state: String
+        public var lastSeen: String
+        public var cycleStarted: String?
+        public var cycleMs: Int?
+        public var done: Int?
+        public var answered: Int?
+        public var late: Int?
+        enum CodingKeys: String, CodingKey {
+            case source, state, lastSeen = "last_seen", cycleStarted = "cycle_started", cycleMs = "cycle_ms", done, answered, late
+        }
+    }
+
+    public var sites: [SiteLine]
+    public var links: [LinkLine]
+    public var sources: [SourceLine]
+}
+
+/// Builds the status read model from the store, with the staleness rule: a state whose source
+/// stopped heartbeating (killed, host down, store unwritable) is shown unknown from its last
+/// heartbeat, per source, so a dead ICMP prober makes sites unknown even while SNMP beats on.
+public struct StatusQuery: Sendable {
+    public let inventory: Inventory
+    public let probes: ProbeConfig
+    public let snmp: SNMPProbeConfig
+
+    public init(inventory: Inventory, probes: ProbeConfig, snmp: SNMPProbeConfig) {
+        self.inventory = inventory
+        self.probes = probes
+        self.snmp = snmp
+    }
+
+    /// Seconds without a heartbeat after which a site's ICMP state is no longer vouched for.
+    public func staleAfter(site: Site) -> EpochSeconds {
+        let s = probes.icmp(for: site)
+        return EpochSeconds(2 * s.intervalSeconds + s.timeoutMs / 1000 + 5)
+    }
+
+    /// The same for a link, from the settings of the device at its `a` end.
+    public func staleAfter(link: Link) -> EpochSeconds {
+        let s = inventory.devices.first { $0.id == link.ends.first?.device }.map { snmp.settings(for: $0) } ?? snmp.defaults
+        return EpochSeconds(2 * s.intervalSeconds) + EpochSeconds(s.timeoutSeconds * Double(s.retries + 1)) + 5
+    }
+
+    public func build(store: any HistoryStore & SampleStore & SessionStore, now: EpochSeconds) async throws -> StatusReport {
+        let tz = TimeZone(identifier: inventory.timezone) ?? .current
+        let iso = { (t: EpochSeconds?) in t.map { ISO8601.format($0, in: tz) } }
+        let status = try await store.currentStatus()
+        let linkLast = try await store.linkLast()
+        func vouched(_ s: TargetStatus?, staleAfter: EpochSeconds) -> (TargetState, EpochSeconds?) {
+            guard let s else { return (.unknown, nil) }
+            if s.state != .unknown, !s.sessionEnded, let seen = s.lastSeen, now - seen > staleAfter { return (.unknown, seen) }
+            return (s.state, s.since)
+        }
+        let sites = inventory.sites.map { site -> StatusReport.SiteLine in
+            let s = status[site.id]
+            let (state, since) = vouched(s, staleAfter: staleAfter(site: site))
+            return .init(id: site.id, name: site.name, state: state, since: iso(since), rttMs: s?.rttMs.map { Self.round($0, 3) },
+                         lossPct: s?.lossPct.map { Self.round($0, 1) })
+        }
+        let links = inventory.links.filter { !$0.ends.isEmpty }.map { link -> StatusReport.LinkLine in
+            let (state, since) = vouched(status[link.id], staleAfter: staleAfter(link: link))
+            let l = linkLast[link.id]
+            return .init(id: link.id, kind: link.kind.rawValue, state: state, since: iso(since), inBps: l?.inBps.map { $0.rounded() },
+                         outBps: l?.outBps.map { $0.rounded() }, rxDbm: l?.rxDbm.map { Self.round($0, 2) },
+                         txDbm: l?.txDbm.map { Self.round($0, 2) }, optical: l?.opticalLevel, detail: l?.detail ?? "")
+        }
+        let sources = try await store.sourceHealth().map { h -> StatusReport.SourceLine in
+            let interval: EpochSeconds = h.prober == "icmp"
+                ? inventory.sites.map { staleAfter(site: $0) }.min() ?? 60
+                : inventory.links.filter { !$0.ends.isEmpty }.map { staleAfter(link: $0) }.min() ?? 120
+            let state = h.endedAt != nil ? (h.endReason == "crash-recovered" ? "crashed" : "stopped")
+                : (now - h.lastSeen > interval ? "stale" : "running")
+            return .init(source: "\(h.prober)@\(h.engine)", state: state, lastSeen: ISO8601.format(h.lastSeen, in: tz),
+                         cycleStarted: h.cycle.map { ISO8601.format(EpochSeconds($0.startedAt.rounded(.down)), in: tz) },
+                         cycleMs: h.cycle?.durationMs, done: h.cycle?.done, answered: h.cycle?.answered, late: h.cycle?.late)
+        }
+        return StatusReport(sites: sites, links: links, sources: sources)
+    }
+
+    static func round(_ v: Double, _ places: Int) -> Double {
+        let f = pow(10.0, Double(places))
+        return (v * f).rounded() / f
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder every JSON output of Pantau uses: stable key order, no escaped slashes.
+    public static var pantau: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}

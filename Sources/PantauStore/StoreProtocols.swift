@@ -1,0 +1,92 @@
+import PantauCore
+
+// The store behind protocols split by concern. Callers (probers, correlator, notifier, faces)
+// depend on these, never on SQL: the SQLite implementation (`Store`, GRDB) is the embedded
+// default; a second implementation (PostgreSQL) fits without changing them. Every call is
+// async: the work runs off the cooperative pool.
+
+/// Engine claims and source sessions (one per prober and engine), whose heartbeats end the
+/// states they hold open.
+public protocol SessionStore: Sendable {
+    /// Claims the store for one engine for the life of the returned object.
+    func claimEngine() throws -> EngineClaim
+    /// Closes sessions left open by a crash at their last heartbeat.
+    func recoverCrashedSessions() async throws -> RecoveryReport
+    func beginSource(_ source: ObservationSource, at: EpochSeconds, detail: EngineDetail) async throws -> EngineSession
+    func endSource(_ session: EngineSession, at: EpochSeconds, reason: String) async throws
+    /// Every source session still running or ended recently, with its last cycle.
+    func sourceHealth() async throws -> [SourceHealth]
+    /// Throws when the storage is no longer the one that was opened (the file was deleted or replaced).
+    func checkIntegrity() throws
+}
+
+/// State history: what the availability figures are computed from.
+public protocol HistoryStore: Sendable {
+    /// Records one source's batch atomically (changes, heartbeat, samples, cycle figures).
+    func record(_ batch: ObservationBatch, session: EngineSession) async throws
+    func history(overlapping range: TimeRange, targets: [String]?) async throws -> [String: [StateInterval]]
+    func currentStatus() async throws -> [String: TargetStatus]
+    func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome
+}
+
+/// Measurements and their rollups.
+public protocol SampleStore: Sendable {
+    func probeLast() async throws -> [String: (lossPct: Double?, rttMs: Double?)]
+    func linkLast() async throws -> [String: LinkLast]
+    func opticalBaseline(port: String, since: EpochSeconds) async throws -> Double?
+    func rollupCounts() async throws -> [Int64: Int]
+    func addTrapRejections(_ counts: [TrapRejectionCount]) async throws
+    func trapRejections() async throws -> [(source: String, reason: String, count: Int)]
+    /// Drops (and compacts) what the retention policy no longer keeps.
+    func prune(_ policy: RetentionPolicy, now: EpochSeconds) async throws -> PruneReport
+}
+
+/// Gangguan tickets and their history.
+public protocol TicketStore: Sendable {
+    func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
+                    prefix: String, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange)
+    func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds,
+                      messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket?
+    func recordRelapse(rootKey: String, at: EpochSeconds, flaps: Int) async throws
+    func resolveTicket(rootKey: String, recoveredAt: EpochSeconds, at: EpochSeconds, detail: String,
+                       messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket?
+    func acknowledgeTicket(_ number: String, by: String, at: EpochSeconds) async throws -> Ticket
+    func resolveTicketManually(_ number: String, by: String, note: String, at: EpochSeconds) async throws -> Ticket
+    func closeTicket(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds) async throws -> Ticket
+    func tickets(states: Set<Ticket.State>?) async throws -> [Ticket]
+    func ticket(_ number: String) async throws -> Ticket?
+    func ticketEvents(_ id: Int64) async throws -> [TicketEvent]
+    func ticketEpisodes(_ id: Int64) async throws -> [TicketEpisode]
+}
+
+/// The durable notification outbox.
+public protocol OutboxStore: Sendable {
+    func pendingOutbox(at: EpochSeconds, limit: Int) async throws -> [OutboxMessage]
+    func nextOutboxDue() async throws -> EpochSeconds?
+    func markSent(_ id: Int64, at: EpochSeconds) async throws
+    func markFailed(_ id: Int64, error: String, retryAt: EpochSeconds?) async throws
+    func outbox() async throws -> [(message: OutboxMessage, sentAt: EpochSeconds?, lastError: String?)]
+}
+
+/// Everything a single process needs.
+public typealias DataStore = SessionStore & HistoryStore & SampleStore & TicketStore & OutboxStore
+
+extension Store: SessionStore, HistoryStore, SampleStore, TicketStore, OutboxStore {}
+
+/// What pruning removed, per table.
+public struct PruneReport: Sendable, Hashable {
+    public var deleted: [String: Int] = [:]
+    public init() {}
+}
+
+/// One source session as `status` shows it: is the prober alive and keeping up?
+public struct SourceHealth: Sendable, Hashable {
+    public var session: Int64
+    public var prober: String
+    public var engine: String
+    public var startedAt: EpochSeconds
+    public var lastSeen: EpochSeconds
+    public var endedAt: EpochSeconds?
+    public var endReason: String?
+    public var cycle: CycleReport?
+}
