@@ -64,7 +64,7 @@ let package = Package(
                     swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "PantauInventoryTests", dependencies: ["PantauInventory", "PantauCore"],
                     path: "Tests/PantauInventoryTests"),
-        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore"],
+        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore", "PantauTestSupport"],
                     path: "Tests/PantauStoreTests"),
         // Real agents for tests: snmpd, snmpsim, network namespaces (test-only helpers).
         .target(name: "PantauTestSupport", path: "Tests/PantauTestSupport"),

@@ -73,15 +73,32 @@ final class IncidentTests: XCTestCase {
         // The OPD's ICMP confirms first (looks like its own device)...
         var acts = t.evaluate(a.analyze(snapshot(downSites: ["opd1"])), failing: ["site:opd1"], healthy: [:], at: 1000)
         XCTAssertEqual(acts, [])
-        // ...20 s later SNMP sees the trunk cut: the child folds in, one ticket after the window.
+        // ...20 s later SNMP sees the trunk cut: a confirmed FO cut is a clear root, its ticket
+        // opens at once, and the child folds in (no ticket of its own, then or later).
         let s = snapshot(downSites: ["pop", "opd1", "opd2"], downLinks: ["fo-trunk"])
-        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [:], at: 1020)
-        XCTAssertEqual(acts, [])
-        acts = t.evaluate(a.analyze(s), failing: ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"], healthy: [:], at: 1080)
+        let failing: Set<String> = ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"]
+        acts = t.evaluate(a.analyze(s), failing: failing, healthy: [:], at: 1020)
         XCTAssertEqual(acts.count, 1)
         guard case .open(let root) = acts[0] else { return XCTFail("\(acts)") }
         XCTAssertEqual(root.key, "link:fo-trunk")
         XCTAssertEqual(root.affectedSites, ["opd1", "opd2", "pop"])
+        XCTAssertEqual(t.evaluate(a.analyze(s), failing: failing, healthy: [:], at: 1080), [])
+    }
+
+    /// With link roots waiting like any other, the group window still folds parent and child into one ticket.
+    func testGroupWindowFoldsAChildConfirmedFirst() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        var p = policy
+        p.openLinkRootsAtOnce = false
+        var t = IncidentTracker(policy: p)
+        XCTAssertEqual(t.evaluate(a.analyze(snapshot(downSites: ["opd1"])), failing: ["site:opd1"], healthy: [:], at: 1000), [])
+        let s = snapshot(downSites: ["pop", "opd1", "opd2"], downLinks: ["fo-trunk"])
+        let failing: Set<String> = ["site:pop", "site:opd1", "site:opd2", "link:fo-trunk"]
+        XCTAssertEqual(t.evaluate(a.analyze(s), failing: failing, healthy: [:], at: 1020), [])
+        let acts = t.evaluate(a.analyze(s), failing: failing, healthy: [:], at: 1080)
+        XCTAssertEqual(acts.count, 1)
+        guard case .open(let root) = acts[0] else { return XCTFail("\(acts)") }
+        XCTAssertEqual(root.key, "link:fo-trunk")
     }
 
     func testFlapIsOneIncidentAndUnknownIsNotRecovery() {

@@ -5,14 +5,25 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauProbes
+import PantauReports
 import PantauStore
 
 /// A manual clock: sleeping advances time instantly, so whole days run in milliseconds. Time
-/// only moves to the earliest deadline among the tasks asleep, so concurrent loops (ICMP,
-/// SNMP, incidents) wake in deadline order instead of racing each other past their deadlines.
+/// moves only when every participant (each sibling service that schedules on the clock) is
+/// asleep, and only to the earliest deadline among them: concurrent services (ICMP, SNMP,
+/// correlator, the stop timer) wake in deadline order, and none races past a deadline while
+/// another is still working or starting.
 final class ManualClock: WallClock {
-    let state = Mutex<(now: Double, sleepers: [Int: Double], next: Int)>((0, [:], 0))
-    init(_ start: Double) { state.withLock { $0.now = start } }
+    struct State {
+        var now: Double
+        var sleepers: [Int: Double] = [:]
+        var next = 0
+        var participants = 1
+    }
+    let state: Mutex<State>
+    init(_ start: Double) { state = Mutex(State(now: start)) }
+    /// How many services sleep on this clock (set by `TestEngine`).
+    func setParticipants(_ n: Int) { state.withLock { $0.participants = n } }
     func now() -> Double { state.withLock { $0.now } }
     func sleep(until deadline: Double) async throws {
         let id = state.withLock { s in
@@ -25,11 +36,9 @@ final class ManualClock: WallClock {
             try Task.checkCancellation()
             let woke = state.withLock { s -> Bool in
                 if deadline <= s.now { return true }
-                if deadline <= (s.sleepers.values.min() ?? deadline) {
-                    s.now = deadline
-                    return true
-                }
-                return false
+                guard s.sleepers.count >= s.participants, deadline <= (s.sleepers.values.min() ?? deadline) else { return false }
+                s.now = deadline
+                return true
             }
             if woke { break }
             await Task.yield()
@@ -55,11 +64,8 @@ final class EngineTests: XCTestCase {
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-\(UUID().uuidString).sqlite").path
         let store = try Store(path: path)
-        let events = Mutex<[EngineEvent]>([])
-        let engine = ProbeEngine(inventory: inv, probes: probes, store: store, transport: fake, clock: clock,
-                                 logger: Logger(label: "test"), runFor: 8 * 3600) { e in events.withLock { $0.append(e) } }
-        try await engine.run()
-        let changes = events.withLock { $0 }.compactMap { e -> String? in
+        let events = try await TestEngine(inventory: inv, probes: probes, store: store, transport: fake, clock: clock, runFor: 8 * 3600).run()
+        let changes = events.compactMap { e -> String? in
             if case .stateChanged(let t, let f, let to, let since) = e { return "\(t) \(f)->\(to) @\(Int(Double(since) - start))" }
             return nil
         }
@@ -68,7 +74,7 @@ final class EngineTests: XCTestCase {
         ])
         let q = try AvailabilityQuery(inventory: inv)
         let day = TimeRange(Int64(start) - 3600, Int64(start) + 9 * 3600)
-        let r = try q.compute(store: store, span: day, sites: ["bkd"])[0]
+        let r = try await q.compute(store: store, span: day, sites: ["bkd"])[0]
         XCTAssertEqual(r.scheduledSeconds, 8 * 3600)
         XCTAssertEqual(r.downSeconds, 1800)
         XCTAssertEqual(r.upSeconds, 8 * 3600 - 1800)

@@ -5,6 +5,8 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauProbes
+import PantauReports
+import PantauTestSupport
 import PantauStore
 
 /// The whole engine (ICMP, SNMP, incidents, store) on a manual clock against the simulated
@@ -40,20 +42,16 @@ final class IncidentScenarioTests: XCTestCase {
         var snmpConfig = SNMPProbeConfig()
         snmpConfig.trapListen = nil
         snmpConfig.defaults.intervalSeconds = 30
-        let poller = SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
-                                transport: SimulatedSNMPTransport(inventory: inv, network: network, clock: clock),
-                                store: store, clock: clock, logger: Logger(label: "t"))
+        let inv = self.inv
         var config = IncidentConfig()
         config.tracker.groupWindow = 60
         config.tracker.recoveryHold = 300
-        let incidents = IncidentManager(inventory: inv, config: config, store: store, clock: clock, logger: Logger(label: "t"))
-        let events = Mutex<[EngineEvent]>([])
-        let engine = ProbeEngine(inventory: inv, probes: probes, store: store, transport: network, clock: clock,
-                                 logger: Logger(label: "t"), runFor: seconds, snmp: poller, incidents: incidents) { e in
-            events.withLock { $0.append(e) }
-        }
-        try await engine.run()
-        return events.withLock { $0 }
+        return try await TestEngine(inventory: inv, probes: probes, store: store, transport: network, clock: clock, runFor: seconds,
+                                    snmp: { bus in
+            SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
+                       transport: SimulatedSNMPTransport(inventory: inv, network: network, clock: clock),
+                       samples: store, bus: bus, clock: clock, logger: Logger(label: "t"), runFor: seconds)
+        }, incidents: config).run()
     }
 
     func tempStore() throws -> Store {
@@ -75,7 +73,7 @@ final class IncidentScenarioTests: XCTestCase {
         let network = SimulatedEchoTransport(inventory: inv, clock: clock, faults: faults)
         let store = try tempStore()
         _ = try await run(store, clock: clock, network: network, seconds: 4 * 3600)
-        let tickets = try store.tickets()
+        let tickets = try await store.tickets()
         XCTAssertEqual(tickets.map(\.rootKey), ["link:fo-trunk", "link:fo-r2", "site:opd2", "link:fo-opd1"], "\(tickets.map(\.number))")
         XCTAssertEqual(tickets.map(\.number), ["GGN-2026-03-0001", "GGN-2026-03-0002", "GGN-2026-03-0003", "GGN-2026-03-0004"])
 
@@ -100,7 +98,7 @@ final class IncidentScenarioTests: XCTestCase {
 
         // The child sites' outage time is still recorded: availability of opd1 shows the trunk cut.
         let q = try AvailabilityQuery(inventory: inv)
-        let r = try q.compute(store: store, span: TimeRange(Int64(start), Int64(start) + 3600), sites: ["opd1"])[0]
+        let r = try await q.compute(store: store, span: TimeRange(Int64(start), Int64(start) + 3600), sites: ["opd1"])[0]
         XCTAssertGreaterThan(r.downSeconds + r.unreachableSeconds, 25 * 60)
     }
 
@@ -110,10 +108,10 @@ final class IncidentScenarioTests: XCTestCase {
                                              faults: [SimulatedFault(.linkCut("fo-trunk"), from: start + 300, to: start + 2400)])
         let store = try tempStore()
         _ = try await run(store, clock: clock, network: network, seconds: 900)
-        XCTAssertEqual(try store.tickets().map(\.state), [.open])
+        await XCTAssertEqualAsync(try await store.tickets().map(\.state), [.open])
         // The engine restarts mid-outage (states begin unknown again).
         let events = try await run(store, clock: clock, network: network, seconds: 3600)
-        let tickets = try store.tickets()
+        let tickets = try await store.tickets()
         XCTAssertEqual(tickets.count, 1)
         XCTAssertEqual(tickets[0].state, .resolved)
         let changes = events.compactMap { e -> String? in if case .ticket(_, let c, _, _, _, _, _) = e { c } else { nil } }
@@ -133,13 +131,10 @@ final class IncidentScenarioTests: XCTestCase {
         let store = try tempStore()
         var icmp = ICMPSettings()
         icmp.rttWarnMs = 10  // the ISP hop costs ~12 ms in the simulation, copper ~0.7 ms
-        let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, clock: clock, logger: Logger(label: "t"),
-                                        probes: ProbeConfig(icmpDefaults: icmp))
-        let engine = ProbeEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
-                                 logger: Logger(label: "t"), runFor: 1200, incidents: incidents)
-        try await engine.run()
-        let t = try store.tickets()
-        XCTAssertEqual(t.map(\.rootKey), ["site:far"])
+        _ = try await TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
+                                 runFor: 1200, incidents: IncidentConfig()).run()
+        let t = try await store.tickets()
+        XCTAssertEqual(t.map(\.rootKey), ["site:far:degraded"], "a degradation is its own incident, not the site's outage")
         XCTAssertEqual(t.first?.cause, .degraded)
         XCTAssertEqual(t.first?.kind, "notice")
         XCTAssertEqual(t.first?.priority, .p3, "impact low x urgency high (working hours)")

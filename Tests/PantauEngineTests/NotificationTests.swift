@@ -112,21 +112,21 @@ final class NotificationTests: XCTestCase {
         let root = RootCause(element: .link("fo-trunk"), cause: .foCut, affectedSites: ["opd1", "pop"], startedAt: now - 120,
                              evidence: ["fo-trunk (fo-underground, FO induk): core/sfp1 admin-up, oper-down"])
         let decision = PriorityDecision(priority: .p1, impact: .high, urgency: .high, score: 13, reason: "impact high x urgency high = P1")
-        let (ticket, _) = try store.openTicket(root, decision: decision, at: now, month: "2026-03", reopenWithin: 3600,
+        let (ticket, _) = try await store.openTicket(root, decision: decision, at: now, month: "2026-03", reopenWithin: 3600,
                                                messages: { composer.drafts($0, $1) })
         // A retried open queues nothing more.
-        _ = try store.openTicket(root, decision: decision, at: now + 1, month: "2026-03", reopenWithin: 3600,
+        _ = try await store.openTicket(root, decision: decision, at: now + 1, month: "2026-03", reopenWithin: 3600,
                                  messages: { composer.drafts($0, $1) })
-        XCTAssertEqual(try store.outbox().count, 3, "one combined message per channel for the whole outage")
+        await XCTAssertEqualAsync(try await store.outbox().count, 3, "one combined message per channel for the whole outage")
 
         let service = NotificationService(store: store, notifiers: NotificationService.notifiers(for: channels),
                                           clock: SystemWallClock(), logger: Logger(label: "t"))
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, try store.outbox().contains(where: { $0.sentAt == nil }) {
+        while Date() < deadline, try await store.outbox().contains(where: { $0.sentAt == nil }) {
             try await service.deliverDue()
             try await Task.sleep(nanoseconds: 200_000_000)
         }
-        let box = try store.outbox()
+        let box = try await store.outbox()
         XCTAssertTrue(box.allSatisfy { $0.sentAt != nil }, "\(box.map { ($0.message.channel, $0.lastError ?? "") })")
         XCTAssertEqual(box.first { $0.message.channel == "noc" }?.message.attempts, 2, "429 then sent after retry_after")
         XCTAssertEqual(box.first { $0.message.channel == "servicedesk" }?.message.attempts, 2, "503 + Retry-After then sent")

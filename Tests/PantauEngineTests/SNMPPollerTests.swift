@@ -57,19 +57,19 @@ final class SNMPPollerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var config = SNMPProbeConfig()
         config.trapListen = nil
-        let poller = SNMPPoller(inventory: inv, config: config, credentials: ["p": .v2c("c", profile: "p")],
-                                transport: transport, store: store, clock: clock, logger: Logger(label: "test"))
-        let events = Mutex<[EngineEvent]>([])
-        let engine = ProbeEngine(inventory: inv, probes: ProbeConfig(), store: store, transport: RecordingEchoTransport { _, _ in 0.5 },
-                                 clock: clock, logger: Logger(label: "test"), runFor: 1800, snmp: poller) { e in events.withLock { $0.append(e) } }
-        try await engine.run()
-        let changes = events.withLock { $0 }.compactMap { e -> String? in
+        let events = try await TestEngine(inventory: inv, store: store, transport: RecordingEchoTransport { _, _ in 0.5 }, clock: clock,
+                                          runFor: 1800, snmp: { bus in
+            SNMPPoller(inventory: inv, config: config, credentials: ["p": .v2c("c", profile: "p")], transport: transport,
+                       samples: store, bus: bus, clock: clock, logger: Logger(label: "test"), runFor: 1800)
+        }).run()
+        let changes = events.compactMap { e -> String? in
             if case .stateChanged(let t, let f, let to, let since) = e, t == "fo-bkd" { return "\(f)->\(to) @\(Int(Double(since) - start))" }
             return nil
         }
         // Polls every 60 s: down confirmed by the first poll that sees it, up by the second.
         XCTAssertEqual(changes, ["unknown->up @0", "up->down @600", "down->up @1200", "up->unknown @1800"])
-        let last = try XCTUnwrap(try store.linkLast()["fo-bkd"])
+        let lastLinks = try await store.linkLast()
+        let last = try XCTUnwrap(lastLinks["fo-bkd"])
         XCTAssertEqual(last.inBps, 1_000_000)
         XCTAssertEqual(last.outBps, 2_000_000)
         // Utilisation against the contracted 10 Mbit/s, not the 1 Gbit/s port.
@@ -79,7 +79,7 @@ final class SNMPPollerTests: XCTestCase {
         XCTAssertTrue(transport.inner.requests.allSatisfy { $0.scalars == [SNMPObjects.sysUpTime] })
 
         // Link availability uses the same calendar: 10 of 30 working minutes down, 0 unknown.
-        let history = try store.history(overlapping: TimeRange(Int64(start), Int64(start) + 1800), targets: ["fo-bkd"])
+        let history = try await store.history(overlapping: TimeRange(Int64(start), Int64(start) + 1800), targets: ["fo-bkd"])
         let down = history["fo-bkd", default: []].filter { $0.state == .down }.map { $0.range.end - $0.range.start }.reduce(0, +)
         XCTAssertEqual(down, 600)
     }

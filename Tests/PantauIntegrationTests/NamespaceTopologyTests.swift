@@ -42,7 +42,7 @@ final class NamespaceTopologyTests: XCTestCase {
         _ = try Harness.sh("ip netns del \(core); ip netns del \(opd1); ip netns del \(opd2)")
     }
 
-    func testHostDownAndUpIsRecordedWithinConfirmRoundsAndSurvivesKill9() throws {
+    func testHostDownAndUpIsRecordedWithinConfirmRoundsAndSurvivesKill9() async throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         Harness.writeConfig(in: dir, sites: """
@@ -84,7 +84,7 @@ final class NamespaceTopologyTests: XCTestCase {
         engine.waitUntilExit()
         let killedAt = Int64(Date().timeIntervalSince1970)
         let store = try Store(path: db)
-        let h = try store.history(overlapping: TimeRange(0, killedAt + 3600))
+        let h = try await store.history(overlapping: TimeRange(0, killedAt + 3600))
         XCTAssertEqual(h["opd1"]?.map(\.state), [.up, .down, .up], "\(String(describing: h["opd1"]))")
         XCTAssertEqual(h["opd2"]?.map(\.state), [.up])
         let lastEnd = h["opd1"]!.last!.range.end
@@ -94,7 +94,7 @@ final class NamespaceTopologyTests: XCTestCase {
         let rerun = try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "3"] + loc, timeout: 30)
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
         XCTAssertTrue(rerun.stdout.contains("closed crashed session"), rerun.stdout)
-        let after = try store.history(overlapping: TimeRange(0, killedAt + 3600))["opd2"]!
+        let after = try await store.history(overlapping: TimeRange(0, killedAt + 3600))["opd2"]!
         XCTAssertEqual(after.count, 2)
         XCTAssertGreaterThanOrEqual(after[1].range.start - after[0].range.end, 2, "the time the engine was dead is a gap (unknown)")
     }

@@ -64,7 +64,7 @@ final class SNMPLinkTests: XCTestCase {
         """.write(to: dir.appendingPathComponent("probes/snmp.yaml"), atomically: true, encoding: .utf8)
     }
 
-    func testPortDownIsLinkDownWithinOnePollAndTrapsApplyAtOnce() throws {
+    func testPortDownIsLinkDownWithinOnePollAndTrapsApplyAtOnce() async throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let agentPort = SNMPDAgent.freePort(), trapPort = SNMPDAgent.freePort()
@@ -114,14 +114,14 @@ final class SNMPLinkTests: XCTestCase {
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
         XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 10) { $0["fo-opd2"] == "down" }, "trap applied; log: \(logText())")
         XCTAssertLessThan(Date().timeIntervalSince(trapAt), 3.5, "the trap changed the link at once")
-        XCTAssertTrue(logText().contains("trap: fo-opd2 -> down"), logText())
+        XCTAssertTrue(logText().contains("fo-opd2  up -> down"), logText())
 
         engine.terminate()
         engine.waitUntilExit()
         let store = try Store(path: db)
-        let rejected = try store.trapRejections()
+        let rejected = try await store.trapRejections()
         XCTAssertEqual(rejected.map(\.reason), ["bad-credentials"], "\(rejected)")
-        let h = try store.history(overlapping: TimeRange(0, Int64(Date().timeIntervalSince1970) + 60))
+        let h = try await store.history(overlapping: TimeRange(0, Int64(Date().timeIntervalSince1970) + 60))
         XCTAssertEqual(h["fo-opd1"]?.map(\.state), [.up, .down, .up], "\(String(describing: h["fo-opd1"]))")
         let downStart = h["fo-opd1"]![1].range.start
         XCTAssertGreaterThanOrEqual(Double(downStart), cut.timeIntervalSince1970.rounded(.down) - 1)

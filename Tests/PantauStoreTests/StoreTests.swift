@@ -2,70 +2,105 @@ import Foundation
 import XCTest
 import PantauCore
 import PantauStore
+import PantauTestSupport
 
 final class StoreTests: XCTestCase {
     func tempDB() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("pantau-\(UUID().uuidString).sqlite").path
     }
 
-    func testOpenIntervalEndsAtHeartbeatAndCrashIsRecovered() throws {
+    func batch(_ at: EpochSeconds, _ changes: [StateChange] = [], samples: [ProbeSample] = [], ended: Bool = false) -> ObservationBatch {
+        ObservationBatch(source: ObservationSource(.icmp), at: at, observations: changes.map {
+            Observation(kind: .site, element: $0.target, source: ObservationSource(.icmp), what: .state(from: .unknown, to: $0.state), since: $0.since)
+        }, icmpSamples: samples, ended: ended)
+    }
+
+    func testOpenIntervalEndsAtHeartbeatAndCrashIsRecovered() async throws {
         let path = tempDB()
         let store = try Store(path: path)
-        // A session that "crashed": a different, dead pid on this host.
-        let (s1, _) = try store.beginEngineSession(at: 1000, detail: EngineDetail(pid: 999_999))
-        try store.recordRound(s1, at: 1010, changes: [StateChange(target: "bkd", state: .up, since: 1000)], samples: [])
-        try store.recordRound(s1, at: 1040, changes: [], samples: [])
+        // A session that "crashed": begun, beating, never ended.
+        let s1 = try await store.beginSource(ObservationSource(.icmp), at: 1000)
+        try await store.record(batch(1010, [StateChange(target: "bkd", state: .up, since: 1000)]), session: s1)
+        try await store.record(batch(1040), session: s1)
         // While the engine is "running", readers see up to the last heartbeat only.
-        XCTAssertEqual(try store.history(overlapping: TimeRange(0, 5000))["bkd"],
-                       [StateInterval(target: "bkd", state: .up, range: TimeRange(1000, 1040))])
+        await XCTAssertEqualAsync(try await store.history(overlapping: TimeRange(0, 5000))["bkd"],
+                                  [StateInterval(target: "bkd", state: .up, range: TimeRange(1000, 1040))])
         // Next start closes the crashed session at its heartbeat; the gap stays unknown.
-        let (s2, report) = try Store(path: path).beginEngineSession(at: 2000, detail: EngineDetail())
+        let report = try await Store(path: path).recoverCrashedSessions()
         XCTAssertEqual(report.sessions, [s1.id])
-        try store.recordRound(s2, at: 2030, changes: [StateChange(target: "bkd", state: .down, since: 2000)], samples: [])
-        try store.endEngineSession(s2, at: 2100)
-        XCTAssertEqual(try store.history(overlapping: TimeRange(0, 5000))["bkd"], [
+        let s2 = try await store.beginSource(ObservationSource(.icmp), at: 2000)
+        try await store.record(batch(2030, [StateChange(target: "bkd", state: .down, since: 2000)]), session: s2)
+        try await store.record(batch(2100, ended: true), session: s2)
+        await XCTAssertEqualAsync(try await store.history(overlapping: TimeRange(0, 5000))["bkd"], [
             StateInterval(target: "bkd", state: .up, range: TimeRange(1000, 1040)),
             StateInterval(target: "bkd", state: .down, range: TimeRange(2000, 2100)),
         ])
-        XCTAssertEqual(try store.currentStatus()["bkd"]?.state, .unknown)
+        await XCTAssertEqualAsync(try await store.currentStatus()["bkd"]?.state, .unknown)
     }
 
-    func testSecondLiveEngineIsRefused() throws {
-        let store = try Store(path: tempDB())
-        _ = try store.beginEngineSession(at: 10, detail: EngineDetail(pid: getppid()))  // alive, not us
-        XCTAssertThrowsError(try store.beginEngineSession(at: 20, detail: EngineDetail())) { e in
+    /// Liveness is a lock the kernel drops with the process: a second engine is refused while
+    /// the first lives, and a dead one (whatever its PID became) never blocks the next.
+    func testEngineClaimIsHeldForTheProcessLifetimeOnly() throws {
+        let path = tempDB()
+        let store = try Store(path: path)
+        var claim: EngineClaim? = try store.claimEngine()
+        XCTAssertThrowsError(try Store(path: path).claimEngine()) { e in
             XCTAssertTrue("\(e)".contains("another engine"), "\(e)")
         }
+        XCTAssertNotNil(claim)
+        claim = nil  // the process "died": the kernel released the lock
+        XCTAssertNoThrow(try Store(path: path).claimEngine())
     }
 
-    func testRetroactiveChangeAndRollups() throws {
+    /// Each source has its own session and heartbeat: a site held by a dead ICMP source ends
+    /// at that source's heartbeat even while the SNMP source keeps beating.
+    func testHeartbeatsArePerSource() async throws {
         let store = try Store(path: tempDB())
-        let (s, _) = try store.beginEngineSession(at: 0, detail: EngineDetail())
+        let icmp = try await store.beginSource(ObservationSource(.icmp), at: 0)
+        let snmp = try await store.beginSource(ObservationSource(.snmp), at: 0)
+        try await store.record(batch(10, [StateChange(target: "bkd", state: .up, since: 0)]), session: icmp)
+        var link = ObservationBatch(source: ObservationSource(.snmp), at: 10, observations: [
+            Observation(kind: .link, element: "fo", source: ObservationSource(.snmp), what: .state(from: .unknown, to: .up), since: 0)])
+        try await store.record(link, session: snmp)
+        link.observations = []
+        link.at = 500
+        try await store.record(link, session: snmp)  // SNMP beats on, ICMP went silent at 10
+        let h = try await store.history(overlapping: TimeRange(0, 1000))
+        XCTAssertEqual(h["bkd"]?.map(\.range), [TimeRange(0, 10)])
+        XCTAssertEqual(h["fo"]?.map(\.range), [TimeRange(0, 500)])
+        let health = try await store.sourceHealth()
+        XCTAssertEqual(health.map(\.prober), ["icmp", "snmp"])
+        XCTAssertEqual(health.map(\.lastSeen), [10, 500])
+    }
+
+    func testRetroactiveChangeAndRollups() async throws {
+        let store = try Store(path: tempDB())
+        let s = try await store.beginSource(ObservationSource(.icmp), at: 0)
         let sample = ProbeSample(target: "a", at: 0, sent: 3, received: 2, rttsMs: [1, 3], jitterMs: 2)
-        try store.recordRound(s, at: 1, changes: [StateChange(target: "a", state: .up, since: 0)], samples: [sample])
-        try store.recordRound(s, at: 91, changes: [StateChange(target: "a", state: .down, since: 30)], samples: [sample])
-        try store.endEngineSession(s, at: 100)
-        XCTAssertEqual(try store.history(overlapping: TimeRange(0, 100))["a"]?.map(\.range), [TimeRange(0, 30), TimeRange(30, 100)])
-        XCTAssertEqual(try store.rollupCounts(), [300: 1, 3600: 1])
-        let st = try store.currentStatus()["a"]
+        try await store.record(batch(1, [StateChange(target: "a", state: .up, since: 0)], samples: [sample]), session: s)
+        try await store.record(batch(91, [StateChange(target: "a", state: .down, since: 30)], samples: [sample]), session: s)
+        try await store.record(batch(100, ended: true), session: s)
+        await XCTAssertEqualAsync(try await store.history(overlapping: TimeRange(0, 100))["a"]?.map(\.range), [TimeRange(0, 30), TimeRange(30, 100)])
+        await XCTAssertEqualAsync(try await store.rollupCounts(), [300: 1, 3600: 1])
+        let st = try await store.currentStatus()["a"]
         XCTAssertEqual(st?.lossPct ?? -1, 100.0 / 3, accuracy: 1e-9)
         XCTAssertEqual(st?.rttMs, 2)
     }
 
-    func testImportIsAtomicIdempotentAndRejectsOverlap() throws {
+    func testImportIsAtomicIdempotentAndRejectsOverlap() async throws {
         let store = try Store(path: tempDB())
         let rows = [HistoryRow(line: 2, target: "bkd", state: .up, range: TimeRange(0, 100)),
                     HistoryRow(line: 3, target: "bkd", state: .down, range: TimeRange(100, 160))]
-        XCTAssertEqual(try store.importHistory(rows, file: "log.csv", at: 1), ImportOutcome(added: 2, alreadyPresent: 0))
-        XCTAssertEqual(try store.importHistory(rows, file: "log.csv", at: 2), ImportOutcome(added: 0, alreadyPresent: 2))
+        await XCTAssertEqualAsync(try await store.importHistory(rows, file: "log.csv", at: 1), ImportOutcome(added: 2, alreadyPresent: 0))
+        await XCTAssertEqualAsync(try await store.importHistory(rows, file: "log.csv", at: 2), ImportOutcome(added: 0, alreadyPresent: 2))
         let bad = rows + [HistoryRow(line: 4, target: "bkd", state: .up, range: TimeRange(150, 200)),
                           HistoryRow(line: 5, target: "dc", state: .up, range: TimeRange(0, 10))]
-        XCTAssertThrowsError(try store.importHistory(bad, file: "log.csv", at: 3)) { e in
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(bad, file: "log.csv", at: 3)) { e in
             XCTAssertEqual("\(e)", "log.csv:4: from: overlaps line 3 for target 'bkd'")
         }
         let overlapsStored = [HistoryRow(line: 7, target: "bkd", state: .up, range: TimeRange(150, 200)),
                               HistoryRow(line: 8, target: "dc", state: .up, range: TimeRange(0, 10))]
-        XCTAssertThrowsError(try store.importHistory(overlapsStored, file: "log2.csv", at: 3))
-        XCTAssertNil(try store.history(overlapping: TimeRange(0, 1000))["dc"], "nothing of a refused import is written")
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(overlapsStored, file: "log2.csv", at: 3))
+        await XCTAssertNilAsync(try await store.history(overlapping: TimeRange(0, 1000))["dc"], "nothing of a refused import is written")
     }
 }

@@ -3,6 +3,7 @@ import Synchronization
 import XCTest
 import PantauCore
 import PantauStore
+import PantauTestSupport
 
 /// The ticket lifecycle in SQLite: numbers people can say, one live ticket per root cause,
 /// reopening, the officer's steps, and the outbox written with the change it reports.
@@ -15,61 +16,62 @@ final class TicketStoreTests: XCTestCase {
                           evidence: ["fo-trunk (fo-underground): core/sfp1 admin-up, oper-down"])
     let decision = PriorityDecision(priority: .p2, impact: .high, urgency: .medium, score: 12, reason: "impact high x urgency medium = P2")
 
-    func mail(_ t: Ticket, _ c: TicketChange) -> [OutboxDraft] {
+    let mail: @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { t, c in
         [OutboxDraft(dedupeKey: "\(t.number):\(c.rawValue):\(t.reopened):tg", channel: "telegram", subject: t.number, body: c.rawValue)]
     }
 
-    func testNumbersIdempotentOpenAndOutbox() throws {
+    func testNumbersIdempotentOpenAndOutbox() async throws {
         let s = try store()
-        let (a, c1) = try s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
+        let (a, c1) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
         XCTAssertEqual(a.number, "GGN-2026-03-0001")
         XCTAssertEqual(c1, .opened)
         // The same root again (a restart, a retried write, a duplicate trap): the same ticket, no new message.
-        let (b, c2) = try s.openTicket(trunk, decision: decision, at: 1200, month: "2026-03", reopenWithin: 3600, messages: mail)
+        let (b, c2) = try await s.openTicket(trunk, decision: decision, at: 1200, month: "2026-03", reopenWithin: 3600, messages: mail)
         XCTAssertEqual(b.number, a.number)
         XCTAssertEqual(c2, .unchanged)
-        XCTAssertEqual(try s.pendingOutbox(at: 2000).count, 1)
+        await XCTAssertEqualAsync(try await s.pendingOutbox(at: 2000, limit: 100).count, 1)
         let other = RootCause(element: .site("opd9"), cause: .opdDeviceOrPower, affectedSites: ["opd9"], startedAt: 1000, evidence: [])
-        XCTAssertEqual(try s.openTicket(other, decision: decision, at: 1300, month: "2026-03", reopenWithin: 3600).0.number, "GGN-2026-03-0002")
+        await XCTAssertEqualAsync(try await s.openTicket(other, decision: decision, at: 1300, month: "2026-03", reopenWithin: 3600).0.number, "GGN-2026-03-0002")
         let april = RootCause(element: .site("opd8"), cause: .siteDown, affectedSites: ["opd8"], startedAt: 1000, evidence: [])
-        XCTAssertEqual(try s.openTicket(april, decision: decision, at: 1400, month: "2026-04", reopenWithin: 3600).0.number, "GGN-2026-04-0001")
+        await XCTAssertEqualAsync(try await s.openTicket(april, decision: decision, at: 1400, month: "2026-04", reopenWithin: 3600).0.number, "GGN-2026-04-0001")
         XCTAssertEqual(a.priority, .p2)
         XCTAssertEqual(a.affectedSites, ["opd1", "pop"])
     }
 
-    func testOfficerStepsAndBeritaAcara() throws {
+    func testOfficerStepsAndBeritaAcara() async throws {
         let s = try store()
-        let (t, _) = try s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
-        XCTAssertThrowsError(try s.closeTicket(t.number, beritaAcara: BeritaAcara(officers: ["A"], problemSummary: "", workSummary: "",
+        let (t, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
+        await XCTAssertThrowsErrorAsync(try await s.closeTicket(t.number, beritaAcara: BeritaAcara(officers: ["A"], problemSummary: "", workSummary: "",
                                                                                   alternativeSolution: "", location: ""), at: 1150))
-        XCTAssertEqual(try s.acknowledgeTicket(t.number, by: "Budi (NIP 198001012005011001)", at: 1200).state, .acknowledged)
-        let r = try XCTUnwrap(try s.resolveTicket(rootKey: trunk.key, recoveredAt: 2000, at: 2300, detail: "recovered"))
+        await XCTAssertEqualAsync(try await s.acknowledgeTicket(t.number, by: "Budi (NIP 198001012005011001)", at: 1200).state, .acknowledged)
+        let resolved = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 2000, at: 2300, detail: "recovered")
+        let r = try XCTUnwrap(resolved)
         XCTAssertEqual(r.state, .resolved)
         XCTAssertEqual(r.recoveredAt, 2000)
         let ba = BeritaAcara(officers: ["Budi (NIP 198001012005011001)", "Sari (NIP 199002022015022002)"],
                              problemSummary: "Kabel FO udara putus tertimpa pohon", workSummary: "Penyambungan ulang (splicing) 2 core",
                              alternativeSolution: "Jalur radio sementara", location: "Tiang 14 Jl. Merdeka")
-        let closed = try s.closeTicket(t.number, beritaAcara: ba, at: 3000)
+        let closed = try await s.closeTicket(t.number, beritaAcara: ba, at: 3000)
         XCTAssertEqual(closed.state, .closed)
-        XCTAssertEqual(try s.ticket(t.number)?.beritaAcara, ba)
-        XCTAssertEqual(try s.ticketEvents(t.id).map(\.kind), ["opened", "acknowledged", "resolved", "closed"])
-        XCTAssertThrowsError(try s.acknowledgeTicket("GGN-2026-03-9999", by: "x", at: 1)) { e in
+        await XCTAssertEqualAsync(try await s.ticket(t.number)?.beritaAcara, ba)
+        await XCTAssertEqualAsync(try await s.ticketEvents(t.id).map(\.kind), ["opened", "acknowledged", "resolved", "closed"])
+        await XCTAssertThrowsErrorAsync(try await s.acknowledgeTicket("GGN-2026-03-9999", by: "x", at: 1)) { e in
             XCTAssertTrue("\(e)".contains("GGN-2026-03-9999"))
         }
     }
 
-    func testReopenWithinWindowElseNewTicket() throws {
+    func testReopenWithinWindowElseNewTicket() async throws {
         let s = try store()
-        let (t, _) = try s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
-        _ = try s.resolveTicket(rootKey: trunk.key, recoveredAt: 2000, at: 2300, detail: "")
-        let (again, change) = try s.openTicket(trunk, decision: decision, at: 4000, month: "2026-03", reopenWithin: 3600)
+        let (t, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
+        _ = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 2000, at: 2300, detail: "")
+        let (again, change) = try await s.openTicket(trunk, decision: decision, at: 4000, month: "2026-03", reopenWithin: 3600)
         XCTAssertEqual(change, .reopened)
         XCTAssertEqual(again.number, t.number)
         XCTAssertEqual(again.reopened, 1)
         XCTAssertEqual(again.state, .open)
-        _ = try s.resolveTicket(rootKey: trunk.key, recoveredAt: 5000, at: 5300, detail: "")
+        _ = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 5000, at: 5300, detail: "")
         // Long after: a new incident, a new number.
-        let (later, c2) = try s.openTicket(trunk, decision: decision, at: 20_000, month: "2026-03", reopenWithin: 3600)
+        let (later, c2) = try await s.openTicket(trunk, decision: decision, at: 20_000, month: "2026-03", reopenWithin: 3600)
         XCTAssertEqual(c2, .opened)
         XCTAssertEqual(later.number, "GGN-2026-03-0002")
     }

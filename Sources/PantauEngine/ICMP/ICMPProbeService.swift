@@ -60,6 +60,11 @@ public final class ICMPProbeService: Service, Sendable {
             return Slot(target: ICMPTarget(id: site.id, address: octets, settings: s), settings: s,
                         machine: ConfirmingStateMachine(policy: s.confirmPolicy), nextDue: start)
         }
+        guard !state.slots.isEmpty else {
+            // Nothing to ping (no site has an address): no source, just wait for the others.
+            await parkUntilShutdown()
+            return
+        }
         // The session begins with a heartbeat before the first round.
         bus.publish(ObservationBatch(source: source, at: clock.nowSeconds()))
         do {

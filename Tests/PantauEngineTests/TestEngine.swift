@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import Synchronization
+import PantauCore
+import PantauEngine
+import PantauProbes
+import PantauStore
+
+/// Builds the engine's siblings on one bus the way `pantau run` does, for tests on a manual
+/// clock: ICMP over `transport`, optional SNMP and correlator, all stopping after `runFor`.
+struct TestEngine {
+    var inventory: Inventory
+    var probes = ProbeConfig()
+    var store: Store
+    var transport: any EchoTransport
+    var clock: any WallClock
+    var runFor: Double
+    var snmp: ((ObservationBus) -> SNMPPoller)?
+    var incidents: IncidentConfig?
+    var recorderPolicy = HistoryRecorder.Policy()
+
+    /// Runs to the end; returns every event in order.
+    func run() async throws -> [EngineEvent] {
+        let events = Mutex<[EngineEvent]>([])
+        let onEvent: @Sendable (EngineEvent) -> Void = { e in events.withLock { $0.append(e) } }
+        let logger = Logger(label: "test")
+        let bus = ObservationBus()
+        let icmp = ICMPProbeService(inventory: inventory, probes: probes, transport: transport, bus: bus, clock: clock,
+                                    logger: logger, runFor: runFor)
+        let manager = incidents.map {
+            IncidentManager(inventory: inventory, config: $0, store: store, bus: bus, clock: clock, logger: logger, runFor: runFor,
+                            onEvent: onEvent)
+        }
+        let snmpPoller = snmp?(bus)
+        // ICMP, the stop timer, and SNMP and the correlator when present, schedule on the clock.
+        (clock as? ManualClock)?.setParticipants(1 + (icmp.targetCount > 0 ? 1 : 0) + (snmpPoller == nil ? 0 : 1) + (manager == nil ? 0 : 1))
+        let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmpPoller,
+                                 incidents: manager, recorderPolicy: recorderPolicy, runFor: runFor, onEvent: onEvent)
+        try await engine.run()
+        return events.withLock { $0 }
+    }
+}
