@@ -45,23 +45,23 @@ struct CredentialsParser {
         switch version {
         case "1", "2c":
             guard let community = require("community") else { return nil }
-            return SNMPCredentials(profile: name, version: version == "1" ? .v1 : .v2c, community: community)
+            return SNMPCredentials(profile: name, version: version == "1" ? .v1 : .v2c, community: Secret(community))
         case "3":
             guard let user = require("user") else { return nil }
             var c = SNMPCredentials(profile: name, version: .v3, user: user)
             if let a = values["auth"] {
                 guard let proto = SNMPCredentials.AuthProtocol(rawValue: a.0.uppercased()) else {
-                    reader.sink.add(file, a.1, "\(p).auth", "'\(a.0)' is not supported (SHA or SHA-256)")
+                    reader.sink.add(file, a.1, "\(p).auth", "not a supported auth protocol (SHA or SHA-256); values in this file are never shown")
                     return nil
                 }
                 c.authProtocol = proto
                 guard let pw = require("auth_password") else { return nil }
                 if pw.count < 8 { reader.sink.add(file, values["auth_password"]!.1, "\(p).auth_password", "must be at least 8 characters (RFC 3414)") }
-                c.authPassword = pw
+                c.authPassword = Secret(pw)
             }
             if let pv = values["priv"] {
                 guard pv.0.uppercased() == "AES" else {
-                    reader.sink.add(file, pv.1, "\(p).priv", "'\(pv.0)' is not supported (AES)")
+                    reader.sink.add(file, pv.1, "\(p).priv", "not a supported privacy protocol (AES); values in this file are never shown")
                     return nil
                 }
                 guard c.authProtocol != nil else {
@@ -71,7 +71,7 @@ struct CredentialsParser {
                 c.privProtocol = .aes
                 guard let pw = require("priv_password") else { return nil }
                 if pw.count < 8 { reader.sink.add(file, values["priv_password"]!.1, "\(p).priv_password", "must be at least 8 characters (RFC 3414)") }
-                c.privPassword = pw
+                c.privPassword = Secret(pw)
             }
             if let e = values["engine_id"] {
                 let hex = e.0.hasPrefix("0x") ? String(e.0.dropFirst(2)) : e.0
@@ -83,7 +83,7 @@ struct CredentialsParser {
             }
             return c
         default:
-            reader.sink.add(file, values["version"]!.1, "\(p).version", "'\(version)' is not an SNMP version (1, 2c or 3)")
+            reader.sink.add(file, values["version"]!.1, "\(p).version", "not an SNMP version (1, 2c or 3); values in this file are never shown")
             return nil
         }
     }

@@ -121,11 +121,11 @@ struct IncidentsParser {
             switch values["type"]?.0 {
             case "telegram":
                 if let token = need("bot_token"), let chat = need("chat_id") {
-                    kind = .telegram(apiURL: values["api_url"]?.0 ?? "https://api.telegram.org", botToken: token, chatID: chat)
+                    kind = .telegram(apiURL: values["api_url"]?.0 ?? "https://api.telegram.org", botToken: Secret(token), chatID: chat)
                 } else { kind = nil }
             case "webhook":
                 if let url = need("url") {
-                    if url.hasPrefix("http://") || url.hasPrefix("https://") { kind = .webhook(url: url, headers: headers) } else {
+                    if url.hasPrefix("http://") || url.hasPrefix("https://") { kind = .webhook(url: url, headers: headers.mapValues { Secret($0) }) } else {
                         reader.sink.add(file, values["url"]!.1, "\(p).url", "'\(url)' is not an http(s) URL")
                         kind = nil
                     }

@@ -76,7 +76,7 @@ public enum InventoryLoader {
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
         let credExists = FileManager.default.fileExists(atPath: credPath)
         if credExists, let text = readText(credPath, sink: sink) {
-            profiles = CredentialsParser(reader: YAMLReader(file: credPath, sink: sink), environment: environment).parse(text)
+            profiles = CredentialsParser(reader: YAMLReader(file: credPath, sink: sink, redact: true), environment: environment).parse(text)
         } else if credentials != nil || environment["PANTAU_CREDENTIALS"] != nil {
             sink.add(credPath, 1, "(file)", "file not found")
         }

@@ -5,15 +5,20 @@ import Yams
 struct YAMLReader {
     let file: String
     let sink: DiagnosticSink
+    /// The file holds secrets (the SNMP credentials): no message ever quotes a value or the text.
+    var redact = false
+
+    /// A value as messages quote it: in a file of secrets, never the value itself.
+    func shown(_ s: String) -> String { redact ? "the value (not shown: this file holds secrets)" : "'\(s)'" }
 
     /// Parses the text; reports a syntax error with its line and returns nil.
     func compose(_ text: String) -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            sink.add(file, Self.line(of: error), "(yaml)", Self.describe(error))
+            sink.add(file, Self.line(of: error), "(yaml)", Self.describe(error, redact: redact))
         } catch {
-            sink.add(file, 1, "(yaml)", "\(error)")
+            sink.add(file, 1, "(yaml)", redact ? "invalid YAML (details not shown: this file holds secrets)" : "\(error)")
         }
         return nil
     }
@@ -27,13 +32,14 @@ struct YAMLReader {
         }
     }
 
-    static func describe(_ error: YamlError) -> String {
+    static func describe(_ error: YamlError, redact: Bool = false) -> String {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
              .composer(let context, let problem, _, _):
-            return "invalid YAML: \(problem)\(context.map { " \($0.text)" } ?? "")"
+            return "invalid YAML: \(problem)" + (redact ? "" : context.map { " \($0.text)" } ?? "")
         default:
-            return "invalid YAML: \(error)"
+            // Some errors (a repeated key) carry the whole document as context.
+            return redact ? "invalid YAML, e.g. a repeated key (the text is not shown: this file holds secrets)" : "invalid YAML: \(error)"
         }
     }
 
@@ -91,7 +97,7 @@ struct YAMLReader {
     func int(_ node: Node, _ path: String, range: ClosedRange<Int>? = nil) -> Int? {
         guard let s = string(node, path) else { return nil }
         guard let v = Int(s) else {
-            sink.add(file, line(node), path, "'\(s)' is not a whole number")
+            sink.add(file, line(node), path, "\(shown(s)) is not a whole number")
             return nil
         }
         if let range, !range.contains(v) {
@@ -104,11 +110,11 @@ struct YAMLReader {
     func double(_ node: Node, _ path: String, range: ClosedRange<Double>? = nil) -> Double? {
         guard let s = string(node, path) else { return nil }
         guard let v = Double(s), v.isFinite else {
-            sink.add(file, line(node), path, "'\(s)' is not a number")
+            sink.add(file, line(node), path, "\(shown(s)) is not a number")
             return nil
         }
         if let range, !range.contains(v) {
-            sink.add(file, line(node), path, "\(s) is out of range \(range.lowerBound)...\(range.upperBound)")
+            sink.add(file, line(node), path, "\(redact ? "the value" : s) is out of range \(range.lowerBound)...\(range.upperBound)")
             return nil
         }
         return v
@@ -126,7 +132,7 @@ struct YAMLReader {
     func enumValue<E: RawRepresentable & CaseIterable>(_ node: Node, _ path: String, _ type: E.Type) -> E? where E.RawValue == String {
         guard let s = string(node, path) else { return nil }
         guard let v = E(rawValue: s) else {
-            sink.add(file, line(node), path, "'\(s)' is not one of \(E.allCases.map(\.rawValue).joined(separator: "|"))")
+            sink.add(file, line(node), path, "\(shown(s)) is not one of \(E.allCases.map(\.rawValue).joined(separator: "|"))")
             return nil
         }
         return v
@@ -136,11 +142,13 @@ struct YAMLReader {
     func durationMs(_ node: Node, _ path: String, min: Int = 1) -> Int? {
         guard let s = string(node, path) else { return nil }
         guard let ms = Self.parseDurationMs(s) else {
-            sink.add(file, line(node), path, "'\(s)' is not a duration of at most a year (e.g. 500ms, 30s, 2m, 1h)")
+            let tooLong = s.allSatisfy { $0.isNumber || $0.isLetter } && s.first?.isNumber == true && s.count > 4
+            sink.add(file, line(node), path, tooLong ? "\(shown(s)) is longer than a year (or not a duration)"
+                                                     : "\(shown(s)) is not a duration (e.g. 500ms, 30s, 2m, 1h)")
             return nil
         }
         guard ms >= min else {
-            sink.add(file, line(node), path, "'\(s)' is too short (at least \(min) ms)")
+            sink.add(file, line(node), path, "\(shown(s)) is too short (at least \(min) ms)")
             return nil
         }
         return ms

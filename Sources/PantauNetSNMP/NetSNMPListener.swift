@@ -28,8 +28,8 @@ final class NetSNMPListener: @unchecked Sendable {
     func open() {
         for (engineID, c) in v3Users {
             var line = "-e \(engineID) \(c.user)"
-            if let a = c.authProtocol { line += " \(a.rawValue) \(c.authPassword)" }
-            if c.privProtocol == .aes { line += " AES \(c.privPassword)" }
+            if let a = c.authProtocol { line += " \(a.rawValue) \(c.authPassword.reveal())" }
+            if c.privProtocol == .aes { line += " AES \(c.privPassword.reveal())" }
             line.withCString { p in
                 let copy = strdup(p)
                 usm_parse_create_usmUser(nil, copy)

@@ -21,7 +21,7 @@ enum NetSNMPSession {
         switch c.version {
         case .v1, .v2c:
             s.version = c.version == .v1 ? Int(pantau_VERSION_1) : Int(pantau_VERSION_2c)
-            let community = strdup(c.community)
+            let community = strdup(c.community.reveal())
             owned.append(community)
             s.community = UnsafeMutableRawPointer(community!).assumingMemoryBound(to: u_char.self)
             s.community_len = strlen(community!)
@@ -44,7 +44,7 @@ enum NetSNMPSession {
             s.securityAuthProtoLen = apLen
             s.securityAuthKeyLen = Int(USM_AUTH_KU_LEN)
             let rc = withUnsafeMutableBytes(of: &s.securityAuthKey) { key in
-                c.authPassword.withCString { pw in
+                c.authPassword.reveal().withCString { pw in
                     generate_Ku(ap, UInt32(apLen), UnsafeRawPointer(pw).assumingMemoryBound(to: u_char.self),
                                 strlen(pw), key.baseAddress!.assumingMemoryBound(to: u_char.self), &s.securityAuthKeyLen)
                 }
@@ -58,7 +58,7 @@ enum NetSNMPSession {
                 s.securityPrivProtoLen = pantau_usmAESPrivProtocolLen()
                 s.securityPrivKeyLen = Int(USM_PRIV_KU_LEN)
                 let rc2 = withUnsafeMutableBytes(of: &s.securityPrivKey) { key in
-                    c.privPassword.withCString { pw in
+                    c.privPassword.reveal().withCString { pw in
                         generate_Ku(ap, UInt32(apLen), UnsafeRawPointer(pw).assumingMemoryBound(to: u_char.self),
                                     strlen(pw), key.baseAddress!.assumingMemoryBound(to: u_char.self), &s.securityPrivKeyLen)
                     }

@@ -10,12 +10,12 @@ import PantauStore
 struct JSONPoster: Sendable {
     let timeoutSeconds: Double
 
-    func post(_ url: URL, json: Data, headers: [String: String], what: String) async -> (DeliveryResult, Data) {
+    func post(_ url: URL, json: Data, headers: [String: Secret], what: String) async -> (DeliveryResult, Data) {
         var req = URLRequest(url: url, timeoutInterval: timeoutSeconds)
         req.httpMethod = "POST"
         req.httpBody = json
         req.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
+        for (k, v) in headers { req.setValue(v.reveal(), forHTTPHeaderField: k) }
         do {
             let (data, response) = try await URLSession.shared.data(for: req)
             guard let http = response as? HTTPURLResponse else { return (.retry(after: nil, error: "\(what): no HTTP response"), data) }
@@ -70,10 +70,10 @@ public struct TelegramNotifier: Notifier {
 public struct WebhookNotifier: Notifier {
     let channel: String
     let url: String
-    let headers: [String: String]
+    let headers: [String: Secret]
     let poster = JSONPoster(timeoutSeconds: 15)
 
-    public init(channel: String, url: String, headers: [String: String]) {
+    public init(channel: String, url: String, headers: [String: Secret]) {
         self.channel = channel
         self.url = url
         self.headers = headers

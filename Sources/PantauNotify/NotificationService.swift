@@ -31,7 +31,7 @@ public final class NotificationService: Service, Sendable {
     public static func notifiers(for channels: [NotifyChannel]) -> [String: any Notifier] {
         Dictionary(channels.map { c -> (String, any Notifier) in
             switch c.kind {
-            case .telegram(let api, let token, let chat): (c.name, TelegramNotifier(channel: c.name, apiURL: api, botToken: token, chatID: chat))
+            case .telegram(let api, let token, let chat): (c.name, TelegramNotifier(channel: c.name, apiURL: api, botToken: token.reveal(), chatID: chat))
             case .webhook(let url, let headers): (c.name, WebhookNotifier(channel: c.name, url: url, headers: headers))
             case .email(let host, let port, let from, let to): (c.name, EmailNotifier(channel: c.name, host: host, port: port, from: from, to: to))
             }

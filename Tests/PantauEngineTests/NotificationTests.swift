@@ -99,7 +99,7 @@ final class NotificationTests: XCTestCase {
                    Link(id: "fo-opd1", kind: .foAerial, from: "pop", to: "opd1")], maintenance: [])
         let secretToken = "123456:SECRET-bot-token"
         let channels = [
-            NotifyChannel(name: "noc", kind: .telegram(apiURL: "http://127.0.0.1:\(httpPort)", botToken: secretToken, chatID: "-1001"),
+            NotifyChannel(name: "noc", kind: .telegram(apiURL: "http://127.0.0.1:\(httpPort)", botToken: Secret(secretToken), chatID: "-1001"),
                           priorities: [.p1, .p2]),
             NotifyChannel(name: "servicedesk", kind: .webhook(url: "http://127.0.0.1:\(httpPort)/hook", headers: ["X-Token": "h"])),
             NotifyChannel(name: "kabid", kind: .email(host: "127.0.0.1", port: Int(smtpPort), from: "pantau@kab.go.id", to: ["kabid@kab.go.id"]),

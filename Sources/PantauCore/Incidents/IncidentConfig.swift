@@ -18,9 +18,9 @@ public struct IncidentConfig: Sendable, Hashable {
 public struct NotifyChannel: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         /// Telegram Bot API `sendMessage` (`apiURL` is https://api.telegram.org unless overridden).
-        case telegram(apiURL: String, botToken: String, chatID: String)
+        case telegram(apiURL: String, botToken: Secret, chatID: String)
         /// A JSON POST for WhatsApp gateways and service desk portals.
-        case webhook(url: String, headers: [String: String])
+        case webhook(url: String, headers: [String: Secret])
         /// SMTP (plain, to the office relay) from `from` to every address in `to`.
         case email(host: String, port: Int, from: String, to: [String])
     }

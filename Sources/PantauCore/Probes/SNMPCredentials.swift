@@ -8,18 +8,18 @@ public struct SNMPCredentials: Sendable, Hashable, CustomStringConvertible {
     /// The profile name from the credentials file (what logs show).
     public var profile: String
     public var version: Version
-    public var community: String
+    public var community: Secret
     public var user: String
     public var authProtocol: AuthProtocol?
-    public var authPassword: String
+    public var authPassword: Secret
     public var privProtocol: PrivProtocol?
-    public var privPassword: String
+    public var privPassword: Secret
     /// The engine ID (hex, `0x…`) the device sends v3 traps with; needed to receive them.
     public var engineID: String?
 
-    public init(profile: String, version: Version, community: String = "", user: String = "",
-                authProtocol: AuthProtocol? = nil, authPassword: String = "",
-                privProtocol: PrivProtocol? = nil, privPassword: String = "") {
+    public init(profile: String, version: Version, community: Secret = "", user: String = "",
+                authProtocol: AuthProtocol? = nil, authPassword: Secret = "",
+                privProtocol: PrivProtocol? = nil, privPassword: Secret = "") {
         self.profile = profile
         self.version = version
         self.community = community
@@ -31,13 +31,13 @@ public struct SNMPCredentials: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func v2c(_ community: String, profile: String = "v2c") -> SNMPCredentials {
-        SNMPCredentials(profile: profile, version: .v2c, community: community)
+        SNMPCredentials(profile: profile, version: .v2c, community: Secret(community))
     }
 
     public static func v3(user: String, auth: AuthProtocol, authPassword: String, priv: PrivProtocol?,
                           privPassword: String, profile: String = "v3") -> SNMPCredentials {
-        SNMPCredentials(profile: profile, version: .v3, user: user, authProtocol: auth, authPassword: authPassword,
-                        privProtocol: priv, privPassword: privPassword)
+        SNMPCredentials(profile: profile, version: .v3, user: user, authProtocol: auth, authPassword: Secret(authPassword),
+                        privProtocol: priv, privPassword: Secret(privPassword))
     }
 
     public var description: String {

@@ -19,7 +19,7 @@ extension SNMPPoller {
             }
             let c = target.credentials
             let authentic = switch trap.version {
-            case .v1, .v2c: c.version != .v3 && trap.community == c.community
+            case .v1, .v2c: c.version != .v3 && trap.community == c.community.reveal()
             case .v3: c.version == .v3 && trap.user == c.user
             }
             guard authentic else {
