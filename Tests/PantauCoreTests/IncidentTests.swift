@@ -142,6 +142,54 @@ final class IncidentTests: XCTestCase {
         }
     }
 
+    /// An officer resolves the ticket by hand while the site is still down: the tracker lets
+    /// the incident go, and the still-failing root reopens that ticket after the group window.
+    func testManualResolveWhileStillDownReopens() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        let roots = a.analyze(snapshot(downSites: ["opd2"]))
+        var t = IncidentTracker(policy: policy)
+        t.adopt(open: roots[0])
+        XCTAssertEqual(t.reconcile(liveKeys: ["site:opd2"], at: 2000), [], "still live: nothing to do")
+        XCTAssertEqual(t.reconcile(liveKeys: [], at: 2000), ["site:opd2"])
+        XCTAssertEqual(t.evaluate(roots, failing: ["site:opd2"], healthy: [:], at: 2010), [], "a reopen waits the group window too")
+        let acts = t.evaluate(roots, failing: ["site:opd2"], healthy: [:], at: 2070)
+        XCTAssertEqual(acts, [.reopen(roots[0])])
+    }
+
+    /// A degradation is its own incident: it resolves only after the recovery hold counted from
+    /// when it cleared (never "recovered" before it opened), and a flaky site that degrades again
+    /// within the hold stays one ticket with flaps counted.
+    func testDegradationHasItsOwnKeyHoldAndStart() {
+        var t = IncidentTracker(policy: policy)  // group 60 s, hold 300 s
+        let key = "site:opd2:degraded"
+        func root(_ since: EpochSeconds) -> RootCause {
+            RootCause(element: .site("opd2"), cause: .degraded, affectedSites: [], startedAt: since, evidence: ["opd2: loss 67% > 20%"])
+        }
+        XCTAssertEqual(root(0).key, key)
+        var log: [String] = []
+        func step(_ at: EpochSeconds, degradedSince: EpochSeconds?, clearedAt: EpochSeconds?) {
+            let roots = degradedSince.map { [root($0)] } ?? []
+            let acts = t.evaluate(roots, failing: degradedSince == nil ? [] : [key],
+                                  healthy: clearedAt.map { [key: $0] } ?? [:], at: at)
+            for act in acts {
+                switch act {
+                case .open(let r): log.append("open@\(at) start \(r.startedAt)")
+                case .resolve(_, let rec): log.append("resolve@\(at) recovered \(rec)")
+                case .relapse(_, _, let flaps): log.append("relapse@\(at) flaps \(flaps)")
+                default: log.append("\(act)")
+                }
+            }
+        }
+        step(1000, degradedSince: 1000, clearedAt: nil)
+        step(1060, degradedSince: 1000, clearedAt: nil)        // group window passed: notice opens
+        step(1100, degradedSince: nil, clearedAt: 1090)        // cleared at 1090: the hold starts there
+        step(1200, degradedSince: nil, clearedAt: 1090)        // 110 s into the hold: still open
+        step(1250, degradedSince: 1240, clearedAt: nil)        // degraded again within the hold: a flap
+        step(1300, degradedSince: nil, clearedAt: 1290)
+        step(1595, degradedSince: nil, clearedAt: 1290)        // 305 s after clearing: resolved, at the clearing
+        XCTAssertEqual(log, ["open@1060 start 1000", "relapse@1250 flaps 1", "resolve@1595 recovered 1290"])
+    }
+
     var calendar: WorkingCalendar {
         var spec = CalendarSpec()
         spec.holidays[LocalDate(year: 2026, month: 3, day: 19)!] = "Hari Suci Nyepi"

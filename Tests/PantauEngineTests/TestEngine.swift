@@ -33,7 +33,7 @@ struct TestEngine {
         }
         let snmpPoller = snmp?(bus)
         // ICMP, the stop timer, and SNMP and the correlator when present, schedule on the clock.
-        (clock as? ManualClock)?.setParticipants(1 + (icmp.targetCount > 0 ? 1 : 0) + (snmpPoller == nil ? 0 : 1) + (manager == nil ? 0 : 1))
+        if clock is ManualClock { (clock as! ManualClock).setParticipants(1 + (icmp.targetCount > 0 ? 1 : 0) + (snmpPoller == nil ? 0 : 1) + (manager == nil ? 0 : 1)) }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmpPoller,
                                  incidents: manager, recorderPolicy: recorderPolicy, runFor: runFor, onEvent: onEvent)
         try await engine.run()

@@ -76,6 +76,24 @@ final class TicketStoreTests: XCTestCase {
         XCTAssertEqual(later.number, "GGN-2026-03-0002")
     }
 
+    /// A reopen is a new episode: its own start, cause and priority; the first episode keeps
+    /// its own times, so no duration includes the time the element was up in between.
+    func testReopenStartsANewEpisodeWithItsOwnStartAndPriority() async throws {
+        let s = try store()
+        let (t, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
+        _ = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 2000, at: 2300, detail: "")
+        var again = trunk
+        again.startedAt = 3000
+        let p1 = PriorityDecision(priority: .p1, impact: .high, urgency: .high, score: 14, reason: "impact high x urgency high = P1")
+        let (r, change) = try await s.openTicket(again, decision: p1, at: 3060, month: "2026-03", reopenWithin: 3600)
+        XCTAssertEqual(change, .reopened)
+        XCTAssertEqual(r.startedAt, 3000, "the episode's own start, not the first failure")
+        XCTAssertEqual(r.priority, .p1, "priority judged again for the new episode")
+        await XCTAssertEqualAsync(try await s.ticketEpisodes(t.id).map { [$0.startedAt, $0.recoveredAt ?? -1] }, [[1000, 2000], [3000, -1]])
+        _ = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 3500, at: 3800, detail: "")
+        await XCTAssertEqualAsync(try await s.ticketEpisodes(t.id).map { $0.recoveredAt ?? -1 }, [2000, 3500])
+    }
+
     /// `pantau run` and `pantau status` may open a new database at the same moment: migrations
     /// are serialised, none fails with "table already exists".
     func testConcurrentOpenOfANewDatabase() throws {

@@ -65,6 +65,21 @@ public struct IncidentTracker: Sendable {
 
     public mutating func adopt(resolvedKey key: String, at: EpochSeconds) { resolved[key] = at }
 
+    /// Aligns the tracker with the tickets that are live in the store. A ticket an officer
+    /// resolved (or closed) by hand while its element is still failing leaves no live ticket:
+    /// the incident counts as resolved at `at`, so if the root is still there it goes through
+    /// the usual confirmation and reopens that ticket. Returns the keys it let go.
+    @discardableResult
+    public mutating func reconcile(liveKeys: Set<String>, at: EpochSeconds) -> [String] {
+        var released: [String] = []
+        for (key, inc) in incidents where inc.phase != .pending && !liveKeys.contains(key) {
+            incidents[key] = nil
+            resolved[key] = at
+            released.append(key)
+        }
+        return released.sorted()
+    }
+
     /// One evaluation. `failing`: keys ("site:x", "link:y") of elements known down right now;
     /// `healthy`: keys of elements known up, with the time they came up; everything else is unknown.
     public mutating func evaluate(_ roots: [RootCause], failing: Set<String>, healthy: [String: EpochSeconds], at: EpochSeconds) -> [Action] {

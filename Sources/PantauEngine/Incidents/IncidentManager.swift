@@ -165,6 +165,11 @@ public final class IncidentManager: Service, Sendable {
     }
 
     func evaluate(_ state: RunState, at: EpochSeconds) async throws {
+        // A ticket resolved by hand while its element still fails must not leave the outage without one.
+        let live = Set(try await store.tickets(states: [.open, .acknowledged]).map(\.rootKey))
+        for key in state.tracker.reconcile(liveKeys: live, at: at) {
+            logger.notice("ticket no longer live in the store (resolved by hand?); the incident is re-evaluated", metadata: ["root": "\(key)"])
+        }
         let view = state.view
         let snap = view.snapshot
         let roots = analyzer.analyze(snap, at: at, settleSeconds: config.settleSeconds).filter { !inMaintenance($0.element.id, at: at) }
