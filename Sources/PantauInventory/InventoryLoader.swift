@@ -33,7 +33,8 @@ public enum InventoryLoader {
     }
 
     public static func load(inventoryDirectory: String, probesDirectory: String, credentials: String? = nil,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedConfiguration {
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            now: Date = Date()) throws -> LoadedConfiguration {
         let sink = DiagnosticSink()
         let networkPath = (inventoryDirectory as NSString).appendingPathComponent("network.yaml")
         var parsed: ParsedNetwork?
@@ -100,6 +101,19 @@ public enum InventoryLoader {
         }
         guard sink.isEmpty, let parsed, let inventory = parsed.inventory() else {
             throw ConfigurationErrors(diagnostics: sink.diagnostics.sorted())
+        }
+        // The months being monitored (this one, and the next when it starts a new year) need holidays.
+        if let tz = TimeZone(identifier: inventory.timezone) {
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = tz
+            for offset in [0, 1] {
+                guard let d = cal.date(byAdding: .month, value: offset, to: now) else { continue }
+                let c = cal.dateComponents([.year, .month], from: d)
+                if let ym = YearMonth(year: c.year!, month: c.month!), let w = inventory.calendar.holidayWarning(for: ym),
+                   !warnings.contains(w) {
+                    if offset == 0 || c.month == 1 { warnings.append(w) }
+                }
+            }
         }
         return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
                                    credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings,

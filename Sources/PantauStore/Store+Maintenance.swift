@@ -83,3 +83,20 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Rows in a table (for tests and `docs/performance.md` storage figures).
+    public func tableCount(_ table: String) async throws -> Int {
+        guard ["icmp_rollup", "link_rollup", "link_rollup_daily", "optical_hourly", "trap_rejection", "outbox", "state_interval",
+               "ticket", "ticket_event"].contains(table) else { return 0 }
+        return try await read("counting \(table)") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+
+    /// Packets sent per the ICMP rollups of the given resolutions since `since` (tests: compaction keeps totals).
+    public func sentTotal(resolutions: [Int64], since: EpochSeconds) async throws -> Int {
+        try await read("summing rollups") { db in
+            try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(sent), 0) FROM icmp_rollup WHERE bucket_s >= ? AND resolution_s IN (\(resolutions.map(String.init).joined(separator: ",")))",
+                             arguments: [since]) ?? 0
+        }
+    }
+}

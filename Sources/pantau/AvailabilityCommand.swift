@@ -38,6 +38,7 @@ struct AvailabilityCommand: AsyncParsableCommand {
         } else {
             ym = YearMonth(query.calendar.localDate(of: EpochSeconds(Date().timeIntervalSince1970)))
         }
+        if let w = config.inventory.calendar.holidayWarning(for: ym) { printErr("warning: \(w)") }
         if let site, config.inventory.site(site) == nil {
             throw ValidationError("no site with id '\(site)' in the inventory")
         }

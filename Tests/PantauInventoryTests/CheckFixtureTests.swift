@@ -53,6 +53,25 @@ final class CheckFixtureTests: XCTestCase {
         XCTAssertEqual(check(Self.good), [])
     }
 
+    /// A month monitored or reported without a holiday file counts holidays as working days: warn.
+    func testMissingHolidayYearIsWarned() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-hol-\(UUID().uuidString)")
+        let inv = dir.appendingPathComponent("inventory"), pr = dir.appendingPathComponent("probes")
+        try FileManager.default.createDirectory(at: inv, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: pr, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.good.write(to: inv.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
+        try "date,name\n2026-01-01,Tahun Baru Masehi\n".write(to: inv.appendingPathComponent("libur.csv"), atomically: true, encoding: .utf8)
+        let inMarch = try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path,
+                                               now: Date(timeIntervalSince1970: TimeInterval(ISO8601.parse("2026-03-10T10:00:00+08:00")!)))
+        XCTAssertEqual(inMarch.warnings, [])
+        let inDecember = try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path,
+                                                  now: Date(timeIntervalSince1970: TimeInterval(ISO8601.parse("2026-12-10T10:00:00+08:00")!)))
+        XCTAssertEqual(inDecember.warnings.count, 1, "next month starts 2027, which has no holidays: \(inDecember.warnings)")
+        XCTAssertTrue(inDecember.warnings[0].contains("no holidays for 2027"), inDecember.warnings[0])
+        XCTAssertNotNil(inDecember.inventory.calendar.holidayWarning(for: YearMonth("2025-06")!))
+    }
+
     func testSampleInventoryPasses() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let loaded = try InventoryLoader.load(inventoryDirectory: root.appendingPathComponent("inventory").path,

@@ -128,6 +128,54 @@ final class SNMPConfigFixtureTests: XCTestCase {
         XCTAssertFalse(r.diagnostics.joined().contains("short"), "a literal secret is not echoed either")
     }
 
+    /// Literal secrets in the file, put under the wrong key, repeated, or in broken YAML: no
+    /// message ever quotes them (fuzzed: every line of the file turned into each mistake).
+    func testFuzzedCredentialsFilesNeverPrintAValue() {
+        let literal = """
+            profiles:
+              core-v3:
+                version: 3
+                user: pantau
+                auth: SHA-256
+                auth_password: Lit3ral-Auth-Passphrase
+                priv: AES
+                priv_password: Lit3ral-Priv-Passphrase
+              opd-v2c:
+                version: 2c
+                community: Lit3ral-Community
+
+            """
+        let secrets = ["Lit3ral-Auth-Passphrase", "Lit3ral-Priv-Passphrase", "Lit3ral-Community"]
+        let lines = literal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var variants: [String] = [
+            literal.replacingOccurrences(of: "auth: SHA-256", with: "auth: Lit3ral-Auth-Passphrase"),
+            literal.replacingOccurrences(of: "priv: AES", with: "priv: Lit3ral-Priv-Passphrase"),
+            literal.replacingOccurrences(of: "version: 2c", with: "version: Lit3ral-Community"),
+        ]
+        for (i, l) in lines.enumerated() where !l.isEmpty {
+            var dup = lines
+            dup.insert(l, at: i + 1)                                       // a repeated key
+            variants.append(dup.joined(separator: "\n"))
+            var broken = lines
+            broken[i] = l.replacingOccurrences(of: ": ", with: ": [")     // broken YAML
+            variants.append(broken.joined(separator: "\n"))
+            var tabbed = lines
+            tabbed[i] = "\t" + l                                          // a tab: a scanner error
+            variants.append(tabbed.joined(separator: "\n"))
+        }
+        for v in variants {
+            let r = load(credentials: v, env: [:])
+            for d in r.diagnostics { for sec in secrets { XCTAssertFalse(d.contains(sec), "secret in: \(d)") } }
+        }
+    }
+
+    /// A duration too large for any probe is refused with its line, never an overflow crash.
+    func testHugeDurationIsAnErrorNotACrash() {
+        let r = load(snmp: "snmp:\n  defaults:\n    interval: 99999999999999999h\n")
+        XCTAssertEqual(r.loaded == nil, true)
+        XCTAssertTrue(r.diagnostics.contains { $0.hasPrefix("probes/snmp.yaml:3: snmp.defaults.interval:") }, "\(r.diagnostics)")
+    }
+
     func testSNMPProbeFileMistakes() {
         var r = load(snmp: "snmp:\n  defaults:\n    interval: 0s\n")
         XCTAssertEqual(r.diagnostics.first?.hasPrefix("probes/snmp.yaml:3: snmp.defaults.interval:"), true, "\(r.diagnostics)")

@@ -104,3 +104,37 @@ final class StoreTests: XCTestCase {
         await XCTAssertNilAsync(try await store.history(overlapping: TimeRange(0, 1000))["dc"], "nothing of a refused import is written")
     }
 }
+
+final class RetentionTests: XCTestCase {
+    /// Every table that grows is pruned by the policy; rollups are compacted (5-minute, hourly,
+    /// daily) so their totals survive; delivered notifications go, undelivered ones stay.
+    func testRetentionPrunesAndCompactsEveryGrowingTable() async throws {
+        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-ret-\(UUID().uuidString).sqlite").path)
+        let day: Int64 = 86_400, now: Int64 = 500 * day
+        let icmp = try await store.beginSource(ObservationSource(.icmp), at: 0)
+        var samples: [ProbeSample] = [], links: [LinkSample] = [], optical: [OpticalSample] = []
+        for h in stride(from: Int64(0), to: now, by: 3600) {
+            samples.append(ProbeSample(target: "bkd", at: h, sent: 3, received: 3, rttsMs: [1, 1, 1], jitterMs: 0))
+            links.append(LinkSample(target: "fo", at: h, inBps: 1000, outBps: 2000))
+            optical.append(OpticalSample(port: "sw/sfp1", at: h, rxDbm: -7))
+        }
+        try await store.record(ObservationBatch(source: ObservationSource(.icmp), at: now, icmpSamples: samples, linkSamples: links,
+                                                optical: optical), session: icmp)
+        try await store.addTrapRejections([TrapRejectionCount(source: "10.9.9.9", reason: "unknown-sender", count: 5, first: 0, last: day),
+                                           TrapRejectionCount(source: "10.9.9.8", reason: "unknown-sender", count: 1, first: now, last: now)])
+        let sentBefore = samples.reduce(0) { $0 + $1.sent }
+        let report = try await store.prune(RetentionPolicy(), now: now)
+        XCTAssertGreaterThan(report.deleted["icmp_rollup", default: 0], 0)
+        let counts = try await store.rollupCounts()
+        XCTAssertEqual(counts[300], 8 * 24, "5-minute rollups: the last 8 days")
+        XCTAssertEqual(counts[3600], 35 * 24, "hourly: the last 35 days")
+        XCTAssertEqual(counts[86_400], 400 - 35, "daily: from 400 days back to where the hourly ones begin")
+        await XCTAssertEqualAsync(try await store.sentTotal(resolutions: [3600, 86_400], since: now - 400 * day),
+                       sentBefore - Int(now / 3600 - 400 * 24) * 3, "compaction keeps the totals")
+        let rejected = try await store.trapRejections()
+        XCTAssertEqual(rejected.map(\.source), ["10.9.9.8"])
+        await XCTAssertEqualAsync(try await store.tableCount("optical_hourly"), 14 * 24)
+        await XCTAssertEqualAsync(try await store.tableCount("link_rollup"), 8 * 24)
+        await XCTAssertEqualAsync(try await store.tableCount("link_rollup_daily"), 400 - 8)
+    }
+}

@@ -40,3 +40,13 @@ public struct SpecialPeriod: Sendable, Hashable {
 
     public func contains(_ date: LocalDate) -> Bool { date >= from && date <= to }
 }
+
+extension CalendarSpec {
+    /// A warning when `month`'s year has no holiday at all in the calendar: its working-time
+    /// figures would count national holidays and cuti bersama as working days.
+    public func holidayWarning(for month: YearMonth) -> String? {
+        guard !holidays.keys.contains(where: { $0.year == month.year }) else { return nil }
+        return "the calendar has no holidays for \(month.year): figures for \(month) would count national holidays and cuti bersama "
+            + "as working days (add holidays/\(month.year).csv to calendar.holidays)"
+    }
+}
