@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+import PantauCore
+import PantauStore
 
 /// The JSON and CSV contracts of the CLI, on a history imported from a logbook.
 final class CLIContractTests: XCTestCase {
@@ -76,6 +78,44 @@ final class CLIContractTests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("\(csv.path):5: from: '2026-03-05 00:00' is not an ISO 8601 time"), out.stderr)
         let status = try Harness.run(Harness.pantau, ["availability", "--month", "2026-03", "--format", "json"] + loc)
         XCTAssertTrue(status.stdout.contains("\"up_s\":0"), "nothing imported: \(status.stdout)")
+    }
+
+    /// A file that overlaps history already recorded is an import error naming the row, not a storage error.
+    func testImportOverlappingRecordedHistoryNamesTheRow() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: "  - {id: dc, name: Pusat Data, role: core, address: 10.9.0.1}", links: "  []", probes: "icmp: {}\n")
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
+        let first = dir.appendingPathComponent("a.csv"), second = dir.appendingPathComponent("b.csv")
+        try "target,state,from,to\ndc,up,2026-03-01T00:00:00+07:00,2026-03-02T00:00:00+07:00\n".write(to: first, atomically: true, encoding: .utf8)
+        try "target,state,from,to\ndc,down,2026-03-01T12:00:00+07:00,2026-03-01T13:00:00+07:00\n".write(to: second, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Harness.run(Harness.pantau, ["history", "import", first.path] + loc).status, 0)
+        let out = try Harness.run(Harness.pantau, ["history", "import", second.path] + loc)
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.stderr.contains("\(second.path):2: from: overlaps recorded 'up' of 'dc'"), out.stderr)
+        XCTAssertFalse(out.stderr.contains("storage"), out.stderr)
+    }
+
+    /// `tickets show` judges SLA timers with the priority policy of probes/incidents.yaml, not the default.
+    func testTicketTimersUseTheConfiguredPolicy() async throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: "  - {id: dc, name: Pusat Data, role: core, address: 10.9.0.1}", links: "  []", probes: "icmp: {}\n")
+        try """
+            incidents:
+              priority:
+                response: {P2: 7m}
+
+            """.write(to: dir.appendingPathComponent("probes/incidents.yaml"), atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("p.sqlite").path
+        let store = try Store(path: db)
+        let root = RootCause(element: .site("dc"), cause: .siteDown, affectedSites: ["dc"], startedAt: 1_773_100_000, evidence: [])
+        let decision = PriorityDecision(priority: .p2, impact: .high, urgency: .medium, score: 10, reason: "test")
+        let (t, _) = try await store.openTicket(root, decision: decision, at: 1_773_100_000, month: "2026-03", reopenWithin: 0)
+        let out = try Harness.run(Harness.pantau, ["tickets", "show", t.number, "--format", "json", "--inventory",
+                                                   dir.appendingPathComponent("inventory").path, "--db", db])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("\"target_s\":420"), "7-minute response target from incidents.yaml: \(out.stdout)")
     }
 
     func testCheckReportsEveryProblemAndExitsNonZero() throws {
