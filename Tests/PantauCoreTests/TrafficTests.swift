@@ -105,4 +105,13 @@ final class TrafficTests: XCTestCase {
         XCTAssertFalse(m.provisional)
         XCTAssertEqual(m.since, 300)
     }
+
+    /// A 32-bit counter wraps at 2^32, not 2^64.
+    func testThirtyTwoBitCounterWraps() {
+        var a = CounterSample(value: UInt64(UInt32.max) - 999, at: 0, upTimeTicks: 0)
+        var b = CounterSample(value: 1000, at: 10, upTimeTicks: 1000)
+        a.bits = 32
+        b.bits = 32
+        XCTAssertEqual(CounterRate.between(a, b, capacityBps: 1e9).bps, 2000 * 8 / 10)
+    }
 }

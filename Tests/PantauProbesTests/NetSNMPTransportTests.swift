@@ -45,6 +45,31 @@ final class NetSNMPTransportTests: XCTestCase {
     }
 
     /// A dead agent costs its own timeout and nothing more; live devices finish at once.
+    /// A device without ifXTable (here: a view that hides it, as on old CPEs and SNMPv1-only
+    /// agents) still gets traffic counters: the 32-bit ifInOctets/ifOutOctets, marked as such.
+    func testDeviceWithoutIfXTableFallsBackTo32BitCounters() async throws {
+        let a = try agent(extra: """
+            view noifx included .1
+            view noifx excluded .1.3.6.1.2.1.31
+            rocommunity legacy-ro default -V noifx
+            """)
+        let t = NetSNMPTransport()
+        let device = Device(id: "old-cpe", site: "x", address: "127.0.0.1", port: a.port, vendor: .generic, role: .cpe, snmpProfile: "p")
+        var target = SNMPTarget(device: device, credentials: .v2c("legacy-ro"), settings: SNMPSettings())
+        let first = await SNMPProber(transport: t).probe([target])[0]
+        XCTAssertNil(first.failure)
+        XCTAssertFalse(first.interfaces.isEmpty)
+        XCTAssertTrue(first.interfaces.allSatisfy { $0.inOctets == nil }, "no 64-bit counters through this view")
+        target.legacyCounters = true
+        let second = await SNMPProber(transport: t).probe([target])[0]
+        let lo = try XCTUnwrap(second.interfaces.first { $0.name == "lo" })
+        XCTAssertEqual(lo.counterBits, 32)
+        XCTAssertNotNil(lo.inOctets)
+        XCTAssertNotNil(lo.outOctets)
+        XCTAssertEqual(SNMPTarget(device: device, credentials: SNMPCredentials(profile: "v1", version: .v1, community: "c"),
+                                  settings: SNMPSettings()).legacyCounters, true, "SNMPv1 has no Counter64: 32-bit from the start")
+    }
+
     func testDeadAgentsDoNotStallLiveOnes() async throws {
         let a = try agent()
         let t = NetSNMPTransport(maxInFlight: 64)

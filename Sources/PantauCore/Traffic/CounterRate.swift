@@ -7,6 +7,8 @@ public struct CounterSample: Sendable, Hashable {
     public var upTimeTicks: UInt64?
     /// ifCounterDiscontinuityTime, when the agent supports it.
     public var discontinuityTicks: UInt64?
+    /// Counter width: 64 (ifHCInOctets) or 32 (ifInOctets), for the wrap.
+    public var bits = 64
 
     public init(value: UInt64, at: Double, upTimeTicks: UInt64? = nil, discontinuityTicks: UInt64? = nil) {
         self.value = value
@@ -44,11 +46,13 @@ public enum CounterRate: Sendable, Hashable {
         if b.value >= a.value {
             delta = b.value - a.value
         } else {
-            delta = (UInt64.max - a.value) &+ b.value &+ 1
+            let max: UInt64 = b.bits == 32 ? UInt64(UInt32.max) : UInt64.max
+            guard a.value <= max else { return .discontinuity }  // the width changed between polls
+            delta = (max - a.value) &+ b.value &+ 1
             let rate = Double(delta) * 8 / seconds
             if let cap = capacityBps, cap > 0 {
                 if rate > cap * 1.1 { return .implausible }
-            } else if delta > UInt64(1) << 62 {
+            } else if delta > (b.bits == 32 ? UInt64(1) << 30 : UInt64(1) << 62) {
                 return .implausible
             }
         }

@@ -71,8 +71,11 @@ extension SNMPPoller {
             let when = state.readingAt[end.device] ?? wallNow
             let capacity = capacityBps(link, i)
             var prev = state.counters[end] ?? (nil, nil)
-            let inNow = i.inOctets.map { CounterSample(value: $0, at: when, upTimeTicks: r.sysUpTimeTicks, discontinuityTicks: i.discontinuityTicks) }
-            let outNow = i.outOctets.map { CounterSample(value: $0, at: when, upTimeTicks: r.sysUpTimeTicks, discontinuityTicks: i.discontinuityTicks) }
+            var inNow = i.inOctets.map { CounterSample(value: $0, at: when, upTimeTicks: r.sysUpTimeTicks, discontinuityTicks: i.discontinuityTicks) }
+            var outNow = i.outOctets.map { CounterSample(value: $0, at: when, upTimeTicks: r.sysUpTimeTicks, discontinuityTicks: i.discontinuityTicks) }
+            inNow?.bits = i.counterBits
+            outNow?.bits = i.counterBits
+            if !measured && i.counterBits == 32 { s.detail += "; 32-bit counters (no ifXTable)" }
             if !measured {
                 if let a = prev.inOctets, let b = inNow { s.inBps = CounterRate.between(a, b, capacityBps: capacity).bps }
                 if let a = prev.outOctets, let b = outNow { s.outBps = CounterRate.between(a, b, capacityBps: capacity).bps }

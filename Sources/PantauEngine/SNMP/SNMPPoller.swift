@@ -69,6 +69,8 @@ public final class SNMPPoller: Service, Sendable {
         var missingPortsLogged: Set<LinkEnd> = []
         /// Links whose optical power is at warning/alarm, and since when.
         var degraded: [String: (reason: String, since: EpochSeconds)] = [:]
+        /// Devices that showed no 64-bit counters: walked with ifInOctets/ifOutOctets as well.
+        var legacy: Set<String> = []
         var lastRejectionFlush: Double = 0
     }
 
@@ -144,7 +146,11 @@ public final class SNMPPoller: Service, Sendable {
         let started = clock.monotonic()
         let startedWall = clock.now()
         let late = due.filter { started - (state.nextDue[$0.device.id] ?? started) > Double($0.settings.intervalSeconds) / 4 }.count
-        let readings = await prober.probe(due)
+        let readings = await prober.probe(due.map { t in
+            var t = t
+            if state.legacy.contains(t.device.id) { t.legacyCounters = true }
+            return t
+        })
         let end = clock.monotonic()
         for (t, r) in zip(due, readings) {
             state.readings[t.device.id] = r
@@ -152,6 +158,12 @@ public final class SNMPPoller: Service, Sendable {
             var next = (state.nextDue[t.device.id] ?? started) + Double(t.settings.intervalSeconds)
             if next < end { next = end + Double(t.settings.intervalSeconds) * 0.5 }
             state.nextDue[t.device.id] = next
+            if r.failure == nil, !state.legacy.contains(t.device.id), !r.interfaces.isEmpty,
+               r.interfaces.allSatisfy({ $0.inOctets == nil && $0.outOctets == nil }) {
+                state.legacy.insert(t.device.id)
+                logger.warning("device has no 64-bit counters (no ifXTable or SNMPv1): reading 32-bit counters from now on",
+                               metadata: ["device": "\(t.device.id)"])
+            }
             if let f = r.failure {
                 if state.failuresLogged.insert(t.device.id).inserted {
                     logger.warning("device not polled", metadata: ["device": "\(t.device.id)", "why": "\(f)"])

@@ -17,6 +17,8 @@ public struct InterfaceReading: Sendable, Hashable {
     public var outErrors: UInt64?
     /// ifCounterDiscontinuityTime (sysUpTime ticks at the last discontinuity), when supported.
     public var discontinuityTicks: UInt64?
+    /// Width of the octet counters: 64 (ifHCInOctets) or 32 (ifInOctets, no ifXTable or SNMPv1).
+    public var counterBits = 64
 
     public init(ifIndex: UInt32, name: String, alias: String = "", adminStatus: Int, operStatus: Int,
                 highSpeedMbps: UInt64 = 0, inOctets: UInt64? = nil, outOctets: UInt64? = nil,

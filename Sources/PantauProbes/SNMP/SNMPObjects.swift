@@ -28,6 +28,9 @@ public enum SNMPObjects {
     public static let ifDescr: OID = "1.3.6.1.2.1.2.2.1.2"
     public static let ifAdminStatus: OID = "1.3.6.1.2.1.2.2.1.7"
     public static let ifOperStatus: OID = "1.3.6.1.2.1.2.2.1.8"
+    public static let ifSpeed: OID = "1.3.6.1.2.1.2.2.1.5"
+    public static let ifInOctets: OID = "1.3.6.1.2.1.2.2.1.10"
+    public static let ifOutOctets: OID = "1.3.6.1.2.1.2.2.1.16"
     public static let ifInErrors: OID = "1.3.6.1.2.1.2.2.1.14"
     public static let ifOutErrors: OID = "1.3.6.1.2.1.2.2.1.20"
     public static let ifName: OID = ifXEntry.appending(1)
@@ -42,6 +45,9 @@ public enum SNMPObjects {
         ifName, ifAlias, ifAdminStatus, ifOperStatus, ifHighSpeed, ifHCInOctets, ifHCOutOctets,
         ifInErrors, ifOutErrors, ifCounterDiscontinuityTime,
     ]
+
+    /// Walked as well for devices without ifXTable (or SNMPv1): 32-bit counters and ifSpeed.
+    public static let legacyCounterColumns: [OID] = [ifInOctets, ifOutOctets, ifSpeed]
 
     // ENTITY-MIB (RFC 6933)
     public static let entPhysicalClass: OID = entPhysicalEntry.appending(5)

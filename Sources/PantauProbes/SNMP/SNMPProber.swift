@@ -5,11 +5,14 @@ public struct SNMPTarget: Sendable {
     public var device: Device
     public var credentials: SNMPCredentials
     public var settings: SNMPSettings
+    /// Walk the 32-bit counters too: SNMPv1 (no Counter64), or the device showed no ifXTable counters.
+    public var legacyCounters: Bool
 
     public init(device: Device, credentials: SNMPCredentials, settings: SNMPSettings) {
         self.device = device
         self.credentials = credentials
         self.settings = settings
+        legacyCounters = credentials.version == .v1
     }
 }
 
@@ -21,8 +24,8 @@ public struct SNMPProber: Prober {
 
     public init(transport: any SNMPTransport) { self.transport = transport }
 
-    public static func columns(for tables: Set<SNMPTable>) -> [OID] {
-        var cols = IFMIBDecoder.columns
+    public static func columns(for tables: Set<SNMPTable>, legacyCounters: Bool = false) -> [OID] {
+        var cols = legacyCounters ? IFMIBDecoder.legacyColumns : IFMIBDecoder.columns
         for t in SNMPTable.allCases where tables.contains(t) {
             switch t {
             case .interfaces: break
@@ -37,21 +40,21 @@ public struct SNMPProber: Prober {
 
     public static func request(for t: SNMPTarget) -> SNMPRequest {
         SNMPRequest(id: t.device.id, host: t.device.address, port: t.device.port, credentials: t.credentials,
-                    scalars: [SNMPObjects.sysUpTime], columns: columns(for: t.settings.tables),
+                    scalars: [SNMPObjects.sysUpTime], columns: columns(for: t.settings.tables, legacyCounters: t.legacyCounters),
                     timeoutSeconds: t.settings.timeoutSeconds, retries: t.settings.retries,
                     maxVarBinds: t.settings.maxVarBinds)
     }
 
     public func probe(_ targets: [SNMPTarget]) async -> [DeviceReading] {
         let responses = await transport.execute(targets.map(Self.request))
-        return zip(targets, responses).map { Self.decode($1, tables: $0.settings.tables) }
+        return zip(targets, responses).map { Self.decode($1, tables: $0.settings.tables, legacyCounters: $0.legacyCounters) }
     }
 
     /// Decodes one response. A failed walk yields no interfaces (never half a table).
-    public static func decode(_ r: SNMPResponse, tables: Set<SNMPTable>) -> DeviceReading {
+    public static func decode(_ r: SNMPResponse, tables: Set<SNMPTable>, legacyCounters: Bool = false) -> DeviceReading {
         var reading = DeviceReading(device: r.id, failure: r.failure, roundTrips: r.roundTrips, elapsedSeconds: r.elapsedSeconds)
         guard r.failure == nil else { return reading }
-        let t = TableView(r.varBinds, columns: columns(for: tables), scalars: [SNMPObjects.sysUpTime])
+        let t = TableView(r.varBinds, columns: columns(for: tables, legacyCounters: legacyCounters), scalars: [SNMPObjects.sysUpTime])
         reading.sysUpTimeTicks = t.scalar(SNMPObjects.sysUpTime)?.uint64
         reading.interfaces = IFMIBDecoder.decode(t)
         let names = Dictionary(reading.interfaces.map { ($0.ifIndex, $0.name) }, uniquingKeysWith: { a, _ in a })
