@@ -1,18 +1,12 @@
 import Foundation
 import PantauCore
+import PantauReports
 
 /// Renders availability results as the JSON contract, CSV, a readable table, and an explanation.
 enum AvailabilityFormat {
     static func json(month: YearMonth, _ results: [AvailabilityResult], key: String = "site") -> String {
-        let sites = results.map { r in
-            "{\"\(key)\":\(jsonString(r.target)),\"scheduled_s\":\(r.scheduledSeconds),\"up_s\":\(r.upSeconds),"
-                + "\"down_s\":\(r.downSeconds),\"unreachable_s\":\(r.unreachableSeconds),\"unknown_s\":\(r.unknownSeconds),"
-                + "\"maintenance_s\":\(r.maintenanceSeconds),"
-                + "\"availability_pct\":\(r.availability?.percentString() ?? "null"),"
-                + "\"known_availability_pct\":\(r.knownAvailability?.percentString() ?? "null"),"
-                + "\"meets_target\":\(r.meetsTarget.map { $0 ? "true" : "false" } ?? "null")}"
-        }
-        return "{\"month\":\"\(month)\",\"\(key)s\":[\(sites.joined(separator: ","))]}"
+        let report = AvailabilityReport(month: month, results, links: key == "link")
+        return String(decoding: try! JSONEncoder.pantau.encode(report), as: UTF8.self)
     }
 
     static func csv(_ results: [AvailabilityResult]) -> String {
@@ -90,21 +84,6 @@ enum AvailabilityFormat {
     static func fmt(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
 }
 
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
-}
 
 /// Plain-text tables with aligned columns.
 enum TextTable {

@@ -1,4 +1,6 @@
+import Foundation
 import PantauEngine
+import PantauReports
 
 /// `pantau check --live` output: a table (Indonesian or English) or JSON.
 struct LiveCheckReport {
@@ -8,14 +10,25 @@ struct LiveCheckReport {
 
     var disagreements: Int { findings.filter(\.isDisagreement).count }
 
-    func json() -> String {
-        let items = findings.map { f in
-            "{\"link\":\(f.link.map(jsonString) ?? "null"),\"device\":\(jsonString(f.device)),"
-                + "\"interface\":\(jsonString(f.interface)),\"expected\":\(jsonString(f.expected)),"
-                + "\"seen\":\(jsonString(f.seen)),\"verdict\":\"\(f.verdict.rawValue)\",\"detail\":\(jsonString(f.detail))}"
+    /// The JSON output, encoded from Codable types.
+    struct JSONView: Encodable {
+        struct Finding: Encodable {
+            var link: String?
+            var device, interface, expected, seen, verdict, detail: String
         }
-        return "{\"devices\":\(devices),\"devices_read\":\(devicesRead),\"disagreements\":\(disagreements),"
-            + "\"findings\":[\(items.joined(separator: ","))]}"
+        var devices: Int
+        var devicesRead: Int
+        var disagreements: Int
+        var findings: [Finding]
+        enum CodingKeys: String, CodingKey { case devices, devicesRead = "devices_read", disagreements, findings }
+    }
+
+    func json() -> String {
+        let view = JSONView(devices: devices, devicesRead: devicesRead, disagreements: disagreements, findings: findings.map {
+            .init(link: $0.link, device: $0.device, interface: $0.interface, expected: $0.expected, seen: $0.seen,
+                  verdict: $0.verdict.rawValue, detail: $0.detail)
+        })
+        return String(decoding: try! JSONEncoder.pantau.encode(view), as: UTF8.self)
     }
 
     static let labelsID: [TopologyFinding.Verdict: String] = [

@@ -14,36 +14,13 @@ enum TicketFormat {
         return (t, try await failingAsync { try await store.ticketEvents(t.id) })
     }
 
-    static func iso(_ t: EpochSeconds?, _ tz: TimeZone) -> String { t.map { "\"\(ISO8601.format($0, in: tz))\"" } ?? "null" }
 
     static func json(_ t: Ticket, tz: TimeZone, timers: TicketTimers? = nil, events: [TicketEvent]? = nil) -> String {
-        var s = "{\"number\":\(jsonString(t.number)),\"state\":\"\(t.state.rawValue)\",\"priority\":\"\(t.priority.rawValue)\","
-            + "\"cause\":\"\(t.cause.rawValue)\",\"kind\":\"\(t.kind)\",\"root\":\(jsonString(t.root)),"
-            + "\"root_kind\":\"\(t.rootKey.hasPrefix("link:") ? "link" : "site")\","
-            + "\"affected_sites\":[\(t.affectedSites.map(jsonString).joined(separator: ","))],"
-            + "\"started_at\":\(iso(t.startedAt, tz)),\"opened_at\":\(iso(t.openedAt, tz)),"
-            + "\"acknowledged_at\":\(iso(t.acknowledgedAt, tz)),\"assigned_to\":\(t.assignedTo.map(jsonString) ?? "null"),"
-            + "\"resolved_at\":\(iso(t.resolvedAt, tz)),\"recovered_at\":\(iso(t.recoveredAt, tz)),\"closed_at\":\(iso(t.closedAt, tz)),"
-            + "\"priority_reason\":\(jsonString(t.priorityReason)),\"evidence\":[\(t.evidence.map(jsonString).joined(separator: ","))],"
-            + "\"flaps\":\(t.flaps),\"reopened\":\(t.reopened)"
-        if let timers {
-            func timer(_ x: TicketTimers.Timer) -> String {
-                "{\"target_s\":\(x.targetSeconds),\"elapsed_s\":\(x.elapsedSeconds),\"due\":\(iso(x.due, tz)),\"met\":\(x.met),\"breached\":\(x.breached)}"
-            }
-            s += ",\"response\":\(timer(timers.response)),\"repair\":\(timer(timers.repair)),"
-                + "\"outage_wall_s\":\(timers.outageWallSeconds),\"outage_working_s\":\(timers.outageWorkingSeconds),"
-                + "\"ledger\":[\(timers.ledger.map(jsonString).joined(separator: ","))]"
-        }
-        if let events {
-            s += ",\"events\":[" + events.map { "{\"at\":\(iso($0.at, tz)),\"kind\":\(jsonString($0.kind)),\"text\":\(jsonString($0.text))}" }
-                .joined(separator: ",") + "]"
-        }
-        if let ba = t.beritaAcara {
-            s += ",\"berita_acara\":{\"officers\":[\(ba.officers.map(jsonString).joined(separator: ","))],"
-                + "\"problem\":\(jsonString(ba.problemSummary)),\"work\":\(jsonString(ba.workSummary)),"
-                + "\"alternative\":\(jsonString(ba.alternativeSolution)),\"location\":\(jsonString(ba.location))}"
-        }
-        return s + "}"
+        String(decoding: try! JSONEncoder.pantau.encode(TicketView(t, tz: tz, timers: timers, events: events)), as: UTF8.self)
+    }
+
+    static func json(_ tickets: [Ticket], tz: TimeZone) -> String {
+        String(decoding: try! JSONEncoder.pantau.encode(tickets.map { TicketView($0, tz: tz) }), as: UTF8.self)
     }
 
     static let stateID: [Ticket.State: String] = [.open: "terbuka", .acknowledged: "ditangani", .resolved: "pulih", .closed: "ditutup"]

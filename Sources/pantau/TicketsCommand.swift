@@ -36,7 +36,7 @@ struct TicketsList: AsyncParsableCommand {
         }
         let tickets = try await failingAsync { try await store.tickets(states: states) }
         if format == .json {
-            print("[" + tickets.map { TicketFormat.json($0, tz: tz) }.joined(separator: ",") + "]")
+            print(TicketFormat.json(tickets, tz: tz))
             return
         }
         print(TicketFormat.table(tickets, inventory: config.inventory, tz: tz, lang: lang))

@@ -40,11 +40,12 @@ final class CLIContractTests: XCTestCase {
         // 8 h) and the 23rd (no row covers it: 8 h). Scheduled 604,800.
         let down = 9000, maint = 7200, unknown = 16 * 3600
         let up = 604_800 - down - maint - unknown
+        // The contract (JSON keys in sorted order; percentages as numbers rounded half-up to 4 decimals).
         let expected = "{\"month\":\"2026-03\",\"sites\":["
-            + "{\"site\":\"dc\",\"scheduled_s\":604800,\"up_s\":604800,\"down_s\":0,\"unreachable_s\":0,\"unknown_s\":0,\"maintenance_s\":0,"
-            + "\"availability_pct\":100.0000,\"known_availability_pct\":100.0000,\"meets_target\":true},"
-            + "{\"site\":\"bkd\",\"scheduled_s\":604800,\"up_s\":\(up),\"down_s\":\(down),\"unreachable_s\":0,\"unknown_s\":\(unknown),"
-            + "\"maintenance_s\":\(maint),\"availability_pct\":88.8554,\"known_availability_pct\":98.3333,\"meets_target\":true}]}"
+            + "{\"availability_pct\":100,\"down_s\":0,\"known_availability_pct\":100,\"maintenance_s\":0,\"meets_target\":true,"
+            + "\"scheduled_s\":604800,\"site\":\"dc\",\"unknown_s\":0,\"unreachable_s\":0,\"up_s\":604800},"
+            + "{\"availability_pct\":88.8554,\"down_s\":\(down),\"known_availability_pct\":98.3333,\"maintenance_s\":\(maint),"
+            + "\"meets_target\":true,\"scheduled_s\":604800,\"site\":\"bkd\",\"unknown_s\":\(unknown),\"unreachable_s\":0,\"up_s\":\(up)}]}"
         XCTAssertEqual(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines), expected)
         // 88.8554 = 531,000 / (604,800 - 7,200); 98.3333 = 531,000 / (597,600 - 57,600).
         XCTAssertEqual(up, 531_000)
