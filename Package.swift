@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // Pure domain: inventory model, working calendar, availability math, topology,
@@ -49,7 +50,9 @@ let package = Package(
         ], path: "Sources/PantauEngine"),
         // Read models shared by every face (CLI, web, report): status, availability, tickets,
         // with their Codable output types and the staleness rule.
-        .target(name: "PantauReports", dependencies: ["PantauCore", "PantauStore"], path: "Sources/PantauReports"),
+        .target(name: "PantauReports", dependencies: [
+            "PantauCore", "PantauStore", .product(name: "Mustache", package: "swift-mustache"),
+        ], path: "Sources/PantauReports"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
             "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",

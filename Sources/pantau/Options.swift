@@ -22,6 +22,9 @@ struct LocationOptions: ParsableArguments {
         probes ?? ((inventory as NSString).standardizingPath as NSString).deletingLastPathComponent.appendingPath("probes")
     }
 
+    /// The inventory folder, normalised.
+    var inventoryDirectory: String { (inventory as NSString).standardizingPath }
+
     var databasePath: String { db ?? ProcessInfo.processInfo.environment["PANTAU_DB"] ?? "pantau.sqlite" }
 
     /// Loads and validates the configuration; on errors prints every diagnostic and exits 1.
