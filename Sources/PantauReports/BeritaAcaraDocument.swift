@@ -37,6 +37,7 @@ public struct BeritaAcaraDocument: Sendable {
         public var signedOn: String
         public var requesterName: String
         public var officerName: String
+        public var officerNIP: String
     }
 
     public let view: View
@@ -82,7 +83,14 @@ public struct BeritaAcaraDocument: Sendable {
             evidence: t.evidence,
             sla: [timerLine("Waktu tanggap", timers.response), timerLine("Waktu perbaikan", timers.repair)],
             city: city, signedOn: (t.closedAt ?? t.resolvedAt).map { LocalText.date($0, in: tz) } ?? "",
-            requesterName: "", officerName: officers.first ?? "")
+            requesterName: "", officerName: Self.nameAndNIP(officers.first ?? "").name, officerNIP: Self.nameAndNIP(officers.first ?? "").nip)
+    }
+
+    /// "Budi Santoso (NIP 19800101…)" → ("Budi Santoso", "19800101…"); without a NIP the whole text is the name.
+    static func nameAndNIP(_ s: String) -> (name: String, nip: String) {
+        guard let open = s.range(of: "(NIP"), let close = s.range(of: ")", range: open.upperBound..<s.endIndex) else { return (s, "") }
+        let nip = s[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ".:")))
+        return (s[..<open.lowerBound].trimmingCharacters(in: .whitespaces), nip)
     }
 
     /// "by Budi (NIP …): note" in a ledger line → "Budi (NIP …)".

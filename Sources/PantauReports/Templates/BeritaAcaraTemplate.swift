@@ -42,7 +42,7 @@ extension BeritaAcaraDocument {
     </table>
     <div class="sig">
     <div>Pemohon,<div class="line">{{requesterName}}</div>NIP.</div>
-    <div>{{#city}}{{city}}, {{/city}}{{signedOn}}<br>Petugas,<div class="line">{{officerName}}</div>NIP.</div>
+    <div>{{#city}}{{city}}, {{/city}}{{signedOn}}<br>Petugas,<div class="line">{{officerName}}</div>NIP. {{officerNIP}}</div>
     </div>
     </body></html>
     """#
