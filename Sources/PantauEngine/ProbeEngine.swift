@@ -50,7 +50,8 @@ public final class ProbeEngine: Sendable {
         if let runFor { list.append(.init(service: StopAfter(seconds: runFor, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup)) }
         if let notifications { list.append(.init(service: notifications)) }
         if let incidents { list.append(.init(service: incidents)) }
-        list.append(.init(service: EventForwarder(bus: bus, onEvent: onEvent)))
+        // The console echoes what is durable: a line printed is a change a crash cannot take back.
+        list.insert(.init(service: EventForwarder(bus: recorder.recorded, onEvent: onEvent)), at: 0)
         var sources: [String] = []
         if let icmp {
             list.append(.init(service: icmp))

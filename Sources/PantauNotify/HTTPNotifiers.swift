@@ -86,6 +86,9 @@ public struct WebhookNotifier: Notifier {
             "channel": channel, "subject": m.subject, "text": m.body,
             "ticket": parts.first.map(String.init) ?? "", "event": parts.count > 1 ? String(parts[1]) : "",
         ], options: [.sortedKeys])
-        return await poster.post(u, json: body, headers: headers, what: "webhook channel '\(channel)'").0
+        // The message's own key: a receiver that honours it drops a repeat (after a kill -9 mid-request).
+        var h = headers
+        h["Idempotency-Key"] = Secret(m.dedupeKey)
+        return await poster.post(u, json: body, headers: h, what: "webhook channel '\(channel)'").0
     }
 }

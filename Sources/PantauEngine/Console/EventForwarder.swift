@@ -2,7 +2,8 @@ import PantauCore
 import ServiceLifecycle
 
 /// A subscriber that echoes confirmed state changes as `EngineEvent`s (the console of
-/// `pantau run` and the demo, and tests). Reads to the end on shutdown.
+/// `pantau run` and the demo, and tests), fed by the store writer once they are durable.
+/// Reads to the end on shutdown.
 final class EventForwarder: Service, Sendable {
     let subscription: ObservationSubscription
     let onEvent: @Sendable (EngineEvent) -> Void
@@ -24,5 +25,7 @@ final class EventForwarder: Service, Sendable {
         } onGracefulShutdown: {
             self.subscription.finish()
         }
+        // The stream ended with the store writer: wait for our turn to stop.
+        try? await gracefulShutdown()
     }
 }

@@ -35,6 +35,9 @@ public final class HistoryRecorder: Service, Sendable {
     let detail: EngineDetail
     /// The current store outage, for `status` and the dashboard.
     public let health = Mutex(RecorderHealth())
+    /// Every batch again, once it is durable: for consoles and anything that must announce
+    /// only what a crash cannot take back.
+    public let recorded = ObservationBus()
 
     public init(store: any HistoryStore & SessionStore & SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
                 policy: Policy = Policy(), detail: EngineDetail = EngineDetail()) {
@@ -70,6 +73,7 @@ public final class HistoryRecorder: Service, Sendable {
         }
         // Cancelled rather than shut down: write what is already here, once.
         if !state.pending.isEmpty { try? await flush(state, retry: false) }
+        recorded.finish()
     }
 
     /// Writes the pending batches in order; on failure waits and retries (or throws past the limit).
@@ -123,6 +127,7 @@ public final class HistoryRecorder: Service, Sendable {
         }
         try await store.record(batch, session: session)
         if batch.ended { state.sessions[batch.source] = nil }
+        recorded.publish(batch)
     }
 
     func checkIntegrityWhenDue(_ state: RunState) throws {
