@@ -36,9 +36,11 @@ let package = Package(
                        providers: [.apt(["libsnmp-dev"])]),
         // The SNMP transport and trap receiver on net-snmp's single-session API, one I/O thread.
         .target(name: "PantauNetSNMP", dependencies: ["CNetSNMP", "PantauProbes"], path: "Sources/PantauNetSNMP"),
+        // libcurl (SMTP with STARTTLS and AUTH) as a Swift module: typed wrappers for the variadic setopt.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Notification channels (Telegram, JSON webhook, SMTP) delivering the durable outbox.
         .target(name: "PantauNotify", dependencies: [
-            "PantauCore", "PantauStore", .product(name: "Logging", package: "swift-log"),
+            "PantauCore", "PantauStore", "CCurl", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauNotify"),
         // The probe engine: schedules rounds, tracks state, writes history. A Service.

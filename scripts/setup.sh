@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Pantau needs to build, test and benchmark (Debian 12):
-#  - libsqlite3-dev, libsnmp-dev: the C libraries Pantau links (SQLite, net-snmp)
+#  - libsqlite3-dev, libsnmp-dev, libcurl4-openssl-dev: the C libraries Pantau links (SQLite,
+#    net-snmp, libcurl for SMTP with STARTTLS/AUTH); openssl: a relay certificate in the SMTP test
 #  - snmpd, snmp, snmptrapd: real SNMP agents and tools for the tests and the benchmark
 #  - fping, prometheus-snmp-exporter (+ curl, bc, time): peer tools and meters for the benchmarks
 #  - python3-venv, python3-gdbm + PyPI snmpsim, snmpsim-data: recorded vendor devices for tests,
@@ -8,8 +9,8 @@
 #    as root, who must be able to read that Python)
 set -euo pipefail
 need=()
-for pkg in libsqlite3-dev libsnmp-dev tzdata iproute2 fping snmpd snmp snmptrapd prometheus-snmp-exporter \
-           python3-venv python3-gdbm bzip2 curl bc time; do
+for pkg in libsqlite3-dev libsnmp-dev libcurl4-openssl-dev openssl tzdata iproute2 fping snmpd snmp snmptrapd \
+           prometheus-snmp-exporter python3-venv python3-gdbm bzip2 curl bc time; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -85,7 +85,7 @@ struct IncidentsParser {
     func channels(_ node: Node) -> [NotifyChannel] {
         var out: [NotifyChannel] = []
         let keys: Set<String> = ["name", "type", "priorities", "notices", "bot_token", "chat_id", "api_url", "url", "headers",
-                                 "smtp", "from", "to"]
+                                 "smtp", "from", "to", "security", "username", "password", "ca_file"]
         let expander = CredentialsParser(reader: reader, environment: environment)
         for (i, item) in (reader.sequence(node, "notify") ?? []).enumerated() {
             let p = "notify[\(i)]"
@@ -147,7 +147,22 @@ struct IncidentsParser {
                                 other == nil ? "required (telegram, webhook or email)" : "'\(other!)' is not telegram, webhook or email")
                 kind = nil
             }
-            if let kind { out.append(NotifyChannel(name: name, kind: kind, priorities: priorities, notices: notices)) }
+            guard let kind else { continue }
+            var channel = NotifyChannel(name: name, kind: kind, priorities: priorities, notices: notices)
+            if case .email = kind {
+                if let sec = values["security"] {
+                    if ["starttls-if-offered", "starttls", "smtps", "none"].contains(sec.0) { channel.smtp.security = sec.0 } else {
+                        reader.sink.add(file, sec.1, "\(p).security", "'\(sec.0)' is not starttls-if-offered, starttls, smtps or none")
+                    }
+                }
+                channel.smtp.username = values["username"]?.0
+                channel.smtp.password = values["password"].map { Secret($0.0) }
+                channel.smtp.caFile = values["ca_file"]?.0
+                if channel.smtp.username != nil && channel.smtp.password == nil {
+                    reader.sink.add(file, values["username"]!.1, "\(p).password", "required with username (e.g. \"${PANTAU_SMTP_PASSWORD}\")")
+                }
+            }
+            out.append(channel)
         }
         return out
     }

@@ -33,7 +33,10 @@ public final class NotificationService: Service, Sendable {
             switch c.kind {
             case .telegram(let api, let token, let chat): (c.name, TelegramNotifier(channel: c.name, apiURL: api, botToken: token.reveal(), chatID: chat))
             case .webhook(let url, let headers): (c.name, WebhookNotifier(channel: c.name, url: url, headers: headers))
-            case .email(let host, let port, let from, let to): (c.name, EmailNotifier(channel: c.name, host: host, port: port, from: from, to: to))
+            case .email(let host, let port, let from, let to):
+                (c.name, EmailNotifier(channel: c.name, host: host, port: port, from: from, to: to,
+                                       security: EmailNotifier.Security(rawValue: c.smtp.security) ?? .starttlsIfOffered,
+                                       username: c.smtp.username, password: c.smtp.password, caFile: c.smtp.caFile))
             }
         }, uniquingKeysWith: { a, _ in a })
     }

@@ -10,6 +10,16 @@ public struct OutboxMessage: Sendable, Hashable {
     public var body: String
     public var attempts: Int
     public var createdAt: EpochSeconds
+
+    public init(id: Int64, dedupeKey: String, channel: String, subject: String, body: String, attempts: Int, createdAt: EpochSeconds) {
+        self.id = id
+        self.dedupeKey = dedupeKey
+        self.channel = channel
+        self.subject = subject
+        self.body = body
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
 }
 
 extension Store {

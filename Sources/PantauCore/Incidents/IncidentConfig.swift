@@ -39,9 +39,24 @@ public struct NotifyChannel: Sendable, Hashable, CustomStringConvertible {
         self.notices = notices
     }
 
+    /// How e-mail channels connect (STARTTLS, AUTH); ignored by the other kinds.
+    public var smtp = SMTPOptions()
+
     public var typeName: String {
         switch kind { case .telegram: "telegram"; case .webhook: "webhook"; case .email: "email" }
     }
 
     public var description: String { "\(typeName) channel '\(name)'" }
+}
+
+/// SMTP connection options of an e-mail channel.
+public struct SMTPOptions: Sendable, Hashable {
+    /// `starttls-if-offered` (default), `starttls`, `smtps` or `none`.
+    public var security = "starttls-if-offered"
+    /// AUTH user; nil: no AUTH.
+    public var username: String?
+    public var password: Secret?
+    /// A CA bundle to trust for the relay's certificate (an office CA); nil: the system's.
+    public var caFile: String?
+    public init() {}
 }
