@@ -166,9 +166,19 @@ final class IncidentNamespaceTests: XCTestCase {
         }, "everything up; \(logs())")
 
         // 1. The trunk goes dark: one fo-cut ticket naming every site behind it (red survives over fo-r1).
+        let cutAt = Date()
         sh("ip -n \(ns("p")) link set trunk-far down")
         var all = waitTickets("trunk ticket", timeout: 30) { ticket("fo-trunk", $0) != nil }
+        let ticketSeen = Date().timeIntervalSince(cutAt)
         let trunk = ticket("fo-trunk", all)
+        // Time to ticket: a confirmed FO cut opens its ticket at once (no group window), so the
+        // ticket is open within 2 poll intervals (1 s here) of the port being seen down; from the
+        // cut itself add snmpd's IF-MIB cache (~5 s on these test agents).
+        let iso = ISO8601DateFormatter()
+        if let o = (trunk?["opened_at"] as? String).flatMap(iso.date(from:)), let st = (trunk?["started_at"] as? String).flatMap(iso.date(from:)) {
+            XCTAssertLessThanOrEqual(o.timeIntervalSince(st), 2, "opened within 2 poll intervals of the port seen down")
+        } else { XCTFail("ticket times: \(String(describing: trunk))") }
+        XCTAssertLessThan(ticketSeen, 12, "cut to ticket: \(ticketSeen) s")
         XCTAssertEqual(trunk?["cause"] as? String, "fo-cut")
         XCTAssertEqual(trunk?["affected_sites"] as? [String], ["opd1", "opd2", "opd3", "pop"])
         XCTAssertTrue(["P1", "P2"].contains(trunk?["priority"] as? String ?? ""), "\(String(describing: trunk))")
