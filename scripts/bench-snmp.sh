@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
 # SNMP polling benchmark: pantau vs snmpbulkwalk vs Prometheus snmp_exporter, all polling the
-# same N loopback endpoints of one local snmpd (127.20.x.y:16100) for the same IF-MIB data.
-# Usage: scripts/bench-snmp.sh [N=100] [ROUNDS=3]. Loopback only; every loop is bounded.
+# same N loopback endpoints of one snmpd (127.20.x.y:16100) for the same IF-MIB columns, then
+# `pantau run` itself polling them every 30 s (its CPU and peak memory).
+# The agent runs in a network namespace of its own that has IFACES interfaces (veth pairs) plus
+# lo, so every "device" answers with IFACES+1 interface rows, like a 48-port switch.
+# Usage: scripts/bench-snmp.sh [N=100] [ROUNDS=3] [IFACES=48]. Root (the namespace).
+# Loopback inside that namespace only; every loop is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N="${1:-100}"; ROUNDS="${2:-3}"; PORT=16100; COMMUNITY=pantau-bench; PAR=32
+N="${1:-100}"; ROUNDS="${2:-3}"; IFACES="${3:-48}"; PORT=16100; COMMUNITY=pantau-bench; PAR=32
 [ "$N" -ge 1 ] && [ "$N" -le 60000 ] && [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ] || { echo "N 1..60000, ROUNDS 1..20" >&2; exit 2; }
 swift build -c release --product pantau >/dev/null
 PANTAU=.build/release/pantau
 WORK=$(mktemp -d /tmp/pantau-bench-snmp.XXXXXX)
-cleanup() { [ -n "${SNMPD_PID:-}" ] && kill "$SNMPD_PID" 2>/dev/null; [ -n "${EXP_PID:-}" ] && kill "$EXP_PID" 2>/dev/null; rm -rf "$WORK"; }
+NS="pbs$$"
+cleanup() { [ -n "${SNMPD_PID:-}" ] && kill "$SNMPD_PID" 2>/dev/null; [ -n "${EXP_PID:-}" ] && kill "$EXP_PID" 2>/dev/null
+            ip netns del "$NS" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+for i in $(seq 1 $((IFACES / 2))); do
+  ip -n "$NS" link add "p${i}a" type veth peer name "p${i}b"
+  ip -n "$NS" link set "p${i}a" up; ip -n "$NS" link set "p${i}b" up
+done
+IN=(ip netns exec "$NS")
 
 $PANTAU bench snmp --devices "$N" --print-targets > "$WORK/targets"
 grep -qv '^127\.' "$WORK/targets" && { echo "non-loopback target" >&2; exit 1; }
 printf 'rocommunity %s default\n' "$COMMUNITY" > "$WORK/snmpd.conf"
-SNMP_PERSISTENT_DIR="$WORK" MIBS="" /usr/sbin/snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" \
+SNMP_PERSISTENT_DIR="$WORK" MIBS="" "${IN[@]}" /usr/sbin/snmpd -f -Lf "$WORK/snmpd.log" -C -c "$WORK/snmpd.conf" \
   $(sed "s/.*/udp:&:$PORT/" "$WORK/targets") & SNMPD_PID=$!
-for _ in $(seq 100); do snmpget -v2c -c $COMMUNITY -t 0.3 -r 0 "udp:$(tail -1 "$WORK/targets"):$PORT" 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 100); do "${IN[@]}" snmpget -v2c -c $COMMUNITY -t 0.3 -r 0 "udp:$(tail -1 "$WORK/targets"):$PORT" 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.2; done
 
 measure() {  # name, command...: wall s, CPU s (user+sys incl. children), peak RSS MiB of the largest process
   local name=$1; shift
@@ -27,14 +40,16 @@ measure() {  # name, command...: wall s, CPU s (user+sys incl. children), peak R
   echo "$name $wall $(echo "$user + $sys" | bc) $rss" >> "$WORK/results"
 }
 
-echo "SNMP polling of $N loopback snmpd endpoints x $ROUNDS rounds (IF-MIB + sysUpTime), $(nproc) cores"
-measure pantau $PANTAU bench snmp --devices "$N" --port $PORT --community $COMMUNITY --rounds "$ROUNDS" --json
+rows=$("${IN[@]}" snmpbulkwalk -v2c -c $COMMUNITY -On "udp:$(head -1 "$WORK/targets"):$PORT" 1.3.6.1.2.1.2.2.1.8 | wc -l)
+echo "SNMP polling of $N snmpd endpoints with $rows interface rows each x $ROUNDS rounds (IF-MIB + sysUpTime), $(nproc) cores"
+sed "s/\$/:$PORT/" "$WORK/targets" > "$WORK/targets-port"
+measure pantau "${IN[@]}" $PANTAU bench snmp --targets "$WORK/targets-port" --community $COMMUNITY --rounds "$ROUNDS" --json
 cat "$WORK/pantau.out"
 
 # snmpbulkwalk: one process per device and table (ifTable, ifXTable), $PAR at a time.
 walk_round() { xargs -P $PAR -I{} sh -c "snmpbulkwalk -v2c -c $COMMUNITY -On -Cr25 -t 2 -r 1 udp:{}:$PORT 1.3.6.1.2.1.2.2 >/dev/null; snmpbulkwalk -v2c -c $COMMUNITY -On -Cr25 -t 2 -r 1 udp:{}:$PORT 1.3.6.1.2.1.31.1.1 >/dev/null" < "$WORK/targets"; }
 export -f walk_round; export WORK COMMUNITY PORT PAR
-measure snmpbulkwalk bash -c "for r in \$(seq $ROUNDS); do walk_round; done"
+measure snmpbulkwalk "${IN[@]}" bash -c "for r in \$(seq $ROUNDS); do walk_round; done"
 
 # Prometheus snmp_exporter 0.21 with a hand-written module (Debian ships no MIBs) reading the same columns.
 cat > "$WORK/snmp.yml" <<YML
@@ -59,17 +74,17 @@ for m in ifName:1.3.6.1.2.1.31.1.1.1.1:DisplayString ifAlias:1.3.6.1.2.1.31.1.1.
   printf '  - {name: %s, oid: %s, type: %s, indexes: [{labelname: ifIndex, type: gauge}]}\n' "$name" "$oid" "$type" >> "$WORK/snmp.yml"
 done
 EXP_PORT=19116
-prometheus-snmp-exporter --config.file="$WORK/snmp.yml" --web.listen-address="127.0.0.1:$EXP_PORT" > "$WORK/exporter.log" 2>&1 & EXP_PID=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$EXP_PORT/" >/dev/null && break; sleep 0.2; done
+"${IN[@]}" prometheus-snmp-exporter --config.file="$WORK/snmp.yml" --web.listen-address="127.0.0.1:$EXP_PORT" > "$WORK/exporter.log" 2>&1 & EXP_PID=$!
+for _ in $(seq 50); do "${IN[@]}" curl -sf "http://127.0.0.1:$EXP_PORT/" >/dev/null && break; sleep 0.2; done
 sed "s|.*|url = \"http://127.0.0.1:$EXP_PORT/snmp?module=if_mib\&target=&:$PORT\"\noutput = /dev/null|" "$WORK/targets" > "$WORK/urls.cfg"
 cpu0=$(awk '{print $14 + $15}' /proc/$EXP_PID/stat)
-measure snmp_exporter-curl bash -c "for r in \$(seq $ROUNDS); do curl -s -Z --parallel-max $PAR -K '$WORK/urls.cfg'; done"
+measure snmp_exporter-curl "${IN[@]}" bash -c "for r in \$(seq $ROUNDS); do curl -s -Z --parallel-max $PAR -K '$WORK/urls.cfg'; done"
 cpu1=$(awk '{print $14 + $15}' /proc/$EXP_PID/stat)
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$EXP_PID/status)
 tck=$(getconf CLK_TCK)
 exp_cpu=$(echo "($cpu1 - $cpu0) / $tck" | bc -l)
 printf '%-14s cpu %7.3f s  peak %6.1f MiB (the exporter process itself)\n' "snmp_exporter" "$exp_cpu" "$(echo "$hwm / 1024" | bc -l)"
-sample=$(curl -s "http://127.0.0.1:$EXP_PORT/snmp?module=if_mib&target=$(head -1 "$WORK/targets"):$PORT" | grep -c '^ifOperStatus' || true)
+sample=$("${IN[@]}" curl -s "http://127.0.0.1:$EXP_PORT/snmp?module=if_mib&target=$(head -1 "$WORK/targets"):$PORT" | grep -c '^ifOperStatus' || true)
 echo "(check: snmp_exporter returned $sample ifOperStatus series for one device; pantau JSON above)"
 read -r _ pw pc pr < <(grep '^pantau ' "$WORK/results")
 read -r _ bw bc br < <(grep '^snmpbulkwalk ' "$WORK/results")
@@ -79,3 +94,26 @@ echo "ratios (pantau / peer; below 1 means pantau is cheaper):"
 printf '  vs snmpbulkwalk:  wall %.2f  cpu %.2f\n' "$(echo "$pw / $bw" | bc -l)" "$(echo "$pc / $bc" | bc -l)"
 printf '  vs snmp_exporter: wall %.2f  cpu %.2f (exporter + curl)  peak memory %.2f\n' "$(echo "$pw / $ew" | bc -l)" \
   "$(echo "$pc / ($ec + $exp_cpu)" | bc -l)" "$(echo "$pr / $hwm" | bc -l)"
+
+# The engine itself: `pantau run` polling the N devices every 30 s (each device with one watched
+# link), three polls; CPU and peak memory of the whole process.
+mkdir -p "$WORK/inv" "$WORK/probes"
+{
+  echo "organization: Bench"; echo "timezone: Asia/Jakarta"
+  echo "calendar: {workweek: [mon, tue, wed, thu, fri], hours: \"08:00-16:00\"}"
+  echo "sla: {availability_target_pct: 90, repair_working_days: 3}"
+  echo "sites:"; echo "  - {id: dc, name: DC, role: core}"
+  i=0; while read -r a; do echo "  - {id: s$i, name: S$i, uplinks: [l$i]}"; i=$((i + 1)); done < "$WORK/targets"
+  echo "links:"
+  i=0; while read -r a; do echo "  - {id: l$i, kind: fo-aerial, from: dc, to: s$i, a: {device: d$i, interface: p1a}}"; i=$((i + 1)); done < "$WORK/targets"
+  echo "devices:"
+  i=0; while read -r a; do echo "  - {id: d$i, site: s$i, address: $a, port: $PORT, vendor: generic, role: distribution, snmp: bench}"; i=$((i + 1)); done < "$WORK/targets"
+} > "$WORK/inv/network.yaml"
+printf 'profiles:\n  bench: {version: 2c, community: %s}\n' "$COMMUNITY" > "$WORK/inv/credentials.yaml"
+chmod 600 "$WORK/inv/credentials.yaml"
+printf 'snmp:\n  trap_listen: ~\n  defaults: {interval: 30s, timeout: 2s, retries: 1}\n' > "$WORK/probes/snmp.yaml"
+printf 'icmp: {}\n' > "$WORK/probes/icmp.yaml"
+measure pantau-run "${IN[@]}" $PANTAU run --seconds 75 --inventory "$WORK/inv" --probes "$WORK/probes" --db "$WORK/run.sqlite"
+read -r _ rw rc rr < <(grep '^pantau-run ' "$WORK/results")
+printf 'pantau run: %s devices x %s rows polled every 30 s for 75 s: CPU %.2f s (%.1f%% of one core), peak memory %.1f MiB\n' \
+  "$N" "$rows" "$rc" "$(echo "$rc * 100 / 75" | bc -l)" "$(echo "$rr / 1024" | bc -l)"

@@ -15,6 +15,12 @@ struct SNMPBench: AsyncParsableCommand {
     @Option(help: "Number of devices (loopback endpoints 127.20.x.y), at most 60,000.")
     var devices: Int = 100
 
+    @Option(help: "A file of targets instead, one `ADDRESS[:PORT]` per line (loopback only: 127.0.0.0/8).")
+    var targets: String?
+
+    @Option(help: "Table columns to walk, comma-separated numeric OIDs (default: the engine's IF-MIB columns).")
+    var columns: String?
+
     @Option(help: "UDP port every endpoint listens on.")
     var port: UInt16 = 16_100
 
@@ -49,12 +55,31 @@ struct SNMPBench: AsyncParsableCommand {
             return
         }
         let transport = NetSNMPTransport(maxInFlight: maxInFlight)
-        let requests = (0..<devices).map { i in
-            SNMPRequest(id: "d\(i)", host: Self.address(i), port: port, credentials: .v2c(community, profile: "bench"),
-                        scalars: [SNMPObjects.sysUpTime], columns: SNMPObjects.interfaceColumns,
-                        timeoutSeconds: timeout, retries: 1)
+        var endpoints = (0..<devices).map { (Self.address($0), port) }
+        if let targets {
+            guard let text = try? String(contentsOfFile: targets, encoding: .utf8) else { throw ValidationError("cannot read \(targets)") }
+            endpoints = try text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { line in
+                let p = line.split(separator: ":")
+                guard let host = p.first, p.count <= 2, let prt = p.count == 2 ? UInt16(p[1]) : port else {
+                    throw ValidationError("\(targets): '\(line)' is not ADDRESS[:PORT]")
+                }
+                return (String(host), prt)
+            }
         }
-        precondition(requests.allSatisfy { $0.host.hasPrefix("127.") }, "bench endpoints must be loopback")
+        guard endpoints.allSatisfy({ IPv4Literal.parse($0.0)?.first == 127 }) else {
+            throw ValidationError("bench targets must be loopback addresses (127.0.0.0/8): the benchmark never polls a real network")
+        }
+        var cols = SNMPObjects.interfaceColumns
+        if let columns {
+            cols = try columns.split(separator: ",").map { c in
+                guard let oid = OID(parsing: c.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(c)' is not a numeric OID") }
+                return oid
+            }
+        }
+        let requests = endpoints.enumerated().map { i, e in
+            SNMPRequest(id: "d\(i)", host: e.0, port: e.1, credentials: .v2c(community, profile: "bench"),
+                        scalars: [SNMPObjects.sysUpTime], columns: cols, timeoutSeconds: timeout, retries: 1)
+        }
         var walls: [Double] = []
         var bindings = 0, failed = 0, trips = 0
         for _ in 0..<rounds {
@@ -68,11 +93,11 @@ struct SNMPBench: AsyncParsableCommand {
         let sorted = walls.sorted()
         let median = sorted[sorted.count / 2]
         if json {
-            print("{\"devices\":\(devices),\"rounds\":\(rounds),\"median_round_s\":\(String(format: "%.4f", median)),"
+            print("{\"devices\":\(requests.count),\"rounds\":\(rounds),\"median_round_s\":\(String(format: "%.4f", median)),"
                   + "\"total_s\":\(String(format: "%.4f", walls.reduce(0, +))),\"bindings_per_round\":\(bindings),"
                   + "\"pdus_per_round\":\(trips),\"failed_devices\":\(failed)}")
         } else {
-            print("pantau bench snmp: \(devices) devices x \(rounds) rounds: median round \(String(format: "%.3f", median)) s, "
+            print("pantau bench snmp: \(requests.count) devices x \(rounds) rounds: median round \(String(format: "%.3f", median)) s, "
                   + "\(bindings) bindings and \(trips) responses per round, \(failed) devices failed")
         }
     }
