@@ -46,6 +46,9 @@ sed "s/\$/:$PORT/" "$WORK/targets" > "$WORK/targets-port"
 measure pantau "${IN[@]}" $PANTAU bench snmp --targets "$WORK/targets-port" --community $COMMUNITY --rounds "$ROUNDS" --json
 cat "$WORK/pantau.out"
 
+if [ -n "${PANTAU_ONLY:-}" ]; then  # re-measure pantau alone (the peers' figures do not change with pantau)
+  :
+else
 # snmpbulkwalk: one process per device and table (ifTable, ifXTable), $PAR at a time.
 walk_round() { xargs -P $PAR -I{} sh -c "snmpbulkwalk -v2c -c $COMMUNITY -On -Cr25 -t 2 -r 1 udp:{}:$PORT 1.3.6.1.2.1.2.2 >/dev/null; snmpbulkwalk -v2c -c $COMMUNITY -On -Cr25 -t 2 -r 1 udp:{}:$PORT 1.3.6.1.2.1.31.1.1 >/dev/null" < "$WORK/targets"; }
 export -f walk_round; export WORK COMMUNITY PORT PAR
@@ -94,6 +97,7 @@ echo "ratios (pantau / peer; below 1 means pantau is cheaper):"
 printf '  vs snmpbulkwalk:  wall %.2f  cpu %.2f\n' "$(echo "$pw / $bw" | bc -l)" "$(echo "$pc / $bc" | bc -l)"
 printf '  vs snmp_exporter: wall %.2f  cpu %.2f (exporter + curl)  peak memory %.2f\n' "$(echo "$pw / $ew" | bc -l)" \
   "$(echo "$pc / ($ec + $exp_cpu)" | bc -l)" "$(echo "$pr / $hwm" | bc -l)"
+fi
 
 # The engine itself: `pantau run` polling the N devices every 30 s (each device with one watched
 # link), three polls; CPU and peak memory of the whole process.

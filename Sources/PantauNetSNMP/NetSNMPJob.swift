@@ -8,11 +8,15 @@ final class NetSNMPBatch: @unchecked Sendable {
     var responses: [SNMPResponse?]
     var remaining: Int
     let continuation: CheckedContinuation<[SNMPResponse], Never>
+    /// Called with each response as soon as its walk ends; the batch then keeps it without its
+    /// variable bindings, so a round of 1,000 devices never holds every device's raw walk.
+    let each: (@Sendable (Int, SNMPResponse) -> Void)?
 
-    init(count: Int, continuation: CheckedContinuation<[SNMPResponse], Never>) {
+    init(count: Int, continuation: CheckedContinuation<[SNMPResponse], Never>, each: (@Sendable (Int, SNMPResponse) -> Void)? = nil) {
         responses = Array(repeating: nil, count: count)
         remaining = count
         self.continuation = continuation
+        self.each = each
     }
 }
 

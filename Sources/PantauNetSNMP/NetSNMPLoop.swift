@@ -215,7 +215,14 @@ final class NetSNMPLoop: @unchecked Sendable {
                 job.handle = nil
             }
             let b = job.batch
-            b.responses[job.index] = job.response
+            if let each = b.each {
+                var r = job.response
+                each(job.index, r)
+                r.varBinds = []
+                b.responses[job.index] = r
+            } else {
+                b.responses[job.index] = job.response
+            }
             b.remaining -= 1
             if b.remaining == 0 { b.continuation.resume(returning: b.responses.map { $0! }) }
         }

@@ -20,6 +20,14 @@ public final class NetSNMPTransport: SNMPTransport, TrapListener {
         }
     }
 
+    public func execute(_ requests: [SNMPRequest], each: @escaping @Sendable (Int, SNMPResponse) -> Void) async {
+        guard !requests.isEmpty else { return }
+        _ = await withCheckedContinuation { continuation in
+            let batch = NetSNMPBatch(count: requests.count, continuation: continuation, each: each)
+            loop.submit(requests.enumerated().map { NetSNMPJob(request: $1, batch: batch, index: $0) })
+        }
+    }
+
     /// Starts receiving notifications on `address` (e.g. `udp:0.0.0.0:162`). `v3Users` pairs
     /// each trap sender's engine ID (hex, `0x…`) with its credentials. Returns the open error, if any.
     public func listen(address: String, v3Users: [(engineID: String, credentials: SNMPCredentials)] = [],

@@ -27,6 +27,9 @@ struct RunCommand: AsyncParsableCommand {
     var storeOutageLimit: Double?
 
     func run() async throws {
+        // A long-running engine with a few threads: two malloc arenas instead of one per thread
+        // keep its resident memory from growing with fragmentation (see docs/performance.md).
+        limitMallocArenas(2)
         let config = try location.load()
         let logger = bootstrapLogging(level: logLevel)
         let store = try failing { try location.openStore() }
@@ -72,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
     func recorderPolicy(_ config: LoadedConfiguration) -> HistoryRecorder.Policy {
         var p = HistoryRecorder.Policy()
         p.retention = config.retention
+        p.healthFile = location.databasePath + ".health.json"
         if let limit = storeOutageLimit { p.giveUpAfter = limit }
         return p
     }
@@ -120,4 +124,14 @@ func failingAsync<T>(_ body: () async throws -> T) async throws -> T {
         printErr("pantau: \(e.description)")
         throw ExitCode(1)
     }
+}
+
+/// glibc's `mallopt(M_ARENA_MAX, n)` (malloc.h is not in Swift's Glibc module): at most `n`
+/// malloc arenas instead of up to 8 per core, so a process with a few long-lived threads does
+/// not keep memory resident in arenas it rarely uses.
+func limitMallocArenas(_ n: Int32) {
+    let M_ARENA_MAX: Int32 = -8
+    guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    _ = unsafeBitCast(sym, to: Mallopt.self)(M_ARENA_MAX, n)
 }

@@ -22,9 +22,21 @@ struct StatusCommand: AsyncParsableCommand {
         let store = try failing { try location.openStore() }
         let query = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp)
         let report = try await failingAsync { try await query.build(store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }
+        // The engine's store writer reports a failing database here (it cannot write it into the database).
+        let health = FileManager.default.contents(atPath: location.databasePath + ".health.json")
+            .flatMap { try? JSONDecoder().decode(StoreHealth.self, from: $0) }
         if format == .json {
             print(String(decoding: try JSONEncoder.pantau.encode(report), as: UTF8.self))
             return
+        }
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        if let health, let since = health.failingSince {
+            printErr(lang == .id
+                ? "PERHATIAN: basis data gagal ditulis sejak \(ISO8601.format(since, in: tz)) (\(health.pendingBatches) hasil menunggu di memori): \(health.lastError ?? "")"
+                : "WARNING: the database has failed to write since \(ISO8601.format(since, in: tz)) (\(health.pendingBatches) results waiting in memory): \(health.lastError ?? "")")
+        } else if let health, let from = health.lastOutageFrom, let to = health.lastOutageTo {
+            printErr(lang == .id ? "catatan: basis data gagal ditulis \(ISO8601.format(from, in: tz)) - \(ISO8601.format(to, in: tz)); semua hasil sudah tercatat"
+                                 : "note: the database failed to write \(ISO8601.format(from, in: tz)) - \(ISO8601.format(to, in: tz)); everything was recorded after")
         }
         let id = lang == .id
         let label: [TargetState: String] = id ? [.up: "AKTIF", .down: "PUTUS", .unknown: "tanpa data"] : [.up: "UP", .down: "DOWN", .unknown: "unknown"]

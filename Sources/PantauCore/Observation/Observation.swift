@@ -110,3 +110,25 @@ public struct ObservationBatch: Sendable, Hashable {
     /// The confirmed state changes in this batch, in order.
     public var stateChanges: [StateChange] { observations.compactMap(\.stateChange) }
 }
+
+/// The store writer's health as other processes see it (`<db>.health.json`): a store that
+/// fails is shown by `pantau status` while it lasts, and the last outage after.
+public struct StoreHealth: Sendable, Codable, Hashable {
+    public var failingSince: EpochSeconds?
+    public var lastError: String?
+    public var pendingBatches: Int
+    public var lastOutageFrom: EpochSeconds?
+    public var lastOutageTo: EpochSeconds?
+    /// When this was written.
+    public var at: EpochSeconds
+
+    public init(failingSince: EpochSeconds?, lastError: String?, pendingBatches: Int, lastOutageFrom: EpochSeconds?,
+                lastOutageTo: EpochSeconds?, at: EpochSeconds) {
+        self.failingSince = failingSince
+        self.lastError = lastError
+        self.pendingBatches = pendingBatches
+        self.lastOutageFrom = lastOutageFrom
+        self.lastOutageTo = lastOutageTo
+        self.at = at
+    }
+}

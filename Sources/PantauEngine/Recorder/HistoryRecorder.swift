@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PantauCore
 import PantauStore
@@ -24,6 +25,9 @@ public final class HistoryRecorder: Service, Sendable {
         /// Retention runs this often (seconds of engine time).
         public var pruneEvery: Double = 3600
         public var retention = RetentionPolicy()
+        /// Where to write the store's health when an outage starts or ends, for `pantau status`
+        /// in another process (a JSON file beside the database; nil: nowhere).
+        public var healthFile: String?
         public init() {}
     }
 
@@ -97,11 +101,13 @@ public final class HistoryRecorder: Service, Sendable {
                     logger.error("store write failed; probing continues and results wait in memory",
                                  metadata: ["error": "\(error)", "pending": "\(state.pending.count)"])
                 }
-                health.withLock {
+                let h = health.withLock {
                     $0.failingSince = $0.failingSince ?? clock.nowSeconds()
                     $0.lastError = "\(error)"
                     $0.pendingBatches = state.pending.count
+                    return $0
                 }
+                publishHealth(h)
                 guard retry else { throw error }
                 if now - state.failingSince! >= policy.giveUpAfter {
                     logger.critical("store has failed for too long; stopping so a supervisor can restart the engine",
@@ -151,11 +157,23 @@ public final class HistoryRecorder: Service, Sendable {
         state.failingSince = nil
         logger.notice("store writes work again; everything held in memory is recorded",
                       metadata: ["seconds": "\(Int(clock.monotonic() - since))"])
-        health.withLock { h in
+        let h = health.withLock { h in
             h.lastOutage = (h.failingSince ?? clock.nowSeconds(), clock.nowSeconds(), h.lastError ?? "")
             h.failingSince = nil
             h.pendingBatches = 0
+            return h
         }
+        publishHealth(h)
+    }
+
+    /// Writes the health file (atomically, by rename); failing to write it is not an error.
+    func publishHealth(_ h: RecorderHealth) {
+        guard let path = policy.healthFile else { return }
+        let report = StoreHealth(failingSince: h.failingSince, lastError: h.lastError, pendingBatches: h.pendingBatches,
+                                 lastOutageFrom: h.lastOutage?.from, lastOutageTo: h.lastOutage?.to, at: clock.nowSeconds())
+        guard let data = try? JSONEncoder().encode(report) else { return }
+        let tmp = path + ".tmp"
+        if FileManager.default.createFile(atPath: tmp, contents: data) { _ = rename(tmp, path) }
     }
 }
 

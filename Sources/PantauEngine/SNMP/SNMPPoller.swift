@@ -32,8 +32,14 @@ public final class SNMPPoller: Service, Sendable {
                 engine: String = "local", runFor: Double? = nil) {
         self.inventory = inventory
         self.config = config
+        var ports: [String: Set<String>] = [:]
+        for l in inventory.links { for e in l.ends { ports[e.device, default: []].insert(e.interface) } }
         targets = inventory.devices.compactMap { d in
-            credentials[d.snmpProfile].map { SNMPTarget(device: d, credentials: $0, settings: config.settings(for: d)) }
+            credentials[d.snmpProfile].map {
+                var t = SNMPTarget(device: d, credentials: $0, settings: config.settings(for: d))
+                t.keepInterfaces = ports[d.id] ?? []  // only the ports of watched links are kept between polls
+                return t
+            }
         }
         prober = SNMPProber(transport: transport)
         self.samples = samples

@@ -1,4 +1,5 @@
 import PantauCore
+import Synchronization
 
 /// A device to poll: where, with which credentials, and what to read.
 public struct SNMPTarget: Sendable {
@@ -7,6 +8,10 @@ public struct SNMPTarget: Sendable {
     public var settings: SNMPSettings
     /// Walk the 32-bit counters too: SNMPv1 (no Counter64), or the device showed no ifXTable counters.
     public var legacyCounters: Bool
+    /// Keep only these interfaces (by name) of a reading, with their optical values: the ports
+    /// of watched links. nil keeps all (`check --live`). A 48-port switch with one watched
+    /// uplink then costs one decoded interface between polls, not 49.
+    public var keepInterfaces: Set<String>?
 
     public init(device: Device, credentials: SNMPCredentials, settings: SNMPSettings) {
         self.device = device
@@ -45,9 +50,19 @@ public struct SNMPProber: Prober {
                     maxVarBinds: t.settings.maxVarBinds)
     }
 
+    /// Decodes each device's walk as soon as it completes (on the transport's thread), so a round
+    /// holds decoded readings, not every device's raw variable bindings.
     public func probe(_ targets: [SNMPTarget]) async -> [DeviceReading] {
-        let responses = await transport.execute(targets.map(Self.request))
-        return zip(targets, responses).map { Self.decode($1, tables: $0.settings.tables, legacyCounters: $0.legacyCounters) }
+        let readings = Mutex([DeviceReading?](repeating: nil, count: targets.count))
+        await transport.execute(targets.map(Self.request)) { i, r in
+            var d = Self.decode(r, tables: targets[i].settings.tables, legacyCounters: targets[i].legacyCounters)
+            if let keep = targets[i].keepInterfaces {
+                d.interfaces.removeAll { !keep.contains($0.name) }
+                d.optical.removeAll { !keep.contains($0.interface) }
+            }
+            readings.withLock { $0[i] = d }
+        }
+        return readings.withLock { $0.map { $0! } }
     }
 
     /// Decodes one response. A failed walk yields no interfaces (never half a table).

@@ -72,6 +72,16 @@ public protocol SNMPTransport: Sendable {
     /// Runs every request concurrently (bounded by the transport) and returns one response
     /// per request, in order. Never throws: a failed device is a response with `failure`.
     func execute(_ requests: [SNMPRequest]) async -> [SNMPResponse]
+    /// The same, handing each response to `each` (any thread) as soon as it is complete, so the
+    /// caller can reduce it (decode) and nothing keeps every device's raw walk at once.
+    func execute(_ requests: [SNMPRequest], each: @escaping @Sendable (Int, SNMPResponse) -> Void) async
+}
+
+extension SNMPTransport {
+    /// Default: run everything, then hand the responses over in order (fakes and recordings).
+    public func execute(_ requests: [SNMPRequest], each: @escaping @Sendable (Int, SNMPResponse) -> Void) async {
+        for (i, r) in await execute(requests).enumerated() { each(i, r) }
+    }
 }
 
 /// Receives SNMP notifications (traps and informs) on an address: the trap receiver's
