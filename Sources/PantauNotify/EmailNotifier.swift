@@ -128,7 +128,8 @@ public struct EmailNotifier: Notifier {
         }
         guard code != CURLE_OK else { return .sent }
         let reply = pantau_curl_response_code(curl)
-        let detail = String(cString: errorBuffer).isEmpty ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
+        let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
         let text = "\(what): \(detail)" + (reply > 0 ? " (server reply \(reply))" : "")
         // Final: 5xx, a refused login, TLS required but refused or not trusted. Else: try again later.
         let permanent = reply >= 500 || [CURLE_LOGIN_DENIED, CURLE_USE_SSL_FAILED, CURLE_PEER_FAILED_VERIFICATION,

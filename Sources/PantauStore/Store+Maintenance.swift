@@ -99,4 +99,14 @@ extension Store {
                              arguments: [since]) ?? 0
         }
     }
+
+    /// Bytes in pages that hold data (the file minus its free list).
+    public func usedBytes() async throws -> Int64 {
+        try await read("measuring the database") { db in
+            let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            let size = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            return (pages - free) * size
+        }
+    }
 }

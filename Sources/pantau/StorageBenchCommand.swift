@@ -4,10 +4,10 @@ import PantauCore
 import PantauStore
 
 /// The database size a year of monitoring leaves under the default retention, measured: writes
-/// a year of hourly ICMP and traffic samples for N sites and N links, prunes (compacting hourly
-/// into daily rollups), then the last 8 days at one sample per 5 minutes, prunes again, and
-/// reports the file size and rows per table. State history is not included (it grows with
-/// changes, not with time: see docs/performance.md).
+/// a year of hourly ICMP and traffic samples for N sites and N links (the last 8 days at one
+/// sample per 5 minutes), pruning once a simulated day as the engine does, and reports the
+/// file size and rows per table. State history is not included (it grows with changes, not
+/// with time: see docs/performance.md).
 struct StorageBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "storage", abstract: "Database size after a year of rollups for N sites and N links (default retention).")
@@ -48,15 +48,20 @@ struct StorageBench: AsyncParsableCommand {
             }
         }
         let policy = RetentionPolicy()
-        try await write(from: start, to: now - Int64(policy.fineDays) * day, step: 3600)
-        _ = try await store.prune(policy, now: now)
-        try await write(from: now - Int64(policy.fineDays) * day, to: now, step: 300)
-        _ = try await store.prune(policy, now: now)
+        let fineFrom = now - Int64(policy.fineDays) * day
+        var d = start
+        while d < now {
+            try await write(from: d, to: d + day, step: d >= fineFrom ? 300 : 3600)
+            d += day
+            _ = try await store.prune(policy, now: d)
+        }
         let size = (try FileManager.default.attributesOfItem(atPath: db)[.size] as? NSNumber)?.int64Value ?? 0
+        let used = try await store.usedBytes()
         var rows: [String] = []
         for t in ["icmp_rollup", "link_rollup", "link_rollup_daily"] { rows.append("\(t) \(try await store.tableCount(t))") }
         print("pantau bench storage: \(elements) sites + \(elements) links, \(days) days under the default retention: "
-              + String(format: "%.1f MiB", Double(size) / 1_048_576) + " (\(rows.joined(separator: ", "))), written in "
+              + String(format: "file %.1f MiB, pages in use %.1f MiB", Double(size) / 1_048_576, Double(used) / 1_048_576)
+              + " (\(rows.joined(separator: ", "))), written in "
               + String(format: "%.0f s", Date().timeIntervalSince(t0)))
     }
 }
