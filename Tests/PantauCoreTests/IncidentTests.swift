@@ -142,6 +142,24 @@ final class IncidentTests: XCTestCase {
         }
     }
 
+    /// A link down known only from a trap (no poll has read it back) never pages at once: a false
+    /// trap corrected by the next poll gives no ticket; a trap the poll confirms opens at once.
+    func testAProvisionalTrapRootWaitsForThePoll() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        let cut = a.analyze(snapshot(downSites: [], downLinks: ["fo-trunk"]))
+        XCTAssertEqual(cut.map(\.key), ["link:fo-trunk"])
+        var t = IncidentTracker(policy: policy)
+        XCTAssertEqual(t.evaluate(cut, failing: ["link:fo-trunk"], healthy: [:], at: 1000, provisional: ["link:fo-trunk"]), [],
+                       "a trap alone: wait")
+        // The re-poll reads the port up: the root is gone, no ticket then or after the window.
+        XCTAssertEqual(t.evaluate([], failing: [], healthy: ["link:fo-trunk": 1001], at: 1002), [])
+        XCTAssertEqual(t.evaluate([], failing: [], healthy: ["link:fo-trunk": 1001], at: 1200), [])
+        // A real cut: the trap, then the poll confirms: the ticket opens at the confirmation.
+        XCTAssertEqual(t.evaluate(cut, failing: ["link:fo-trunk"], healthy: [:], at: 2000, provisional: ["link:fo-trunk"]), [])
+        let acts = t.evaluate(cut, failing: ["link:fo-trunk"], healthy: [:], at: 2001)
+        XCTAssertEqual(acts, [.open(cut[0])])
+    }
+
     /// An officer resolves the ticket by hand while the site is still down: the tracker lets
     /// the incident go, and the still-failing root reopens that ticket after the group window.
     func testManualResolveWhileStillDownReopens() {

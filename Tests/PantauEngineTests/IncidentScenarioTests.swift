@@ -140,4 +140,63 @@ final class IncidentScenarioTests: XCTestCase {
         XCTAssertEqual(t.first?.priority, .p3, "impact low x urgency high (working hours)")
         XCTAssertTrue(t.first?.evidence.first?.contains("RTT") == true, "\(t.first?.evidence ?? [])")
     }
+
+    /// One linkDown trap contradicted by the port (still up) pages nobody: it is provisional, the
+    /// trap makes the poller read the port back at once, the poll corrects it. A real cut with its
+    /// trap opens the fo-cut ticket within seconds (the read-back confirms it), not after the
+    /// 30 s poll interval or the 60 s group window.
+    func testAFalseTrapPagesNobodyAndARealOneOpensAtOnce() async throws {
+        let m = { (x: Double) in self.start + x * 60 }
+        let clock = ManualClock(start)
+        let network = SimulatedEchoTransport(inventory: inv, clock: clock, faults: [SimulatedFault(.linkCut("fo-trunk"), from: m(30) + 0.5, to: m(50))])
+        let store = try tempStore()
+        let pollerBox = PollerRef()
+        var icmp = ICMPSettings()
+        icmp.intervalSeconds = 30
+        var snmpConfig = SNMPProbeConfig()
+        snmpConfig.trapListen = nil
+        snmpConfig.defaults.intervalSeconds = 30
+        var config = IncidentConfig()
+        config.tracker.groupWindow = 60
+        let inv = self.inv
+        let trap = SNMPTrap(source: "10.0.0.2", version: .v2c, community: "sim", user: nil, trapOID: SNMPObjects.linkDown,
+                            varBinds: [VarBind(SNMPObjects.ifIndex.appending(1), .integer(1))])
+        // The traps arrive at 10:00 (false: the port stays up) and at 30:01 (the real cut, at 30:00.5).
+        let falseAt = m(10), realAt = m(30) + 1
+        // The sender sleeps on the test clock too: it must not move time before the engine's four
+        // participants (stop timer, ICMP, SNMP, correlator) are asleep.
+        clock.setParticipants(4)
+        let sender = Task { [clock, pollerBox, trap, falseAt, realAt] in
+            try await clock.sleep(until: falseAt)
+            pollerBox.get()?.enqueue(trap)
+            try await clock.sleep(until: realAt)
+            pollerBox.get()?.enqueue(trap)
+        }
+        _ = try await TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
+                                 runFor: 45 * 60, snmp: { bus in
+            let p = SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
+                               transport: SimulatedSNMPTransport(inventory: inv, network: network, clock: clock),
+                               samples: store, bus: bus, clock: clock, logger: Logger(label: "t"), runFor: 45 * 60)
+            pollerBox.set(p)
+            return p
+        }, incidents: config).run()
+        _ = try? await sender.value
+        let tickets = try await store.tickets()
+        XCTAssertEqual(tickets.map(\.rootKey), ["link:fo-trunk"], "the false trap at 10:00 opened nothing: \(tickets.map(\.number))")
+        let t = try XCTUnwrap(tickets.first)
+        XCTAssertEqual(t.cause, .foCut)
+        XCTAssertLessThanOrEqual(Double(t.openedAt) - (m(30) + 1), 5, "the real cut's ticket opens within seconds of its trap")
+        let h = try await store.history(overlapping: TimeRange(Int64(start), Int64(m(29))), targets: ["fo-trunk"])
+        // The read-back at the trap's own second saw the port up, and the correction is recorded
+        // from that first read-back: the false trap leaves no down time in the availability figures.
+        XCTAssertEqual(h["fo-trunk"]?.filter { $0.state == .down }.count, 0, "\(String(describing: h["fo-trunk"]))")
+        XCTAssertEqual(h["fo-trunk"]?.map(\.state).allSatisfy { $0 == .up }, true)
+    }
+}
+
+/// The poller a test builds inside the engine, for handing it traps.
+final class PollerRef: Sendable {
+    let poller = Mutex<SNMPPoller?>(nil)
+    func set(_ p: SNMPPoller) { poller.withLock { $0 = p } }
+    func get() -> SNMPPoller? { poller.withLock { $0 } }
 }

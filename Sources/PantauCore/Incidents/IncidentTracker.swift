@@ -82,7 +82,11 @@ public struct IncidentTracker: Sendable {
 
     /// One evaluation. `failing`: keys ("site:x", "link:y") of elements known down right now;
     /// `healthy`: keys of elements known up, with the time they came up; everything else is unknown.
-    public mutating func evaluate(_ roots: [RootCause], failing: Set<String>, healthy: [String: EpochSeconds], at: EpochSeconds) -> [Action] {
+    ///
+    /// `provisional`: keys of roots known only from a trap not yet read back by a poll; they never
+    /// open at once (they wait the group window, in which the poll confirms or corrects them).
+    public mutating func evaluate(_ roots: [RootCause], failing: Set<String>, healthy: [String: EpochSeconds], at: EpochSeconds,
+                                  provisional: Set<String> = []) -> [Action] {
         var actions: [Action] = []
         let current = Dictionary(roots.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         for key in resolved.keys where at - resolved[key]! > policy.reopenWithin { resolved[key] = nil }
@@ -108,7 +112,8 @@ public struct IncidentTracker: Sendable {
             // A return within `reopenWithin` reopens the ticket, after the same confirmation as an open.
             let reopening = resolved[key] != nil
             var inc = Incident(root: root, phase: .pending, affectedEver: root.affectedSites, flaps: 0, detectedAt: at, reopening: reopening)
-            if policy.openLinkRootsAtOnce, case .link = root.element, root.cause == .foCut || root.cause == .uplinkDown {
+            if policy.openLinkRootsAtOnce, case .link = root.element, root.cause == .foCut || root.cause == .uplinkDown,
+               !provisional.contains(key) {
                 inc.phase = .open
                 if reopening { resolved[key] = nil }
                 actions.append(reopening ? .reopen(root) : .open(root))
@@ -146,7 +151,9 @@ public struct IncidentTracker: Sendable {
 
         for key in incidents.keys.sorted() {
             guard var inc = incidents[key], inc.phase == .pending, let root = current[key] else { continue }
-            if at - inc.detectedAt >= policy.groupWindow {
+            let clearNow = policy.openLinkRootsAtOnce && !provisional.contains(key)
+                && { if case .link = root.element { root.cause == .foCut || root.cause == .uplinkDown } else { false } }()
+            if clearNow || at - inc.detectedAt >= policy.groupWindow {
                 inc.phase = .open
                 incidents[key] = inc
                 if inc.reopening { resolved[key] = nil }

@@ -29,7 +29,8 @@ public enum ElementKind: String, Sendable, Hashable, Codable {
 /// and the live views subscribe.
 public struct Observation: Sendable, Hashable {
     public enum What: Sendable, Hashable {
-        /// A confirmed state change, in force from `since`.
+        /// A state change, in force from `since`. `from == to` is a confirmation: a poll read
+        /// the state a trap had set (the state itself did not change).
         case state(from: TargetState, to: TargetState)
         /// Degraded from `since` for `reason`; `nil`: the degradation cleared at `since`.
         case degradation(reason: String?)
@@ -42,19 +43,24 @@ public struct Observation: Sendable, Hashable {
     public var since: EpochSeconds
     /// The facts behind it, in the probe's words ("3/3 lost", "core-sw/sfp1 admin-up, oper-down").
     public var evidence: String
+    /// Set by a trap and not yet read back by a poll: news to act on with care (a single trap
+    /// contradicted by everything else must not page anyone).
+    public var provisional: Bool
 
-    public init(kind: ElementKind, element: String, source: ObservationSource, what: What, since: EpochSeconds, evidence: String = "") {
+    public init(kind: ElementKind, element: String, source: ObservationSource, what: What, since: EpochSeconds, evidence: String = "",
+                provisional: Bool = false) {
         self.kind = kind
         self.element = element
         self.source = source
         self.what = what
         self.since = since
         self.evidence = evidence
+        self.provisional = provisional
     }
 
-    /// The confirmed change this observation records, if it is one.
+    /// The change this observation records, if it is one (a confirmation is not).
     public var stateChange: StateChange? {
-        guard case .state(_, let to) = what else { return nil }
+        guard case .state(let from, let to) = what, from != to else { return nil }
         return StateChange(target: element, state: to, since: since)
     }
 }

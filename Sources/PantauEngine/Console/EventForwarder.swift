@@ -17,7 +17,7 @@ final class EventForwarder: Service, Sendable {
         await withGracefulShutdownHandler {
             while let batch = await subscription.next() {
                 for o in batch.observations {
-                    if case .state(let from, let to) = o.what {
+                    if case .state(let from, let to) = o.what, from != to {
                         onEvent(.stateChanged(target: o.element, from: from, to: to, since: o.since))
                     }
                 }

@@ -49,6 +49,8 @@ public final class IncidentManager: Service, Sendable {
         var snapshot = NetworkSnapshot()
         /// When each element's degradation last cleared (its "healthy since" as a degradation).
         var degradationClearedAt: [String: EpochSeconds] = [:]
+        /// Links whose state a trap set and no poll has read back yet.
+        var provisional: Set<String> = []
     }
 
     /// Mutable state of one run, touched only by the task running `run()`.
@@ -114,10 +116,12 @@ public final class IncidentManager: Service, Sendable {
         var news = false
         for o in batch.observations {
             switch o.what {
-            case .state(_, let to):
+            case .state(let from, let to):
+                if o.provisional { view.provisional.insert(o.element) } else { view.provisional.remove(o.element) }
+                news = true
+                if from == to { continue }  // a confirmation: the state stands, now read back by a poll
                 let st = ElementState(to, since: o.since, detail: o.evidence)
                 if o.kind == .link || watchedLinks.contains(o.element) { view.snapshot.links[o.element] = st } else { view.snapshot.sites[o.element] = st }
-                news = true
             case .degradation(let reason):
                 if let reason {
                     view.snapshot.degraded[o.element] = Degradation(reason, since: o.since)
@@ -182,7 +186,8 @@ public final class IncidentManager: Service, Sendable {
             healthy[RootCause.key(watchedLinks.contains(id) ? .link(id) : .site(id), degraded: true)] = cleared
         }
         let month = YearMonth(calendar.localDate(of: at)).description
-        for action in state.tracker.evaluate(roots, failing: failing, healthy: healthy, at: at) {
+        let provisional = Set(view.provisional.map { RootCause.key(.link($0)) })
+        for action in state.tracker.evaluate(roots, failing: failing, healthy: healthy, at: at, provisional: provisional) {
             try await perform(action, at: at, month: month)
         }
     }

@@ -26,6 +26,18 @@ extension SNMPPoller {
                     out.observations.append(Observation(kind: .link, element: link.id, source: source, what: .state(from: from, to: to),
                                                         since: since, evidence: verdict.reason))
                     logger.notice("link state changed", metadata: ["link": "\(link.id)", "to": "\(to.rawValue)", "why": "\(verdict.reason)"])
+                    state.trapPending[link.id] = nil  // a confirmed change settles what a trap said
+                } else if let said = state.trapPending[link.id] {
+                    if verdict.state == said, let since = machine.since {
+                        // The poll read back what the trap said: confirmed.
+                        state.trapPending[link.id] = nil
+                        out.observations.append(Observation(kind: .link, element: link.id, source: source,
+                                                            what: .state(from: said, to: said), since: since,
+                                                            evidence: "confirmed by poll: \(verdict.reason)"))
+                    } else {
+                        // Contradicted (or the agent's tables lag its trap): read again past an agent cache.
+                        for e in link.ends { state.recheck.insert(e.device) }
+                    }
                 }
                 state.machines[link.id] = machine
             }

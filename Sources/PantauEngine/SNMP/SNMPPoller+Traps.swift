@@ -45,8 +45,12 @@ extension SNMPPoller {
                 let to: TargetState = down ? .down : .up
                 if case .record(let from, let to, let since)? = m.force(to, at: at) {
                     batch.observations.append(Observation(kind: .link, element: link.id, source: source, what: .state(from: from, to: to),
-                                                          since: since, evidence: "\(down ? "linkDown" : "linkUp") trap from \(end.device)/\(end.interface)"))
+                                                          since: since, evidence: "\(down ? "linkDown" : "linkUp") trap from \(end.device)/\(end.interface)",
+                                                          provisional: true))
                 }
+                // Read the port back now rather than at the next interval: confirm or correct the trap.
+                state.trapPending[link.id] = to
+                state.nextDue[target.device.id] = clock.monotonic()
                 logger.notice("link trap applied", metadata: ["link": "\(link.id)", "trap": "\(down ? "linkDown" : "linkUp")",
                                                               "port": "\(end.device)/\(end.interface)"])
                 state.machines[link.id] = m

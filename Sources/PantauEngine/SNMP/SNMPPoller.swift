@@ -53,6 +53,9 @@ public final class SNMPPoller: Service, Sendable {
     public var deviceCount: Int { targets.count }
     public var linkCount: Int { inventory.links.filter { l in l.ends.contains { e in targets.contains { $0.device.id == e.device } } }.count }
 
+    /// How soon a port whose trap a poll contradicted is read again (past an agent's IF-MIB cache).
+    static let recheckAfter: Double = 5.5
+
     /// Hands a received trap to the poll loop (any thread).
     public func enqueue(_ trap: SNMPTrap) { trapInbox.withLock { $0.append(trap) } }
     public func enqueue(_ rejection: SNMPTrapRejection) {
@@ -77,6 +80,10 @@ public final class SNMPPoller: Service, Sendable {
         var degraded: [String: (reason: String, since: EpochSeconds)] = [:]
         /// Devices that showed no 64-bit counters: walked with ifInOctets/ifOutOctets as well.
         var legacy: Set<String> = []
+        /// Links whose state a trap set, not yet read back by a poll (and what the trap said).
+        var trapPending: [String: TargetState] = [:]
+        /// Devices to read again soon: a poll contradicted a trap (or the agent's tables lag it).
+        var recheck: Set<String> = []
         var lastRejectionFlush: Double = 0
     }
 
@@ -182,6 +189,9 @@ public final class SNMPPoller: Service, Sendable {
         let links = inventory.links.filter { l in l.ends.contains { polled.contains($0.device) } }
         let at = EpochSeconds(startedWall.rounded(.down))
         var batch = await evaluate(links, state, at: at, wallNow: startedWall)
+        // Past an agent's interface cache (net-snmp's is ~5 s), read a contradicted trap's port again.
+        for d in state.recheck { state.nextDue[d] = min(state.nextDue[d] ?? .infinity, end + Self.recheckAfter) }
+        state.recheck = []
         batch.at = clock.nowSeconds()
         batch.cycle = CycleReport(startedAt: startedWall, durationMs: Int((end - started) * 1000), done: due.count,
                                   answered: readings.filter { $0.failure == nil }.count, late: late)
