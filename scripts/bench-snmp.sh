@@ -115,7 +115,7 @@ mkdir -p "$WORK/inv" "$WORK/probes"
 } > "$WORK/inv/network.yaml"
 printf 'profiles:\n  bench: {version: 2c, community: %s}\n' "$COMMUNITY" > "$WORK/inv/credentials.yaml"
 chmod 600 "$WORK/inv/credentials.yaml"
-printf 'snmp:\n  trap_listen: ~\n  defaults: {interval: 30s, timeout: 2s, retries: 1}\n' > "$WORK/probes/snmp.yaml"
+printf 'snmp:\n  trap_listen: ~\n  max_in_flight: %s\n  defaults: {interval: 30s, timeout: 2s, retries: 1}\n' "${MAX_IN_FLIGHT:-128}" > "$WORK/probes/snmp.yaml"
 printf 'icmp: {}\n' > "$WORK/probes/icmp.yaml"
 measure pantau-run "${IN[@]}" $PANTAU run --seconds 75 --inventory "$WORK/inv" --probes "$WORK/probes" --db "$WORK/run.sqlite"
 read -r _ rw rc rr < <(grep '^pantau-run ' "$WORK/results")

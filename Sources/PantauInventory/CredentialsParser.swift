@@ -8,6 +8,9 @@ import Yams
 struct CredentialsParser {
     let reader: YAMLReader
     let environment: [String: String]
+    /// False for commands that only read (status, availability, tickets): an unset `${NAME}`
+    /// is then left empty instead of an error, since they never send anything.
+    var requireSecrets = true
     var file: String { reader.file }
 
     static let keys: Set<String> = ["version", "community", "user", "auth", "auth_password", "priv", "priv_password", "engine_id"]
@@ -101,6 +104,7 @@ struct CredentialsParser {
             }
             let name = String(rest[start.upperBound..<end])
             guard let v = environment[name] else {
+                guard requireSecrets else { rest = rest[rest.index(after: end)...]; continue }
                 reader.sink.add(file, line, path, "environment variable \(name) is not set")
                 return nil
             }

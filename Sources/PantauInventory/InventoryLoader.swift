@@ -34,7 +34,7 @@ public enum InventoryLoader {
 
     public static func load(inventoryDirectory: String, probesDirectory: String, credentials: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
-                            now: Date = Date()) throws -> LoadedConfiguration {
+                            now: Date = Date(), requireSecrets: Bool = true) throws -> LoadedConfiguration {
         let sink = DiagnosticSink()
         let networkPath = (inventoryDirectory as NSString).appendingPathComponent("network.yaml")
         var parsed: ParsedNetwork?
@@ -63,7 +63,8 @@ public enum InventoryLoader {
         var incidents = IncidentConfig()
         let incidentsPath = (probesDirectory as NSString).appendingPathComponent("incidents.yaml")
         if FileManager.default.fileExists(atPath: incidentsPath), let text = readText(incidentsPath, sink: sink) {
-            if let c = IncidentsParser(reader: YAMLReader(file: incidentsPath, sink: sink), environment: environment).parse(text) {
+            if let c = IncidentsParser(reader: YAMLReader(file: incidentsPath, sink: sink), environment: environment,
+                                    requireSecrets: requireSecrets).parse(text) {
                 incidents = c
             }
         }
@@ -77,7 +78,8 @@ public enum InventoryLoader {
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
         let credExists = FileManager.default.fileExists(atPath: credPath)
         if credExists, let text = readText(credPath, sink: sink) {
-            profiles = CredentialsParser(reader: YAMLReader(file: credPath, sink: sink, redact: true), environment: environment).parse(text)
+            profiles = CredentialsParser(reader: YAMLReader(file: credPath, sink: sink, redact: true), environment: environment,
+                                         requireSecrets: requireSecrets).parse(text)
         } else if credentials != nil || environment["PANTAU_CREDENTIALS"] != nil {
             sink.add(credPath, 1, "(file)", "file not found")
         }

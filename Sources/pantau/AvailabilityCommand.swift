@@ -29,7 +29,7 @@ struct AvailabilityCommand: AsyncParsableCommand {
     var explain = false
 
     func run() async throws {
-        let config = try location.load()
+        let config = try location.load(readOnly: true)
         let query = try failing { try AvailabilityQuery(inventory: config.inventory) }
         let ym: YearMonth
         if let month {

@@ -24,7 +24,7 @@ struct HistoryCommand: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            let config = try location.load()
+            let config = try location.load(readOnly: true)
             let targets = Set(config.inventory.sites.map(\.id) + config.inventory.links.map(\.id))
             let rows: [HistoryRow]
             do { rows = try HistoryFile.read(path: file, knownTargets: targets) } catch let e as ConfigurationErrors {

@@ -28,10 +28,12 @@ struct LocationOptions: ParsableArguments {
     var databasePath: String { db ?? ProcessInfo.processInfo.environment["PANTAU_DB"] ?? "pantau.sqlite" }
 
     /// Loads and validates the configuration; on errors prints every diagnostic and exits 1.
-    func load(printWarnings: Bool = true) throws -> LoadedConfiguration {
+    /// `readOnly`: the command only reads (status, availability, tickets): secrets in `${ENV}`
+    /// need not be set, since it sends nothing.
+    func load(printWarnings: Bool = true, readOnly: Bool = false) throws -> LoadedConfiguration {
         do {
             let c = try InventoryLoader.load(inventoryDirectory: inventory, probesDirectory: probesDirectory,
-                                             credentials: credentials)
+                                             credentials: credentials, requireSecrets: !readOnly)
             if printWarnings { for w in c.warnings { printErr("warning: \(w)") } }
             return c
         } catch let e as ConfigurationErrors {

@@ -18,7 +18,7 @@ struct StatusCommand: AsyncParsableCommand {
     var lang: Language = .id
 
     func run() async throws {
-        let config = try location.load()
+        let config = try location.load(readOnly: true)
         let store = try failing { try location.openStore() }
         let query = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp)
         let report = try await failingAsync { try await query.build(store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }

@@ -21,7 +21,7 @@ struct TicketsList: AsyncParsableCommand {
     @Option(help: "Language of the table: id or en.") var lang: Language = .id
 
     func run() async throws {
-        let config = try location.load(printWarnings: false)
+        let config = try location.load(printWarnings: false, readOnly: true)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let store = try failing { try location.openStore() }
         var states: Set<Ticket.State>?
@@ -51,7 +51,7 @@ struct TicketsShow: AsyncParsableCommand {
     @Option(help: "Language: id or en.") var lang: Language = .id
 
     func run() async throws {
-        let config = try location.load(printWarnings: false)
+        let config = try location.load(printWarnings: false, readOnly: true)
         let store = try failing { try location.openStore() }
         let (t, events) = try await TicketFormat.load(store, number)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current

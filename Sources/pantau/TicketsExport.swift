@@ -15,7 +15,7 @@ struct TicketsExport: AsyncParsableCommand {
     @Option(help: "City printed above the officer's signature.") var city: String = ""
 
     func run() async throws {
-        let config = try location.load(printWarnings: false)
+        let config = try location.load(printWarnings: false, readOnly: true)
         let store = try failing { try location.openStore() }
         let (t, events) = try await TicketFormat.load(store, number)
         let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority,

@@ -119,6 +119,26 @@ final class CLIContractTests: XCTestCase {
         XCTAssertTrue(out.stdout.contains("\"target_s\":420"), "7-minute response target from incidents.yaml: \(out.stdout)")
     }
 
+    /// Commands that only read need no notification or SNMP secrets; the ones that send do.
+    func testReadOnlyCommandsNeedNoSecrets() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: "  - {id: dc, name: Pusat Data, role: core, address: 10.9.0.1}", links: "  []", probes: "icmp: {}\n")
+        try """
+            notify:
+              - {name: noc, type: telegram, bot_token: "${PANTAU_TEST_UNSET_TOKEN}", chat_id: "-1001"}
+
+            """.write(to: dir.appendingPathComponent("probes/incidents.yaml"), atomically: true, encoding: .utf8)
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
+        for args in [["status"], ["availability", "--month", "2026-03"], ["tickets", "list"]] {
+            let out = try Harness.run(Harness.pantau, args + loc)
+            XCTAssertEqual(out.status, 0, "\(args): \(out.stderr)")
+        }
+        let check = try Harness.run(Harness.pantau, ["check"] + loc)
+        XCTAssertEqual(check.status, 1)
+        XCTAssertTrue(check.stderr.contains("PANTAU_TEST_UNSET_TOKEN is not set"), check.stderr)
+    }
+
     func testCheckReportsEveryProblemAndExitsNonZero() throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
