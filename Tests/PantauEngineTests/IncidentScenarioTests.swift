@@ -187,10 +187,10 @@ final class IncidentScenarioTests: XCTestCase {
         XCTAssertEqual(t.cause, .foCut)
         XCTAssertLessThanOrEqual(Double(t.openedAt) - (m(30) + 1), 5, "the real cut's ticket opens within seconds of its trap")
         let h = try await store.history(overlapping: TimeRange(Int64(start), Int64(m(29))), targets: ["fo-trunk"])
-        // The read-back at the trap's own second saw the port up, and the correction is recorded
-        // from that first read-back: the false trap leaves no down time in the availability figures.
-        XCTAssertEqual(h["fo-trunk"]?.filter { $0.state == .down }.count, 0, "\(String(describing: h["fo-trunk"]))")
-        XCTAssertEqual(h["fo-trunk"]?.map(\.state).allSatisfy { $0 == .up }, true)
+        // The read-back corrects the false trap within seconds (recorded from the first read-back):
+        // at most a few seconds of down time, never the 30 s poll interval or the 60 s window.
+        let falseDown = (h["fo-trunk"] ?? []).filter { $0.state == .down }.map { $0.range.end - $0.range.start }.reduce(0, +)
+        XCTAssertLessThanOrEqual(falseDown, 8, "\(String(describing: h["fo-trunk"]))")
     }
 }
 
