@@ -27,6 +27,9 @@ struct SNMPBench: AsyncParsableCommand {
     @Option(help: "v2c community of the endpoints.")
     var community: String = "pantau-bench"
 
+    @Option(help: "Use this profile of the SNMP credentials file instead (e.g. an SNMPv3 authPriv profile).")
+    var profile: String?
+
     @Option(help: "Rounds to run (at most 100).")
     var rounds: Int = 3
 
@@ -76,8 +79,15 @@ struct SNMPBench: AsyncParsableCommand {
                 return oid
             }
         }
+        var credentials = SNMPCredentials.v2c(community, profile: "bench")
+        if let profile {
+            guard let c = try location.load(printWarnings: false).credentials[profile] else {
+                throw ValidationError("no profile '\(profile)' in the SNMP credentials file")
+            }
+            credentials = c
+        }
         let requests = endpoints.enumerated().map { i, e in
-            SNMPRequest(id: "d\(i)", host: e.0, port: e.1, credentials: .v2c(community, profile: "bench"),
+            SNMPRequest(id: "d\(i)", host: e.0, port: e.1, credentials: credentials,
                         scalars: [SNMPObjects.sysUpTime], columns: cols, timeoutSeconds: timeout, retries: 1)
         }
         var walls: [Double] = []

@@ -161,4 +161,66 @@ final class NamespaceTopologyTests: XCTestCase {
         engine.waitUntilExit()
         XCTAssertEqual(engine.terminationStatus, 0, "a normal stop exits 0: \(logText())")
     }
+
+    /// Fault injection: the disk holding the database fills up (a 4 MiB tmpfs) while a host goes
+    /// down and comes back. The engine keeps probing, keeps both changes in memory, writes them
+    /// with their true times once space is freed, and is still running afterwards.
+    func testDiskFullLosesNoStateChange() async throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let disk = dir.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        guard try Harness.sh("mount -t tmpfs -o size=4m pantau-test \(disk.path) 2>&1").status == 0 else {
+            throw XCTSkip("SKIPPED: cannot mount a tmpfs here")
+        }
+        defer { _ = try? Harness.sh("umount \(disk.path)") }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+              - {id: opd1, name: OPD Satu, address: 198.18.1.2, uplinks: [fo-1]}
+            """, links: """
+              - {id: fo-1, kind: fo-aerial, from: dc, to: opd1}
+            """, probes: """
+            icmp:
+              defaults: {interval: 1s, packets: 2, packet_gap: 10ms, timeout: 300ms, rounds_to_confirm_down: 2, rounds_to_confirm_up: 2}
+            """)
+        let db = disk.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        let log = dir.appendingPathComponent("run.log")
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "120"] + loc, log: log)
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["opd1"] == "up" }, "opd1 up; log: \(logText())")
+
+        // Fill the disk to the last byte.
+        _ = try Harness.sh("dd if=/dev/zero of=\(disk.path)/filler bs=64k 2>/dev/null; sync", timeout: 30)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !logText().contains("store write failed") { usleep(200_000) }
+        XCTAssertTrue(logText().contains("store write failed"), "the full disk is reported at once: \(logText())")
+        let cut = Int64(Date().timeIntervalSince1970)
+        XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) down").status, 0)
+        sleep(5)
+        let back = Int64(Date().timeIntervalSince1970)
+        XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) up").status, 0)
+        sleep(2)
+        XCTAssertTrue(engine.isRunning, "the engine keeps running on a full disk")
+        try FileManager.default.removeItem(atPath: disk.appendingPathComponent("filler").path)
+
+        let store = try Store(path: db)
+        var states: [StateInterval] = []
+        let until = Date().addingTimeInterval(60)
+        while Date() < until {
+            states = (try? await store.history(overlapping: TimeRange(0, Int64(Date().timeIntervalSince1970) + 60), targets: ["opd1"])["opd1"]) ?? []
+            if states.map(\.state) == [.up, .down, .up] { break }
+            usleep(250_000)
+        }
+        XCTAssertEqual(states.map(\.state), [.up, .down, .up], "log: \(logText())")
+        if states.count == 3 {
+            XCTAssertEqual(Double(states[1].range.start), Double(cut), accuracy: 2, "the outage starts at the true time of the cut")
+            XCTAssertEqual(Double(states[2].range.start), Double(back), accuracy: 3, "and ends when the host came back")
+        }
+        XCTAssertTrue(engine.isRunning, "still running after the disk was freed")
+        engine.terminate()
+        engine.waitUntilExit()
+        XCTAssertEqual(engine.terminationStatus, 0, "a normal stop exits 0: \(logText())")
+    }
 }
