@@ -116,6 +116,26 @@ final class SNMPLinkTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(trapAt), 3.5, "the trap changed the link at once")
         XCTAssertTrue(logText().contains("fo-opd2  up -> down"), logText())
 
+        // A false linkDown trap (the port stays up): provisional; the poller reads the port back
+        // at once and again past snmpd's cache, and corrects it within seconds.
+        XCTAssertEqual(try Harness.sh("ip -n \(ns) link set sfp2-far up").status, 0)
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["fo-opd2"] == "up" }, "fo-opd2 up again")
+        let falseAt = Date()
+        let falseTrap = try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u \(SNMPDAgent.v3User) -l authPriv -a SHA -A \(SNMPDAgent.v3AuthPassword) -x AES -X \(SNMPDAgent.v3PrivPassword) udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        XCTAssertEqual(falseTrap.status, 0, falseTrap.stdout + falseTrap.stderr)
+        // Wait, with a deadline, until both read-backs have had their chance and the link is up again.
+        var spell: [StateInterval] = []
+        let deadline = Date().addingTimeInterval(15)
+        repeat {
+            usleep(300_000)
+            spell = try await Store(path: db).history(overlapping: TimeRange(Int64(falseAt.timeIntervalSince1970) - 1,
+                                                                             Int64(Date().timeIntervalSince1970) + 1), targets: ["fo-opd2"])["fo-opd2"] ?? []
+        } while Date() < deadline && !(Date().timeIntervalSince(falseAt) > 7 && spell.last?.state == .up)
+        XCTAssertEqual(spell.last?.state, .up, "corrected by the read-backs: \(spell); log: \(logText())")
+        XCTAssertEqual(logText().components(separatedBy: "fo-opd2  up -> down").count - 1, 2, "the false trap was applied: \(logText())")
+        let falseDown = spell.filter { $0.state == .down }.map { $0.range.end - $0.range.start }.reduce(0, +)
+        XCTAssertLessThanOrEqual(falseDown, 8, "at most seconds of false down time: \(spell)")
+
         engine.terminate()
         engine.waitUntilExit()
         let store = try Store(path: db)
