@@ -99,72 +99,30 @@ final class NamespaceTopologyTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(after[1].range.start - after[0].range.end, 2, "the time the engine was dead is a gap (unknown)")
     }
 
-    /// Fault injection: another process holds the database locked for 20 s while a host goes
+    /// Fault injection: another process holds the database locked for 30 s while a host goes
     /// down and comes back. The engine keeps probing, keeps both changes in memory, writes them
     /// with their true times once the lock is gone, and is still running afterwards.
-    func testDatabaseLockedFor20sLosesNoStateChange() async throws {
+    func testDatabaseLockedFor30sLosesNoStateChange() async throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        Harness.writeConfig(in: dir, sites: """
-              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
-              - {id: opd1, name: OPD Satu, address: 198.18.1.2, uplinks: [fo-1]}
-            """, links: """
-              - {id: fo-1, kind: fo-aerial, from: dc, to: opd1}
-            """, probes: """
-            icmp:
-              defaults: {interval: 1s, packets: 2, packet_gap: 10ms, timeout: 300ms, rounds_to_confirm_down: 2, rounds_to_confirm_up: 2}
-            """)
         let db = dir.appendingPathComponent("p.sqlite").path
-        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
-        let log = dir.appendingPathComponent("run.log")
-        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "120"] + loc, log: log)
-        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
-        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["opd1"] == "up" }, "opd1 up; log: \(logText())")
-
-        // Another process takes the write lock and holds it for 20 s.
-        let lockLog = dir.appendingPathComponent("lock.log")
-        let locker = try Harness.start("/usr/bin/python3", ["-c", """
-            import sqlite3, time, sys
-            c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-            c.execute("BEGIN IMMEDIATE"); print("locked", flush=True); time.sleep(20); c.execute("COMMIT")
-            """, db], log: lockLog)
-        defer { if locker.isRunning { kill(locker.processIdentifier, SIGKILL) } }
-        let lockDeadline = Date().addingTimeInterval(10)
-        while Date() < lockDeadline, !((try? String(contentsOf: lockLog, encoding: .utf8)) ?? "").contains("locked") { usleep(50_000) }
-        let lockedAt = Date()
-        sleep(1)
-        let cut = Int64(Date().timeIntervalSince1970)
-        XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) down").status, 0)
-        sleep(5)
-        let back = Int64(Date().timeIntervalSince1970)
-        XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) up").status, 0)
-        XCTAssertLessThan(Date().timeIntervalSince(lockedAt), 19, "both changes happened while the database was locked")
-
-        // After the lock: both changes recorded with their true times (waiting with a deadline).
-        let store = try Store(path: db)
-        var states: [StateInterval] = []
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            states = try await store.history(overlapping: TimeRange(0, Int64(Date().timeIntervalSince1970) + 60), targets: ["opd1"])["opd1"] ?? []
-            if states.map(\.state) == [.up, .down, .up] { break }
-            usleep(250_000)
-        }
-        XCTAssertEqual(states.map(\.state), [.up, .down, .up], "log: \(logText())")
-        if states.count == 3 {
-            XCTAssertEqual(Double(states[1].range.start), Double(cut), accuracy: 2, "the outage starts at the true time of the cut")
-            XCTAssertEqual(Double(states[2].range.start), Double(back), accuracy: 3, "and ends when the host came back")
-        }
-        XCTAssertTrue(engine.isRunning, "the engine is still running")
-        XCTAssertTrue(logText().contains("store write failed"), "the outage was reported at once: \(logText())")
-        engine.terminate()
-        engine.waitUntilExit()
-        XCTAssertEqual(engine.terminationStatus, 0, "a normal stop exits 0: \(logText())")
+        var locker: Process?
+        defer { if let l = locker, l.isRunning { kill(l.processIdentifier, SIGKILL) } }
+        try await storeFaultScenario(dir: dir, db: db, inject: {
+            // Another process takes the write lock and holds it for 30 s (the busy timeout is 10 s).
+            let lockLog = dir.appendingPathComponent("lock.log")
+            locker = try Harness.start("/usr/bin/python3", ["-c", """
+                import sqlite3, time, sys
+                c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+                c.execute("BEGIN IMMEDIATE"); print("locked", flush=True); time.sleep(30); c.execute("COMMIT")
+                """, db], log: lockLog)
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, !((try? String(contentsOf: lockLog, encoding: .utf8)) ?? "").contains("locked") { usleep(50_000) }
+        }, clear: {})  // the lock ends by itself after 30 s
     }
 
     /// Fault injection: the disk holding the database fills up (a 4 MiB tmpfs) while a host goes
-    /// down and comes back. The engine keeps probing, keeps both changes in memory, writes them
-    /// with their true times once space is freed, and is still running afterwards.
+    /// down and comes back; then space is freed. Same guarantees as with a lock.
     func testDiskFullLosesNoStateChange() async throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -174,6 +132,17 @@ final class NamespaceTopologyTests: XCTestCase {
             throw XCTSkip("SKIPPED: cannot mount a tmpfs here")
         }
         defer { _ = try? Harness.sh("umount \(disk.path)") }
+        try await storeFaultScenario(dir: dir, db: disk.appendingPathComponent("p.sqlite").path, inject: {
+            _ = try Harness.sh("dd if=/dev/zero of=\(disk.path)/filler bs=64k 2>/dev/null; sync", timeout: 30)
+        }, clear: {
+            try FileManager.default.removeItem(atPath: disk.appendingPathComponent("filler").path)
+        })
+    }
+
+    /// The engine runs; `inject` breaks the store; once the engine has reported it, opd1 goes down
+    /// for 5 s and comes back; `clear` mends the store. Both changes must then be recorded with
+    /// their true times (waiting with a deadline), and the engine must still run and stop with 0.
+    func storeFaultScenario(dir: URL, db: String, inject: () throws -> Void, clear: () throws -> Void) async throws {
         Harness.writeConfig(in: dir, sites: """
               - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
               - {id: opd1, name: OPD Satu, address: 198.18.1.2, uplinks: [fo-1]}
@@ -183,7 +152,6 @@ final class NamespaceTopologyTests: XCTestCase {
             icmp:
               defaults: {interval: 1s, packets: 2, packet_gap: 10ms, timeout: 300ms, rounds_to_confirm_down: 2, rounds_to_confirm_up: 2}
             """)
-        let db = disk.appendingPathComponent("p.sqlite").path
         let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
         let log = dir.appendingPathComponent("run.log")
         let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "120"] + loc, log: log)
@@ -191,24 +159,25 @@ final class NamespaceTopologyTests: XCTestCase {
         func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["opd1"] == "up" }, "opd1 up; log: \(logText())")
 
-        // Fill the disk to the last byte.
-        _ = try Harness.sh("dd if=/dev/zero of=\(disk.path)/filler bs=64k 2>/dev/null; sync", timeout: 30)
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, !logText().contains("store write failed") { usleep(200_000) }
-        XCTAssertTrue(logText().contains("store write failed"), "the full disk is reported at once: \(logText())")
+        let injectedAt = Date()
+        try inject()
+        let reported = Date().addingTimeInterval(30)
+        while Date() < reported, !logText().contains("store write failed") { usleep(200_000) }
+        XCTAssertTrue(logText().contains("store write failed"), "the store failure is reported at once: \(logText())")
         let cut = Int64(Date().timeIntervalSince1970)
         XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) down").status, 0)
         sleep(5)
         let back = Int64(Date().timeIntervalSince1970)
         XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) up").status, 0)
         sleep(2)
-        XCTAssertTrue(engine.isRunning, "the engine keeps running on a full disk")
-        try FileManager.default.removeItem(atPath: disk.appendingPathComponent("filler").path)
+        XCTAssertLessThan(Date().timeIntervalSince(injectedAt), 28, "both changes happened while the store was failing")
+        XCTAssertTrue(engine.isRunning, "the engine keeps running while the store fails")
+        try clear()
 
         let store = try Store(path: db)
         var states: [StateInterval] = []
-        let until = Date().addingTimeInterval(60)
-        while Date() < until {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
             states = (try? await store.history(overlapping: TimeRange(0, Int64(Date().timeIntervalSince1970) + 60), targets: ["opd1"])["opd1"]) ?? []
             if states.map(\.state) == [.up, .down, .up] { break }
             usleep(250_000)
@@ -218,7 +187,7 @@ final class NamespaceTopologyTests: XCTestCase {
             XCTAssertEqual(Double(states[1].range.start), Double(cut), accuracy: 2, "the outage starts at the true time of the cut")
             XCTAssertEqual(Double(states[2].range.start), Double(back), accuracy: 3, "and ends when the host came back")
         }
-        XCTAssertTrue(engine.isRunning, "still running after the disk was freed")
+        XCTAssertTrue(engine.isRunning, "still running after the store works again")
         engine.terminate()
         engine.waitUntilExit()
         XCTAssertEqual(engine.terminationStatus, 0, "a normal stop exits 0: \(logText())")

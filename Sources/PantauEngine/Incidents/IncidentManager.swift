@@ -76,7 +76,7 @@ public final class IncidentManager: Service, Sendable {
                     var news = false
                     for batch in self.subscription.drain() { news = self.apply(batch, to: &state.view) || news }
                     if news || now >= nextBeat {
-                        try await self.evaluate(state, at: self.clock.nowSeconds())
+                        try await self.evaluate(state, at: self.clock.nowSeconds(), reconcile: now >= nextBeat)
                         if now >= nextBeat { nextBeat = now + self.config.evaluateEvery }
                     }
                     var wake = nextBeat
@@ -168,11 +168,14 @@ public final class IncidentManager: Service, Sendable {
         inventory.maintenance.contains { $0.target == id && $0.range.contains(at) }
     }
 
-    func evaluate(_ state: RunState, at: EpochSeconds) async throws {
-        // A ticket resolved by hand while its element still fails must not leave the outage without one.
-        let live = Set(try await store.tickets(states: [.open, .acknowledged]).map(\.rootKey))
-        for key in state.tracker.reconcile(liveKeys: live, at: at) {
-            logger.notice("ticket no longer live in the store (resolved by hand?); the incident is re-evaluated", metadata: ["root": "\(key)"])
+    /// `reconcile` (on the beat, not on every batch of news): a ticket resolved by hand while its
+    /// element still fails must not leave the outage without one; one query per beat finds them.
+    func evaluate(_ state: RunState, at: EpochSeconds, reconcile: Bool = false) async throws {
+        if reconcile {
+            let live = Set(try await store.tickets(states: [.open, .acknowledged]).map(\.rootKey))
+            for key in state.tracker.reconcile(liveKeys: live, at: at) {
+                logger.notice("ticket no longer live in the store (resolved by hand?); the incident is re-evaluated", metadata: ["root": "\(key)"])
+            }
         }
         let view = state.view
         let snap = view.snapshot
