@@ -5,12 +5,13 @@
 # The agent runs in a network namespace of its own that has IFACES interfaces (veth pairs) plus
 # lo, so every "device" answers with IFACES+1 interface rows, like a 48-port switch.
 # Usage: scripts/bench-snmp.sh [N=100] [ROUNDS=3] [IFACES=48]. Root (the namespace).
+# Env: PANTAU_ONLY=1 skips the peers; MAX_IN_FLIGHT; RUN_WRAPPER="heaptrack -o /tmp/h" profiles `pantau run`.
 # Loopback inside that namespace only; every loop is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-100}"; ROUNDS="${2:-3}"; IFACES="${3:-48}"; PORT=16100; COMMUNITY=pantau-bench; PAR=32
 [ "$N" -ge 1 ] && [ "$N" -le 60000 ] && [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ] || { echo "N 1..60000, ROUNDS 1..20" >&2; exit 2; }
-swift build -c release --product pantau >/dev/null
+swift build -c release --product pantau ${SWIFT_BUILD_FLAGS:-} >/dev/null
 PANTAU=.build/release/pantau
 WORK=$(mktemp -d /tmp/pantau-bench-snmp.XXXXXX)
 NS="pbs$$"
@@ -115,9 +116,9 @@ mkdir -p "$WORK/inv" "$WORK/probes"
 } > "$WORK/inv/network.yaml"
 printf 'profiles:\n  bench: {version: 2c, community: %s}\n' "$COMMUNITY" > "$WORK/inv/credentials.yaml"
 chmod 600 "$WORK/inv/credentials.yaml"
-printf 'snmp:\n  trap_listen: ~\n  max_in_flight: %s\n  defaults: {interval: 30s, timeout: 2s, retries: 1}\n' "${MAX_IN_FLIGHT:-128}" > "$WORK/probes/snmp.yaml"
+printf 'snmp:\n  trap_listen: ~\n  max_in_flight: %s\n  defaults: {interval: 30s, timeout: 2s, retries: 1}\n' "${MAX_IN_FLIGHT:-64}" > "$WORK/probes/snmp.yaml"
 printf 'icmp: {}\n' > "$WORK/probes/icmp.yaml"
-measure pantau-run "${IN[@]}" $PANTAU run --seconds 75 --inventory "$WORK/inv" --probes "$WORK/probes" --db "$WORK/run.sqlite"
+measure pantau-run "${IN[@]}" ${RUN_WRAPPER:-} $PANTAU run --seconds 75 --inventory "$WORK/inv" --probes "$WORK/probes" --db "$WORK/run.sqlite"
 read -r _ rw rc rr < <(grep '^pantau-run ' "$WORK/results")
 printf 'pantau run: %s devices x %s rows polled every 30 s for 75 s: CPU %.2f s (%.1f%% of one core), peak memory %.1f MiB\n' \
   "$N" "$rows" "$rc" "$(echo "$rc * 100 / 75" | bc -l)" "$(echo "$rr / 1024" | bc -l)"

@@ -6,7 +6,7 @@ import PantauProbes
 public final class NetSNMPTransport: SNMPTransport, TrapListener {
     let loop: NetSNMPLoop
 
-    public init(maxInFlight: Int = 128) {
+    public init(maxInFlight: Int = 64) {
         loop = NetSNMPLoop(maxInFlight: maxInFlight)
     }
 

@@ -29,7 +29,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // A long-running engine with a few threads: two malloc arenas instead of one per thread
         // keep its resident memory from growing with fragmentation (see docs/performance.md).
-        limitMallocArenas(2)
+        limitMallocArenas(Int32(ProcessInfo.processInfo.environment["PANTAU_MALLOC_ARENAS"].flatMap { Int($0) } ?? 2))
         let config = try location.load()
         let logger = bootstrapLogging(level: logLevel)
         let store = try failing { try location.openStore() }

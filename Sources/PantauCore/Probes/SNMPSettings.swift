@@ -42,7 +42,7 @@ public struct SNMPSettings: Sendable, Hashable {
 /// `probes/snmp.yaml`: engine limits, trap receiver, defaults, vendor profiles, per-device overrides.
 public struct SNMPProbeConfig: Sendable {
     /// Devices walked at once.
-    public var maxInFlight: Int = 128
+    public var maxInFlight: Int = 64
     /// Where traps are received (`udp:0.0.0.0:162`); nil: no trap receiver.
     public var trapListen: String?
     public var defaults = SNMPSettings()

