@@ -44,8 +44,11 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var done: Int?
         public var answered: Int?
         public var late: Int?
+        /// ICMP: packets on the engine's socket that were not its replies (another process's
+        /// pings), discarded in the last round; the kernel filter drops most before they count.
+        public var foreign: Int?
         enum CodingKeys: String, CodingKey {
-            case source, state, lastSeen = "last_seen", cycleStarted = "cycle_started", cycleMs = "cycle_ms", done, answered, late
+            case source, state, lastSeen = "last_seen", cycleStarted = "cycle_started", cycleMs = "cycle_ms", done, answered, late, foreign
         }
     }
 
@@ -111,7 +114,8 @@ public struct StatusQuery: Sendable {
                 : (now - h.lastSeen > interval ? "stale" : "running")
             return .init(source: "\(h.prober)@\(h.engine)", state: state, lastSeen: ISO8601.format(h.lastSeen, in: tz),
                          cycleStarted: h.cycle.map { ISO8601.format(EpochSeconds($0.startedAt.rounded(.down)), in: tz) },
-                         cycleMs: h.cycle?.durationMs, done: h.cycle?.done, answered: h.cycle?.answered, late: h.cycle?.late)
+                         cycleMs: h.cycle?.durationMs, done: h.cycle?.done, answered: h.cycle?.answered, late: h.cycle?.late,
+                         foreign: h.cycle?.foreign)
         }
         return StatusReport(sites: sites, links: links, sources: sources)
     }

@@ -76,6 +76,22 @@ extension Store {
         }
     }
 
+    /// ICMP requests sent and replies received per site, summed over the 5-minute rollups that
+    /// overlap `range` (whole buckets: the figure behind a loss percentage).
+    public func icmpTotals(overlapping range: TimeRange) async throws -> [String: (sent: Int, received: Int)] {
+        try await read("summing ICMP rollups") { db in
+            var out: [String: (sent: Int, received: Int)] = [:]
+            let first = range.start - ((range.start % 300) + 300) % 300
+            for row in try Row.fetchAll(db, sql: """
+                SELECT target, SUM(sent) AS sent, SUM(received) AS received FROM icmp_rollup
+                WHERE resolution_s = 300 AND bucket_s >= ? AND bucket_s < ? GROUP BY target
+                """, arguments: [first, range.end]) {
+                out[row["target"]] = (row["sent"], row["received"])
+            }
+            return out
+        }
+    }
+
     /// Number of rollup rows per resolution (for docs and tests on storage size).
     public func rollupCounts() async throws -> [Int64: Int] {
         try await read("counting rollups") { db in

@@ -35,6 +35,7 @@ public protocol SampleStore: Sendable {
     func linkLast() async throws -> [String: LinkLast]
     func opticalBaseline(port: String, since: EpochSeconds) async throws -> Double?
     func rollupCounts() async throws -> [Int64: Int]
+    func icmpTotals(overlapping range: TimeRange) async throws -> [String: (sent: Int, received: Int)]
     func addTrapRejections(_ counts: [TrapRejectionCount]) async throws
     func trapRejections() async throws -> [(source: String, reason: String, count: Int)]
     /// Drops (and compacts) what the retention policy no longer keeps.

@@ -64,14 +64,15 @@ struct StatusCommand: AsyncParsableCommand {
         if !report.sources.isEmpty {
             let stateName: [String: String] = id ? ["running": "berjalan", "stale": "macet", "stopped": "berhenti", "crashed": "mati mendadak"]
                                                  : [:]
-            var srows = [id ? ["Sumber", "Status", "Detak terakhir", "Siklus mulai", "Durasi ms", "Diperiksa", "Menjawab", "Terlambat"]
-                            : ["Source", "State", "Last heartbeat", "Cycle start", "Took ms", "Probed", "Answered", "Late"]]
+            var srows = [id ? ["Sumber", "Status", "Detak terakhir", "Siklus mulai", "Durasi ms", "Diperiksa", "Menjawab", "Terlambat", "ICMP asing"]
+                            : ["Source", "State", "Last heartbeat", "Cycle start", "Took ms", "Probed", "Answered", "Late", "Foreign ICMP"]]
             for s in report.sources {
                 srows.append([s.source, stateName[s.state] ?? s.state, s.lastSeen, s.cycleStarted ?? "-", s.cycleMs.map(String.init) ?? "-",
-                              s.done.map(String.init) ?? "-", s.answered.map(String.init) ?? "-", s.late.map(String.init) ?? "-"])
+                              s.done.map(String.init) ?? "-", s.answered.map(String.init) ?? "-", s.late.map(String.init) ?? "-",
+                              s.foreign.map(String.init) ?? "-"])
             }
             print("")
-            print(TextTable.render(srows, rightAligned: [4, 5, 6, 7]))
+            print(TextTable.render(srows, rightAligned: [4, 5, 6, 7, 8]))
         }
     }
 }

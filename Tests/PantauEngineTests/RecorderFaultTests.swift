@@ -43,6 +43,7 @@ final class FlakyStore: HistoryStore, SessionStore, SampleStore, Sendable {
     func linkLast() async throws -> [String: LinkLast] { try await inner.linkLast() }
     func opticalBaseline(port: String, since: EpochSeconds) async throws -> Double? { try await inner.opticalBaseline(port: port, since: since) }
     func rollupCounts() async throws -> [Int64: Int] { try await inner.rollupCounts() }
+    func icmpTotals(overlapping range: TimeRange) async throws -> [String: (sent: Int, received: Int)] { try await inner.icmpTotals(overlapping: range) }
     func addTrapRejections(_ counts: [TrapRejectionCount]) async throws { try await inner.addTrapRejections(counts) }
     func trapRejections() async throws -> [(source: String, reason: String, count: Int)] { try await inner.trapRejections() }
     func prune(_ policy: RetentionPolicy, now: EpochSeconds) async throws -> PruneReport { try await inner.prune(policy, now: now) }

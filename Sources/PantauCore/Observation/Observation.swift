@@ -77,13 +77,16 @@ public struct CycleReport: Sendable, Hashable, Codable {
     public var answered: Int
     /// Targets that were due but started more than a quarter interval late.
     public var late: Int
+    /// ICMP: foreign packets read and discarded during the cycle (nil for other probers).
+    public var foreign: Int?
 
-    public init(startedAt: Double, durationMs: Int, done: Int, answered: Int, late: Int) {
+    public init(startedAt: Double, durationMs: Int, done: Int, answered: Int, late: Int, foreign: Int? = nil) {
         self.startedAt = startedAt
         self.durationMs = durationMs
         self.done = done
         self.answered = answered
         self.late = late
+        self.foreign = foreign
     }
 }
 

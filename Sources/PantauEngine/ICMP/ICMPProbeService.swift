@@ -101,7 +101,7 @@ public final class ICMPProbeService: Service, Sendable {
         let due = state.slots.indices.filter { state.slots[$0].nextDue <= start + 0.25 }
         guard !due.isEmpty else { return }
         let late = due.filter { start - state.slots[$0].nextDue > Double(state.slots[$0].settings.intervalSeconds) / 4 }.count
-        let results = try await prober.probe(due.map { state.slots[$0].target })
+        let (results, foreign) = try await prober.round(due.map { state.slots[$0].target })
         let end = clock.monotonic()
         let at = EpochSeconds(startWall.rounded(.down))
         var batch = ObservationBatch(source: source, at: EpochSeconds(clock.now().rounded(.down)))
@@ -128,7 +128,7 @@ public final class ICMPProbeService: Service, Sendable {
             if state.slots[i].nextDue < end { state.slots[i].nextDue = end + interval * 0.5 }  // fell behind: do not burst
         }
         batch.cycle = CycleReport(startedAt: startWall, durationMs: Int((end - start) * 1000), done: due.count,
-                                  answered: results.filter(\.reachable).count, late: late)
+                                  answered: results.filter(\.reachable).count, late: late, foreign: foreign)
         bus.publish(batch)
     }
 

@@ -36,10 +36,14 @@ public struct EchoExchange: Sendable, Hashable {
     /// Requests actually handed to the network, per target (send errors are not counted).
     public var sent: [Int]
     public var replies: [EchoReply]
+    /// ICMP packets that reached the socket during the exchange and were not replies to this
+    /// engine (another process's pings or replies); discarded.
+    public var foreign: Int
 
-    public init(sent: [Int], replies: [EchoReply]) {
+    public init(sent: [Int], replies: [EchoReply], foreign: Int = 0) {
         self.sent = sent
         self.replies = replies
+        self.foreign = foreign
     }
 }
 

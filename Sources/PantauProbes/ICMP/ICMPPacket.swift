@@ -25,6 +25,8 @@ public enum ICMPPacket {
 
     /// A decoded echo reply payload.
     public struct Reply: Hashable, Sendable {
+        /// The echo identifier (rewritten by the kernel on datagram sockets).
+        public var identifier: UInt16
         public var nonce: UInt64
         public var index: UInt32
         public var packet: UInt16
@@ -41,7 +43,8 @@ public enum ICMPPacket {
         var index: UInt32 = 0
         for i in 8..<12 { index = index << 8 | UInt32(bytes[p + i]) }
         let packet = UInt16(bytes[p + 12]) << 8 | UInt16(bytes[p + 13])
-        return Reply(nonce: nonce, index: index, packet: packet)
+        let identifier = UInt16(bytes[offset + 4]) << 8 | UInt16(bytes[offset + 5])
+        return Reply(identifier: identifier, nonce: nonce, index: index, packet: packet)
     }
 
     /// The Internet checksum (RFC 1071).

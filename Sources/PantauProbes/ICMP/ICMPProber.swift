@@ -40,16 +40,22 @@ public struct ICMPProber: Prober {
     }
 
     public func probe(_ targets: [ICMPTarget]) async throws -> [ICMPObservation] {
-        guard !targets.isEmpty else { return [] }
+        try await round(targets).observations
+    }
+
+    /// One round: the observations, and how many foreign ICMP packets were discarded meanwhile.
+    public func round(_ targets: [ICMPTarget]) async throws -> (observations: [ICMPObservation], foreign: Int) {
+        guard !targets.isEmpty else { return ([], 0) }
         let ex = try await transport.exchange(targets.map(\.echo), maxRate: maxRate)
         var perTarget = [[EchoReply]](repeating: [], count: targets.count)
         for r in ex.replies where r.target >= 0 && r.target < targets.count { perTarget[r.target].append(r) }
-        return targets.indices.map { i in
+        let observations = targets.indices.map { i in
             let replies = perTarget[i].sorted { $0.packet < $1.packet }
             let rtts = replies.map(\.rttMs)
             return ICMPObservation(id: targets[i].id, sent: ex.sent[i], received: replies.count, rttsMs: rtts,
                                    jitterMs: Self.jitter(rtts))
         }
+        return (observations, ex.foreign)
     }
 
     /// Mean |rtt[k] - rtt[k-1]| over consecutive replies.

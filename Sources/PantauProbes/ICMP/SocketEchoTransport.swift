@@ -11,6 +11,14 @@ import PantauCore
 /// on a dedicated dispatch queue, so the blocking poll loop never occupies Swift's
 /// cooperative threads. Thousands of targets go out in one paced loop and replies are
 /// matched by payload (nonce, target index, packet number) and source address.
+///
+/// Other ICMP traffic on the host (another monitor, a flood ping) must not cost us replies: a
+/// raw socket sees every ICMP packet, and between rounds nobody reads it, so its buffer would
+/// fill with foreign packets and drop our replies. Hence a kernel socket filter (classic BPF)
+/// that admits only echo replies carrying our identifier, a large receive buffer, the socket
+/// emptied before every exchange, and the identifier checked again in code. Datagram sockets
+/// get only their own replies from the kernel already. What still arrives and is not ours is
+/// counted (`EchoExchange.foreign`).
 public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
     /// Which socket kind was opened.
     public enum Mode: String, Sendable { case raw, datagram }
@@ -44,8 +52,59 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
         identifier = UInt16(truncatingIfNeeded: getpid())
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var buf: Int32 = 8 << 20
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, socklen_t(MemoryLayout<Int32>.size))
+        // Root may exceed net.core.rmem_max (SO_RCVBUFFORCE); otherwise the kernel caps SO_RCVBUF.
+        if setsockopt(fd, SOL_SOCKET, Self.SO_RCVBUFFORCE, &buf, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, socklen_t(MemoryLayout<Int32>.size))
+        }
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, socklen_t(MemoryLayout<Int32>.size))
+        kernelFilter = mode == .raw && Self.attachReplyFilter(fd, identifier: identifier)
+    }
+
+    /// The kernel drops foreign ICMP before it reaches this socket (raw sockets only).
+    public private(set) var kernelFilter = false
+
+    static let SO_RCVBUFFORCE: Int32 = 33
+    static let SO_ATTACH_FILTER: Int32 = 26
+
+    /// Attaches a classic BPF program to the raw socket: accept an ICMP echo reply (type 0)
+    /// whose identifier is ours, drop everything else. A raw IPv4 socket's filter sees the
+    /// packet from the IP header on.
+    static func attachReplyFilter(_ fd: Int32, identifier: UInt16) -> Bool {
+        // struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; } packed into one UInt64 (little endian).
+        func op(_ code: UInt16, _ jt: UInt8, _ jf: UInt8, _ k: UInt32) -> UInt64 {
+            UInt64(code) | UInt64(jt) << 16 | UInt64(jf) << 24 | UInt64(k) << 32
+        }
+        let program: [UInt64] = [
+            op(0xb1, 0, 0, 0),                    // ldxb 4*([0]&0xf)   X = IP header length
+            op(0x50, 0, 0, 0),                    // ldb [x+0]          ICMP type
+            op(0x15, 0, 3, UInt32(ICMPPacket.echoReply)),  // jeq #0, next, drop
+            op(0x48, 0, 0, 4),                    // ldh [x+4]          identifier (network order)
+            op(0x15, 0, 1, UInt32(identifier)),   // jeq #id, accept, drop
+            op(0x06, 0, 0, 0x0004_0000),          // ret #262144        accept
+            op(0x06, 0, 0, 0),                    // ret #0             drop
+        ]
+        struct SockFprog { var len: UInt16; var filter: UnsafePointer<UInt64> }
+        return program.withUnsafeBufferPointer { p in
+            var prog = SockFprog(len: UInt16(p.count), filter: p.baseAddress!)
+            return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, socklen_t(MemoryLayout<SockFprog>.size)) == 0
+        }
+    }
+
+    /// Reads and discards whatever waits on the socket (late replies of an earlier exchange,
+    /// foreign packets that arrived before the filter); returns how many were not ours.
+    func flush(into foreign: inout Int) {
+        var b = [UInt8](repeating: 0, count: 2048)
+        for _ in 0..<100_000 {
+            let n = b.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return }
+            let mine: Bool = b.withUnsafeBytes { raw in
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                let offset = mode == .raw ? Int(bytes[0] & 0x0f) * 4 : 0
+                guard let r = ICMPPacket.decodeReply(bytes, offset: offset) else { return false }
+                return mode == .datagram || r.identifier == identifier
+            }
+            if !mine { foreign += 1 }
+        }
     }
 
     deinit { close(fd) }
@@ -97,6 +156,8 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
         var packet = [UInt8]()
         packet.reserveCapacity(32)
         var rbuf = [UInt8](repeating: 0, count: 2048)
+        var foreign = 0
+        flush(into: &foreign)
 
         while true {
             var now = monotonicNs()
@@ -160,7 +221,8 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
                     let offset = mode == .raw ? Int(raw[0] & 0x0f) * 4 : 0
                     return ICMPPacket.decodeReply(raw, offset: offset)
                 }
-                guard let r = reply, r.nonce == nonce, Int(r.index) < targets.count else { continue }
+                guard let r = reply, mode == .datagram || r.identifier == identifier else { foreign += 1; continue }
+                guard r.nonce == nonce, Int(r.index) < targets.count else { continue }  // ours, from an earlier exchange
                 let t = Int(r.index), p = Int(r.packet)
                 guard p < targets[t].packets, addrs[t] == from.sin_addr.s_addr else { continue }
                 let slot = firstSlot[t] + p
@@ -172,7 +234,7 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
                 replies.append(EchoReply(target: t, packet: p, rttMs: Double(rtt) / 1_000_000))
             }
         }
-        return EchoExchange(sent: sent, replies: replies)
+        return EchoExchange(sent: sent, replies: replies, foreign: foreign)
     }
 }
 
