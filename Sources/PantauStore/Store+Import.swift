@@ -22,9 +22,16 @@ public struct ImportErrors: Error, Sendable, CustomStringConvertible {
 extension Store {
     /// Imports history rows in one transaction. Rows already imported identically are skipped
     /// (re-importing a file changes nothing); any row overlapping another row of the file or
-    /// any recorded interval of the same target refuses the whole import.
+    /// any recorded interval of the same target refuses the whole import, and so does a row
+    /// that ends after `now` (history of the future would overlap what the engine records
+    /// next and count tomorrow as down). An interval the engine is still recording counts as
+    /// lasting until `now`.
     public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
         var problems: [Diagnostic] = []
+        for row in rows where row.range.end > now {
+            problems.append(Diagnostic(file: file, line: row.line, path: "to",
+                                       message: "ends in the future (\(ISO8601.format(row.range.end, in: .gmt)), after the import time \(ISO8601.format(now, in: .gmt))): only past history can be imported"))
+        }
         for (_, group) in Dictionary(grouping: rows, by: \.target) {
             let sorted = group.sorted { $0.range < $1.range }
             for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.overlaps(b.range) {
@@ -39,10 +46,10 @@ extension Store {
             var problems: [Diagnostic] = []
             for row in rows {
                 let existing = try Row.fetchAll(db, sql: """
-                    SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) AS end_s, s.kind, s.id AS sid
+                    SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) AS end_s, s.kind, s.id AS sid
                     FROM state_interval i JOIN source s ON s.id = i.source_id
-                    WHERE i.target = ? AND i.from_s < ? AND COALESCE(i.to_s, s.ended_s, s.last_seen_s) > ?
-                    """, arguments: [row.target, row.range.end, row.range.start])
+                    WHERE i.target = ? AND i.from_s < ? AND COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) > ?
+                    """, arguments: [now, row.target, row.range.end, now, row.range.start])
                 if existing.count == 1, let e = existing.first, e["kind"] == "import", e["state"] == row.state.rawValue,
                    e["from_s"] == row.range.start, e["end_s"] == row.range.end {
                     present += 1

@@ -91,17 +91,38 @@ final class StoreTests: XCTestCase {
         let store = try Store(path: tempDB())
         let rows = [HistoryRow(line: 2, target: "bkd", state: .up, range: TimeRange(0, 100)),
                     HistoryRow(line: 3, target: "bkd", state: .down, range: TimeRange(100, 160))]
-        await XCTAssertEqualAsync(try await store.importHistory(rows, file: "log.csv", at: 1), ImportOutcome(added: 2, alreadyPresent: 0))
-        await XCTAssertEqualAsync(try await store.importHistory(rows, file: "log.csv", at: 2), ImportOutcome(added: 0, alreadyPresent: 2))
+        await XCTAssertEqualAsync(try await store.importHistory(rows, file: "log.csv", at: 1000), ImportOutcome(added: 2, alreadyPresent: 0))
+        await XCTAssertEqualAsync(try await store.importHistory(rows, file: "log.csv", at: 2000), ImportOutcome(added: 0, alreadyPresent: 2))
         let bad = rows + [HistoryRow(line: 4, target: "bkd", state: .up, range: TimeRange(150, 200)),
                           HistoryRow(line: 5, target: "dc", state: .up, range: TimeRange(0, 10))]
-        await XCTAssertThrowsErrorAsync(try await store.importHistory(bad, file: "log.csv", at: 3)) { e in
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(bad, file: "log.csv", at: 3000)) { e in
             XCTAssertEqual("\(e)", "log.csv:4: from: overlaps line 3 for target 'bkd'")
         }
         let overlapsStored = [HistoryRow(line: 7, target: "bkd", state: .up, range: TimeRange(150, 200)),
                               HistoryRow(line: 8, target: "dc", state: .up, range: TimeRange(0, 10))]
-        await XCTAssertThrowsErrorAsync(try await store.importHistory(overlapsStored, file: "log2.csv", at: 3))
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(overlapsStored, file: "log2.csv", at: 3000))
         await XCTAssertNilAsync(try await store.history(overlapping: TimeRange(0, 1000))["dc"], "nothing of a refused import is written")
+    }
+
+    /// Issue 14: an import of intervals that end after the import's time is refused with the
+    /// row's line (it used to count tomorrow as down and show "since 2030" in status), and an
+    /// import never overlaps an interval the engine is still recording.
+    func testImportRefusesTheFutureAndTheLiveInterval() async throws {
+        let store = try Store(path: tempDB())
+        let future = [HistoryRow(line: 2, target: "bkd", state: .up, range: TimeRange(0, 100)),
+                      HistoryRow(line: 3, target: "bkd", state: .down, range: TimeRange(100, 1_893_542_400))]
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(future, file: "old.csv", at: 1_800_000_000)) { e in
+            XCTAssertEqual("\(e)", "old.csv:3: to: ends in the future (2030-01-02T00:00:00+00:00, after the import time 2027-01-15T08:00:00+00:00): only past history can be imported")
+        }
+        await XCTAssertNilAsync(try await store.history(overlapping: TimeRange(0, 2_000_000_000))["bkd"], "nothing written")
+        // The engine records 'bkd' up from 1,000 and last heartbeated at 1,060; an import at 2,000
+        // for 1,500-1,900 falls inside its open interval.
+        let s = try await store.beginSource(ObservationSource(.icmp), at: 1000)
+        try await store.record(batch(1060, [StateChange(target: "bkd", state: .up, since: 1000)]), session: s)
+        let inside = [HistoryRow(line: 2, target: "bkd", state: .down, range: TimeRange(1500, 1900))]
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(inside, file: "x.csv", at: 2000)) { e in
+            XCTAssertTrue("\(e)".hasPrefix("x.csv:2: from: overlaps recorded 'up' of 'bkd'"), "\(e)")
+        }
     }
 }
 
