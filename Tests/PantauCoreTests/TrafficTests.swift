@@ -30,6 +30,20 @@ final class TrafficTests: XCTestCase {
         XCTAssertEqual(CounterRate.between(a, CounterSample(value: 9_000_100, at: 0.2)), .tooSoon)
     }
 
+    /// Issue 14: an agent whose counters jump forward produced 7.9 Tbit/s on a 1 Gbit/s port.
+    /// A rate above the port's line rate (10% slack) is discarded like a discontinuity.
+    func testForwardJumpFasterThanThePortIsDiscarded() {
+        let a = CounterSample(value: 1_000, at: 0, upTimeTicks: 100)
+        let jump = CounterSample(value: 1_000 + 59_250_000_000_000, at: 60, upTimeTicks: 6_100)  // 7.9 Tbit/s
+        XCTAssertEqual(CounterRate.between(a, jump, capacityBps: 1e9), .implausible)
+        XCTAssertEqual(CounterRate.between(a, jump), .implausible, "above any port even when the speed is unknown")
+        // At line rate (and within the slack) it is a rate.
+        let full = CounterSample(value: 1_000 + 7_500_000_000, at: 60, upTimeTicks: 6_100)  // 1 Gbit/s
+        XCTAssertEqual(CounterRate.between(a, full, capacityBps: 1e9), .bitsPerSecond(1e9))
+        let over = CounterSample(value: 1_000 + 8_400_000_000, at: 60, upTimeTicks: 6_100)  // 1.12 Gbit/s
+        XCTAssertEqual(CounterRate.between(a, over, capacityBps: 1e9), .implausible)
+    }
+
     /// Property: for any start value and any increment below the wrap bound, the rate equals
     /// increment x 8 / seconds, computed independently with wrapping arithmetic.
     func testRatePropertyAgainstWrappingReference() {

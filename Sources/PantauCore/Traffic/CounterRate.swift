@@ -25,7 +25,9 @@ public enum CounterRate: Sendable, Hashable {
     case bitsPerSecond(Double)
     case agentRestarted
     case discontinuity
-    /// The counter went down with no restart or discontinuity and a wrap would be implausible.
+    /// A wrap would be implausible, or the counter jumped faster than the port can carry
+    /// (an agent whose counters jump: seen 7.9 Tbit/s on a 1 Gbit/s port). Discarded and
+    /// treated like a discontinuity.
     case implausible
     case tooSoon
 
@@ -34,7 +36,11 @@ public enum CounterRate: Sendable, Hashable {
         return nil
     }
 
-    /// `capacityBps`, when known, bounds a plausible wrap (with 10% slack).
+    /// Fastest rate believed without a known port speed (above any single port in service).
+    public static let ceilingBps = 1.6e12
+
+    /// `capacityBps`, the port's line rate when known, bounds a plausible rate (with 10% slack),
+    /// wrap or not; without it, `ceilingBps` does.
     public static func between(_ a: CounterSample, _ b: CounterSample, capacityBps: Double? = nil) -> CounterRate {
         if let ua = a.upTimeTicks, let ub = b.upTimeTicks, ub < ua { return .agentRestarted }
         if let da = a.discontinuityTicks, let db = b.discontinuityTicks, da != db { return .discontinuity }
@@ -56,6 +62,12 @@ public enum CounterRate: Sendable, Hashable {
                 return .implausible
             }
         }
-        return .bitsPerSecond(Double(delta) * 8 / seconds)
+        let rate = Double(delta) * 8 / seconds
+        if let cap = capacityBps, cap > 0 {
+            if rate > cap * 1.1 { return .implausible }
+        } else if rate > ceilingBps {
+            return .implausible
+        }
+        return .bitsPerSecond(rate)
     }
 }

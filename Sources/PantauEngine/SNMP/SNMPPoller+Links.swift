@@ -89,8 +89,16 @@ extension SNMPPoller {
             outNow?.bits = i.counterBits
             if !measured && i.counterBits == 32 { s.detail += "; 32-bit counters (no ifXTable)" }
             if !measured {
-                if let a = prev.inOctets, let b = inNow { s.inBps = CounterRate.between(a, b, capacityBps: capacity).bps }
-                if let a = prev.outOctets, let b = outNow { s.outBps = CounterRate.between(a, b, capacityBps: capacity).bps }
+                // Plausibility is judged against the port's line rate, not the contract (a 50 Mbit/s
+                // contract on an unshaped 1 Gbit/s port may exceed it).
+                let lineRate = i.highSpeedMbps > 0 ? Double(i.highSpeedMbps) * 1_000_000 : nil
+                let rates = [prev.inOctets.flatMap { a in inNow.map { CounterRate.between(a, $0, capacityBps: lineRate) } },
+                             prev.outOctets.flatMap { a in outNow.map { CounterRate.between(a, $0, capacityBps: lineRate) } }]
+                s.inBps = rates[0]?.bps
+                s.outBps = rates[1]?.bps
+                if rates.contains(.implausible) {
+                    s.detail += "; counter jump faster than the port discarded (treated as a discontinuity)"
+                }
                 if let cap = capacity, cap > 0, s.inBps != nil || s.outBps != nil {
                     s.utilisationPct = max(s.inBps ?? 0, s.outBps ?? 0) * 100 / cap
                 }
