@@ -25,6 +25,7 @@ static const int pantau_MSG_INFORM = SNMP_MSG_INFORM;
 static const int pantau_MSG_REPORT = SNMP_MSG_REPORT;
 static const int pantau_ERR_TIMEOUT = SNMPERR_TIMEOUT;
 static const int pantau_ERR_AUTHENTICATION_FAILURE = SNMPERR_AUTHENTICATION_FAILURE;
+static const int pantau_ERR_NOT_IN_TIME_WINDOW = SNMPERR_NOT_IN_TIME_WINDOW;
 static const int pantau_NOSUCHOBJECT = SNMP_NOSUCHOBJECT;
 static const int pantau_NOSUCHINSTANCE = SNMP_NOSUCHINSTANCE;
 static const int pantau_ENDOFMIBVIEW = SNMP_ENDOFMIBVIEW;

@@ -35,6 +35,8 @@ final class NetSNMPJob: @unchecked Sendable {
     var finished = false
     /// The session must be closed rather than reused (deadline hit with a request pending).
     var discardSession = false
+    /// A notInTimeWindow report was let through once (net-snmp resends with the agent's time).
+    var resentForTime = false
 
     init(request: SNMPRequest, batch: NetSNMPBatch, index: Int) {
         self.request = request

@@ -11,6 +11,8 @@ import Synchronization
 final class NetSNMPLoop: @unchecked Sendable {
     struct Inbox {
         var jobs: [NetSNMPJob] = []
+        /// SNMPv3 engine discoveries finished off the I/O thread.
+        var discovered: [(job: NetSNMPJob, result: Result<SNMPv3Discovery.Found, SNMPFailure>)] = []
         var listeners: [NetSNMPListener] = []
         var stopping = false
     }
@@ -27,6 +29,10 @@ final class NetSNMPLoop: @unchecked Sendable {
     var idleSessions: [String: UnsafeMutableRawPointer] = [:]
     var listeners: [NetSNMPListener] = []
     var lastTimeoutTick = 0.0
+    /// Agents' SNMPv3 engine IDs by "host:port", learnt by `SNMPv3Discovery`.
+    var engineIDs: [String: [UInt8]] = [:]
+    /// Where engine discoveries block (a dead agent: its timeout x tries), never the I/O thread.
+    let discoveryQueue = DispatchQueue(label: "pantau.snmp.discovery", attributes: .concurrent)
 
     init(maxInFlight: Int) {
         NetSNMPLibrary.ensure()
@@ -67,11 +73,24 @@ final class NetSNMPLoop: @unchecked Sendable {
         var owners: [UnsafeMutableRawPointer?] = []
         var scratch = [pollfd](repeating: pollfd(), count: 16)
         while true {
-            let (newJobs, newListeners, stopping) = inbox.withLock { s in
-                defer { s.jobs = []; s.listeners = [] }
-                return (s.jobs, s.listeners, s.stopping)
+            let (newJobs, newListeners, discovered, stopping) = inbox.withLock { s in
+                defer { s.jobs = []; s.listeners = []; s.discovered = [] }
+                return (s.jobs, s.listeners, s.discovered, s.stopping)
             }
             if stopping { shutdown(); return }
+            for (job, result) in discovered where !job.finished {
+                switch result {
+                case .success(let found):
+                    engineIDs[Self.agentKey(job.request)] = found.engineID
+                    // The Report was not authenticated: net-snmp's own discovery records its time the same way.
+                    _ = found.engineID.withUnsafeBufferPointer {
+                        set_enginetime($0.baseAddress, u_int($0.count), u_int(found.boots), u_int(found.time), 0)
+                    }
+                    open(job)
+                case .failure(let f):
+                    finish(job, f)
+                }
+            }
             waiting += newJobs
             for l in newListeners { l.open(); listeners.append(l) }
             admit()
@@ -116,27 +135,55 @@ final class NetSNMPLoop: @unchecked Sendable {
         while read(wakeRead, &buf, buf.count) > 0 {}
     }
 
+    /// Background walks (devices that failed their last poll) hold at most this many slots.
+    var backgroundSlots: Int { max(1, maxInFlight / 4) }
+
+    /// The next waiting job to start: the first foreground one, else the first background one
+    /// while background walks hold fewer than `backgroundSlots`.
+    func nextAdmissible() -> Int? {
+        if let k = waiting.firstIndex(where: { !$0.request.background }) { return k }
+        guard !waiting.isEmpty else { return nil }
+        return active.lazy.filter { $0.request.background }.count < backgroundSlots ? 0 : nil
+    }
+
     /// Starts waiting jobs while there is room.
     func admit() {
-        while active.count < maxInFlight, !waiting.isEmpty {
-            let job = waiting.removeFirst()
+        while active.count < maxInFlight, let k = nextAdmissible() {
+            let job = waiting.remove(at: k)
             job.started = NetSNMPClock.now()
             job.loop = self
             active.append(job)
             if let h = idleSessions.removeValue(forKey: job.sessionKey) {
                 job.handle = h
-            } else {
-                do {
-                    let r = job.request
-                    job.handle = try NetSNMPSession.open(host: r.host, port: r.port, credentials: r.credentials,
-                                                         timeoutSeconds: r.timeoutSeconds, retries: r.retries)
-                } catch {
-                    finish(job, error)
-                    continue
+                sendNext(job)
+            } else if job.request.credentials.version == .v3, engineIDs[Self.agentKey(job.request)] == nil {
+                // Learn the engine ID off this thread; the job holds its slot meanwhile (and its deadline runs).
+                let r = job.request
+                discoveryQueue.async { [self] in
+                    let result = SNMPv3Discovery.discover(host: r.host, port: r.port, timeoutSeconds: r.timeoutSeconds, tries: r.retries + 1)
+                    inbox.withLock { $0.discovered.append((job, result)) }
+                    wake()
                 }
+            } else {
+                open(job)
             }
-            sendNext(job)
         }
+    }
+
+    static func agentKey(_ r: SNMPRequest) -> String { "\(r.host):\(r.port)" }
+
+    /// Opens the job's session (SNMPv3 with the engine ID known: net-snmp does not probe) and sends.
+    func open(_ job: NetSNMPJob) {
+        let r = job.request
+        do {
+            job.handle = try NetSNMPSession.open(host: r.host, port: r.port, credentials: r.credentials,
+                                                 timeoutSeconds: r.timeoutSeconds, retries: r.retries,
+                                                 engineID: r.credentials.version == .v3 ? engineIDs[Self.agentKey(r)] : nil)
+        } catch {
+            finish(job, error)
+            return
+        }
+        sendNext(job)
     }
 
     /// Sends the walk's next PDU, or finishes the job when the walk is complete.
@@ -169,6 +216,11 @@ final class NetSNMPLoop: @unchecked Sendable {
         case pantau_OP_RECEIVED:
             guard let pdu else { return finish(job, SNMPFailure(.garbled, "\(r.host): empty response")) }
             if pdu.pointee.command == pantau_MSG_REPORT {
+                // notInTimeWindow: net-snmp has learnt the agent's clock and resends by itself.
+                if let h = job.handle, pantau_sess_errno(h) == pantau_ERR_NOT_IN_TIME_WINDOW, !job.resentForTime {
+                    job.resentForTime = true
+                    return
+                }
                 return finish(job, SNMPFailure(.authentication, "\(r.host):\(r.port): agent refused \(r.credentials) (report \(varBinds(of: pdu).first.map { "\($0.oid)" } ?? "?"))"))
             }
             do throws(SNMPFailure) {

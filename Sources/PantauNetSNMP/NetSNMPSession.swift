@@ -6,8 +6,10 @@ import PantauProbes
 /// Opens a net-snmp single-session handle for a peer. The secrets go into net-snmp's own
 /// structures (v3 passwords are localised into keys at once) and never into a message.
 enum NetSNMPSession {
+    /// `engineID`: the agent's SNMPv3 engine ID when already known (`SNMPv3Discovery`); without
+    /// it net-snmp probes for it synchronously inside `snmp_sess_open`.
     static func open(host: String, port: UInt16, credentials c: SNMPCredentials, timeoutSeconds: Double,
-                     retries: Int) throws(SNMPFailure) -> UnsafeMutableRawPointer {
+                     retries: Int, engineID: [UInt8]? = nil) throws(SNMPFailure) -> UnsafeMutableRawPointer {
         NetSNMPLibrary.ensure()
         var s = netsnmp_session()
         snmp_sess_init(&s)
@@ -27,6 +29,12 @@ enum NetSNMPSession {
             s.community_len = strlen(community!)
         case .v3:
             s.version = Int(pantau_VERSION_3)
+            if let engineID, !engineID.isEmpty, let copy = malloc(engineID.count) {
+                owned.append(copy)
+                engineID.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: engineID.count) }
+                s.securityEngineID = copy.assumingMemoryBound(to: u_char.self)
+                s.securityEngineIDLen = engineID.count
+            }
             let user = strdup(c.user)
             owned.append(user)
             s.securityName = user

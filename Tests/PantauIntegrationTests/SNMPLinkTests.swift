@@ -216,4 +216,89 @@ final class SNMPLinkTests: XCTestCase {
         engine.terminate()
         engine.waitUntilExit()
     }
+
+    /// Issue 14: with 250 dead devices (timeout 1 s, retries 1) and 64 in flight, live devices
+    /// were polled every 10.6 s instead of 5 s. Here 40 dead devices (ARP goes unanswered on a
+    /// veth in the namespace) and 8 walks in flight: a poll cycle of all of them would take
+    /// ~10 s; the live devices must keep their 3 s interval.
+    func testDeadDevicesDoNotDelayLiveOnes() async throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let agentPort = SNMPDAgent.freePort(), trapPort = SNMPDAgent.freePort()
+        let agent = try SNMPDAgent(addresses: (1...4).map { "127.0.0.\($0)" }, port: agentPort, namespace: ns)
+        defer { agent.stop() }
+        let veth = try Harness.sh("""
+            ip -n \(ns) link add dead0 type veth peer name dead0-far && ip -n \(ns) link set dead0 up && \
+            ip -n \(ns) link set dead0-far up && ip -n \(ns) addr add 198.18.99.1/24 dev dead0
+            """)
+        XCTAssertEqual(veth.status, 0, veth.stderr)
+        let live = (1...4).map { "  - {id: sw\($0), site: dc, address: 127.0.0.\($0), port: \(agentPort), vendor: generic, role: core, snmp: lab-v3}" }
+        let dead = (0..<40).map { "  - {id: dead\($0), site: dc, address: 198.18.99.\(10 + $0), vendor: generic, role: core, snmp: lab-v3}" }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core}
+              - {id: opd1, name: OPD Satu, uplinks: [fo-1]}
+              - {id: opd2, name: OPD Dua, uplinks: [fo-2]}
+              - {id: opd3, name: OPD Tiga, uplinks: [fo-3]}
+              - {id: opd4, name: OPD Empat, uplinks: [fo-4]}
+            """, links: """
+              - {id: fo-1, kind: fo-aerial, from: dc, to: opd1, a: {device: sw1, interface: sfp1}}
+              - {id: fo-2, kind: fo-aerial, from: dc, to: opd2, a: {device: sw2, interface: sfp2}}
+              - {id: fo-3, kind: fo-aerial, from: dc, to: opd3, a: {device: sw3, interface: sfp1}}
+              - {id: fo-4, kind: fo-aerial, from: dc, to: opd4, a: {device: sw4, interface: sfp2}}
+            """, probes: "icmp: {}\n", extra: "devices:\n" + (live + dead).joined(separator: "\n"))
+        writeCredentials(dir)
+        try! """
+        snmp:
+          trap_listen: udp:127.0.0.1:\(trapPort)
+          max_in_flight: 8
+          defaults: {interval: 3s, timeout: 1s, retries: 1}
+        """.write(to: dir.appendingPathComponent("probes/snmp.yaml"), atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        let log = dir.appendingPathComponent("run.log")
+        setenv("LAB_AUTH", SNMPDAgent.v3AuthPassword, 1)
+        setenv("LAB_PRIV", SNMPDAgent.v3PrivPassword, 1)
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", ns, Harness.pantau, "run", "--seconds", "120",
+                                                        "--log-level", "notice"] + loc, log: log)
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        // The first cycle walks everything (nobody has failed yet): ~10 s. Then only live ones.
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 30) { s in (1...4).allSatisfy { s["fo-\($0)"] == "up" } },
+                        "live links up; log: \(logText())")
+        // Watch the SNMP source's cycles for 16 s: each poll of the live devices is a cycle.
+        var starts: Set<String> = []
+        var answered: Set<Int> = []
+        let until = Date().addingTimeInterval(16)
+        while Date() < until {
+            let out = try Harness.run(Harness.pantau, ["status", "--format", "json"] + loc).stdout
+            if let obj = try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any],
+               let snmp = (obj["sources"] as? [[String: Any]])?.first(where: { ($0["source"] as? String)?.hasPrefix("snmp@") == true }),
+               let started = snmp["cycle_started"] as? String, let done = snmp["done"] as? Int {
+                if done == 4 { starts.insert(started) }
+                if let a = snmp["answered"] as? Int { answered.insert(a) }
+            }
+            usleep(250_000)
+        }
+        // 16 s at a 3 s interval: 5 cycles of the 4 live devices (before the fix: one ~10 s cycle of all 44).
+        XCTAssertGreaterThanOrEqual(starts.count, 4, "live devices polled every ~3 s: cycles seen \(starts.sorted()); log: \(logText())")
+        XCTAssertEqual(answered.subtracting([4]), [], "the live cycles are the live devices, all answering")
+        let status = try Harness.waitForStatus(loc, timeout: 1) { _ in true }
+        XCTAssertEqual((1...4).map { status?["fo-\($0)"] }, Array(repeating: "up", count: 4))
+        engine.terminate()
+        engine.waitUntilExit()
+    }
+
+    func writeCredentials(_ dir: URL) {
+        try! """
+        profiles:
+          lab-v3:
+            version: 3
+            user: \(SNMPDAgent.v3User)
+            auth: SHA
+            auth_password: ${LAB_AUTH}
+            priv: AES
+            priv_password: ${LAB_PRIV}
+            engine_id: \(Self.trapEngineID)
+        """.write(to: dir.appendingPathComponent("inventory/credentials.yaml"), atomically: true, encoding: .utf8)
+    }
 }

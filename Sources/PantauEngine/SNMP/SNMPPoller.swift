@@ -23,6 +23,16 @@ public final class SNMPPoller: Service, Sendable {
     let runFor: Double?
     /// Traps handed over by the receiver, applied by the poll loop.
     let trapInbox = Mutex<[SNMPTrap]>([])
+    /// Walks of failing devices, finished in the background lane, applied by the poll loop.
+    let retryInbox = Mutex<[RetryResult]>([])
+
+    struct RetryResult: Sendable {
+        var targets: [SNMPTarget]
+        var readings: [DeviceReading]
+        var started: Double
+        var startedWall: Double
+        var end: Double
+    }
     /// Rejected notifications, counted in memory (bounded) and written once a minute.
     let rejections = Mutex(TrapRejectionCounter())
 
@@ -84,6 +94,10 @@ public final class SNMPPoller: Service, Sendable {
         var trapPending: [String: TargetState] = [:]
         /// Devices to read again soon: a poll contradicted a trap (or the agent's tables lag it).
         var recheck: Set<String> = []
+        /// Consecutive failed polls per device (backoff and the background lane).
+        var failures: [String: Int] = [:]
+        /// Failing devices whose walk is under way in the background lane.
+        var retrying: Set<String> = []
         var lastRejectionFlush: Double = 0
     }
 
@@ -101,19 +115,40 @@ public final class SNMPPoller: Service, Sendable {
         bus.publish(ObservationBatch(source: source, at: clock.nowSeconds()))
         do {
             try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    let now = self.clock.monotonic()
-                    if let until, now >= until { break }
-                    self.applyTraps(state)
-                    await self.flushRejections(state)
-                    // Poll when a device is due, taking along those due within 0.25 s (one batch).
-                    let isDue = self.targets.contains { (state.nextDue[$0.device.id] ?? now) <= now }
-                    let due = isDue ? self.targets.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 } : []
-                    if !due.isEmpty { await self.poll(due, state) }
-                    guard let next = state.nextDue.values.min() else { break }
-                    var wake = min(next, self.clock.monotonic() + 0.1)  // traps are applied within 0.1 s
-                    if let until { wake = min(wake, until) }
-                    try await self.clock.sleep(untilMonotonic: wake)
+                // Two lanes: live devices are polled by this loop; devices that failed their last
+                // poll are walked by child tasks in the background (one try, a quarter of the
+                // transport's slots), their results applied here when they come back. A dead
+                // device costs its own timeout, never a live device's interval.
+                try await withThrowingTaskGroup(of: Void.self) { lane in
+                    while !Task.isCancelled {
+                        let now = self.clock.monotonic()
+                        if let until, now >= until { break }
+                        self.applyTraps(state)
+                        await self.applyRetries(state)
+                        await self.flushRejections(state)
+                        // Poll when a device is due, taking along those due within 0.25 s (one batch).
+                        let idle = self.targets.filter { !state.retrying.contains($0.device.id) }
+                        let isDue = idle.contains { (state.nextDue[$0.device.id] ?? now) <= now }
+                        let due = isDue ? idle.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 } : []
+                        let failing = due.filter { state.failures[$0.device.id, default: 0] > 0 }.map { t in
+                            var t = t
+                            t.failing = true
+                            return self.prepared(t, state)
+                        }
+                        if !failing.isEmpty {
+                            state.retrying.formUnion(failing.map(\.device.id))
+                            lane.addTask { await self.retry(failing) }
+                        }
+                        let live = due.filter { state.failures[$0.device.id, default: 0] == 0 }
+                        if !live.isEmpty { await self.poll(live, state) }
+                        let next = self.targets.filter { !state.retrying.contains($0.device.id) }
+                            .compactMap { state.nextDue[$0.device.id] }.min() ?? .infinity
+                        guard next < .infinity || !state.retrying.isEmpty else { break }
+                        var wake = min(next, self.clock.monotonic() + 0.1)  // traps and retries are applied within 0.1 s
+                        if let until { wake = min(wake, until) }
+                        try await self.clock.sleep(untilMonotonic: wake)
+                    }
+                    lane.cancelAll()
                 }
             }
         } catch is CancellationError {
@@ -155,21 +190,60 @@ public final class SNMPPoller: Service, Sendable {
         return config.defaults
     }
 
+    /// The target as this poll walks it (32-bit counters once the device showed it needs them).
+    func prepared(_ t: SNMPTarget, _ state: RunState) -> SNMPTarget {
+        var t = t
+        if state.legacy.contains(t.device.id) { t.legacyCounters = true }
+        return t
+    }
+
+    /// The background lane: walks failing devices and leaves the result for the poll loop.
+    func retry(_ due: [SNMPTarget]) async {
+        let started = clock.monotonic(), startedWall = clock.now()
+        let readings = await prober.probe(due)
+        retryInbox.withLock { $0.append(RetryResult(targets: due, readings: readings, started: started,
+                                                   startedWall: startedWall, end: clock.monotonic())) }
+    }
+
+    /// Applies what the background lane brought back (no cycle report: the loop's polls give it).
+    func applyRetries(_ state: RunState) async {
+        let done = retryInbox.withLock { q in defer { q = [] }; return q }
+        for r in done {
+            for t in r.targets { state.retrying.remove(t.device.id) }
+            await apply(r.targets, r.readings, state, started: r.started, startedWall: r.startedWall, end: r.end, cycle: nil)
+        }
+    }
+
+    /// How long a device that keeps failing waits before the next try: its interval, doubled
+    /// after 3 failures in a row and quadrupled after 6 (never more than 5 minutes, never less
+    /// than the interval), so hundreds of dead devices do not fill every cycle.
+    static func backoff(interval: Double, failures: Int) -> Double {
+        let factor: Double = failures >= 6 ? 4 : failures >= 3 ? 2 : 1
+        return max(interval, min(interval * factor, 300))
+    }
+
     func poll(_ due: [SNMPTarget], _ state: RunState) async {
         let started = clock.monotonic()
         let startedWall = clock.now()
         let late = due.filter { started - (state.nextDue[$0.device.id] ?? started) > Double($0.settings.intervalSeconds) / 4 }.count
-        let readings = await prober.probe(due.map { t in
-            var t = t
-            if state.legacy.contains(t.device.id) { t.legacyCounters = true }
-            return t
-        })
+        let readings = await prober.probe(due.map { prepared($0, state) })
         let end = clock.monotonic()
+        await apply(due, readings, state, started: started, startedWall: startedWall, end: end,
+                    cycle: CycleReport(startedAt: startedWall, durationMs: Int((end - started) * 1000), done: due.count,
+                                       answered: readings.filter { $0.failure == nil }.count, late: late))
+    }
+
+    /// Stores the readings, schedules the next polls, judges the links and publishes one batch.
+    func apply(_ due: [SNMPTarget], _ readings: [DeviceReading], _ state: RunState, started: Double, startedWall: Double,
+               end: Double, cycle: CycleReport?) async {
         for (t, r) in zip(due, readings) {
             state.readings[t.device.id] = r
             state.readingAt[t.device.id] = startedWall
-            var next = (state.nextDue[t.device.id] ?? started) + Double(t.settings.intervalSeconds)
-            if next < end { next = end + Double(t.settings.intervalSeconds) * 0.5 }
+            let failures = r.failure == nil ? 0 : state.failures[t.device.id, default: 0] + 1
+            state.failures[t.device.id] = failures
+            let interval = Self.backoff(interval: Double(t.settings.intervalSeconds), failures: failures)
+            var next = (state.nextDue[t.device.id] ?? started) + interval
+            if next < end { next = end + interval * 0.5 }
             state.nextDue[t.device.id] = next
             if r.failure == nil, !state.legacy.contains(t.device.id), !r.interfaces.isEmpty,
                r.interfaces.allSatisfy({ $0.inOctets == nil && $0.outOctets == nil }) {
@@ -193,8 +267,7 @@ public final class SNMPPoller: Service, Sendable {
         for d in state.recheck { state.nextDue[d] = min(state.nextDue[d] ?? .infinity, end + Self.recheckAfter) }
         state.recheck = []
         batch.at = clock.nowSeconds()
-        batch.cycle = CycleReport(startedAt: startedWall, durationMs: Int((end - started) * 1000), done: due.count,
-                                  answered: readings.filter { $0.failure == nil }.count, late: late)
+        batch.cycle = cycle
         bus.publish(batch)
     }
 }

@@ -12,6 +12,9 @@ public struct SNMPTarget: Sendable {
     /// of watched links. nil keeps all (`check --live`). A 48-port switch with one watched
     /// uplink then costs one decoded interface between polls, not 49.
     public var keepInterfaces: Set<String>?
+    /// The device failed its last poll: walk it once without retries, in the background
+    /// (see `SNMPRequest.background`), so it costs its own timeout and no live device's slot.
+    public var failing = false
 
     public init(device: Device, credentials: SNMPCredentials, settings: SNMPSettings) {
         self.device = device
@@ -44,10 +47,12 @@ public struct SNMPProber: Prober {
     }
 
     public static func request(for t: SNMPTarget) -> SNMPRequest {
-        SNMPRequest(id: t.device.id, host: t.device.address, port: t.device.port, credentials: t.credentials,
-                    scalars: [SNMPObjects.sysUpTime], columns: columns(for: t.settings.tables, legacyCounters: t.legacyCounters),
-                    timeoutSeconds: t.settings.timeoutSeconds, retries: t.settings.retries,
-                    maxVarBinds: t.settings.maxVarBinds)
+        var r = SNMPRequest(id: t.device.id, host: t.device.address, port: t.device.port, credentials: t.credentials,
+                            scalars: [SNMPObjects.sysUpTime], columns: columns(for: t.settings.tables, legacyCounters: t.legacyCounters),
+                            timeoutSeconds: t.settings.timeoutSeconds, retries: t.failing ? 0 : t.settings.retries,
+                            maxVarBinds: t.settings.maxVarBinds)
+        r.background = t.failing
+        return r
     }
 
     /// Decodes each device's walk as soon as it completes (on the transport's thread), so a round

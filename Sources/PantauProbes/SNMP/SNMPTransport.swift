@@ -17,6 +17,10 @@ public struct SNMPRequest: Sendable {
     public var maxVarBinds: Int
     /// Hard bound on the whole walk, whatever the agent does.
     public var deadlineSeconds: Double
+    /// A device that failed its last poll: the transport gives such walks at most a quarter of
+    /// its slots and starts them after every other waiting walk, so dead devices never hold
+    /// up live ones.
+    public var background = false
 
     public init(id: String, host: String, port: UInt16 = 161, credentials: SNMPCredentials, scalars: [OID] = [],
                 columns: [OID] = [], timeoutSeconds: Double = 2, retries: Int = 1, maxVarBinds: Int = 60,
