@@ -23,13 +23,19 @@ public struct OutboxMessage: Sendable, Hashable {
 }
 
 extension Store {
-    /// Messages due for (re)delivery at `at`, oldest first.
+    /// Messages due for (re)delivery at `at`, oldest first. A ticket's messages go out on each
+    /// channel in the order they were written: a message waits while an earlier one of the same
+    /// ticket and channel is still undelivered (unless that one was given up), so a recovery
+    /// never arrives before the outage it answers.
     public func pendingOutbox(at: EpochSeconds, limit: Int = 100) async throws -> [OutboxMessage] {
         try await read("reading the outbox") { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, dedupe_key, channel, subject, body, attempts, created_s FROM outbox
-                WHERE sent_s IS NULL AND next_s <= ? ORDER BY id LIMIT ?
-                """, arguments: [at, limit]).map {
+                SELECT id, dedupe_key, channel, subject, body, attempts, created_s FROM outbox o
+                WHERE sent_s IS NULL AND next_s <= ?
+                  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE o.ticket_id IS NOT NULL AND e.ticket_id = o.ticket_id
+                                  AND e.channel = o.channel AND e.id < o.id AND e.sent_s IS NULL AND e.next_s < ?)
+                ORDER BY id LIMIT ?
+                """, arguments: [at, Int64.max, limit]).map {
                 OutboxMessage(id: $0["id"], dedupeKey: $0["dedupe_key"], channel: $0["channel"], subject: $0["subject"],
                               body: $0["body"], attempts: $0["attempts"], createdAt: $0["created_s"])
             }

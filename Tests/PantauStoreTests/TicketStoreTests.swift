@@ -20,6 +20,33 @@ final class TicketStoreTests: XCTestCase {
         [OutboxDraft(dedupeKey: "\(t.number):\(c.rawValue):\(t.reopened):tg", channel: "telegram", subject: t.number, body: c.rawValue)]
     }
 
+    /// Issue 14: after a channel outage the recovery ("PULIH") was delivered before the outage
+    /// ("GANGGUAN") it answers. Per ticket and channel, messages leave in the order written.
+    func testOutboxKeepsEachTicketsOrderPerChannel() async throws {
+        let s = try store()
+        let (a, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
+        let other = RootCause(element: .site("opd9"), cause: .siteDown, affectedSites: ["opd9"], startedAt: 1000, evidence: [])
+        _ = try await s.openTicket(other, decision: decision, at: 1150, month: "2026-03", reopenWithin: 3600, messages: mail)
+        _ = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 1190, at: 1200, detail: "up", messages: mail)
+        let opened = try await s.pendingOutbox(at: 1200, limit: 100)
+        XCTAssertEqual(opened.map(\.body), ["opened", "opened"], "the recovery waits behind its outage: \(opened.map(\.dedupeKey))")
+        // The channel is down: the outage message is retried later; the other ticket is not held up.
+        try await s.markFailed(opened[0].id, error: "503", retryAt: 1300)
+        try await s.markSent(opened[1].id, at: 1201)
+        await XCTAssertEqualAsync(try await s.pendingOutbox(at: 1250, limit: 100).map(\.body), [], "nothing of \(a.number) jumps the queue")
+        let retry = try await s.pendingOutbox(at: 1300, limit: 100)
+        XCTAssertEqual(retry.map(\.body), ["opened"])
+        try await s.markSent(retry[0].id, at: 1300)
+        await XCTAssertEqualAsync(try await s.pendingOutbox(at: 1300, limit: 100).map(\.body), ["resolved"])
+        try await s.markSent(try await s.pendingOutbox(at: 1300, limit: 100)[0].id, at: 1300)
+        // A message given up for good does not block the ones after it.
+        let third = RootCause(element: .site("opd7"), cause: .siteDown, affectedSites: ["opd7"], startedAt: 1400, evidence: [])
+        _ = try await s.openTicket(third, decision: decision, at: 1400, month: "2026-03", reopenWithin: 3600, messages: mail)
+        try await s.markFailed(try await s.pendingOutbox(at: 1400, limit: 100)[0].id, error: "chat not found", retryAt: nil)
+        _ = try await s.resolveTicket(rootKey: third.key, recoveredAt: 1450, at: 1460, detail: "up", messages: mail)
+        await XCTAssertEqualAsync(try await s.pendingOutbox(at: 1460, limit: 100).map(\.body), ["resolved"])
+    }
+
     func testNumbersIdempotentOpenAndOutbox() async throws {
         let s = try store()
         let (a, c1) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
