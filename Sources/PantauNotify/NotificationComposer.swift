@@ -20,7 +20,7 @@ public struct NotificationComposer: Sendable {
         let text = body(t, change)
         let subject = "[\(t.priority.rawValue)] \(t.number) \(headline(change)): \(t.cause.textID) \(t.root)"
         // The key names the ticket event precisely, so a retried write queues nothing twice.
-        let event = "\(change.rawValue)-\(t.reopened)-\(t.priority.rawValue)-\(t.affectedSites.count)"
+        let event = "\(change.rawValue)-\(t.reopened)-\(t.priority.rawValue)-\(t.affectedSites.count)-\(t.cause.rawValue)"
         return channels.filter { c in c.priorities.contains(t.priority) && (t.kind == "outage" || c.notices) }.map { c in
             OutboxDraft(dedupeKey: "\(t.number)/\(event)/\(c.name)", channel: c.name, subject: subject, body: text)
         }

@@ -94,7 +94,8 @@ extension Store {
                            arguments: [Self.join(affectedEver), root.evidence.joined(separator: "\n"), root.cause.rawValue,
                                        root.isOutage || t.kind == "outage" ? "outage" : "notice", priority.rawValue, reason, t.id])
             let u = try Self.fetchTicket(db, "id = ?", [t.id])!
-            if priority != t.priority || !grew.isEmpty { try Self.enqueue(db, u, messages(u, .updated), at: at) }
+            // People are told when the priority, the sites cut off or the suspected cause change.
+            if priority != t.priority || !grew.isEmpty || root.cause != t.cause { try Self.enqueue(db, u, messages(u, .updated), at: at) }
             return u
         }
     }

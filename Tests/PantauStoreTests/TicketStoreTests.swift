@@ -47,6 +47,21 @@ final class TicketStoreTests: XCTestCase {
         await XCTAssertEqualAsync(try await s.pendingOutbox(at: 1460, limit: 100).map(\.body), ["resolved"])
     }
 
+    /// Issue 14: a later change of cause was recorded but never sent.
+    func testChangeOfCauseIsSent() async throws {
+        let s = try store()
+        let mailWithCause: @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { t, c in
+            [OutboxDraft(dedupeKey: "\(t.number):\(c.rawValue):\(t.cause.rawValue):tg", channel: "telegram", subject: t.number,
+                         body: "\(c.rawValue) \(t.cause.rawValue)")]
+        }
+        _ = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mailWithCause)
+        var uplink = trunk
+        uplink.cause = .uplinkDown
+        _ = try await s.updateTicket(rootKey: trunk.key, root: uplink, affectedEver: trunk.affectedSites, decision: decision, at: 1200,
+                                     messages: mailWithCause)
+        await XCTAssertEqualAsync(try await s.outbox().map(\.message.body), ["opened fo-cut", "updated uplink-down"])
+    }
+
     func testNumbersIdempotentOpenAndOutbox() async throws {
         let s = try store()
         let (a, c1) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
