@@ -104,8 +104,10 @@ extension Store {
     public func recordRelapse(rootKey: String, at: EpochSeconds, flaps: Int) async throws {
         try await write("recording a relapse of \(rootKey)") { db in
             guard let t = try Self.fetchTicket(db, "root_key = ? AND state IN ('open', 'acknowledged')", [rootKey]) else { return }
-            try db.execute(sql: "UPDATE ticket SET flaps = ? WHERE id = ?", arguments: [flaps, t.id])
-            try Self.event(db, t.id, at, "flap", "failed again before the recovery hold ended (flap \(flaps))")
+            // Counted by the ticket, not by the process: a restart or a reopen does not start again at 1.
+            let n = max(t.flaps + 1, flaps)
+            try db.execute(sql: "UPDATE ticket SET flaps = ? WHERE id = ?", arguments: [n, t.id])
+            try Self.event(db, t.id, at, "flap", "failed again before the recovery hold ended (flap \(n))")
         }
     }
 

@@ -62,6 +62,17 @@ final class TicketStoreTests: XCTestCase {
         await XCTAssertEqualAsync(try await s.outbox().map(\.message.body), ["opened fo-cut", "updated uplink-down"])
     }
 
+    /// Issue 14: the flap counter restarted at 1 after every restart of the engine (a new
+    /// tracker counts from 0); the ticket counts its flaps.
+    func testFlapsCountAcrossRestarts() async throws {
+        let s = try store()
+        _ = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
+        try await s.recordRelapse(rootKey: trunk.key, at: 1200, flaps: 1)
+        try await s.recordRelapse(rootKey: trunk.key, at: 1300, flaps: 2)
+        try await s.recordRelapse(rootKey: trunk.key, at: 1400, flaps: 1)  // a restarted engine's first flap
+        await XCTAssertEqualAsync(try await s.tickets(states: nil).first?.flaps, 3)
+    }
+
     func testNumbersIdempotentOpenAndOutbox() async throws {
         let s = try store()
         let (a, c1) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)

@@ -59,8 +59,8 @@ public struct IncidentTracker: Sendable {
 
     /// Seeds the tracker with tickets that are already open (after a restart), so nothing is
     /// opened twice: they continue as open incidents.
-    public mutating func adopt(open root: RootCause) {
-        incidents[root.key] = Incident(root: root, phase: .open, affectedEver: root.affectedSites, flaps: 0, detectedAt: root.startedAt)
+    public mutating func adopt(open root: RootCause, flaps: Int = 0) {
+        incidents[root.key] = Incident(root: root, phase: .open, affectedEver: root.affectedSites, flaps: flaps, detectedAt: root.startedAt)
     }
 
     public mutating func adopt(resolvedKey key: String, at: EpochSeconds) { resolved[key] = at }

@@ -149,7 +149,7 @@ public final class IncidentManager: Service, Sendable {
                 continue
             }
             t.adopt(open: RootCause(element: parsed.element, cause: ticket.cause, affectedSites: ticket.affectedSites,
-                                    startedAt: ticket.startedAt, evidence: ticket.evidence))
+                                    startedAt: ticket.startedAt, evidence: ticket.evidence), flaps: ticket.flaps)
         }
         return t
     }
