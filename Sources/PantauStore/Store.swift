@@ -9,16 +9,61 @@ import PantauCore
 /// a history import. An interval still open (`to_s` NULL) ends, for every reader, at
 /// its source's end or last heartbeat: time after a crash is never counted as up.
 public final class Store: Sendable {
-    let pool: DatabasePool
+    /// A `DatabasePool` (WAL); a `DatabaseQueue` only for a database read from a read-only mount.
+    let pool: any DatabaseWriter
     public let path: String
     /// The file opened (device, inode), to notice it being deleted or replaced.
     let identity: (device: UInt64, inode: UInt64)
 
     /// Opens (creating and migrating if needed) the database at `path`.
-    public init(path: String) throws {
+    /// How a command opens the database.
+    public enum OpenMode: Sendable {
+        /// `run`, `history import`: create the file (and its folder) if needed, migrate.
+        case create
+        /// Commands that change tickets: the database must exist; migrated if older.
+        case existing
+        /// Commands that only read (`status`, `availability`, `tickets list/show/export`): the
+        /// database must exist; opened read-only, never written, no lock file — so a reader in
+        /// a shared NOC folder or on a read-only mount cannot disturb the engine.
+        case readOnly
+    }
+
+    public init(path: String, mode: OpenMode = .create) throws {
         self.path = path
+        if mode != .create, !FileManager.default.fileExists(atPath: path) {
+            throw PantauError(.notFound, operation: "opening the database", subject: path,
+                              message: "there is no database here (check --db or $PANTAU_DB); 'pantau run' or 'pantau history import' creates one")
+        }
         var config = Configuration()
         config.busyMode = .timeout(10)
+        if mode == .readOnly {
+            config.readonly = true
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+            do {
+                do {
+                    let p = try DatabasePool(path: path, configuration: config)
+                    _ = try p.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+                    pool = p
+                } catch where Self.onReadOnlyMount(path) && !FileManager.default.fileExists(atPath: path + "-wal") {
+                    // WAL needs a -shm file nobody can create here; with no -wal left (the engine
+                    // stopped cleanly, or never ran here) the file is the whole database, and on a
+                    // read-only mount it cannot change under us: SQLite's immutable mode is exact.
+                    pool = try DatabaseQueue(path: "file:\(Self.uriPath(path))?immutable=1", configuration: config)
+                }
+                guard try pool.read({ try Self.migrator.hasCompletedMigrations($0) }) else {
+                    throw PantauError(.storage, operation: "opening the database read-only", subject: path,
+                                      message: "it was written by an older Pantau; run 'pantau run' once (as the engine's user) to upgrade it")
+                }
+            } catch let e as PantauError {
+                throw e
+            } catch {
+                throw PantauError(.storage, operation: "opening the database read-only", subject: path,
+                                  message: "\(error)\(Self.readOnlyHint(path))")
+            }
+            var st = stat()
+            identity = stat(path, &st) == 0 ? (UInt64(st.st_dev), UInt64(st.st_ino)) : (0, 0)
+            return
+        }
         config.prepareDatabase { db in
             // A committed state change must survive kill -9 and power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -40,6 +85,33 @@ public final class Store: Sendable {
         }
         var st = stat()
         identity = stat(path, &st) == 0 ? (UInt64(st.st_dev), UInt64(st.st_ino)) : (0, 0)
+    }
+
+    static func onReadOnlyMount(_ path: String) -> Bool {
+        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var fs = statvfs()
+        return statvfs(dir, &fs) == 0 && fs.f_flag & UInt(ST_RDONLY) != 0
+    }
+
+    /// `path` for an SQLite URI filename (percent-encoded, absolute).
+    static func uriPath(_ path: String) -> String {
+        let abs = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "/-._~")
+        return abs.addingPercentEncoding(withAllowedCharacters: allowed) ?? abs
+    }
+
+    /// Why a read-only open may fail, in words: SQLite in WAL mode needs the `-shm` file, which
+    /// a reader cannot create on a read-only mount or in a folder it may not write.
+    static func readOnlyHint(_ path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        if onReadOnlyMount(path) {
+            return " (the folder is on a read-only mount with the database's -wal file but no -shm: copy the database with its -wal, or mount it read-write)"
+        }
+        if access(dir, W_OK) != 0 {
+            return " (this user may not write in \(dir): SQLite needs the database's -shm file there; see docs/deployment.md, readers in the engine's group)"
+        }
+        return ""
     }
 
     static func withFileLock<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {

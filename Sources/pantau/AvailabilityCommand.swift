@@ -42,7 +42,7 @@ struct AvailabilityCommand: AsyncParsableCommand {
         if let site, config.inventory.site(site) == nil {
             throw ValidationError("no site with id '\(site)' in the inventory")
         }
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.readOnly) }
         let results = try await failingAsync {
             links ? try await query.computeLinks(store: store, span: query.calendar.range(of: ym))
                   : try await query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })

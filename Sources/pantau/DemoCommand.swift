@@ -21,6 +21,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var location: LocationOptions
 
+    /// The engine id of the demo's sources: how the demo recognises a database it wrote.
+    static let engine = "demo"
+
     @Option(help: "Simulated seconds per real second.")
     var speed: Double = 60
 
@@ -38,6 +41,17 @@ struct DemoCommand: AsyncParsableCommand {
         let cal = query.calendar
         let tz = cal.timeZone
         let dbPath = location.db ?? "pantau-demo.sqlite"
+        // The demo starts afresh, but only ever deletes a database it wrote itself (all its
+        // sources are the demo's): never an engine's history passed by mistake with --db.
+        if FileManager.default.fileExists(atPath: dbPath) {
+            let sources = try await failingAsync { try await Store(path: dbPath, mode: .readOnly).sourceHealth() }
+            guard !sources.isEmpty, sources.allSatisfy({ $0.engine == Self.engine }) else {
+                let who = sources.isEmpty ? "imported history" : "history of engine(s) " + Set(sources.map(\.engine)).sorted().joined(separator: ", ")
+                printErr("pantau: \(dbPath) holds \(who), not written by the demo; the demo replaces only its own database. "
+                         + "Choose another --db (the default is pantau-demo.sqlite).")
+                throw ExitCode(1)
+            }
+        }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
         let store = try failing { try Store(path: dbPath) }
 
@@ -60,7 +74,7 @@ struct DemoCommand: AsyncParsableCommand {
         let snmp = inv.devices.isEmpty ? nil : SNMPPoller(
             inventory: inv, config: snmpConfig, credentials: demoCredentials,
             transport: SimulatedSNMPTransport(inventory: inv, network: transport, clock: clock),
-            samples: store, bus: bus, clock: clock, logger: logger, runFor: minutes * 60)
+            samples: store, bus: bus, clock: clock, logger: logger, engine: Self.engine, runFor: minutes * 60)
         let id = lang == .id
         let names = Dictionary(inv.sites.map { ($0.id, $0.name) } + inv.links.filter { !$0.ends.isEmpty }.map {
             ($0.id, (id ? "tautan " : "link ") + ($0.name ?? "\($0.from) - \($0.to)"))
@@ -100,7 +114,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let reporter = DemoReporter(query: query, store: store, clock: clock, lang: lang, everySeconds: 15 * 60)
         let icmp = ICMPProbeService(inventory: inv, probes: config.probes, transport: transport, bus: bus, clock: clock,
-                                    logger: logger, runFor: minutes * 60)
+                                    logger: logger, engine: Self.engine, runFor: minutes * 60)
         let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: bus, clock: clock, logger: logger,
                                         runFor: minutes * 60, onEvent: onEvent)
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, incidents: incidents,

@@ -32,7 +32,7 @@ struct HistoryCommand: AsyncParsableCommand {
                 printErr("nothing imported: \(e.diagnostics.count) problem(s)")
                 throw ExitCode(1)
             }
-            let store = try failing { try location.openStore() }
+            let store = try failing { try location.openStore(.create) }
             do {
                 let outcome = try await failingAsync {
                     try await store.importHistory(rows, file: file, at: EpochSeconds(Date().timeIntervalSince1970))

@@ -31,6 +31,12 @@ struct LocationOptions: ParsableArguments {
     /// `readOnly`: the command only reads (status, availability, tickets): secrets in `${ENV}`
     /// need not be set, since it sends nothing.
     func load(printWarnings: Bool = true, readOnly: Bool = false) throws -> LoadedConfiguration {
+        var isDir: ObjCBool = false
+        if let probes, !(FileManager.default.fileExists(atPath: probes, isDirectory: &isDir) && isDir.boolValue) {
+            // Never fall back to the defaults silently: the thresholds would not be the ones asked for.
+            printErr("pantau: --probes \(probes): no such folder (leave --probes out to use the 'probes' folder next to the inventory)")
+            throw ExitCode(1)
+        }
         do {
             let c = try InventoryLoader.load(inventoryDirectory: inventory, probesDirectory: probesDirectory,
                                              credentials: credentials, requireSecrets: !readOnly)
@@ -43,7 +49,9 @@ struct LocationOptions: ParsableArguments {
         }
     }
 
-    func openStore() throws -> Store { try Store(path: databasePath) }
+    /// Opens the database: `.create` for `run` and `history import`, `.existing` for commands
+    /// that change tickets, `.readOnly` for commands that only read.
+    func openStore(_ mode: Store.OpenMode) throws -> Store { try Store(path: databasePath, mode: mode) }
 }
 
 extension String {

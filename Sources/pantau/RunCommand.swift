@@ -32,7 +32,7 @@ struct RunCommand: AsyncParsableCommand {
         limitMallocArenas(Int32(ProcessInfo.processInfo.environment["PANTAU_MALLOC_ARENAS"].flatMap { Int($0) } ?? 2))
         let config = try location.load()
         let logger = bootstrapLogging(level: logLevel)
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.create) }
         let transport = try failing { try SocketEchoTransport() }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })

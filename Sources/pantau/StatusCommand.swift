@@ -19,7 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(readOnly: true)
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.readOnly) }
         let query = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp)
         let report = try await failingAsync { try await query.build(store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }
         // The engine's store writer reports a failing database here (it cannot write it into the database).

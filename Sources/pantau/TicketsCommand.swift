@@ -23,7 +23,7 @@ struct TicketsList: AsyncParsableCommand {
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.readOnly) }
         var states: Set<Ticket.State>?
         if let state {
             states = []
@@ -52,7 +52,7 @@ struct TicketsShow: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.readOnly) }
         let (t, events) = try await TicketFormat.load(store, number)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority, now: EpochSeconds(Date().timeIntervalSince1970))
@@ -71,7 +71,7 @@ struct TicketsAck: AsyncParsableCommand {
     @Option(help: "Who takes it (name, NIP).") var by: String
 
     func run() async throws {
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.existing) }
         let t = try await failingAsync { try await store.acknowledgeTicket(number, by: by, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(t.number): \(t.state.rawValue), \(by)")
     }
@@ -85,7 +85,7 @@ struct TicketsResolve: AsyncParsableCommand {
     @Option(help: "A note for the ledger.") var note: String = ""
 
     func run() async throws {
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.existing) }
         let t = try await failingAsync { try await store.resolveTicketManually(number, by: by, note: note, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(t.number): \(t.state.rawValue)")
     }
@@ -107,7 +107,7 @@ struct TicketsClose: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.existing) }
         let ba = BeritaAcara(officers: officers, problemSummary: problem, workSummary: work, alternativeSolution: alternative,
                              location: place)
         let t = try await failingAsync { try await store.closeTicket(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)) }

@@ -16,7 +16,7 @@ struct TicketsExport: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
-        let store = try failing { try location.openStore() }
+        let store = try failing { try location.openStore(.readOnly) }
         let (t, events) = try await TicketFormat.load(store, number)
         let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority,
                                   now: EpochSeconds(Date().timeIntervalSince1970))

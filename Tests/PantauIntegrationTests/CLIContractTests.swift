@@ -77,8 +77,11 @@ final class CLIContractTests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("\(csv.path):3: target: no site or link with id 'bkd'"), out.stderr)
         XCTAssertTrue(out.stderr.contains("\(csv.path):4: state: 'sideways' is not one of up|down|unknown"), out.stderr)
         XCTAssertTrue(out.stderr.contains("\(csv.path):5: from: '2026-03-05 00:00' is not an ISO 8601 time"), out.stderr)
+        // Nothing imported, nothing created: a read command says there is no database.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db), "a refused import created the database")
         let status = try Harness.run(Harness.pantau, ["availability", "--month", "2026-03", "--format", "json"] + loc)
-        XCTAssertTrue(status.stdout.contains("\"up_s\":0"), "nothing imported: \(status.stdout)")
+        XCTAssertNotEqual(status.status, 0)
+        XCTAssertTrue(status.stderr.contains("there is no database here"), status.stderr)
     }
 
     /// A file that overlaps history already recorded is an import error naming the row, not a storage error.
@@ -130,6 +133,7 @@ final class CLIContractTests: XCTestCase {
 
             """.write(to: dir.appendingPathComponent("probes/incidents.yaml"), atomically: true, encoding: .utf8)
         let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
+        _ = try Store(path: dir.appendingPathComponent("p.sqlite").path)  // an engine's (empty) database
         for args in [["status"], ["availability", "--month", "2026-03"], ["tickets", "list"]] {
             let out = try Harness.run(Harness.pantau, args + loc)
             XCTAssertEqual(out.status, 0, "\(args): \(out.stderr)")
