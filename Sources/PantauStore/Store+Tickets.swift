@@ -185,7 +185,8 @@ extension Store {
     }
 
     public func ticket(_ number: String) async throws -> Ticket? {
-        try await read("reading \(number)") { db in try Self.fetchTicket(db, "number = ?", [number]) }
+        let number = Ticket.normalizedNumber(number)
+        return try await read("reading \(number)") { db in try Self.fetchTicket(db, "number = ?", [number]) }
     }
 
     public func ticketEvents(_ id: Int64) async throws -> [TicketEvent] {
@@ -213,8 +214,9 @@ extension Store {
     }
 
     static func require(_ db: Database, _ number: String) throws -> Ticket {
-        guard let t = try fetchTicket(db, "number = ?", [number]) else {
-            throw PantauError(.notFound, operation: "finding the ticket", subject: number, message: "no such ticket")
+        guard let t = try fetchTicket(db, "number = ?", [Ticket.normalizedNumber(number)]) else {
+            throw PantauError(.notFound, operation: "finding the ticket", subject: number,
+                              message: "no such ticket ('pantau tickets list' shows the numbers, e.g. GGN-2026-11-0001)")
         }
         return t
     }

@@ -2,6 +2,15 @@ import PantauCore
 
 /// A gangguan ticket as stored.
 public struct Ticket: Sendable, Hashable {
+    /// How people say a ticket number: `GGN-2026-11-0001`, `ggn-2026-11-0001`, or `2026-11-0001`;
+    /// all mean the same ticket.
+    public static func normalizedNumber(_ s: String) -> String {
+        let t = s.trimmingCharacters(in: .whitespaces).uppercased()
+        if t.hasPrefix("GGN-") { return t }
+        if let first = t.first, first.isNumber, t.split(separator: "-").count == 3 { return "GGN-" + t }
+        return t
+    }
+
     public enum State: String, Sendable, Hashable, CaseIterable {
         case open, acknowledged, resolved, closed
     }

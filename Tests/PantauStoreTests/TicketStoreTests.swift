@@ -78,6 +78,16 @@ final class TicketStoreTests: XCTestCase {
         let (a, c1) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
         XCTAssertEqual(a.number, "GGN-2026-03-0001")
         XCTAssertEqual(c1, .opened)
+        // Addressed as people say it.
+        for said in ["GGN-2026-03-0001", "ggn-2026-03-0001", "2026-03-0001", " 2026-03-0001 "] {
+            await XCTAssertEqualAsync(try await s.ticket(said)?.number, "GGN-2026-03-0001", said)
+        }
+        do {
+            _ = try await s.acknowledgeTicket("2026-03-0099", by: "x", at: 1101)
+            XCTFail("no such ticket")
+        } catch {
+            XCTAssertTrue("\(error)".hasPrefix("Finding the ticket (2026-03-0099) failed: no such ticket"), "\(error)")
+        }
         // The same root again (a restart, a retried write, a duplicate trap): the same ticket, no new message.
         let (b, c2) = try await s.openTicket(trunk, decision: decision, at: 1200, month: "2026-03", reopenWithin: 3600, messages: mail)
         XCTAssertEqual(b.number, a.number)

@@ -41,6 +41,8 @@ public struct PantauError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(code.rawValue) while \(operation)\(subject.map { " (\($0))" } ?? ""): \(message)"
+        // A sentence for people ("Finding the ticket (GGN-2026-11-0009) failed: no such ticket"),
+        // not the code's name; the code stays available to callers.
+        "\(operation.prefix(1).uppercased())\(operation.dropFirst())\(subject.map { " (\($0))" } ?? "") failed: \(message)"
     }
 }
