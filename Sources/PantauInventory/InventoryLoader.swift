@@ -77,6 +77,11 @@ public enum InventoryLoader {
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
         let credExists = FileManager.default.fileExists(atPath: credPath)
+        if credExists, let mode = try? FileManager.default.attributesOfItem(atPath: credPath)[.posixPermissions] as? Int,
+           mode & 0o077 != 0 {
+            // Like ssh with a private key: passphrases readable by other users deserve a word.
+            warnings.append("the SNMP credentials file \(credPath) can be read by other users (mode \(String(mode, radix: 8))): chmod 600 \(credPath)")
+        }
         if credExists, let text = readText(credPath, sink: sink) {
             profiles = CredentialsParser(reader: YAMLReader(file: credPath, sink: sink, redact: true), environment: environment,
                                          requireSecrets: requireSecrets).parse(text)

@@ -40,7 +40,8 @@ struct LocationOptions: ParsableArguments {
         do {
             let c = try InventoryLoader.load(inventoryDirectory: inventory, probesDirectory: probesDirectory,
                                              credentials: credentials, requireSecrets: !readOnly)
-            if printWarnings { for w in c.warnings { printErr("warning: \(w)") } }
+            // Warnings matter where something runs or is checked (`check`, `run`), not on every read.
+            if printWarnings && !readOnly { for w in c.warnings { printErr("warning: \(w)") } }
             return c
         } catch let e as ConfigurationErrors {
             for d in e.diagnostics { printErr(d.description) }

@@ -46,7 +46,7 @@ final class SNMPConfigFixtureTests: XCTestCase {
     }
 
     func load(network: String = network, credentials: String? = credentials, snmp: String? = nil,
-              env: [String: String] = env) -> Result {
+              env: [String: String] = env, credentialsMode: Int = 0o600) -> Result {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-snmpcfg-\(UUID().uuidString)")
         let inv = dir.appendingPathComponent("inventory"), pr = dir.appendingPathComponent("probes")
         try! FileManager.default.createDirectory(at: inv, withIntermediateDirectories: true)
@@ -54,7 +54,11 @@ final class SNMPConfigFixtureTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         try! network.write(to: inv.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
         try! "date,name\n2026-01-01,Tahun Baru Masehi\n".write(to: inv.appendingPathComponent("libur.csv"), atomically: true, encoding: .utf8)
-        if let credentials { try! credentials.write(to: inv.appendingPathComponent("credentials.yaml"), atomically: true, encoding: .utf8) }
+        if let credentials {
+            let f = inv.appendingPathComponent("credentials.yaml")
+            try! credentials.write(to: f, atomically: true, encoding: .utf8)
+            try! FileManager.default.setAttributes([.posixPermissions: credentialsMode], ofItemAtPath: f.path)
+        }
         if let snmp { try! snmp.write(to: pr.appendingPathComponent("snmp.yaml"), atomically: true, encoding: .utf8) }
         do {
             let c = try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path, environment: env)
@@ -86,6 +90,15 @@ final class SNMPConfigFixtureTests: XCTestCase {
         for cred in c.credentials.values {
             for secret in Self.env.values { XCTAssertFalse("\(cred)".contains(secret)) }
         }
+    }
+
+    /// Issue 13: like ssh, a credentials file others can read gets a warning.
+    func testCredentialsReadableByOthersAreWarned() {
+        let r = load(credentialsMode: 0o644)
+        XCTAssertNotNil(r.loaded)
+        XCTAssertEqual(r.diagnostics.count, 1, "\(r.diagnostics)")
+        XCTAssertTrue(r.diagnostics.first?.contains("can be read by other users (mode 644): chmod 600") ?? false, "\(r.diagnostics)")
+        assertNoSecrets(r)
     }
 
     func testMissingCredentialsFileIsAWarningNotAnError() {
