@@ -44,25 +44,46 @@ extension Store {
             var fresh: [HistoryRow] = []
             var present = 0
             var problems: [Diagnostic] = []
-            for row in rows {
-                let existing = try Row.fetchAll(db, sql: """
-                    SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) AS end_s, s.kind, s.id AS sid
-                    FROM state_interval i JOIN source s ON s.id = i.source_id
-                    WHERE i.target = ? AND i.from_s < ? AND COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) > ?
-                    """, arguments: [now, row.target, row.range.end, now, row.range.start])
-                if existing.count == 1, let e = existing.first, e["kind"] == "import", e["state"] == row.state.rawValue,
-                   e["from_s"] == row.range.start, e["end_s"] == row.range.end {
-                    present += 1
-                    continue
+            // One query per target and one sweep over its sorted rows: O(n log n) for the file
+            // plus one pass over the target's stored intervals (a per-row query scanned the
+            // target's history for every row: 196 s for 20,000 rows into 200,000).
+            let existingSQL = try db.cachedStatement(sql: """
+                SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) AS end_s, s.kind, s.id AS sid
+                FROM state_interval i JOIN source s ON s.id = i.source_id
+                WHERE i.target = ? AND i.from_s < ? AND COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) > ?
+                ORDER BY i.from_s
+                """)
+            for (target, group) in Dictionary(grouping: rows, by: \.target).sorted(by: { $0.key < $1.key }) {
+                let sorted = group.sorted { $0.range < $1.range }
+                let lo = sorted.first!.range.start, hi = sorted.map(\.range.end).max()!
+                let stored = try Row.fetchAll(existingSQL, arguments: [now, target, hi, now, lo]).map {
+                    (state: $0["state"] as String, from: $0["from_s"] as Int64, end: $0["end_s"] as Int64,
+                     kind: $0["kind"] as String, sid: $0["sid"] as Int64)
                 }
-                if let e = existing.first {
-                    let kind: String = e["kind"], sid: Int64 = e["sid"], st: String = e["state"]
-                    let from: Int64 = e["from_s"], end: Int64 = e["end_s"]
+                // The largest end among stored[0...k]: intervals of different sources (several
+                // engines) may overlap each other, so ends need not rise with starts.
+                var maxEnd: [Int64] = []
+                maxEnd.reserveCapacity(stored.count)
+                for e in stored { maxEnd.append(max(maxEnd.last ?? .min, e.end)) }
+                for row in sorted {
+                    // k: the last stored interval that starts before the row ends (binary search).
+                    var a = 0, b = stored.count
+                    while a < b { let m = (a + b) / 2; if stored[m].from < row.range.end { a = m + 1 } else { b = m } }
+                    var k = a - 1
+                    guard k >= 0, maxEnd[k] > row.range.start else {
+                        fresh.append(row)
+                        continue
+                    }
+                    while stored[k].end <= row.range.start { k -= 1 }  // the latest one that overlaps
+                    let e = stored[k]
+                    let alone = k == 0 || maxEnd[k - 1] <= row.range.start
+                    if alone, e.kind == "import", e.state == row.state.rawValue, e.from == row.range.start, e.end == row.range.end {
+                        present += 1
+                        continue
+                    }
                     problems.append(Diagnostic(file: file, line: row.line, path: "from",
-                        message: "overlaps recorded '\(st)' of '\(row.target)' from \(from) to \(end) (epoch s; \(kind) source \(sid))"))
-                    continue
+                        message: "overlaps recorded '\(e.state)' of '\(row.target)' from \(e.from) to \(e.end) (epoch s; \(e.kind) source \(e.sid))"))
                 }
-                fresh.append(row)
             }
             if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
             guard !fresh.isEmpty else { return ImportOutcome(added: 0, alreadyPresent: present) }
