@@ -6,5 +6,5 @@ struct Pantau: AsyncParsableCommand {
         commandName: "pantau",
         abstract: "Pantau: network operations monitor for a Diskominfo intranet (OPD links, SLA availability).",
         subcommands: [CheckCommand.self, RunCommand.self, StatusCommand.self, AvailabilityCommand.self,
-                      HistoryCommand.self, TicketsCommand.self, DemoCommand.self, BenchCommand.self])
+                      HistoryCommand.self, TicketsCommand.self, BackupCommand.self, DemoCommand.self, BenchCommand.self])
 }

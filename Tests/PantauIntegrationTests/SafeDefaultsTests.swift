@@ -84,4 +84,32 @@ final class SafeDefaultsTests: XCTestCase {
             XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
         }
     }
+
+    /// `pantau backup FILE` (docs/deployment.md): a checked copy that reads the same, never an overwrite.
+    func testBackupIsAnExactCheckedCopyAndNeverOverwrites() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inv = config(dir)
+        let db = dir.appendingPathComponent("p.sqlite").path, copy = dir.appendingPathComponent("backup/p-2026-03.sqlite").path
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("backup"), withIntermediateDirectories: true)
+        let csv = dir.appendingPathComponent("log.csv")
+        try """
+            target,state,from,to
+            dc,up,2026-03-01T00:00:00+07:00,2026-04-01T00:00:00+07:00
+            bkd,up,2026-03-01T00:00:00+07:00,2026-03-09T10:00:00+07:00
+            bkd,down,2026-03-09T10:00:00+07:00,2026-03-09T12:30:00+07:00
+            bkd,up,2026-03-09T12:30:00+07:00,2026-04-01T00:00:00+07:00
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Harness.run(Harness.pantau, ["history", "import", csv.path] + inv + ["--db", db]).status, 0)
+        let out = try Harness.run(Harness.pantau, ["backup", copy] + inv + ["--db", db])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("integrity checked"), out.stdout)
+        let month = ["availability", "--month", "2026-03", "--format", "json"] + inv
+        let a = try Harness.run(Harness.pantau, month + ["--db", db]).stdout, b = try Harness.run(Harness.pantau, month + ["--db", copy]).stdout
+        XCTAssertTrue(a.contains("\"down_s\":9000"), a)
+        XCTAssertEqual(a, b, "the backup reads the same")
+        let again = try Harness.run(Harness.pantau, ["backup", copy] + inv + ["--db", db])
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("exists already"), again.stderr)
+    }
 }
