@@ -68,6 +68,8 @@ struct NetworkValidator {
 
     func checkUplinks() {
         let links = Dictionary(parsed.links.map { ($0.link.id, $0.link) }, uniquingKeysWith: { a, _ in a })
+        var listedBy: [String: Set<String>] = [:]
+        for s in parsed.sites { for u in s.site.uplinks { listedBy[u, default: []].insert(s.site.id) } }
         for s in parsed.sites {
             var seen: Set<String> = []
             for (j, u) in s.site.uplinks.enumerated() {
@@ -78,8 +80,11 @@ struct NetworkValidator {
                     continue
                 }
                 if !seen.insert(u).inserted { sink.add(file, line, p, "uplink '\(u)' listed twice") }
-                if link.to != s.site.id {
-                    sink.add(file, line, p, "link '\(u)' goes from '\(link.from)' to '\(link.to)'; an uplink of '\(s.site.id)' must have to: \(s.site.id)")
+                // A ring segment is an uplink of both its ends (traffic may take it either way).
+                let ringSegment = link.from == s.site.id && listedBy[u]?.contains(link.to) == true
+                if link.to != s.site.id && !ringSegment {
+                    sink.add(file, line, p, "link '\(u)' goes from '\(link.from)' to '\(link.to)'; an uplink of '\(s.site.id)' must have to: \(s.site.id) "
+                             + "(a ring segment is listed as an uplink by both of its ends)")
                 }
             }
         }
@@ -89,15 +94,12 @@ struct NetworkValidator {
         guard let inv = parsed.inventory() else { return }
         let topo = Topology(inv)
         let bySite = Dictionary(parsed.sites.map { ($0.site.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var inCycle: Set<String> = []
-        if let cycle = topo.firstCycle(), let first = cycle.first, let loc = bySite[first] {
-            inCycle = Set(cycle)
-            sink.add(file, loc.line, "sites[\(loc.index)].uplinks", "uplink cycle: \(cycle.joined(separator: " -> "))")
-        }
+        // Rings and meshes are fine (a site is cut off only when every path is down); what is
+        // refused is a site that no path of uplinks connects to a core site at all.
         guard !topo.coreSites.isEmpty else { return }
-        for id in topo.unreachableFromCore() where !inCycle.contains(id) {
+        for id in topo.unreachableFromCore() {
             guard let loc = bySite[id] else { continue }
-            let why = loc.site.uplinks.isEmpty ? "it has no uplinks" : "no chain of uplinks leads to a core site"
+            let why = loc.site.uplinks.isEmpty ? "it has no uplinks" : "no path of uplinks leads to a core site"
             sink.add(file, loc.line, "sites[\(loc.index)].uplinks", "site '\(id)' is unreachable from the core: \(why)")
         }
     }

@@ -40,9 +40,12 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(roots.map(\.key), ["link:fo-r2"])
         XCTAssertFalse(roots[0].isOutage)
         XCTAssertTrue(roots[0].evidence.last!.contains("redundancy lost"))
-        // Both uplinks cut: red is cut off, attributed to both roots.
+        // Both uplinks cut: red is cut off, on one ticket that names both cuts (not two tickets
+        // listing the same site); the other cut says where its sites are.
         let both = RootCauseAnalyzer(inventory: inv).analyze(snapshot(downSites: ["red"], downLinks: ["fo-r1", "fo-r2"]))
-        XCTAssertEqual(both.map(\.affectedSites), [["red"], ["red"]])
+        XCTAssertEqual(both.map(\.affectedSites), [["red"], []])
+        XCTAssertTrue(both[0].evidence.last!.contains("together with fo-r2 (already down): no path left to red"), "\(both[0].evidence)")
+        XCTAssertTrue(both[1].evidence.last!.contains("together with fo-r1"), "\(both[1].evidence)")
     }
 
     func testSiteSilentBehindAnUpPortIsDeviceOrPower() {

@@ -105,8 +105,10 @@ final class CheckFixtureTests: XCTestCase {
                        ["network.yaml:14: maintenance[0].target: no site or link with id 'bpkad'"])
     }
 
-    func testUplinkCycle() {
-        let yaml = replacing("""
+    /// Issue 13: FO rings were refused as an "uplink cycle". A cycle is fine; what is refused is
+    /// a group of sites that no path connects to the core (here bkd and x only reach each other).
+    func testCycleCutOffFromTheCoreIsUnreachableButARingIsNot() {
+        let island = replacing("""
               - {id: bkd, name: BKD, address: 10.0.0.2, uplinks: [fo-dc-bkd]}
             """, """
               - {id: bkd, name: BKD, address: 10.0.0.2, uplinks: [l-x-bkd]}
@@ -115,9 +117,21 @@ final class CheckFixtureTests: XCTestCase {
               - {id: l-x-bkd, kind: copper, from: x, to: bkd}
               - {id: l-bkd-x, kind: copper, from: bkd, to: x}
             """)
-        let d = check(yaml)
-        XCTAssertEqual(d.count, 1, "\(d)")
-        XCTAssertTrue(d[0].hasPrefix("network.yaml:") && d[0].contains(".uplinks: uplink cycle: "), d[0])
+        let d = check(island)
+        XCTAssertEqual(d.count, 2, "\(d)")
+        XCTAssertTrue(d.allSatisfy { $0.contains("is unreachable from the core: no path of uplinks leads to a core site") }, "\(d)")
+        // The same two sites in a ring with the core: core - bkd - x - core.
+        let ring = replacing("""
+              - {id: bkd, name: BKD, address: 10.0.0.2, uplinks: [fo-dc-bkd]}
+            """, """
+              - {id: bkd, name: BKD, address: 10.0.0.2, uplinks: [fo-dc-bkd, fo-bkd-x]}
+              - {id: x, name: X, address: 10.0.0.3, uplinks: [fo-bkd-x, fo-x-dc]}
+            """).replacingOccurrences(of: "  - {id: fo-dc-bkd, kind: fo-underground, from: dc, to: bkd}", with: """
+              - {id: fo-dc-bkd, kind: fo-underground, from: dc, to: bkd}
+              - {id: fo-bkd-x, kind: fo-aerial, from: bkd, to: x}
+              - {id: fo-x-dc, kind: fo-aerial, from: dc, to: x}
+            """)
+        XCTAssertEqual(check(ring), [], "a ring through the core is a valid topology")
     }
 
     func testUnreachableFromCore() {

@@ -35,26 +35,46 @@ public struct RootCauseAnalyzer: Sendable {
         let reachable = topology.reachable(inventory: inventory, failedSites: rootSites.union(settling), failedLinks: downLinks)
         let cutOff = Set(inventory.sites.map(\.id)).subtracting(reachable).subtracting(settling)
 
-        // Attribute every cut-off site to the failed elements on its uplink paths.
-        var memo: [String: Set<String>] = [:]
-        func roots(of site: String, depth: Int = 0) -> Set<String> {
-            if let m = memo[site] { return m }
-            guard depth < 64, let st = inventory.site(site) else { return [] }
-            var out: Set<String> = []
-            for l in st.uplinks {
-                guard let link = linksByID[l] else { continue }
-                if downLinks.contains(l) { out.insert("link:\(l)"); continue }
-                let parent = link.from == site ? link.to : link.from
-                if rootSites.contains(parent) { out.insert("site:\(parent)") }
-                else if cutOff.contains(parent) { out.formUnion(roots(of: parent, depth: depth + 1)) }
-            }
-            memo[site] = out
-            return out
-        }
+        // Attribute the cut-off sites: group them into islands (connected over healthy links);
+        // an island's roots are the failed elements on its edge whose far side still reaches the
+        // core (else every failed element on its edge, e.g. a cut behind another cut). When
+        // several do — a ring cut in two places — the island goes to the cut that completed
+        // the isolation (the latest), whose evidence names the others.
         var affected: [String: Set<String>] = [:]
-        for site in cutOff {
-            if rootSites.contains(site) { affected["site:\(site)", default: []].insert(site); continue }
-            for r in roots(of: site) { affected[r, default: []].insert(site) }
+        var alsoCut: [String: [String]] = [:]
+        var partOf: [String: String] = [:]
+        for site in cutOff where rootSites.contains(site) { affected["site:\(site)", default: []].insert(site) }
+        let islandSites = cutOff.subtracting(rootSites)
+        var placed: Set<String> = []
+        for seed in islandSites.sorted() where !placed.contains(seed) {
+            var island: [String] = [seed]
+            placed.insert(seed)
+            var k = 0
+            while k < island.count {
+                for n in topology.neighbors[island[k]] ?? [] where !downLinks.contains(n.link) && islandSites.contains(n.site) && !placed.contains(n.site) {
+                    placed.insert(n.site)
+                    island.append(n.site)
+                }
+                k += 1
+            }
+            var edge: [(key: String, farReaches: Bool, since: EpochSeconds)] = []
+            for site in island {
+                for n in topology.neighbors[site] ?? [] {
+                    if downLinks.contains(n.link) {
+                        edge.append(("link:\(n.link)", reachable.contains(n.site) || rootSites.contains(n.site), s.links[n.link]?.since ?? 0))
+                    } else if rootSites.contains(n.site) {
+                        edge.append(("site:\(n.site)", true, s.sites[n.site]?.since ?? 0))
+                    }
+                }
+            }
+            var keys: [String: EpochSeconds] = [:]
+            for e in edge where e.farReaches { keys[e.key] = e.since }
+            if keys.isEmpty { for e in edge { keys[e.key] = e.since } }
+            guard let primary = keys.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { continue }
+            affected[primary, default: []].formUnion(island)
+            let others = keys.keys.filter { $0 != primary }.sorted()
+            if !others.isEmpty { alsoCut[primary, default: []] += others }
+            for o in others { partOf[o] = primary }
         }
 
         var out: [RootCause] = []
@@ -63,7 +83,15 @@ public struct RootCauseAnalyzer: Sendable {
             let fo = link.kind.isFiber
             var evidence = ["\(link.id) (\(link.kind.rawValue)\(link.name.map { ", \($0)" } ?? "")): \(st.detail.isEmpty ? "port down" : st.detail)"]
             let cut = affected["link:\(l)"].map { $0.sorted() } ?? []
-            if cut.isEmpty { evidence.append("\(link.to) still has another path: redundancy lost, no site cut off") }
+            if let others = alsoCut["link:\(l)"] {
+                let names = others.map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? $0 }
+                evidence.append("together with \(names.joined(separator: ", ")) (already down): no path left to \(cut.joined(separator: ", "))")
+            } else if let primary = partOf["link:\(l)"] {
+                let name = primary.split(separator: ":", maxSplits: 1).last.map(String.init) ?? primary
+                evidence.append("together with \(name): the sites left without a path are on the ticket of \(name)")
+            } else if cut.isEmpty {
+                evidence.append("\(link.to) still has another path: redundancy lost, no site cut off")
+            }
             out.append(RootCause(element: .link(l), cause: fo ? .foCut : .uplinkDown, affectedSites: cut, startedAt: st.since,
                                  evidence: evidence))
         }

@@ -23,7 +23,36 @@ public struct Topology: Sendable {
         self.parents = parents
         self.children = children
         self.coreSites = inventory.sites.filter { $0.role == .core }.map(\.id)
+        // Traffic flows from the far end of an uplink to the site that names it. A ring segment
+        // is named by both of its ends, so it carries traffic either way: rings and meshes are
+        // paths like any other, while an OPD never transits traffic for the POP above it.
+        var adjacency: [String: [Neighbor]] = [:]
+        var neighbors: [String: [Neighbor]] = [:]
+        for site in inventory.sites {
+            for l in site.uplinks {
+                guard let link = links[l], link.from != link.to else { continue }
+                let far = link.from == site.id ? link.to : link.from
+                adjacency[far, default: []].append(Neighbor(site: site.id, link: l))
+                if !(neighbors[site.id] ?? []).contains(Neighbor(site: far, link: l)) {
+                    neighbors[site.id, default: []].append(Neighbor(site: far, link: l))
+                    neighbors[far, default: []].append(Neighbor(site: site.id, link: l))
+                }
+            }
+        }
+        self.adjacency = adjacency
+        self.neighbors = neighbors
     }
+
+    /// A site across an uplink.
+    public struct Neighbor: Sendable, Hashable {
+        public var site: String
+        public var link: String
+    }
+
+    /// The uplink graph as traffic flows: for each site, the sites it feeds and over which link.
+    public let adjacency: [String: [Neighbor]]
+    /// The same links without direction: each site's neighbours (for grouping sites cut off together).
+    public let neighbors: [String: [Neighbor]]
 
     /// The parents of a site (the far ends of its uplinks).
     public func parents(of site: String) -> [String] { parents[site] ?? [] }
@@ -51,56 +80,37 @@ public struct Topology: Sendable {
 
     /// Sites with no uplink path to any core site.
     public func unreachableFromCore() -> [String] {
-        var reached = Set(coreSites)
-        var queue = coreSites
-        while let s = queue.popLast() {
-            for c in children[s] ?? [] where !reached.contains(c) {
-                reached.insert(c)
-                queue.append(c)
-            }
-        }
+        let reached = reach(failedSites: [], failedLinks: [])
         return parents.keys.filter { !reached.contains($0) }.sorted()
     }
 
-    /// The sites cut off when the `failed` sites are down: every non-core site all of whose
-    /// parents are failed or cut off themselves. The failed sites are not included.
+    /// The sites cut off when the `failed` sites are down: every non-core site left with no
+    /// path to a core site. The failed sites are not included.
     public func cutOffBy(_ failed: Set<String>) -> Set<String> {
-        // A site is cut off when it is not core and all of its parents are failed or cut off.
-        var down = failed
-        var changed = true
-        while changed {
-            changed = false
-            for (s, ps) in parents where !down.contains(s) && !ps.isEmpty && !coreSites.contains(s) {
-                if ps.allSatisfy({ down.contains($0) }) {
-                    down.insert(s)
-                    changed = true
-                }
+        let reached = reach(failedSites: failed, failedLinks: [])
+        return Set(parents.keys).subtracting(reached).subtracting(failed)
+    }
+
+    /// Breadth-first over the undirected uplink graph from the healthy core sites.
+    func reach(failedSites: Set<String>, failedLinks: Set<String>) -> Set<String> {
+        var reached = Set(coreSites.filter { !failedSites.contains($0) })
+        var queue = Array(reached)
+        while let s = queue.popLast() {
+            for n in adjacency[s] ?? [] where !reached.contains(n.site) {
+                guard !failedLinks.contains(n.link), !failedSites.contains(n.site) else { continue }
+                reached.insert(n.site)
+                queue.append(n.site)
             }
         }
-        return down.subtracting(failed)
+        return reached
     }
 }
 
 extension Topology {
     /// Sites that still have a working path to a core site when the given sites (devices)
-    /// and links are down. A failed site is itself unreachable.
+    /// and links are down, over any path of uplinks (rings included). A failed site is itself
+    /// unreachable.
     public func reachable(inventory: Inventory, failedSites: Set<String>, failedLinks: Set<String>) -> Set<String> {
-        var reached = Set(coreSites.filter { !failedSites.contains($0) })
-        var byParent: [String: [(child: String, link: String)]] = [:]
-        for site in inventory.sites {
-            for l in site.uplinks {
-                guard let link = inventory.link(l) else { continue }
-                byParent[link.from, default: []].append((site.id, l))
-            }
-        }
-        var queue = Array(reached)
-        while let s = queue.popLast() {
-            for (child, link) in byParent[s] ?? [] where !reached.contains(child) {
-                guard !failedLinks.contains(link), !failedSites.contains(child) else { continue }
-                reached.insert(child)
-                queue.append(child)
-            }
-        }
-        return reached
+        reach(failedSites: failedSites, failedLinks: failedLinks)
     }
 }
