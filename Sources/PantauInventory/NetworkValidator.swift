@@ -97,7 +97,18 @@ struct NetworkValidator {
         // Rings and meshes are fine (a site is cut off only when every path is down); what is
         // refused is a site that no path of uplinks connects to a core site at all.
         guard !topo.coreSites.isEmpty else { return }
-        for id in topo.unreachableFromCore() {
+        // A site whose uplink names an unknown link, or a link with an unknown end, is already
+        // reported at its root; the sites behind it would only repeat that as "unreachable".
+        let siteIds = Set(inv.sites.map(\.id))
+        let broken = Set(parsed.links.filter { !siteIds.contains($0.link.from) || !siteIds.contains($0.link.to) }.map(\.link.id))
+        let linkIds = Set(parsed.links.map(\.link.id))
+        var reached = Set(topo.coreSites)
+        reached.formUnion(inv.sites.filter { s in s.uplinks.contains { !linkIds.contains($0) || broken.contains($0) } }.map(\.id))
+        var queue = Array(reached)
+        while let s = queue.popLast() {
+            for n in topo.adjacency[s] ?? [] where reached.insert(n.site).inserted { queue.append(n.site) }
+        }
+        for id in topo.unreachableFromCore() where !reached.contains(id) {
             guard let loc = bySite[id] else { continue }
             let why = loc.site.uplinks.isEmpty ? "it has no uplinks" : "no path of uplinks leads to a core site"
             sink.add(file, loc.line, "sites[\(loc.index)].uplinks", "site '\(id)' is unreachable from the core: \(why)")

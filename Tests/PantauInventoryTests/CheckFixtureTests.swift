@@ -99,6 +99,8 @@ final class CheckFixtureTests: XCTestCase {
     func testDanglingReferences() {
         let d = check(replacing("to: bkd}", "to: bkdd}"))
         XCTAssertTrue(d.contains("network.yaml:12: links[0].to: no site with id 'bkdd'"), "\(d)")
+        // Issue 13: the root mistake only, not a cascade of "unreachable from the core" after it.
+        XCTAssertFalse(d.contains { $0.contains("unreachable from the core") }, "\(d)")
         XCTAssertTrue(check(replacing("uplinks: [fo-dc-bkd]", "uplinks: [fo-dc-bdk]")).contains(
                        "network.yaml:10: sites[1].uplinks[0]: no link with id 'fo-dc-bdk'"))
         XCTAssertEqual(check(replacing("target: bkd,", "target: bpkad,")),
