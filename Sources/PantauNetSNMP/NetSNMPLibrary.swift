@@ -5,11 +5,23 @@ import PantauProbes
 
 /// net-snmp's process-wide setup, done once before any I/O thread starts
 /// (`init_snmp` is not thread-safe). Numeric OIDs, no config files, no persistent state.
+/// net-snmp's scratch folder for this process, removed at exit.
+nonisolated(unsafe) var netSNMPStateDirectory: String?
+
 enum NetSNMPLibrary {
     static let ready: Bool = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-netsnmp-\(getpid())").path
+        let tmp = FileManager.default.temporaryDirectory
+        // Folders left by processes that were killed (kill -9 runs no exit handler).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("pantau-netsnmp-") {
+            if let pid = Int32(name.dropFirst("pantau-netsnmp-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: tmp.appendingPathComponent(name).path)
+            }
+        }
+        let dir = tmp.appendingPathComponent("pantau-netsnmp-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         pantau_snmp_init(dir)
+        netSNMPStateDirectory = dir
+        atexit { if let d = netSNMPStateDirectory { try? FileManager.default.removeItem(atPath: d) } }
         return true
     }()
 

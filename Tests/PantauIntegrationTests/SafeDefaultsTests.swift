@@ -112,4 +112,16 @@ final class SafeDefaultsTests: XCTestCase {
         XCTAssertNotEqual(again.status, 0)
         XCTAssertTrue(again.stderr.contains("exists already"), again.stderr)
     }
+
+    /// Issue 13: net-snmp's scratch folders were left in /tmp by every process.
+    func testNetSNMPScratchFolderIsRemovedAtExit() throws {
+        let tmp = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        // A folder left by a process killed with -9 (no such pid) is cleaned up too.
+        try FileManager.default.createDirectory(at: tmp.appendingPathComponent("pantau-netsnmp-999999999"), withIntermediateDirectories: true)
+        let out = try Harness.sh("TMPDIR=\(tmp.path) \(Harness.pantau) bench snmp --devices 1 --rounds 1", timeout: 60)
+        XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("pantau-netsnmp-") }
+        XCTAssertEqual(left, [], "scratch folders left behind")
+    }
 }
