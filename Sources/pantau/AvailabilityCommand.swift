@@ -28,19 +28,24 @@ struct AvailabilityCommand: AsyncParsableCommand {
     @Flag(help: "After the table, list the working windows and every interval behind the numbers.")
     var explain = false
 
+    /// Usage mistakes are reported with this subcommand's usage line, before anything is read.
+    func validate() throws {
+        if let month, YearMonth(month) == nil { throw usageError(Self.self, "--month must be YYYY-MM (e.g. 2026-03), got '\(month)'") }
+    }
+
     func run() async throws {
         let config = try location.load(readOnly: true)
         let query = try failing { try AvailabilityQuery(inventory: config.inventory) }
         let ym: YearMonth
         if let month {
-            guard let m = YearMonth(month) else { throw ValidationError("--month must be YYYY-MM, got '\(month)'") }
+            guard let m = YearMonth(month) else { throw usageError(Self.self, "--month must be YYYY-MM, got '\(month)'") }
             ym = m
         } else {
             ym = YearMonth(query.calendar.localDate(of: EpochSeconds(Date().timeIntervalSince1970)))
         }
         if let w = config.inventory.calendar.holidayWarning(for: ym) { printErr("warning: \(w)") }
         if let site, config.inventory.site(site) == nil {
-            throw ValidationError("no site with id '\(site)' in the inventory")
+            throw usageError(Self.self, "no site with id '\(site)' in the inventory")
         }
         let store = try failing { try location.openStore(.readOnly) }
         let results = try await failingAsync {

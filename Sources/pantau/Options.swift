@@ -78,3 +78,12 @@ func failing<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode(1)
     }
 }
+
+/// A usage mistake found while running (it needed the inventory to see it): the problem and the
+/// subcommand's own usage line, as ArgumentParser prints for mistakes it finds itself.
+func usageError(_ command: ParsableCommand.Type, _ message: String) -> ExitCode {
+    let usage = Pantau.usageString(for: command)
+    printErr("Error: \(message)")
+    printErr(usage.hasPrefix("Usage:") ? usage : "Usage: \(usage)")
+    return ExitCode.validationFailure
+}

@@ -48,8 +48,8 @@ struct SNMPBench: AsyncParsableCommand {
     static func address(_ i: Int) -> String { "127.20.\(i / 250).\(i % 250 + 1)" }
 
     func validate() throws {
-        guard (1...60_000).contains(devices) else { throw ValidationError("--devices must be 1...60000") }
-        guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1...100") }
+        guard (1...60_000).contains(devices) else { throw usageError(Self.self, "--devices must be 1...60000") }
+        guard (1...100).contains(rounds) else { throw usageError(Self.self, "--rounds must be 1...100") }
     }
 
     func run() async throws {
@@ -60,29 +60,29 @@ struct SNMPBench: AsyncParsableCommand {
         let transport = NetSNMPTransport(maxInFlight: maxInFlight)
         var endpoints = (0..<devices).map { (Self.address($0), port) }
         if let targets {
-            guard let text = try? String(contentsOfFile: targets, encoding: .utf8) else { throw ValidationError("cannot read \(targets)") }
+            guard let text = try? String(contentsOfFile: targets, encoding: .utf8) else { throw usageError(Self.self, "cannot read \(targets)") }
             endpoints = try text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { line in
                 let p = line.split(separator: ":")
                 guard let host = p.first, p.count <= 2, let prt = p.count == 2 ? UInt16(p[1]) : port else {
-                    throw ValidationError("\(targets): '\(line)' is not ADDRESS[:PORT]")
+                    throw usageError(Self.self, "\(targets): '\(line)' is not ADDRESS[:PORT]")
                 }
                 return (String(host), prt)
             }
         }
         guard endpoints.allSatisfy({ IPv4Literal.parse($0.0)?.first == 127 }) else {
-            throw ValidationError("bench targets must be loopback addresses (127.0.0.0/8): the benchmark never polls a real network")
+            throw usageError(Self.self, "bench targets must be loopback addresses (127.0.0.0/8): the benchmark never polls a real network")
         }
         var cols = SNMPObjects.interfaceColumns
         if let columns {
             cols = try columns.split(separator: ",").map { c in
-                guard let oid = OID(parsing: c.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\(c)' is not a numeric OID") }
+                guard let oid = OID(parsing: c.trimmingCharacters(in: .whitespaces)) else { throw usageError(Self.self, "'\(c)' is not a numeric OID") }
                 return oid
             }
         }
         var credentials = SNMPCredentials.v2c(community, profile: "bench")
         if let profile {
             guard let c = try location.load(printWarnings: false).credentials[profile] else {
-                throw ValidationError("no profile '\(profile)' in the SNMP credentials file")
+                throw usageError(Self.self, "no profile '\(profile)' in the SNMP credentials file")
             }
             credentials = c
         }

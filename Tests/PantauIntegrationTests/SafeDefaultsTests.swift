@@ -124,4 +124,18 @@ final class SafeDefaultsTests: XCTestCase {
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("pantau-netsnmp-") }
         XCTAssertEqual(left, [], "scratch folders left behind")
     }
+
+    /// Issue 13: a usage mistake printed the whole command list; it prints the problem and the
+    /// subcommand's own usage line.
+    func testUsageMistakesShowTheSubcommandsUsage() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inv = config(dir)
+        for args in [["availability", "--month", "2026-13"], ["availability", "--month", "2026-03", "--site", "nope"]] {
+            let out = try Harness.run(Harness.pantau, args + inv + ["--db", dir.appendingPathComponent("p.sqlite").path])
+            XCTAssertNotEqual(out.status, 0)
+            XCTAssertTrue(out.stderr.contains("Usage: pantau availability ["), "\(args): \(out.stderr)")
+            XCTAssertFalse(out.stderr.contains("<subcommand>"), "\(args): \(out.stderr)")
+        }
+    }
 }
