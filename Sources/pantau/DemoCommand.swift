@@ -96,8 +96,13 @@ struct DemoCommand: AsyncParsableCommand {
                 case "reopened": id ? "DIBUKA LAGI" : "REOPENED"
                 default: id ? "DIPERBARUI" : "UPDATED"
                 }
-                say("[\(ISO8601.clock(EpochSeconds(clock.now()), in: tz))] ■ \(id ? "TIKET" : "TICKET") \(number) \(verb): \(priority) \(cause) \(root)"
-                    + (affected.isEmpty ? "" : (id ? " memutus \(affected.count) situs: " : " cuts off \(affected.count) sites: ") + affected.joined(separator: ", ")))
+                // Names and a human cause for people; the codes in brackets for whoever looks them up.
+                let why = SuspectedCause(rawValue: cause).map { id ? $0.textID : $0.textEN } ?? cause
+                let rootName = inv.site(root)?.name ?? inv.link(root).map { $0.name ?? "\($0.from) - \($0.to)" } ?? root
+                let sites = affected.map { "\(inv.site($0)?.name ?? $0) (\($0))" }
+                say("[\(ISO8601.clock(EpochSeconds(clock.now()), in: tz))] ■ \(id ? "TIKET" : "TICKET") \(number) \(verb): \(priority) \(why) (\(cause))"
+                    + (id ? " pada " : " at ") + "\(rootName) (\(root))"
+                    + (affected.isEmpty ? "" : (id ? "; memutus \(affected.count) situs: " : "; cuts off \(affected.count) sites: ") + sites.joined(separator: ", ")))
                 return
             }
             guard case .stateChanged(let t, let from, let to, let since) = event else { return }

@@ -22,6 +22,17 @@ public enum SuspectedCause: String, Sendable, Hashable, CaseIterable {
         case .degraded: "kualitas menurun"
         }
     }
+
+    /// English wording.
+    public var textEN: String {
+        switch self {
+        case .foCut: "fibre cut"
+        case .uplinkDown: "uplink down"
+        case .opdDeviceOrPower: "OPD device or power off"
+        case .siteDown: "site not answering"
+        case .degraded: "degraded"
+        }
+    }
 }
 
 /// The state of one watched element (a site by ICMP, a link by SNMP) as the correlator sees it.
