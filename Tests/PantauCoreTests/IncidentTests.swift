@@ -35,6 +35,24 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(roots[0].affectedSites, ["opd1", "opd2", "pop"])
     }
 
+    /// Issue 14: a link reported down while the sites behind it keep answering ICMP is
+    /// contradicted: a notice naming the contradiction, no site cut off, no outage page.
+    func testLinkDownContradictedByICMPAnswersCutsNobodyOff() {
+        var snap = snapshot(downLinks: ["fo-trunk"], at: 1000)
+        for site in ["pop", "opd1", "opd2"] { snap.answeredAt[site] = 1010 }
+        let roots = RootCauseAnalyzer(inventory: inv).analyze(snap)
+        XCTAssertEqual(roots.map(\.key), ["link:fo-trunk"])
+        XCTAssertEqual(roots[0].affectedSites, [])
+        XCTAssertFalse(roots[0].isOutage, "at most a notice")
+        XCTAssertTrue(roots[0].evidence.last!.contains("contradicted: opd1, opd2, pop behind it still answer ICMP"), "\(roots[0].evidence)")
+        // A reply from the round that began as the cut happened is not a contradiction; neither is silence.
+        var real = snapshot(downSites: ["pop", "opd1", "opd2"], downLinks: ["fo-trunk"], at: 1000)
+        for site in ["pop", "opd1", "opd2"] { real.answeredAt[site] = 1001 }
+        let cut = RootCauseAnalyzer(inventory: inv).analyze(real)
+        XCTAssertEqual(cut.map(\.affectedSites), [["opd1", "opd2", "pop"]])
+        XCTAssertTrue(cut[0].isOutage)
+    }
+
     func testRedundantUplinkCutIsANoticeNotAnOutage() {
         let roots = RootCauseAnalyzer(inventory: inv).analyze(snapshot(downLinks: ["fo-r2"]))
         XCTAssertEqual(roots.map(\.key), ["link:fo-r2"])

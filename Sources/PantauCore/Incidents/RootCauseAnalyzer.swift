@@ -16,9 +16,26 @@ public struct RootCauseAnalyzer: Sendable {
     /// `settleSeconds` ago is still catching up (ICMP needs a few rounds to confirm it up, and
     /// an agent's interface cache can lag the port): it is not a root of its own until the
     /// settle time has passed.
+    /// Seconds after a link went down within which an ICMP reply may still be the round that
+    /// started before the cut.
+    static let answerMargin: EpochSeconds = 2
+
     public func analyze(_ s: NetworkSnapshot, at: EpochSeconds? = nil, settleSeconds: Int64 = 180) -> [RootCause] {
-        let downLinks = Set(s.links.filter { $0.value.state == .down }.map(\.key))
+        let reportedDown = Set(s.links.filter { $0.value.state == .down }.map(\.key))
         let downSites = Set(s.sites.filter { $0.value.state == .down }.map(\.key))
+        // A root must be confirmed by what it explains: a link reported down (by a trap or a
+        // poll) while a site that only it could connect still answers ICMP after it went down is
+        // contradicted. It stays a root (a notice: someone should look at that port) but cuts
+        // nobody off.
+        var contradicted: [String: [String]] = [:]
+        let isolatedByAll = Set(inventory.sites.map(\.id)).subtracting(topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown))
+        for l in reportedDown.sorted() {
+            guard let since = s.links[l]?.since else { continue }
+            let withoutIt = topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown.subtracting([l]))
+            let answering = isolatedByAll.intersection(withoutIt).filter { (s.answeredAt[$0] ?? .min) > since + Self.answerMargin }
+            if !answering.isEmpty { contradicted[l] = answering.sorted() }
+        }
+        let downLinks = reportedDown.subtracting(contradicted.keys)
         // A down site is a root when it would still have a path with itself healthy.
         var rootSites: Set<String> = []
         var settling: Set<String> = []
@@ -78,8 +95,15 @@ public struct RootCauseAnalyzer: Sendable {
         }
 
         var out: [RootCause] = []
-        for l in downLinks.sorted() {
+        for l in reportedDown.sorted() {
             guard let link = linksByID[l], let st = s.links[l] else { continue }
+            if let answering = contradicted[l] {
+                let evidence = ["\(link.id) (\(link.kind.rawValue)\(link.name.map { ", \($0)" } ?? "")): \(st.detail.isEmpty ? "port down" : st.detail)",
+                                "contradicted: \(answering.joined(separator: ", ")) behind it still answer ICMP since it was reported down; no site cut off (check the port)"]
+                out.append(RootCause(element: .link(l), cause: link.kind.isFiber ? .foCut : .uplinkDown, affectedSites: [], startedAt: st.since,
+                                     evidence: evidence))
+                continue
+            }
             let fo = link.kind.isFiber
             var evidence = ["\(link.id) (\(link.kind.rawValue)\(link.name.map { ", \($0)" } ?? "")): \(st.detail.isEmpty ? "port down" : st.detail)"]
             let cut = affected["link:\(l)"].map { $0.sorted() } ?? []

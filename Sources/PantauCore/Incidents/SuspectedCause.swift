@@ -57,11 +57,15 @@ public struct NetworkSnapshot: Sendable, Hashable {
     public var links: [String: ElementState]
     /// Elements (site or link id) degraded but not down: the reason and since when.
     public var degraded: [String: Degradation]
+    /// When each site last answered ICMP (the start of its latest round with a reply).
+    public var answeredAt: [String: EpochSeconds]
 
-    public init(sites: [String: ElementState] = [:], links: [String: ElementState] = [:], degraded: [String: Degradation] = [:]) {
+    public init(sites: [String: ElementState] = [:], links: [String: ElementState] = [:], degraded: [String: Degradation] = [:],
+                answeredAt: [String: EpochSeconds] = [:]) {
         self.sites = sites
         self.links = links
         self.degraded = degraded
+        self.answeredAt = answeredAt
     }
 }
 

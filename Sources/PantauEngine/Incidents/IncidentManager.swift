@@ -114,6 +114,9 @@ public final class IncidentManager: Service, Sendable {
     /// Applies a batch; true when it changed a state or a degradation (worth evaluating now).
     func apply(_ batch: ObservationBatch, to view: inout View) -> Bool {
         var news = false
+        for sample in batch.icmpSamples where sample.received > 0 {
+            view.snapshot.answeredAt[sample.target] = max(view.snapshot.answeredAt[sample.target] ?? .min, sample.at)
+        }
         for o in batch.observations {
             switch o.what {
             case .state(let from, let to):
