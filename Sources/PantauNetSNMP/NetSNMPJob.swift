@@ -37,6 +37,8 @@ final class NetSNMPJob: @unchecked Sendable {
     var discardSession = false
     /// A notInTimeWindow report was let through once (net-snmp resends with the agent's time).
     var resentForTime = false
+    /// Datagrams that arrived on this walk's socket (valid or not).
+    var datagrams = 0
 
     init(request: SNMPRequest, batch: NetSNMPBatch, index: Int) {
         self.request = request

@@ -111,8 +111,13 @@ final class NetSNMPLoop: @unchecked Sendable {
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready > 0 {
                 for (k, p) in fds.enumerated() where p.revents != 0 {
-                    if let h = owners[k] { _ = pantau_sess_read_fd(h, p.fd) }
-                    else { drainWakePipe() }
+                    if let h = owners[k] {
+                        // Count what arrives per walk: a walk that times out although datagrams
+                        // came back got answers net-snmp could not use (garbled, truncated, a
+                        // wrong request id or community) — not "no response".
+                        if let job = active.first(where: { $0.handle == h }) { job.datagrams += 1 }
+                        _ = pantau_sess_read_fd(h, p.fd)
+                    } else { drainWakePipe() }
                 }
             }
             let now = NetSNMPClock.now()
@@ -231,8 +236,11 @@ final class NetSNMPLoop: @unchecked Sendable {
             }
         case pantau_OP_TIMED_OUT:
             let auth = job.handle.map { pantau_sess_errno($0) } == pantau_ERR_AUTHENTICATION_FAILURE
+            let unusable = job.datagrams - job.walk.roundTrips
             finish(job, auth
                    ? SNMPFailure(.authentication, "\(r.host):\(r.port): authentication failed with \(r.credentials)")
+                   : unusable > 0
+                   ? SNMPFailure(.garbled, "\(r.host):\(r.port): \(unusable) reply datagram(s) that were not a valid answer to the request (garbled, truncated, oversized, a wrong request id or community) and no valid answer after \(r.retries + 1) tries of \(r.timeoutSeconds) s")
                    : SNMPFailure(.timeout, "\(r.host):\(r.port): no response after \(r.retries + 1) tries of \(r.timeoutSeconds) s"))
         case pantau_OP_SEC_ERROR:
             finish(job, SNMPFailure(.authentication, "\(r.host):\(r.port): agent refused \(r.credentials) (wrong user, password or security level)"))

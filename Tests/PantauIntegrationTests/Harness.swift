@@ -30,8 +30,8 @@ enum Harness {
         // Output goes to files: no pipe can fill up and block the child.
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-out-\(UUID().uuidString)")
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
         p.standardOutput = try FileHandle(forWritingTo: outURL)
         p.standardError = try FileHandle(forWritingTo: errURL)
@@ -50,7 +50,7 @@ enum Harness {
 
     /// Starts a long-running process whose output goes to a log file.
     static func start(_ exe: String, _ args: [String], log: URL) throws -> Process {
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let h = try FileHandle(forWritingTo: log)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)

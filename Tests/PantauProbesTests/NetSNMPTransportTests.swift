@@ -90,6 +90,33 @@ final class NetSNMPTransportTests: XCTestCase {
         XCTAssertLessThan(wall, 1.5, "20 dead agents with 0.3 s x 2 tries took \(wall) s")
     }
 
+    /// Issue 14: garbled, truncated or wrong-request-id replies were all logged as "no response
+    /// after 2 tries". An agent that answers every request with garbage is named as such.
+    func testGarbledRepliesAreNamedNotTimeouts() async throws {
+        let port = SNMPDAgent.freePort()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-garble-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        // A UDP "agent" on loopback that answers each datagram with bytes that are not SNMP, for at most 30 s.
+        let script = """
+            import socket, sys, time
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1]))); s.settimeout(0.5)
+            print("ready", flush=True); end = time.time() + 30
+            while time.time() < end:
+                try: data, peer = s.recvfrom(65535)
+                except socket.timeout: continue
+                s.sendto(b"\\x30\\x03\\x02\\x01" + data[:3], peer)
+            """
+        let p = try Spawned(["/usr/bin/python3", "-c", script, "\(port)"], output: out)
+        defer { p.signal(SIGKILL); _ = p.wait() }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("ready") { usleep(20_000) }
+        let t = NetSNMPTransport()
+        let r = await t.execute([SNMPRequest(id: "garbled", host: "127.0.0.1", port: port, credentials: .v2c("x"),
+                                             scalars: [SNMPObjects.sysUpTime], timeoutSeconds: 0.3, retries: 1)])[0]
+        XCTAssertEqual(r.failure?.kind, .garbled, "\(r.failure as Any)")
+        XCTAssertTrue(r.failure?.message.contains("not a valid answer") ?? false, "\(r.failure as Any)")
+    }
+
     /// Wrong secrets fail with a clear kind, and no secret in the message.
     func testWrongCredentials() async throws {
         let a = try agent(extra: "createUser pantau-v3-never SHA \"right-password-1\" AES \"right-password-2\"\nrouser pantau-v3-never priv")
