@@ -15,7 +15,7 @@ extension Store {
         try? FileManager.default.removeItem(atPath: partial)
         do {
             let copy = try DatabaseQueue(path: partial)
-            try await pool.backup(to: copy)
+            try pool.backup(to: copy)  // blocking: only the `backup` command calls it
             let result = try await copy.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
             guard result == "ok" else {
                 throw PantauError(.storage, operation: "checking the backup", subject: partial, message: result ?? "no answer")

@@ -64,24 +64,44 @@ final class SNMPLinkTests: XCTestCase {
         """.write(to: dir.appendingPathComponent("probes/snmp.yaml"), atomically: true, encoding: .utf8)
     }
 
-    func testPortDownIsLinkDownWithinOnePollAndTrapsApplyAtOnce() async throws {
+    /// One lab run: the agent, the engine in the namespace, and where its files are.
+    struct Lab {
+        let dir: URL, db: String, loc: [String], log: URL, trapPort: UInt16, agentPort: UInt16
+        let engine: Process, agent: SNMPDAgent
+        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        func stop() {
+            if engine.isRunning { kill(engine.processIdentifier, SIGKILL) }
+            agent.stop()
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    /// Starts snmpd in the namespace and `pantau run` beside it, polling over SNMPv3 authPriv.
+    func startLab(interval: String = "1s", confirmUp: Int = 2, seconds: Int = 120) throws -> Lab {
         let dir = Harness.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
         let agentPort = SNMPDAgent.freePort(), trapPort = SNMPDAgent.freePort()
         let agent = try SNMPDAgent(port: agentPort, namespace: ns, extraConfig: "rocommunity trapcheck default")
-        writeConfig(dir, agentPort: agentPort, trapPort: trapPort)
+        writeConfig(dir, agentPort: agentPort, trapPort: trapPort, interval: interval, confirmUp: confirmUp)
         let db = dir.appendingPathComponent("p.sqlite").path
         let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
         let log = dir.appendingPathComponent("run.log")
         setenv("LAB_AUTH", SNMPDAgent.v3AuthPassword, 1)
         setenv("LAB_PRIV", SNMPDAgent.v3PrivPassword, 1)
-        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", ns, Harness.pantau, "run", "--seconds", "120",
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", ns, Harness.pantau, "run", "--seconds", "\(seconds)",
                                                         "--log-level", "notice"] + loc, log: log)
-        defer {
-            if engine.isRunning { kill(engine.processIdentifier, SIGKILL) }
-            agent.stop()
-        }
-        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        return Lab(dir: dir, db: db, loc: loc, log: log, trapPort: trapPort, agentPort: agentPort, engine: engine, agent: agent)
+    }
+
+    /// Sends a linkDown trap with the lab's SNMPv3 user from inside the namespace.
+    func v3LinkDownTrap(_ lab: Lab, _ binds: String) throws -> Harness.Output {
+        try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u \(SNMPDAgent.v3User) -l authPriv -a SHA -A \(SNMPDAgent.v3AuthPassword) -x AES -X \(SNMPDAgent.v3PrivPassword) udp:127.0.0.1:\(lab.trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+    }
+
+    func testPortDownIsLinkDownWithinOnePollAndTrapsApplyAtOnce() async throws {
+        let lab = try startLab()
+        defer { lab.stop() }
+        let (db, loc, trapPort, engine) = (lab.db, lab.loc, lab.trapPort, lab.engine)
+        func logText() -> String { lab.logText() }
 
         XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["fo-opd1"] == "up" && $0["fo-opd2"] == "up" },
                         "links up; log: \(logText())")
@@ -120,7 +140,7 @@ final class SNMPLinkTests: XCTestCase {
         let bad = try Harness.sh("ip netns exec \(ns) snmptrap -v 2c -c guessed udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
         XCTAssertEqual(bad.status, 0, bad.stdout + bad.stderr)
         usleep(500_000)
-        let good = try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u \(SNMPDAgent.v3User) -l authPriv -a SHA -A \(SNMPDAgent.v3AuthPassword) -x AES -X \(SNMPDAgent.v3PrivPassword) udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        let good = try v3LinkDownTrap(lab, binds)
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
         XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 10) { $0["fo-opd2"] == "down" }, "trap applied; log: \(logText())")
         XCTAssertLessThan(Date().timeIntervalSince(trapAt), 3.5, "the trap changed the link at once")
@@ -131,7 +151,7 @@ final class SNMPLinkTests: XCTestCase {
         XCTAssertEqual(try Harness.sh("ip -n \(ns) link set sfp2-far up").status, 0)
         XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["fo-opd2"] == "up" }, "fo-opd2 up again")
         let falseAt = Date()
-        let falseTrap = try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u \(SNMPDAgent.v3User) -l authPriv -a SHA -A \(SNMPDAgent.v3AuthPassword) -x AES -X \(SNMPDAgent.v3PrivPassword) udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        let falseTrap = try v3LinkDownTrap(lab, binds)
         XCTAssertEqual(falseTrap.status, 0, falseTrap.stdout + falseTrap.stderr)
         // Wait, with a deadline, until both read-backs have had their chance and the link is up again.
         var spell: [StateInterval] = []
@@ -163,23 +183,10 @@ final class SNMPLinkTests: XCTestCase {
     /// engine's immediate read-back then confirms the trap and the FO root opens its ticket at
     /// once, without waiting for the group window. Goal (issue 8): within 5 s of the trap.
     func testFOCutWithLinkDownTrapBecomesATicketWithinFiveSeconds() async throws {
-        let dir = Harness.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let agentPort = SNMPDAgent.freePort(), trapPort = SNMPDAgent.freePort()
-        let agent = try SNMPDAgent(port: agentPort, namespace: ns, extraConfig: "rocommunity trapcheck default")
-        writeConfig(dir, agentPort: agentPort, trapPort: trapPort, interval: "60s", confirmUp: 1)
-        let db = dir.appendingPathComponent("p.sqlite").path
-        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
-        let log = dir.appendingPathComponent("run.log")
-        setenv("LAB_AUTH", SNMPDAgent.v3AuthPassword, 1)
-        setenv("LAB_PRIV", SNMPDAgent.v3PrivPassword, 1)
-        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", ns, Harness.pantau, "run", "--seconds", "90",
-                                                        "--log-level", "notice"] + loc, log: log)
-        defer {
-            if engine.isRunning { kill(engine.processIdentifier, SIGKILL) }
-            agent.stop()
-        }
-        func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        let lab = try startLab(interval: "60s", confirmUp: 1, seconds: 90)
+        defer { lab.stop() }
+        let (db, loc, agentPort, engine) = (lab.db, lab.loc, lab.agentPort, lab.engine)
+        func logText() -> String { lab.logText() }
         XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 20) { $0["fo-opd1"] == "up" && $0["fo-opd2"] == "up" },
                         "links up; log: \(logText())")
 
@@ -197,7 +204,7 @@ final class SNMPLinkTests: XCTestCase {
         XCTAssertTrue(agentSaysDown, "snmpd shows the port down")
         let binds = "1.3.6.1.2.1.2.2.1.1.\(ifIndex) i \(ifIndex) 1.3.6.1.2.1.2.2.1.7.\(ifIndex) i 1 1.3.6.1.2.1.2.2.1.8.\(ifIndex) i 2"
         let trapAt = Date()
-        let sent = try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u \(SNMPDAgent.v3User) -l authPriv -a SHA -A \(SNMPDAgent.v3AuthPassword) -x AES -X \(SNMPDAgent.v3PrivPassword) udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        let sent = try v3LinkDownTrap(lab, binds)
         XCTAssertEqual(sent.status, 0, sent.stdout + sent.stderr)
 
         var ticket: Ticket?
