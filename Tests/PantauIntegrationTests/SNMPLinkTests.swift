@@ -45,18 +45,7 @@ final class SNMPLinkTests: XCTestCase {
             devices:
               - {id: sw1, site: dc, address: 127.0.0.1, port: \(agentPort), vendor: generic, role: core, snmp: lab-v3}
             """)
-        let inv = dir.appendingPathComponent("inventory")
-        try! """
-        profiles:
-          lab-v3:
-            version: 3
-            user: \(SNMPDAgent.v3User)
-            auth: SHA
-            auth_password: ${LAB_AUTH}
-            priv: AES
-            priv_password: ${LAB_PRIV}
-            engine_id: \(Self.trapEngineID)
-        """.write(to: inv.appendingPathComponent("credentials.yaml"), atomically: true, encoding: .utf8)
+        writeCredentials(dir)
         try! """
         snmp:
           trap_listen: udp:127.0.0.1:\(trapPort)
