@@ -27,6 +27,9 @@ extension SNMPPoller {
                                                         since: since, evidence: verdict.reason))
                     logger.notice("link state changed", metadata: ["link": "\(link.id)", "to": "\(to.rawValue)", "why": "\(verdict.reason)"])
                     state.trapPending[link.id] = nil  // a confirmed change settles what a trap said
+                    // A port seen going down is read back once more soon (past an agent's cache),
+                    // not only at the next interval: a false reading is corrected in seconds.
+                    if to == .down { for e in link.ends { state.recheck.insert(e.device) } }
                 } else if let said = state.trapPending[link.id] {
                     if verdict.state == said, let since = machine.since {
                         // The poll read back what the trap said: confirmed.

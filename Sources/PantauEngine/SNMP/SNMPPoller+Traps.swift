@@ -50,7 +50,9 @@ extension SNMPPoller {
                 }
                 // Read the port back now rather than at the next interval: confirm or correct the trap.
                 state.trapPending[link.id] = to
-                state.nextDue[target.device.id] = clock.monotonic()
+                let id = target.device.id
+                if let regular = state.nextDue[id], regular > clock.monotonic() { state.resume[id] = state.resume[id] ?? regular }
+                state.nextDue[id] = clock.monotonic()
                 logger.notice("link trap applied", metadata: ["link": "\(link.id)", "trap": "\(down ? "linkDown" : "linkUp")",
                                                               "port": "\(end.device)/\(end.interface)"])
                 state.machines[link.id] = m

@@ -92,8 +92,12 @@ public final class SNMPPoller: Service, Sendable {
         var legacy: Set<String> = []
         /// Links whose state a trap set, not yet read back by a poll (and what the trap said).
         var trapPending: [String: TargetState] = [:]
-        /// Devices to read again soon: a poll contradicted a trap (or the agent's tables lag it).
+        /// Devices to read again soon: a poll contradicted a trap (or the agent's tables lag it),
+        /// or a port was seen going down.
         var recheck: Set<String> = []
+        /// The regular due time of a device read early (a recheck or a trap's read-back): its
+        /// polls keep their cadence instead of shifting by the early read.
+        var resume: [String: Double] = [:]
         /// Consecutive failed polls per device (backoff and the background lane).
         var failures: [String: Int] = [:]
         /// Failing devices whose walk is under way in the background lane.
@@ -243,6 +247,7 @@ public final class SNMPPoller: Service, Sendable {
             state.failures[t.device.id] = failures
             let interval = Self.backoff(interval: Double(t.settings.intervalSeconds), failures: failures)
             var next = (state.nextDue[t.device.id] ?? started) + interval
+            if let regular = state.resume.removeValue(forKey: t.device.id), regular > end { next = regular }  // back to its cadence
             if next < end { next = end + interval * 0.5 }
             state.nextDue[t.device.id] = next
             if r.failure == nil, !state.legacy.contains(t.device.id), !r.interfaces.isEmpty,
@@ -264,7 +269,13 @@ public final class SNMPPoller: Service, Sendable {
         let at = EpochSeconds(startedWall.rounded(.down))
         var batch = await evaluate(links, state, at: at, wallNow: startedWall)
         // Past an agent's interface cache (net-snmp's is ~5 s), read a contradicted trap's port again.
-        for d in state.recheck { state.nextDue[d] = min(state.nextDue[d] ?? .infinity, end + Self.recheckAfter) }
+        for d in state.recheck {
+            let regular = state.nextDue[d] ?? .infinity
+            if end + Self.recheckAfter < regular {
+                state.resume[d] = state.resume[d] ?? regular
+                state.nextDue[d] = end + Self.recheckAfter
+            }
+        }
         state.recheck = []
         batch.at = clock.nowSeconds()
         batch.cycle = cycle
