@@ -70,7 +70,7 @@ final class NetSNMPLoop: @unchecked Sendable {
 
     func run() {
         var fds: [pollfd] = []
-        var owners: [UnsafeMutableRawPointer?] = []
+        var owners: [(handle: UnsafeMutableRawPointer, job: NetSNMPJob?)?] = []
         var scratch = [pollfd](repeating: pollfd(), count: 16)
         while true {
             let (newJobs, newListeners, discovered, stopping) = inbox.withLock { s in
@@ -99,23 +99,23 @@ final class NetSNMPLoop: @unchecked Sendable {
             owners.removeAll(keepingCapacity: true)
             fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
             owners.append(nil)
-            let handles = active.compactMap(\.handle) + listeners.compactMap(\.handle)
-            for h in handles {
+            let handles = active.compactMap { j in j.handle.map { ($0, Optional(j)) } } + listeners.compactMap { l in l.handle.map { ($0, NetSNMPJob?.none) } }
+            for (h, job) in handles {
                 let n = Int(pantau_sess_fds(h, &scratch, Int32(scratch.count)))
                 for k in 0..<n {
                     fds.append(scratch[k])
-                    owners.append(h)
+                    owners.append((h, job))
                 }
             }
             let timeout: Int32 = active.isEmpty ? (listeners.isEmpty ? -1 : 1000) : 50
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready > 0 {
                 for (k, p) in fds.enumerated() where p.revents != 0 {
-                    if let h = owners[k] {
+                    if let (h, job) = owners[k] {
                         // Count what arrives per walk: a walk that times out although datagrams
                         // came back got answers net-snmp could not use (garbled, truncated, a
                         // wrong request id or community) — not "no response".
-                        if let job = active.first(where: { $0.handle == h }) { job.datagrams += 1 }
+                        job?.datagrams += 1
                         _ = pantau_sess_read_fd(h, p.fd)
                     } else { drainWakePipe() }
                 }
@@ -266,8 +266,12 @@ final class NetSNMPLoop: @unchecked Sendable {
         let ids = Set(done.map(ObjectIdentifier.init))
         active.removeAll { ids.contains(ObjectIdentifier($0)) }
         for job in done {
+            // An SNMPv3 walk that failed forgets the agent's engine ID and its session: an agent
+            // replaced or reinstalled (a new engine ID, boots reset) is discovered afresh next time.
+            let forget = job.failure != nil && job.request.credentials.version == .v3
+            if forget { engineIDs[Self.agentKey(job.request)] = nil }
             if let h = job.handle {
-                if job.discardSession || job.failure?.kind == .session || idleSessions[job.sessionKey] != nil {
+                if forget || job.discardSession || job.failure?.kind == .session || idleSessions[job.sessionKey] != nil {
                     snmp_sess_close(h)
                 } else {
                     idleSessions[job.sessionKey] = h

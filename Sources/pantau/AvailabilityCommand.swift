@@ -30,15 +30,14 @@ struct AvailabilityCommand: AsyncParsableCommand {
 
     /// Usage mistakes are reported with this subcommand's usage line, before anything is read.
     func validate() throws {
-        if let month, YearMonth(month) == nil { throw usageError(Self.self, "--month must be YYYY-MM (e.g. 2026-03), got '\(month)'") }
+        if let month, YearMonth(month) == nil { throw ValidationError("--month must be YYYY-MM (e.g. 2026-03), got '\(month)'") }
     }
 
     func run() async throws {
         let config = try location.load(readOnly: true)
         let query = try failing { try AvailabilityQuery(inventory: config.inventory) }
         let ym: YearMonth
-        if let month {
-            guard let m = YearMonth(month) else { throw usageError(Self.self, "--month must be YYYY-MM, got '\(month)'") }
+        if let month, let m = YearMonth(month) {  // checked in validate()
             ym = m
         } else {
             ym = YearMonth(query.calendar.localDate(of: EpochSeconds(Date().timeIntervalSince1970)))

@@ -40,9 +40,9 @@ struct ICMPBench: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard (1...1_000_000).contains(targets) else { throw usageError(Self.self, "--targets must be 1...1000000") }
-        guard (1...100).contains(rounds) else { throw usageError(Self.self, "--rounds must be 1...100") }
-        guard (1...10).contains(packets) else { throw usageError(Self.self, "--packets must be 1...10") }
+        guard (1...1_000_000).contains(targets) else { throw ValidationError("--targets must be 1...1000000") }
+        guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1...100") }
+        guard (1...10).contains(packets) else { throw ValidationError("--packets must be 1...10") }
     }
 
     func run() async throws {

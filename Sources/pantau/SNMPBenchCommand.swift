@@ -48,8 +48,8 @@ struct SNMPBench: AsyncParsableCommand {
     static func address(_ i: Int) -> String { "127.20.\(i / 250).\(i % 250 + 1)" }
 
     func validate() throws {
-        guard (1...60_000).contains(devices) else { throw usageError(Self.self, "--devices must be 1...60000") }
-        guard (1...100).contains(rounds) else { throw usageError(Self.self, "--rounds must be 1...100") }
+        guard (1...60_000).contains(devices) else { throw ValidationError("--devices must be 1...60000") }
+        guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1...100") }
     }
 
     func run() async throws {

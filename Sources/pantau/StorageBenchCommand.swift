@@ -22,7 +22,7 @@ struct StorageBench: AsyncParsableCommand {
     var db: String = "pantau-bench-storage.sqlite"
 
     func validate() throws {
-        guard (1...5000).contains(elements), (1...800).contains(days) else { throw usageError(Self.self, "--elements 1...5000, --days 1...800") }
+        guard (1...5000).contains(elements), (1...800).contains(days) else { throw ValidationError("--elements 1...5000, --days 1...800") }
     }
 
     func run() async throws {

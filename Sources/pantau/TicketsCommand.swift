@@ -103,7 +103,7 @@ struct TicketsClose: AsyncParsableCommand {
     @Option(name: .customLong("place"), help: "Where the work was done (Lokasi), e.g. \"Tiang 14 Jl. Merdeka\".") var place: String = ""
 
     func validate() throws {
-        guard !officers.isEmpty else { throw usageError(Self.self, "at least one --officer \"Name (NIP …)\" is required") }
+        guard !officers.isEmpty else { throw ValidationError("at least one --officer \"Name (NIP …)\" is required") }
     }
 
     func run() async throws {

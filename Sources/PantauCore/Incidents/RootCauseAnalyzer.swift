@@ -28,7 +28,8 @@ public struct RootCauseAnalyzer: Sendable {
         // contradicted. It stays a root (a notice: someone should look at that port) but cuts
         // nobody off.
         var contradicted: [String: [String]] = [:]
-        let isolatedByAll = Set(inventory.sites.map(\.id)).subtracting(topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown))
+        let isolatedByAll = reportedDown.isEmpty ? []
+            : Set(inventory.sites.map(\.id)).subtracting(topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown))
         for l in reportedDown.sorted() {
             guard let since = s.links[l]?.since else { continue }
             let withoutIt = topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown.subtracting([l]))

@@ -1,47 +1,16 @@
 /// The uplink graph of an inventory: who is behind whom.
 ///
-/// Edges go from a site to the `from` site of each of its uplinks (its parents).
+/// Traffic flows from the far end of an uplink to the site that names it. A ring segment is
+/// named by both of its ends, so it carries traffic either way: rings and meshes are paths like
+/// any other, while an OPD never transits traffic for the POP above it.
 public struct Topology: Sendable {
+    /// For each site, the far ends of its uplinks.
     public let parents: [String: [String]]
-    public let children: [String: [String]]
     public let coreSites: [String]
-
-    public init(_ inventory: Inventory) {
-        var parents: [String: [String]] = [:]
-        var children: [String: [String]] = [:]
-        let links = Dictionary(inventory.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for site in inventory.sites {
-            var ps: [String] = []
-            for l in site.uplinks {
-                guard let link = links[l] else { continue }
-                let parent = link.from == site.id ? link.to : link.from
-                if !ps.contains(parent) { ps.append(parent) }
-                children[parent, default: []].append(site.id)
-            }
-            parents[site.id] = ps
-        }
-        self.parents = parents
-        self.children = children
-        self.coreSites = inventory.sites.filter { $0.role == .core }.map(\.id)
-        // Traffic flows from the far end of an uplink to the site that names it. A ring segment
-        // is named by both of its ends, so it carries traffic either way: rings and meshes are
-        // paths like any other, while an OPD never transits traffic for the POP above it.
-        var adjacency: [String: [Neighbor]] = [:]
-        var neighbors: [String: [Neighbor]] = [:]
-        for site in inventory.sites {
-            for l in site.uplinks {
-                guard let link = links[l], link.from != link.to else { continue }
-                let far = link.from == site.id ? link.to : link.from
-                adjacency[far, default: []].append(Neighbor(site: site.id, link: l))
-                if !(neighbors[site.id] ?? []).contains(Neighbor(site: far, link: l)) {
-                    neighbors[site.id, default: []].append(Neighbor(site: far, link: l))
-                    neighbors[far, default: []].append(Neighbor(site: site.id, link: l))
-                }
-            }
-        }
-        self.adjacency = adjacency
-        self.neighbors = neighbors
-    }
+    /// The uplink graph as traffic flows: for each site, the sites it feeds and over which link.
+    public let adjacency: [String: [Neighbor]]
+    /// The same links without direction: each site's neighbours (for grouping sites cut off together).
+    public let neighbors: [String: [Neighbor]]
 
     /// A site across an uplink.
     public struct Neighbor: Sendable, Hashable {
@@ -49,34 +18,33 @@ public struct Topology: Sendable {
         public var link: String
     }
 
-    /// The uplink graph as traffic flows: for each site, the sites it feeds and over which link.
-    public let adjacency: [String: [Neighbor]]
-    /// The same links without direction: each site's neighbours (for grouping sites cut off together).
-    public let neighbors: [String: [Neighbor]]
+    public init(_ inventory: Inventory) {
+        var parents: [String: [String]] = [:]
+        var adjacency: [String: [Neighbor]] = [:]
+        var neighbors: [String: [Neighbor]] = [:]
+        let links = Dictionary(inventory.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for site in inventory.sites {
+            var ps: [String] = []
+            for l in site.uplinks {
+                guard let link = links[l], link.from != link.to else { continue }
+                let far = link.from == site.id ? link.to : link.from
+                if !ps.contains(far) { ps.append(far) }
+                adjacency[far, default: []].append(Neighbor(site: site.id, link: l))
+                if !(neighbors[site.id] ?? []).contains(Neighbor(site: far, link: l)) {  // a ring segment is named twice
+                    neighbors[site.id, default: []].append(Neighbor(site: far, link: l))
+                    neighbors[far, default: []].append(Neighbor(site: site.id, link: l))
+                }
+            }
+            parents[site.id] = ps
+        }
+        self.parents = parents
+        self.adjacency = adjacency
+        self.neighbors = neighbors
+        coreSites = inventory.sites.filter { $0.role == .core }.map(\.id)
+    }
 
     /// The parents of a site (the far ends of its uplinks).
     public func parents(of site: String) -> [String] { parents[site] ?? [] }
-
-    /// One uplink cycle if there is any, as the list of sites around it.
-    public func firstCycle() -> [String]? {
-        var color: [String: Int] = [:]  // 0 white, 1 grey, 2 black
-        var stack: [String] = []
-        func visit(_ s: String) -> [String]? {
-            color[s] = 1
-            stack.append(s)
-            for p in parents(of: s) {
-                if color[p] == 1, let i = stack.firstIndex(of: p) { return Array(stack[i...]) + [p] }
-                if color[p, default: 0] == 0, let c = visit(p) { return c }
-            }
-            stack.removeLast()
-            color[s] = 2
-            return nil
-        }
-        for s in parents.keys.sorted() where color[s, default: 0] == 0 {
-            if let c = visit(s) { return c }
-        }
-        return nil
-    }
 
     /// Sites with no uplink path to any core site.
     public func unreachableFromCore() -> [String] {
