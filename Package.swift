@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // Pure domain: inventory model, working calendar, availability math, topology,
@@ -54,6 +55,7 @@ let package = Package(
         // with their Codable output types and the staleness rule.
         .target(name: "PantauReports", dependencies: [
             "PantauCore", "PantauStore", .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/PantauReports"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [

@@ -33,7 +33,7 @@ struct CalendarParser {
             case "holidays":
                 for (path, line) in r.stringList(v, kp) ?? [] {
                     HolidayFile(file: path, line: line, directory: directory, sink: sink, yamlFile: file)
-                        .read(into: &net.calendar.holidays)
+                        .read(into: &net.calendar.holidays, sources: &net.calendar.holidaySources)
                 }
             case "special_periods":
                 guard let items = r.sequence(v, kp) else { continue }

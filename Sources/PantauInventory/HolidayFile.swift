@@ -9,7 +9,7 @@ struct HolidayFile {
     let sink: DiagnosticSink
     let yamlFile: String
 
-    func read(into holidays: inout [LocalDate: String]) {
+    func read(into holidays: inout [LocalDate: String], sources: inout [LocalDate: String]) {
         let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             sink.add(yamlFile, line, "calendar.holidays", "holiday file '\(file)' not found or not UTF-8 (looked at \(path))")
@@ -37,6 +37,8 @@ struct HolidayFile {
                 sink.add(path, row.line, "name", "holiday name is empty")
                 continue
             }
+            let source = "\(file):\(row.line)"
+            sources[d] = sources[d].map { $0 + ", " + source } ?? source
             if let existing = holidays[d], existing != row.fields[1] {
                 holidays[d] = existing + "; " + row.fields[1]
             } else {

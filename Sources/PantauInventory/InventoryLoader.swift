@@ -15,6 +15,21 @@ public struct LoadedConfiguration: Sendable {
     public var warnings: [String]
     /// How long measurements are kept (`probes/retention.yaml`).
     public var retention = RetentionPolicy()
+    /// Letterhead, signers, closing causes (`probes/report.yaml`).
+    public var report = ReportConfig()
+    /// Where things were written, for diagnostics that point at a line.
+    public var lines = ConfigLines()
+}
+
+/// Source lines of the parts of `network.yaml` that later checks point at.
+public struct ConfigLines: Sendable {
+    public var networkFile = "network.yaml"
+    public var calendarLine = 1
+    /// The line of each maintenance window, in `Inventory.maintenance` order.
+    public var maintenanceLines: [Int] = []
+    /// The line of each special period, in `CalendarSpec.specialPeriods` order.
+    public var specialPeriodLines: [Int] = []
+    public init() {}
 }
 
 /// The inventory or probe files have problems; every one is listed.
@@ -73,6 +88,17 @@ public enum InventoryLoader {
         if FileManager.default.fileExists(atPath: retentionPath), let text = readText(retentionPath, sink: sink) {
             if let p = RetentionParser(reader: YAMLReader(file: retentionPath, sink: sink)).parse(text) { retention = p }
         }
+        var report = ReportConfig()
+        let reportPath = (probesDirectory as NSString).appendingPathComponent("report.yaml")
+        if FileManager.default.fileExists(atPath: reportPath), let text = readText(reportPath, sink: sink) {
+            if let c = ReportParser(reader: YAMLReader(file: reportPath, sink: sink)).parse(text) { report = c }
+            if let logo = report.logo {
+                let path = logo.hasPrefix("/") ? logo : (inventoryDirectory as NSString).appendingPathComponent(logo)
+                if !FileManager.default.fileExists(atPath: path) {
+                    sink.add(reportPath, 1, "report.logo", "'\(logo)' not found (looked at \(path))")
+                }
+            }
+        }
         var warnings: [String] = []
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
@@ -122,9 +148,14 @@ public enum InventoryLoader {
                 }
             }
         }
+        var lines = ConfigLines()
+        lines.networkFile = networkPath
+        lines.calendarLine = parsed.calendarLine
+        lines.maintenanceLines = parsed.maintenance.map(\.line)
+        lines.specialPeriodLines = parsed.specialPeriodLines
         return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
                                    credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings,
-                                   retention: retention)
+                                   retention: retention, report: report, lines: lines)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

@@ -35,6 +35,7 @@ struct NetworkParser {
                 net.timezone = r.nonEmptyString(value, key)
                 net.timezoneLine = r.line(value)
             case "calendar":
+                net.calendarLine = line
                 CalendarParser(reader: r, directory: directory).parse(value, into: &net)
             case "sla": parseSLA(value, into: &net)
             case "sites": parseSites(value, into: &net)

@@ -43,6 +43,7 @@ struct ParsedNetwork {
     var devices: [LocatedDevice] = []
     var maintenance: [LocatedMaintenance] = []
     var specialPeriodLines: [Int] = []
+    var calendarLine = 1
 
     func inventory() -> Inventory? {
         guard let organization, let timezone else { return nil }

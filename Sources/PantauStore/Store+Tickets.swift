@@ -167,10 +167,11 @@ extension Store {
             }
             try db.execute(sql: """
                 UPDATE ticket SET state = 'closed', closed_s = ?, ba_officers = ?, ba_problem = ?, ba_work = ?,
-                  ba_alternative = ?, ba_location = ? WHERE id = ?
+                  ba_alternative = ?, ba_location = ?, ba_cause = ? WHERE id = ?
                 """, arguments: [at, ba.officers.joined(separator: "\n"), ba.problemSummary, ba.workSummary,
-                                 ba.alternativeSolution, ba.location, t.id])
-            try Self.event(db, t.id, at, "closed", "Berita Acara: \(ba.officers.joined(separator: "; "))")
+                                 ba.alternativeSolution, ba.location, ba.cause, t.id])
+            try Self.event(db, t.id, at, "closed", "Berita Acara: \(ba.officers.joined(separator: "; "))"
+                           + (ba.cause.map { "; cause \($0)" } ?? ""))
             return try Self.fetchTicket(db, "id = ?", [t.id])!
         }
     }
@@ -229,7 +230,8 @@ extension Store {
         let officers: String? = r["ba_officers"]
         let ba = officers.map { o in
             BeritaAcara(officers: o.split(separator: "\n").map(String.init), problemSummary: r["ba_problem"] ?? "",
-                        workSummary: r["ba_work"] ?? "", alternativeSolution: r["ba_alternative"] ?? "", location: r["ba_location"] ?? "")
+                        workSummary: r["ba_work"] ?? "", alternativeSolution: r["ba_alternative"] ?? "", location: r["ba_location"] ?? "",
+                        cause: r["ba_cause"])
         }
         let affected: String = r["affected_sites"], evidence: String = r["evidence"]
         return Ticket(id: r["id"], number: r["number"], rootKey: r["root_key"], kind: r["kind"],

@@ -290,6 +290,36 @@ public final class Store: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v5-month-close") { db in
+            // The Berita Acara's cause (whom the outage counts against) and the closed months:
+            // one row per revision, immutable once written (triggers), only the reopen columns
+            // of the latest revision may be filled in, once.
+            try db.execute(sql: """
+                ALTER TABLE ticket ADD COLUMN ba_cause TEXT;
+                CREATE TABLE month_close (
+                  id INTEGER PRIMARY KEY,
+                  month TEXT NOT NULL,
+                  revision INTEGER NOT NULL,
+                  closed_s INTEGER NOT NULL,
+                  closed_by TEXT NOT NULL,
+                  note TEXT NOT NULL,
+                  reason TEXT,
+                  hash TEXT NOT NULL,
+                  snapshot TEXT NOT NULL,
+                  reopened_s INTEGER,
+                  reopened_by TEXT,
+                  reopen_reason TEXT,
+                  UNIQUE (month, revision)
+                );
+                CREATE TRIGGER month_close_frozen BEFORE UPDATE OF month, revision, closed_s, closed_by, note, reason, hash, snapshot
+                  ON month_close BEGIN SELECT RAISE(ABORT, 'a closed month cannot be changed: reopen it and close a new revision'); END;
+                CREATE TRIGGER month_close_reopen_once BEFORE UPDATE OF reopened_s, reopened_by, reopen_reason ON month_close
+                  WHEN OLD.reopened_s IS NOT NULL
+                  BEGIN SELECT RAISE(ABORT, 'this revision was already reopened'); END;
+                CREATE TRIGGER month_close_kept BEFORE DELETE ON month_close
+                  BEGIN SELECT RAISE(ABORT, 'closed months are kept: revisions cannot be deleted'); END;
+                """)
+        }
         return m
     }
 

@@ -52,8 +52,13 @@ public struct BeritaAcara: Sendable, Hashable {
     public var workSummary: String
     public var alternativeSolution: String
     public var location: String
+    /// The cause found on site (a code of `AccountabilityPolicy`, e.g. `opd-power`): it decides
+    /// whom the outage counts against in the monthly report. Nil: not recorded (Diskominfo's).
+    public var cause: String?
 
-    public init(officers: [String], problemSummary: String, workSummary: String, alternativeSolution: String, location: String) {
+    public init(officers: [String], problemSummary: String, workSummary: String, alternativeSolution: String, location: String,
+                cause: String? = nil) {
+        self.cause = cause
         self.officers = officers
         self.problemSummary = problemSummary
         self.workSummary = workSummary

@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import PantauInventory
+import PantauReports
 import PantauCore
 import PantauEngine
 import PantauNetSNMP
@@ -35,6 +38,7 @@ struct CheckCommand: AsyncParsableCommand {
             + "\(topo.coreSites.count) core site(s); time zone \(inv.timezone); "
             + "\(inv.devices.count) SNMP devices watching \(inv.links.filter { !$0.ends.isEmpty }.count) links"
             + " (\(config.credentials.count) credential profiles)."
+        try await checkClosedMonths(config)
         guard live else { print(summary); return }
         if format != .json { print(summary) }
         guard !config.credentials.isEmpty else {
@@ -49,5 +53,31 @@ struct CheckCommand: AsyncParsableCommand {
                                      devices: inv.devices.count)
         print(format == .json ? report.json() : report.table(lang: lang))
         if findings.contains(where: \.isDisagreement) { throw ExitCode(1) }
+    }
+}
+
+extension CheckCommand {
+    /// Edits to the calendar or maintenance of months already closed: refused (exit 1) or
+    /// warned, as `probes/report.yaml` `report.closed_month_edits` says. Needs the database;
+    /// without one nothing is closed.
+    func checkClosedMonths(_ config: LoadedConfiguration) async throws {
+        guard FileManager.default.fileExists(atPath: location.databasePath) else { return }
+        let store = try failing { try location.openStore(.readOnly) }
+        let builder = try failing {
+            try MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report)
+        }
+        let l = config.lines
+        let guardian = ClosedMonthGuard(builder: builder, lines: .init(networkFile: l.networkFile, calendarLine: l.calendarLine,
+                                                                      maintenanceLines: l.maintenanceLines,
+                                                                      specialPeriodLines: l.specialPeriodLines))
+        let found = try await failingAsync { try await guardian.check(store: store) }
+        guard !found.isEmpty else { return }
+        if config.report.closedMonthEdits == .warn {
+            for d in found { printErr("warning: \(d.description)") }
+            return
+        }
+        for d in found { printErr(d.description) }
+        printErr("\(found.count) problem(s) found: closed months were edited (set report.closed_month_edits: warn in probes/report.yaml to allow it).")
+        throw ExitCode(1)
     }
 }

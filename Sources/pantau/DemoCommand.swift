@@ -62,6 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
             day = day.adding(days: -1)
         }
         let start = Double(cal.instant(day, secondOfDay: 8 * 3600))
+        let lastMonth = try await failingAsync { try await DemoHistory.seed(store: store, inventory: inv, calendar: cal, today: day) }
         let clock = AcceleratedClock(start: start, speed: speed)
         let faults = DemoScenario.faults(for: inv, start: start)
         let transport = SimulatedEchoTransport(inventory: inv, clock: clock, faults: faults.map(\.fault))
@@ -126,5 +127,10 @@ struct DemoCommand: AsyncParsableCommand {
                                  faces: [reporter], runFor: minutes * 60, onEvent: onEvent)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
         await reporter.printSummary(final: true)
+        let db = location.db.map { " --db \($0)" } ?? " --db \(dbPath)"
+        say(id ? "Bulan lalu (\(lastMonth)) berisi riwayat simulasi satu bulan penuh dengan tiket yang sudah ditutup:"
+               : "Last month (\(lastMonth)) holds a whole month of simulated history with closed tickets:")
+        say("  pantau report --month \(lastMonth) --format pdf\(db)       " + (id ? "laporan bulanan (PDF)" : "the monthly report (PDF)"))
+        say("  pantau month close \(lastMonth) --by \"NAMA\"\(db)          " + (id ? "tutup buku: angka dibekukan" : "month close: figures frozen"))
     }
 }

@@ -38,11 +38,33 @@ struct HistoryCommand: AsyncParsableCommand {
                     try await store.importHistory(rows, file: file, at: EpochSeconds(Date().timeIntervalSince1970))
                 }
                 print("imported \(outcome.added) interval(s) from \(file); \(outcome.alreadyPresent) already present")
+                try await noteClosedMonths(rows, config: config, store: store)
             } catch let e as ImportErrors {
                 for d in e.diagnostics { printErr(d.description) }
                 printErr("nothing imported: \(e.diagnostics.count) problem(s)")
                 throw ExitCode(1)
             }
+        }
+    }
+}
+
+extension HistoryCommand.Import {
+    /// History of a closed month does not change its report (the figures are frozen): say so,
+    /// and how to make a revision that includes it.
+    func noteClosedMonths(_ rows: [HistoryRow], config: LoadedConfiguration, store: Store) async throws {
+        guard !rows.isEmpty, let tz = TimeZone(identifier: config.inventory.timezone) else { return }
+        let cal = WorkingCalendar(spec: config.inventory.calendar, timeZone: tz)
+        let closed = Set(try await store.latestMonthClosures().filter(\.isInForce).map(\.month))
+        guard !closed.isEmpty else { return }
+        var touched: Set<String> = []
+        for r in rows {
+            var m = YearMonth(cal.localDate(of: r.range.start))
+            let last = YearMonth(cal.localDate(of: r.range.end - 1))
+            while m <= last { touched.insert(m.description); m = m.next }
+        }
+        for m in touched.intersection(closed).sorted() {
+            printErr("note: \(m) is closed: its report keeps the closed figures; to include this history: "
+                     + "pantau month reopen \(m) --reason TEXT, then pantau month close \(m) --by NAME")
         }
     }
 }

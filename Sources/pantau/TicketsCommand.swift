@@ -101,15 +101,27 @@ struct TicketsClose: AsyncParsableCommand {
     @Option(help: "Work done (Ringkasan pekerjaan).") var work: String
     @Option(help: "Alternative solution used meanwhile (Solusi alternatif).") var alternative: String = "-"
     @Option(name: .customLong("place"), help: "Where the work was done (Lokasi), e.g. \"Tiang 14 Jl. Merdeka\".") var place: String = ""
+    @Option(help: "The cause found on site, a code of probes/report.yaml (e.g. fo-cut, opd-power): whom the outage counts against in the monthly report.")
+    var cause: String?
 
     func validate() throws {
         guard !officers.isEmpty else { throw ValidationError("at least one --officer \"Name (NIP …)\" is required") }
     }
 
     func run() async throws {
+        if let cause {
+            let config = try location.load(printWarnings: false, readOnly: true)
+            let causes = config.report.accountability.causes
+            guard causes.contains(where: { $0.code == cause }) else {
+                throw usageError(Self.self, "--cause '\(cause)' is not a closing cause; one of: "
+                                 + causes.map { "\($0.code) (\($0.party.rawValue))" }.joined(separator: ", "))
+            }
+        } else {
+            printErr("note: closed without --cause: the outage counts against Diskominfo in the monthly report")
+        }
         let store = try failing { try location.openStore(.existing) }
         let ba = BeritaAcara(officers: officers, problemSummary: problem, workSummary: work, alternativeSolution: alternative,
-                             location: place)
+                             location: place, cause: cause)
         let t = try await failingAsync { try await store.closeTicket(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(t.number): \(t.state.rawValue)")
     }

@@ -12,7 +12,7 @@ struct TicketsExport: AsyncParsableCommand {
     @OptionGroup var location: LocationOptions
     @Argument(help: "Ticket number.") var number: String
     @Option(help: "Output file (default: NUMBER.html in the current folder; - for stdout).") var out: String?
-    @Option(help: "City printed above the officer's signature.") var city: String = ""
+    @Option(help: "City printed above the officer's signature (default: report.city in probes/report.yaml).") var city: String?
 
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
@@ -20,7 +20,7 @@ struct TicketsExport: AsyncParsableCommand {
         let (t, events) = try await TicketFormat.load(store, number)
         let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority,
                                   now: EpochSeconds(Date().timeIntervalSince1970))
-        let doc = BeritaAcaraDocument(ticket: t, events: events, timers: timers, inventory: config.inventory, city: city)
+        let doc = BeritaAcaraDocument(ticket: t, events: events, timers: timers, inventory: config.inventory, city: city ?? config.report.city)
         let custom = location.inventoryDirectory.appendingPath("templates/berita-acara.mustache")
         let html: String
         do { html = try doc.html(templateFile: custom) } catch {

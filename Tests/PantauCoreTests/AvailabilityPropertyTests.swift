@@ -110,13 +110,20 @@ final class AvailabilityPropertyTests: XCTestCase {
             let a = randomInstant()
             maintenance.append(TimeRange(a, a + Int64.random(in: 1...30_000, using: &rng)))
         }
+        var excusedWindows: [TimeRange] = []
+        for _ in 0..<Int.random(in: 0...3, using: &rng) {
+            let a = randomInstant()
+            excusedWindows.append(TimeRange(a, a + Int64.random(in: 1...200_000, using: &rng)))
+        }
         let result = AvailabilityCalculator().compute(
             target: "s", span: span, scheduled: scheduled, maintenance: maintenance, history: history,
             parentsDown: parents.map(AvailabilityCalculator.downSet), targetPct: 90)
-        let expected = ref.counts(mask: mask, maintenance: maintenance, history: history, parents: parents)
+        let expected = ref.counts(mask: mask, maintenance: maintenance, history: history, parents: parents, excused: excusedWindows)
+        let accountable = result.accountable(excusedWindows: excusedWindows)
         let got = ReferenceScenario.Counts(scheduled: Int(result.scheduledSeconds), maintenance: Int(result.maintenanceSeconds),
                                            up: Int(result.upSeconds), down: Int(result.downSeconds),
-                                           unreachable: Int(result.unreachableSeconds), unknown: Int(result.unknownSeconds))
+                                           unreachable: Int(result.unreachableSeconds), unknown: Int(result.unknownSeconds),
+                                           excused: Int(accountable.excusedSeconds))
         XCTAssertEqual(got, expected, "case \(caseNo) seed \(seed): \(zone.identifier) \(ym)")
         // The categories partition the scheduled time.
         XCTAssertEqual(got.maintenance + got.up + got.down + got.unreachable + got.unknown, got.scheduled)
@@ -127,5 +134,25 @@ final class AvailabilityPropertyTests: XCTestCase {
         } else {
             XCTAssertNil(result.availability)
         }
+        // Diskominfo's accountable figure: excused outage leaves the denominator like maintenance.
+        let accDenom = expected.scheduled - expected.maintenance - expected.excused
+        if accDenom > 0 {
+            XCTAssertEqual(accountable.availability!.percent, Double(expected.up) * 100 / Double(accDenom), accuracy: 1e-9)
+        } else {
+            XCTAssertNil(accountable.availability)
+        }
+        let accKnown = accDenom - expected.unknown
+        XCTAssertEqual(accountable.knownAvailability.map { $0.numerator * 1_000_000 / $0.denominator },
+                       accKnown > 0 ? Int64(expected.up) * 1_000_000 / Int64(accKnown) : nil)
+        // A day's slice of the result adds up to the month.
+        var daySum: Int64 = 0
+        var day = ym.firstDay
+        while YearMonth(day) == ym {
+            let next = day.adding(days: 1)
+            let w = TimeRange(cal.instant(day, secondOfDay: 0), cal.instant(next, secondOfDay: 0))
+            daySum += result.clamped(to: w).upSeconds
+            day = next
+        }
+        XCTAssertEqual(daySum, result.upSeconds, "case \(caseNo) seed \(seed): days add up")
     }
 }

@@ -15,7 +15,7 @@ struct ReferenceScenario {
     var holidays: Set<String>         // "YYYY-MM-DD"
     var special: (from: String, to: String, hours: (Int, Int)?, byWeekday: [Int: (Int, Int)])?
 
-    struct Counts: Equatable { var scheduled = 0, maintenance = 0, up = 0, down = 0, unreachable = 0, unknown = 0 }
+    struct Counts: Equatable { var scheduled = 0, maintenance = 0, up = 0, down = 0, unreachable = 0, unknown = 0, excused = 0 }
 
     /// Month span in epoch seconds via Foundation.
     func monthSpan() -> (Int64, Int64) {
@@ -72,7 +72,10 @@ struct ReferenceScenario {
     }
 
     /// Classifies every second by the rules in the README, one second at a time.
-    func counts(mask: [UInt8], maintenance: [TimeRange], history: [StateInterval], parents: [[StateInterval]]) -> Counts {
+    /// `excused`: outage windows of tickets closed with a cause that is not Diskominfo's; a down or
+    /// unreachable second inside one is counted as excused as well.
+    func counts(mask: [UInt8], maintenance: [TimeRange], history: [StateInterval], parents: [[StateInterval]],
+                excused: [TimeRange] = []) -> Counts {
         let (s, _) = monthSpan()
         let n = mask.count
         var maint = [UInt8](repeating: 0, count: n)
@@ -86,14 +89,16 @@ struct ReferenceScenario {
             Self.paint(&pd, p.filter { $0.state == .down }.map(\.range), base: s, value: 1)
             for i in 0..<n { parentDown[i] &= pd[i] }
         }
+        var exc = [UInt8](repeating: 0, count: n)
+        Self.paint(&exc, excused, base: s, value: 1)
         var c = Counts()
         for i in 0..<n where mask[i] == 1 {
             c.scheduled += 1
             if maint[i] == 1 { c.maintenance += 1 }
             else if state[i] == 0 { c.unknown += 1 }
             else if state[i] == 1 { c.up += 1 }
-            else if parentDown[i] == 1 { c.unreachable += 1 }
-            else { c.down += 1 }
+            else if parentDown[i] == 1 { c.unreachable += 1; c.excused += Int(exc[i]) }
+            else { c.down += 1; c.excused += Int(exc[i]) }
         }
         return c
     }

@@ -79,10 +79,25 @@ final class SafeDefaultsTests: XCTestCase {
         XCTAssertTrue(still.stdout.contains("\"availability_pct\":100"), "the history is intact: \(still.stdout) \(still.stderr)")
         // Its own database it replaces, run after run.
         let demoDB = dir.appendingPathComponent("demo.sqlite").path
+        var out = try Harness.run(Harness.pantau, ["demo", "--minutes", "2", "--speed", "600", "--db", demoDB], cwd: repo)
         for _ in 0..<2 {
-            let out = try Harness.run(Harness.pantau, ["demo", "--minutes", "2", "--speed", "600", "--db", demoDB], cwd: repo)
+            out = try Harness.run(Harness.pantau, ["demo", "--minutes", "2", "--speed", "600", "--db", demoDB], cwd: repo)
             XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
         }
+        // It leaves last month as a whole month the monthly report can show (README: Monthly report).
+        let month = try XCTUnwrap(out.stdout.range(of: #"pantau report --month (\d{4}-\d{2})"#, options: .regularExpression)
+            .map { String(out.stdout[$0].suffix(7)) }, "the demo's closing lines name last month's report: \(out.stdout)")
+        let report = try Harness.run(Harness.pantau, ["report", "--month", month, "--format", "json", "--db", demoDB], cwd: repo)
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let figures = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])?["figures"] as? [String: Any])
+        let summary = try XCTUnwrap(figures["summary"] as? [String: Any])
+        XCTAssertEqual(summary["opds"] as? Int, 24)
+        XCTAssertEqual(summary["missed"] as? Int, 1, "the OPD whose switch took three working days misses 90%")
+        let incidents = try XCTUnwrap(figures["incidents"] as? [[String: Any]])
+        XCTAssertEqual(Set(incidents.compactMap { $0["closing_cause"] as? String }), ["fo-cut", "opd-power", "diskominfo-device"])
+        let network = try XCTUnwrap(summary["network"] as? [String: Any])
+        XCTAssertGreaterThan(network["excused_s"] as? Int ?? 0, 0, "the OPD's power failure is excused")
+        XCTAssertLessThan(network["coverage_pct"] as? Double ?? 100, 100, "the monitor's own two hours without data show")
     }
 
     /// `pantau backup FILE` (docs/deployment.md): a checked copy that reads the same, never an overwrite.

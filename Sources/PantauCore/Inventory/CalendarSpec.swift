@@ -9,6 +9,8 @@ public struct CalendarSpec: Sendable, Hashable {
     public var holidays: [LocalDate: String]
     /// Date ranges with other hours (e.g. Ramadan).
     public var specialPeriods: [SpecialPeriod]
+    /// Where each holiday was read ("holidays/2026.csv:14"), for reports and diagnostics.
+    public var holidaySources: [LocalDate: String] = [:]
 
     public init(workweek: Set<Weekday> = [.mon, .tue, .wed, .thu, .fri],
                 hours: DailyHours = DailyHours(startSecond: 8 * 3600, endSecond: 16 * 3600),

@@ -5,9 +5,9 @@ import Foundation
 public enum LocalText {
     public enum Language: String, Sendable, Hashable, CaseIterable { case id, en }
 
-    static let monthsID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+    public static let monthsID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
                            "November", "Desember"]
-    static let monthsEN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    public static let monthsEN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                            "November", "December"]
 
     /// WIB, WITA or WIT for Indonesian zones; the zone's own abbreviation elsewhere.

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import PantauCore
+import PantauInventory
+import PantauReports
+import PantauStore
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case html, pdf, csv, json
+    case incidentsCSV = "incidents-csv"
+}
+
+/// `pantau report`: the monthly availability report managers sign.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The monthly availability report (HTML, PDF, CSV or JSON); a closed month is rendered from its frozen figures.",
+        discussion: """
+        Without --month: last month. A month closed with 'pantau month close' is rendered from \
+        the figures frozen then (the same numbers whatever was edited since); an open month is \
+        computed now and labelled provisional. PDF is printed by WeasyPrint (apt-get install weasyprint).
+        """)
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Month in local time, YYYY-MM (default: last month).")
+    var month: String?
+
+    @Option(help: "Output: html, pdf, csv (one row per OPD), incidents-csv, or json.")
+    var format: ReportFormat = .html
+
+    @Option(help: "Language: id (Bahasa Indonesia) or en.")
+    var lang: Language = .id
+
+    @Option(help: "Output file (default: stdout; for pdf: laporan-ketersediaan-YYYY-MM.pdf).")
+    var out: String?
+
+    @Option(help: "Only this OPD.")
+    var site: String?
+
+    @Option(help: "A revision of a closed month (0, 1, …; default: the one in force).")
+    var revision: Int?
+
+    @Flag(help: "Print the built-in HTML template (copy it to <inventory>/templates/report.mustache to change it).")
+    var showTemplate = false
+
+    func validate() throws {
+        if let month, YearMonth(month) == nil { throw ValidationError("--month must be YYYY-MM (e.g. 2026-03), got '\(month)'") }
+    }
+
+    func run() async throws {
+        if showTemplate { print(MonthlyReportDocument.defaultTemplate); return }
+        let config = try location.load(readOnly: true)
+        let builder = try failing {
+            try MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report)
+        }
+        let now = EpochSeconds(Date().timeIntervalSince1970)
+        let ym = month.flatMap(YearMonth.init) ?? YearMonth(builder.query.calendar.localDate(of: now)).previous
+        if let site {
+            guard let s = config.inventory.site(site) else { throw usageError(Self.self, "no site with id '\(site)' in the inventory") }
+            guard s.role == .opd else { throw usageError(Self.self, "'\(site)' is a \(s.role.rawValue) site; the report is per OPD") }
+        }
+        if let w = config.inventory.calendar.holidayWarning(for: ym) { printErr("warning: \(w)") }
+        let store = try failing { try location.openStore(.readOnly) }
+        var report = try await failingAsync {
+            try await MonthlyReport.load(month: ym, revision: revision, builder: builder, store: store, now: now)
+        }
+        if let site, let f = report.figures.restricted(to: site) { report.figures = f }
+        if !report.isClosed { printErr("note: \(ym) is not closed: the figures are provisional ('pantau month close \(ym) --by NAME' freezes them)") }
+        switch format {
+        case .json: try emit(Self.json(report))
+        case .csv: try emit(MonthlyReportCSV.opds(report))
+        case .incidentsCSV: try emit(MonthlyReportCSV.incidents(report))
+        case .html: try emit(try html(report, config: config))
+        case .pdf:
+            let path = out ?? (lang == .id ? "laporan-ketersediaan-\(ym)" : "availability-report-\(ym)") + (site.map { "-\($0)" } ?? "") + ".pdf"
+            let doc = try html(report, config: config)
+            try failing { try WeasyPrint.render(html: doc, to: path) }
+            print(path)
+        }
+    }
+
+    static func json(_ r: MonthlyReport) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(r), as: UTF8.self)
+    }
+
+    func html(_ report: MonthlyReport, config: LoadedConfiguration) throws -> String {
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        let signedOn = report.revisions.last(where: { $0.revision == report.revision }).flatMap { ISO8601.parse($0.closedAt) }
+            ?? EpochSeconds(Date().timeIntervalSince1970)
+        _ = tz
+        let doc = MonthlyReportDocument(report: report, config: config.report, lang: lang == .id ? .id : .en,
+                                        logo: try logoURI(config), signedOn: signedOn)
+        let custom = location.inventoryDirectory.appendingPath("templates/report.mustache")
+        do { return try doc.html(templateFile: custom) } catch {
+            printErr("pantau: the report template \(custom) is not valid mustache: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The letterhead logo as a data: URI, so the page needs no file beside it.
+    func logoURI(_ config: LoadedConfiguration) throws -> String? {
+        guard let logo = config.report.logo else { return nil }
+        let path = logo.hasPrefix("/") ? logo : location.inventoryDirectory.appendingPath(logo)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printErr("pantau: report.logo \(path) cannot be read")
+            throw ExitCode(1)
+        }
+        let ext = (path as NSString).pathExtension.lowercased()
+        let mime = ext == "svg" ? "image/svg+xml" : ext == "png" ? "image/png" : "image/jpeg"
+        return "data:\(mime);base64,\(data.base64EncodedString())"
+    }
+
+    func emit(_ text: String) throws {
+        guard let out, out != "-" else { print(text, terminator: text.utf8.last == 0x0A ? "" : "\n"); return }
+        do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
+            printErr("pantau: writing \(out): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+        print(out)
+    }
+}
