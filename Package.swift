@@ -71,7 +71,8 @@ let package = Package(
                     swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "PantauInventoryTests", dependencies: ["PantauInventory", "PantauCore"],
                     path: "Tests/PantauInventoryTests"),
-        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore", "PantauTestSupport"],
+        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore", "PantauTestSupport",
+                                                            .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/PantauStoreTests"),
         // Real agents for tests: snmpd, snmpsim, network namespaces (test-only helpers).
         .target(name: "PantauTestSupport", path: "Tests/PantauTestSupport"),
