@@ -15,6 +15,7 @@ struct CalendarParser {
     func parse(_ node: Node, into net: inout ParsedNetwork) {
         let r = reader
         guard let m = r.mapping(node, "calendar", allowed: Self.keys) else { return }
+        defer { checkOvernight(net.calendar, line: net.calendarLine) }
         for (key, _, v) in m {
             let kp = "calendar.\(key)"
             switch key {
@@ -45,6 +46,27 @@ struct CalendarParser {
                 }
             default: break
             }
+        }
+    }
+
+    /// Hours that cross midnight must end before the next working day's hours begin: a second
+    /// belongs to one day's working time only.
+    func checkOvernight(_ c: CalendarSpec, line: Int) {
+        let order = Weekday.allCases
+        var clashes: [String: [String]] = [:]   // key path -> "mon 16:00-09:00 runs into tue 08:00-16:00"
+        for (i, day) in order.enumerated() where c.workweek.contains(day) {
+            let h = c.hoursByDay[day] ?? c.hours
+            let next = order[(i + 1) % order.count]
+            guard h.crossesMidnight, c.workweek.contains(next) else { continue }
+            let n = c.hoursByDay[next] ?? c.hours
+            if n.startSecond < h.endSecond - 86_400 {
+                let path = c.hoursByDay[day] != nil ? "calendar.hours_by_day.\(day.rawValue)" : "calendar.hours"
+                clashes[path, default: []].append("\(day.rawValue) \(h) runs into \(next.rawValue) \(n)")
+            }
+        }
+        for (path, list) in clashes.sorted(by: { $0.key < $1.key }) {
+            sink.add(file, line, path, list.joined(separator: "; ")
+                     + ": hours that cross midnight belong to the day they start and must end before the next day's hours begin")
         }
     }
 

@@ -69,7 +69,8 @@ extension MonthlyReportBuilder {
         }
         var days: [MonthlyFigures.CalendarUsed.CalendarDay] = []
         for date in month.days {
-            let w = calendar.windows(on: date)
+            // The day's window (a night shift belongs to the day it starts), inside the month.
+            let w = calendar.windows(on: date)?.clamped(to: calendar.range(of: month))
             let secs = w.map { calendar.scheduled(in: $0).total } ?? 0
             switch calendar.day(date) {
             case .working(let h, let rule):

@@ -38,7 +38,8 @@ public struct MonthlyReportBuilder: Sendable {
         let facts = try await ticketFacts(store: store, now: now)
         let results = try await query.compute(store: store, span: span, sites: opdSites.map(\.id))
         let touching = facts.filter { f in f.episodes.contains { $0.overlaps(span) } || span.contains(f.ticket.openedAt) }
-        let days = month.days.map { TimeRange(calendar.instant($0, secondOfDay: 0), calendar.instant($0.adding(days: 1), secondOfDay: 0)) }
+        // A day's figures are its working window's (a night shift belongs to the day it starts on).
+        let days = month.days.map { calendar.windows(on: $0)?.clamped(to: span) ?? TimeRange(span.start, span.start) }
         let trendByOPD = try await trend(ending: month, store: store, facts: facts)
 
         var opds: [MonthlyFigures.OPD] = []

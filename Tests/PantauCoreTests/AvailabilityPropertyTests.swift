@@ -21,7 +21,9 @@ final class AvailabilityPropertyTests: XCTestCase {
 
     func randomHours(_ rng: inout SplitMix) -> (Int, Int) {
         let a = Int.random(in: 0...20, using: &rng) * 3600 + [0, 30 * 60, 15 * 60, 17][Int.random(in: 0...3, using: &rng)] * (Bool.random(using: &rng) ? 1 : 0)
-        let b = min(86_400, a + Int.random(in: 1...(10 * 3600), using: &rng) / 60 * 60 + 60)
+        // One in four crosses midnight (a night shift: ends the next morning).
+        let b = Int.random(in: 0..<4, using: &rng) == 0 ? max(86_460, a + Int.random(in: 1...(14 * 3600), using: &rng) / 60 * 60 + 60)
+            : min(86_400, a + Int.random(in: 1...(10 * 3600), using: &rng) / 60 * 60 + 60)
         return (a, b)
     }
 

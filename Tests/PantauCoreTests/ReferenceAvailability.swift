@@ -27,12 +27,28 @@ struct ReferenceScenario {
     }
 
     /// 1 for each working second of the month, by walking local days with Foundation's Calendar.
+    /// A second is working time when it lies in its own day's hours, or in yesterday's hours
+    /// that run past midnight (a night shift belongs to the day it starts on).
     func workingMask() -> [UInt8] {
         let (s, e) = monthSpan()
         var mask = [UInt8](repeating: 0, count: Int(e - s))
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         var dayCache: [Int64: (Int, Int)?] = [:]
+        func windowOf(_ dayIndex: Int64) -> (Int, Int)? {
+            if let w = dayCache[dayIndex] { return w }
+            let c = utc.dateComponents([.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: TimeInterval(dayIndex * 86400)))
+            let key = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+            var w: (Int, Int)? = nil
+            if workweek.contains(c.weekday!) && !holidays.contains(key) {
+                w = hoursByWeekday[c.weekday!] ?? hours
+                if let sp = special, key >= sp.from && key <= sp.to {
+                    w = sp.byWeekday[c.weekday!] ?? sp.hours ?? w
+                }
+            }
+            dayCache[dayIndex] = w
+            return w
+        }
         var t = s
         while t < e {
             let blockEnd = min(e, (t / 900 + 1) * 900)
@@ -42,21 +58,8 @@ struct ReferenceScenario {
                 let local = u + off
                 let dayIndex = local >= 0 ? local / 86400 : (local - 86399) / 86400
                 let sod = Int(local - dayIndex * 86400)
-                let window: (Int, Int)?
-                if let w = dayCache[dayIndex] { window = w } else {
-                    let c = utc.dateComponents([.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: TimeInterval(dayIndex * 86400)))
-                    let key = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-                    var w: (Int, Int)? = nil
-                    if workweek.contains(c.weekday!) && !holidays.contains(key) {
-                        w = hoursByWeekday[c.weekday!] ?? hours
-                        if let sp = special, key >= sp.from && key <= sp.to {
-                            w = sp.byWeekday[c.weekday!] ?? sp.hours ?? w
-                        }
-                    }
-                    dayCache[dayIndex] = w
-                    window = w
-                }
-                if let w = window, sod >= w.0, sod < w.1 { mask[Int(u - s)] = 1 }
+                if let w = windowOf(dayIndex), sod >= w.0, sod < w.1 { mask[Int(u - s)] = 1 }
+                if let y = windowOf(dayIndex - 1), y.1 > 86_400, sod < y.1 - 86_400 { mask[Int(u - s)] = 1 }
                 u += 1
             }
             t = blockEnd

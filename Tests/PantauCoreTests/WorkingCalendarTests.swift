@@ -51,7 +51,12 @@ final class WorkingCalendarTests: XCTestCase {
     func testHoursParsing() {
         XCTAssertEqual(try DailyHours.parse("08:00-16:00").get().seconds, 8 * 3600)
         XCTAssertEqual(try DailyHours.parse("00:00-24:00").get().seconds, 86_400)
-        XCTAssertEqual(DailyHours.parse("16:00-08:00"), .failure(.endNotAfterStart("16:00-08:00")))
+        // Crossing midnight: ends the next day.
+        let night = try? DailyHours.parse("22:00-06:00").get()
+        XCTAssertEqual(night?.seconds, 8 * 3600)
+        XCTAssertEqual(night?.crossesMidnight, true)
+        XCTAssertEqual(night?.description, "22:00-06:00")
+        XCTAssertEqual(DailyHours.parse("08:00-08:00"), .failure(.endNotAfterStart("08:00-08:00")))
         XCTAssertEqual(DailyHours.parse("8-16"), .failure(.malformed("8-16")))
         XCTAssertEqual(DailyHours.parse("08:60-16:00"), .failure(.malformed("08:60-16:00")))
     }

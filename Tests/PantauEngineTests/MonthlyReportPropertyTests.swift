@@ -42,6 +42,10 @@ final class MonthlyReportPropertyTests: XCTestCase {
                                                  hours: DailyHours(startSecond: 8 * 3600, endSecond: 15 * 3600),
                                                  hoursByDay: [.fri: DailyHours(startSecond: 8 * 3600, endSecond: 15 * 3600 + 1800)])]
         }
+        if Bool.random(using: &rng) {  // a Sunday night shift (22:00-06:00: ends Monday morning, before Monday's hours)
+            spec.workweek.insert(.sun)
+            spec.hoursByDay[.sun] = DailyHours(startSecond: 22 * 3600, endSecond: 30 * 3600)
+        }
         let cal = WorkingCalendar(spec: spec, timeZone: tz)
         let span = cal.range(of: ym)
         func instant() -> EpochSeconds { Int64.random(in: (span.start - 86_400)...(span.end + 86_400), using: &rng) }
@@ -141,7 +145,8 @@ struct Sweep {
             var g = Foundation.Calendar(identifier: .gregorian)
             g.timeZone = tz
             var out: [TimeRange] = []
-            var day = g.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(span.start)))
+            // From the day before: its night shift may run into the span.
+            var day = g.date(byAdding: .day, value: -1, to: g.startOfDay(for: Date(timeIntervalSince1970: TimeInterval(span.start))))!
             while Int64(day.timeIntervalSince1970) < span.end {
                 let c = g.dateComponents([.year, .month, .day, .weekday], from: day)
                 let date = LocalDate(year: c.year!, month: c.month!, day: c.day!)!
@@ -150,7 +155,9 @@ struct Sweep {
                     var h = spec.hoursByDay[wd] ?? spec.hours
                     if let p = spec.specialPeriods.first(where: { $0.contains(date) }) { h = p.hoursByDay[wd] ?? p.hours ?? h }
                     let a = g.date(bySettingHour: h.startSecond / 3600, minute: h.startSecond % 3600 / 60, second: 0, of: day)!
-                    let b = h.endSecond == 86_400 ? g.date(byAdding: .day, value: 1, to: day)!
+                    let next = g.date(byAdding: .day, value: 1, to: day)!
+                    let b = h.endSecond == 86_400 ? next
+                        : h.endSecond > 86_400 ? g.date(bySettingHour: (h.endSecond - 86_400) / 3600, minute: h.endSecond % 3600 / 60, second: 0, of: next)!
                         : g.date(bySettingHour: h.endSecond / 3600, minute: h.endSecond % 3600 / 60, second: 0, of: day)!
                     out.append(TimeRange(Int64(a.timeIntervalSince1970), Int64(b.timeIntervalSince1970)))
                 }
@@ -171,7 +178,7 @@ struct Sweep {
     func counts() -> [Int64] {
         let work = calendar.windows(span)
         var cuts = Set([span.start, span.end])
-        for r in work + maintenance + excused + history.map(\.range) + parents.flatMap { $0.map(\.range) } { cuts.insert(r.start); cuts.insert(r.end) }
+        for r in work + maintenance + excused + history.map(\.range) + parents.flatMap({ $0.map(\.range) }) { cuts.insert(r.start); cuts.insert(r.end) }
         let points = cuts.filter { $0 >= span.start && $0 <= span.end }.sorted()
         func inAny(_ t: Int64, _ rs: [TimeRange]) -> Bool { rs.contains { t >= $0.start && t < $0.end } }
         func state(_ t: Int64, _ h: [StateInterval]) -> TargetState? {

@@ -152,11 +152,15 @@ final class CheckFixtureTests: XCTestCase {
                        ["network.yaml:14: maintenance[0].to: maintenance ends before (or when) it starts"])
     }
 
-    func testHoursEndBeforeStart() {
-        XCTAssertEqual(check(replacing("\"08:00-16:00\"", "\"16:00-08:00\"")),
-                       ["network.yaml:5: calendar.hours: hours '16:00-08:00' end before (or when) they start"])
-        XCTAssertEqual(check(replacing("  holidays:", "  hours_by_day: {fri: \"11:00-10:30\"}\n  holidays:")),
-                       ["network.yaml:6: calendar.hours_by_day.fri: hours '11:00-10:30' end before (or when) they start"])
+    /// Night shifts and 24-hour units: hours may cross midnight, but a second belongs to one day.
+    func testHoursCrossingMidnight() {
+        XCTAssertEqual(check(replacing("\"08:00-16:00\"", "\"16:00-08:00\"")), [], "ends at 08:00, when the next day's hours begin")
+        XCTAssertEqual(check(replacing("  holidays:", "  hours_by_day: {fri: \"22:00-06:00\"}\n  holidays:")), [], "Saturday is not a working day")
+        XCTAssertEqual(check(replacing("  holidays:", "  hours_by_day: {mon: \"16:00-09:00\"}\n  holidays:")),
+                       ["network.yaml:3: calendar.hours_by_day.mon: mon 16:00-09:00 runs into tue 08:00-16:00: hours that cross midnight "
+                        + "belong to the day they start and must end before the next day's hours begin"])
+        XCTAssertEqual(check(replacing("\"08:00-16:00\"", "\"08:00-08:00\"")),
+                       ["network.yaml:5: calendar.hours: hours '08:00-08:00' end when they start (for a whole day write 00:00-24:00)"])
     }
 
     func testOverlappingMaintenance() {

@@ -1,7 +1,11 @@
-/// Working hours of one day, `HH:MM-HH:MM` in local time; the end may be `24:00`.
+/// Working hours of one day, `HH:MM-HH:MM` in local time; the end may be `24:00`. Hours that end
+/// before they start cross midnight (`22:00-06:00`, a night shift or a 24-hour unit): the shift
+/// belongs to the day it **starts** on, whose workweek, holidays and special periods decide it,
+/// and it ends on the next morning.
 public struct DailyHours: Hashable, Sendable, CustomStringConvertible {
-    /// Seconds after local midnight.
+    /// Seconds after the start day's local midnight.
     public let startSecond: Int
+    /// Seconds after the start day's local midnight: above 86 400 when the hours cross midnight.
     public let endSecond: Int
 
     public init(startSecond: Int, endSecond: Int) {
@@ -16,12 +20,12 @@ public struct DailyHours: Hashable, Sendable, CustomStringConvertible {
         public var description: String {
             switch self {
             case .malformed(let s): "'\(s)' is not working hours of the form HH:MM-HH:MM"
-            case .endNotAfterStart(let s): "hours '\(s)' end before (or when) they start"
+            case .endNotAfterStart(let s): "hours '\(s)' end when they start (for a whole day write 00:00-24:00)"
             }
         }
     }
 
-    /// Parses `08:00-16:00`.
+    /// Parses `08:00-16:00`, or `22:00-06:00` (crossing midnight: ends the next day).
     public static func parse(_ text: String) -> Result<DailyHours, ParseError> {
         let halves = text.split(separator: "-", omittingEmptySubsequences: false)
         guard halves.count == 2,
@@ -29,8 +33,8 @@ public struct DailyHours: Hashable, Sendable, CustomStringConvertible {
               let e = parseClock(halves[1].trimmingSpaces(), allow24: true) else {
             return .failure(.malformed(text))
         }
-        guard e > s else { return .failure(.endNotAfterStart(text)) }
-        return .success(DailyHours(startSecond: s, endSecond: e))
+        guard e != s else { return .failure(.endNotAfterStart(text)) }
+        return .success(DailyHours(startSecond: s, endSecond: e > s ? e : e + 86_400))
     }
 
     static func parseClock(_ s: Substring, allow24: Bool) -> Int? {
@@ -44,7 +48,10 @@ public struct DailyHours: Hashable, Sendable, CustomStringConvertible {
 
     public var seconds: Int { endSecond - startSecond }
 
-    public var description: String { "\(Self.clock(startSecond))-\(Self.clock(endSecond))" }
+    /// The hours end on the next day.
+    public var crossesMidnight: Bool { endSecond > 86_400 }
+
+    public var description: String { "\(Self.clock(startSecond))-\(Self.clock(crossesMidnight ? endSecond - 86_400 : endSecond))" }
 
     static func clock(_ s: Int) -> String {
         let h = s / 3600, m = (s % 3600) / 60

@@ -68,7 +68,8 @@ public struct WorkingCalendar: Sendable {
         guard !span.isEmpty else { return IntervalSet() }
         var out: [TimeRange] = []
         for (segment, offset) in offsetSegments(span) {
-            let firstDay = Int(floorDiv(segment.start + offset, 86_400))
+            // A day's hours may run past midnight into the next day: start one day earlier.
+            let firstDay = Int(floorDiv(segment.start + offset, 86_400)) - 1
             let lastDay = Int(floorDiv(segment.end - 1 + offset, 86_400))
             for dayIndex in firstDay...lastDay {
                 let date = LocalDate(daysSinceEpoch: dayIndex)
