@@ -86,8 +86,8 @@ struct NetworkParser {
                 case "users": users = r.int(v, kp, range: 0...1_000_000)
                 case "address":
                     if let a = r.string(v, kp) {
-                        if IPv4Literal.isValid(a) { address = a } else {
-                            sink.add(file, r.line(v), kp, "'\(a)' is not an IPv4 address (a.b.c.d)")
+                        if SiteAddress(a) != nil { address = a } else {
+                            sink.add(file, r.line(v), kp, "'\(a)' is not an IPv4 address (a.b.c.d), an IPv6 address (2001:db8::1) or a host name")
                         }
                     }
                 case "uplinks":

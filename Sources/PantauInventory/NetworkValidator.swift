@@ -44,7 +44,13 @@ struct NetworkValidator {
         }
         var addresses: [String: String] = [:]
         for s in parsed.sites {
-            guard let a = s.site.address else { continue }
+            guard let text = s.site.address else { continue }
+            // The same address written two ways (2001:db8::1 and 2001:DB8:0::1, BKD.example and bkd.example) is still the same.
+            let a: String = switch SiteAddress(text) {
+            case .literal(let b)?: IPAddressText.format(b)
+            case .hostName(let n)?: n
+            case nil: text
+            }
             if let other = addresses[a] {
                 sink.add(file, s.line, "sites[\(s.index)].address", "address \(a) is also the address of site '\(other)'")
             } else { addresses[a] = s.site.id }

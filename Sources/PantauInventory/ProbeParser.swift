@@ -16,12 +16,14 @@ struct ProbeParser {
         var config = ProbeConfig()
         var sites: [(String, Int)] = []
         for (_, _, icmp) in top {
-            guard let m = r.mapping(icmp, "icmp", allowed: ["send_rate_pps", "defaults", "roles", "sites"]) else { continue }
+            guard let m = r.mapping(icmp, "icmp", allowed: ["send_rate_pps", "resolve_interval", "defaults", "roles", "sites"]) else { continue }
             for (key, _, v) in m where key == "defaults" {
                 config.icmpDefaults = override(v, "icmp.defaults").applied(to: config.icmpDefaults)
             }
             for (key, _, v) in m {
                 switch key {
+                case "resolve_interval":
+                    if let ms = r.durationMs(v, "icmp.resolve_interval", min: 1000) { config.resolveIntervalSeconds = max(1, ms / 1000) }
                 case "send_rate_pps":
                     if let n = r.int(v, "icmp.send_rate_pps", range: 1...1_000_000) { config.sendRatePerSecond = n }
                 case "roles":

@@ -6,15 +6,24 @@ import PantauStore
 /// link with its state and last measurement, and every source's health. `Codable`: the JSON
 /// contract is this type, encoded by `JSONEncoder`.
 public struct StatusReport: Sendable, Codable, Hashable {
+    /// A site's state as shown: the recorded state, or `unresolved` when its host name has not
+    /// resolved (nothing could be pinged: not known, and not down).
+    public enum SiteState: String, Sendable, Codable, Hashable, CaseIterable {
+        case up, down, unknown, unresolved
+        public init(_ s: TargetState) { self = SiteState(rawValue: s.rawValue) ?? .unknown }
+    }
+
     public struct SiteLine: Sendable, Codable, Hashable {
         public var id: String
         public var name: String
-        public var state: TargetState
+        public var state: SiteState
         /// ISO 8601 in the network's time zone.
         public var since: String?
         public var rttMs: Double?
         public var lossPct: Double?
-        enum CodingKeys: String, CodingKey { case id, name, state, since, rttMs = "rtt_ms", lossPct = "loss_pct" }
+        /// Why the state is what it is, when the prober said (e.g. the resolver's error).
+        public var detail: String?
+        enum CodingKeys: String, CodingKey { case id, name, state, since, rttMs = "rtt_ms", lossPct = "loss_pct", detail }
     }
 
     public struct LinkLine: Sendable, Codable, Hashable {
@@ -96,8 +105,12 @@ public struct StatusQuery: Sendable {
         let sites = inventory.sites.map { site -> StatusReport.SiteLine in
             let s = status[site.id]
             let (state, since) = vouched(s, staleAfter: staleAfter(site: site))
-            return .init(id: site.id, name: site.name, state: state, since: iso(since), rttMs: s?.rttMs.map { Self.round($0, 3) },
-                         lossPct: s?.lossPct.map { Self.round($0, 1) })
+            // The last round could not ping the site because its name did not resolve (and that round is fresh).
+            let unresolved = state == .unknown && s?.note?.hasPrefix("unresolved") == true
+                && (s?.lastProbeAt).map { now - $0 <= staleAfter(site: site) } == true
+            return .init(id: site.id, name: site.name, state: unresolved ? .unresolved : StatusReport.SiteState(state), since: iso(since),
+                         rttMs: s?.rttMs.map { Self.round($0, 3) }, lossPct: s?.lossPct.map { Self.round($0, 1) },
+                         detail: unresolved ? s?.note : nil)
         }
         let links = inventory.links.filter { !$0.ends.isEmpty }.map { link -> StatusReport.LinkLine in
             let (state, since) = vouched(status[link.id], staleAfter: staleAfter(link: link))

@@ -14,6 +14,8 @@ public struct TargetStatus: Sendable, Hashable {
     public var rttMs: Double?
     public var lossPct: Double?
     public var jitterMs: Double?
+    /// Why the last round sent nothing (e.g. "unresolved: …").
+    public var note: String?
 }
 
 extension Store {
@@ -70,6 +72,7 @@ extension Store {
                 st.rttMs = row["rtt_avg_ms"]
                 st.lossPct = sent == 0 ? nil : Double(sent - recv) * 100 / Double(sent)
                 st.jitterMs = row["jitter_ms"]
+                st.note = row["note"]
                 out[target] = st
             }
             return out

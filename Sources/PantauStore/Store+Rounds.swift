@@ -28,11 +28,11 @@ extension Store {
     static func writeICMP(_ samples: [ProbeSample], db: Database) throws {
         guard !samples.isEmpty else { return }
         let last = try db.cachedStatement(sql: """
-            INSERT INTO probe_last (target, at_s, sent, received, rtt_avg_ms, rtt_min_ms, rtt_max_ms, jitter_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO probe_last (target, at_s, sent, received, rtt_avg_ms, rtt_min_ms, rtt_max_ms, jitter_ms, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(target) DO UPDATE SET at_s = excluded.at_s, sent = excluded.sent, received = excluded.received,
               rtt_avg_ms = excluded.rtt_avg_ms, rtt_min_ms = excluded.rtt_min_ms, rtt_max_ms = excluded.rtt_max_ms,
-              jitter_ms = excluded.jitter_ms
+              jitter_ms = excluded.jitter_ms, note = excluded.note
             """)
         let rollup = try db.cachedStatement(sql: """
             INSERT INTO icmp_rollup (target, resolution_s, bucket_s, rounds, sent, received, rtt_sum_ms, rtt_samples,
@@ -47,7 +47,8 @@ extension Store {
             """)
         for s in samples {
             let mn = s.rttsMs.min(), mx = s.rttsMs.max()
-            try last.execute(arguments: [s.target, s.at, s.sent, s.received, s.rttAvgMs, mn, mx, s.jitterMs])
+            try last.execute(arguments: [s.target, s.at, s.sent, s.received, s.rttAvgMs, mn, mx, s.jitterMs, s.note])
+            if s.note != nil && s.sent == 0 { continue }  // nothing was sent (unresolved): no round to count
             for res in Self.rollupResolutions {
                 let bucket = s.at - ((s.at % res) + res) % res
                 try rollup.execute(arguments: [s.target, res, bucket, s.sent, s.received, s.rttsMs.reduce(0, +),

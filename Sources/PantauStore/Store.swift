@@ -320,6 +320,10 @@ public final class Store: Sendable {
                   BEGIN SELECT RAISE(ABORT, 'closed months are kept: revisions cannot be deleted'); END;
                 """)
         }
+        m.registerMigration("v6-probe-note") { db in
+            // Why the last round sent nothing (a site's host name that did not resolve).
+            try db.execute(sql: "ALTER TABLE probe_last ADD COLUMN note TEXT")
+        }
         return m
     }
 

@@ -40,9 +40,12 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let id = lang == .id
         let label: [TargetState: String] = id ? [.up: "AKTIF", .down: "PUTUS", .unknown: "tanpa data"] : [.up: "UP", .down: "DOWN", .unknown: "unknown"]
+        let siteLabel: [StatusReport.SiteState: String] = id
+            ? [.up: "AKTIF", .down: "PUTUS", .unknown: "tanpa data", .unresolved: "NAMA TAK TERESOLUSI"]
+            : [.up: "UP", .down: "DOWN", .unknown: "unknown", .unresolved: "UNRESOLVED"]
         var rows = [id ? ["Situs", "Nama", "Status", "Sejak", "RTT ms", "Loss %"] : ["Site", "Name", "State", "Since", "RTT ms", "Loss %"]]
         for l in report.sites {
-            rows.append([l.id, String(l.name.prefix(40)), label[l.state]!, l.since ?? "-",
+            rows.append([l.id, String(l.name.prefix(40)), siteLabel[l.state]!, l.since ?? "-",
                          l.rttMs.map { String(format: "%.2f", $0) } ?? "-", l.lossPct.map { String(format: "%.0f", $0) } ?? "-"])
         }
         let counts = Dictionary(grouping: report.sites, by: \.state).mapValues(\.count)
@@ -59,8 +62,10 @@ struct StatusCommand: AsyncParsableCommand {
             print("")
         }
         print(TextTable.render(rows, rightAligned: [4, 5]))
-        print(id ? "\naktif \(counts[.up] ?? 0), putus \(counts[.down] ?? 0), tanpa data \(counts[.unknown] ?? 0)"
-                 : "\nup \(counts[.up] ?? 0), down \(counts[.down] ?? 0), unknown \(counts[.unknown] ?? 0)")
+        for l in report.sites where l.state == .unresolved { print("\(l.id): \(l.detail ?? "")") }
+        let unresolvedCount = counts[.unresolved].map { id ? ", nama tak teresolusi \($0)" : ", unresolved \($0)" } ?? ""
+        print((id ? "\naktif \(counts[.up] ?? 0), putus \(counts[.down] ?? 0), tanpa data \(counts[.unknown] ?? 0)"
+                  : "\nup \(counts[.up] ?? 0), down \(counts[.down] ?? 0), unknown \(counts[.unknown] ?? 0)") + unresolvedCount)
         if !report.sources.isEmpty {
             let stateName: [String: String] = id ? ["running": "berjalan", "stale": "macet", "stopped": "berhenti", "crashed": "mati mendadak"]
                                                  : [:]

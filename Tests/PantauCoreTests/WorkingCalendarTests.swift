@@ -119,3 +119,30 @@ final class TimeTests: XCTestCase {
         XCTAssertFalse(Ratio(899_999, 1_000_000)!.percentAtLeast(90))
     }
 }
+
+/// Site addresses: IPv4, IPv6 (RFC 4291 text, RFC 5952 output) and host names (RFC 1123).
+final class SiteAddressTests: XCTestCase {
+    func testIPv6LiteralsParseAndPrintCanonically() {
+        for (text, canonical) in [("::1", "::1"), ("::", "::"), ("2001:db8::1", "2001:db8::1"), ("2001:DB8:0:0:0:0:0:1", "2001:db8::1"),
+                                  ("[fe80::1:2]", "fe80::1:2"), ("::ffff:10.0.0.1", "::ffff:a00:1"),
+                                  ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"), ("1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7")] {
+            let b = IPAddressText.parse(text)
+            XCTAssertEqual(b?.count, 16, text)
+            XCTAssertEqual(b.map(IPAddressText.format), canonical, text)
+        }
+        for bad in ["1::2::3", "12345::", "gggg::1", "1:2:3:4:5:6:7:8:9", "1:2:3", ":::"] {
+            XCTAssertNil(IPAddressText.parse(bad), bad)
+        }
+        XCTAssertEqual(IPAddressText.parse("10.1.20.1"), [10, 1, 20, 1])
+    }
+
+    func testHostNamesAndWhatIsNeither() {
+        XCTAssertEqual(SiteAddress("opd-bkd.intra.pesisirtimur.go.id"), .hostName("opd-bkd.intra.pesisirtimur.go.id"))
+        XCTAssertEqual(SiteAddress("BKD.Example"), .hostName("bkd.example"))
+        XCTAssertEqual(SiteAddress("localhost"), .hostName("localhost"))
+        XCTAssertEqual(SiteAddress("2001:db8::20"), .literal(IPAddressText.parse("2001:db8::20")!))
+        for bad in ["10.0.0.300", "-bkd.example", "bkd_1.example", "bkd..example", "", "a b", String(repeating: "a", count: 64) + ".x"] {
+            XCTAssertNil(SiteAddress(bad), bad)
+        }
+    }
+}

@@ -18,6 +18,8 @@ struct TestEngine {
     var snmp: ((ObservationBus) -> SNMPPoller)?
     var incidents: IncidentConfig?
     var recorderPolicy = HistoryRecorder.Policy()
+    /// Host names of sites given by name (none resolve by default: no lookup leaves the test).
+    var resolver: any HostResolver = StaticHostResolver([:])
 
     /// Runs to the end; returns every event in order.
     func run() async throws -> [EngineEvent] {
@@ -26,7 +28,7 @@ struct TestEngine {
         let logger = Logger(label: "test")
         let bus = ObservationBus()
         let icmp = ICMPProbeService(inventory: inventory, probes: probes, transport: transport, bus: bus, clock: clock,
-                                    logger: logger, runFor: runFor)
+                                    logger: logger, runFor: runFor, resolver: resolver)
         let manager = incidents.map {
             IncidentManager(inventory: inventory, config: $0, store: store, bus: bus, clock: clock, logger: logger, runFor: runFor,
                             onEvent: onEvent)

@@ -141,6 +141,16 @@ final class CheckFixtureTests: XCTestCase {
         XCTAssertEqual(check(yaml), ["network.yaml:10: sites[1].uplinks: site 'lone' is unreachable from the core: it has no uplinks"])
     }
 
+    /// Sites by host name and by IPv6 as well as IPv4; the same address written twice ways is still a duplicate.
+    func testSiteAddressesByNameAndIPv6() {
+        XCTAssertEqual(check(replacing("address: 10.0.0.2", "address: bkd.intra.example.go.id")), [])
+        XCTAssertEqual(check(replacing("address: 10.0.0.2", "address: \"2001:db8::20\"")), [])
+        XCTAssertEqual(check(replacing("address: 10.0.0.2", "address: 10.0.0.300")),
+                       ["network.yaml:11: sites[1].address: '10.0.0.300' is not an IPv4 address (a.b.c.d), an IPv6 address (2001:db8::1) or a host name"])
+        XCTAssertEqual(check(replacing("address: 10.0.0.1", "address: \"2001:DB8:0::20\"").replacingOccurrences(of: "address: 10.0.0.2", with: "address: \"2001:db8::20\"")),
+                       ["network.yaml:11: sites[1].address: address 2001:db8::20 is also the address of site 'dc'"])
+    }
+
     func testBadTimesAndTimezone() {
         XCTAssertEqual(check(replacing("Asia/Makassar", "Asia/Makasar")),
                        ["network.yaml:2: timezone: 'Asia/Makasar' is not an IANA time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"])

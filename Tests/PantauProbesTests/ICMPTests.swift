@@ -47,3 +47,24 @@ final class LoopbackICMPTests: XCTestCase {
         XCTAssertTrue(ex.replies.allSatisfy { $0.rttMs >= 0 && $0.rttMs < 1000 })
     }
 }
+
+/// IPv6 over the ICMPv6 socket, mixed with IPv4 in one exchange: ::1 answers, and an IPv4 and
+/// an IPv6 target are each matched to their own requests.
+final class LoopbackICMPv6Tests: XCTestCase {
+    func testPingsIPv6AndIPv4InOneExchange() async throws {
+        let transport: SocketEchoTransport
+        do { transport = try SocketEchoTransport() } catch {
+            throw XCTSkip("ICMP sockets not permitted here: \(error)")
+        }
+        guard transport.mode6 != nil else { throw XCTSkip("no ICMPv6 socket on this host (IPv6 disabled?)") }
+        let loop6 = IPAddressText.parse("::1")!
+        let targets = [EchoTarget(address: loop6, packets: 3, packetGapMs: 5, timeoutMs: 1000),
+                       EchoTarget(address: [127, 0, 0, 1], packets: 3, packetGapMs: 5, timeoutMs: 1000),
+                       EchoTarget(address: loop6, packets: 2, packetGapMs: 5, timeoutMs: 1000)]
+        let ex = try await transport.exchange(targets, maxRate: 10_000)
+        XCTAssertEqual(ex.sent, [3, 3, 2])
+        XCTAssertEqual(Dictionary(grouping: ex.replies, by: \.target).mapValues(\.count), [0: 3, 1: 3, 2: 2],
+                       "every request answered once, by its own target")
+        XCTAssertEqual(ex.foreign, 0)
+    }
+}

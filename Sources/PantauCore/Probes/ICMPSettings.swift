@@ -68,6 +68,8 @@ public struct ProbeConfig: Sendable, Hashable {
     public var icmpBySite: [String: ICMPOverride]
     /// Upper bound on echo requests sent per second by the whole engine.
     public var sendRatePerSecond: Int
+    /// How often sites given by host name are resolved again (seconds).
+    public var resolveIntervalSeconds = 300
 
     public init(icmpDefaults: ICMPSettings = ICMPSettings(), icmpByRole: [SiteRole: ICMPOverride] = [:],
                 icmpBySite: [String: ICMPOverride] = [:], sendRatePerSecond: Int = 20_000) {

@@ -22,8 +22,11 @@ public struct ProbeSample: Sendable, Hashable {
     public var received: Int
     public var rttsMs: [Double]
     public var jitterMs: Double?
+    /// Why nothing was sent ("unresolved: …" when the site's host name did not resolve).
+    public var note: String?
 
-    public init(target: String, at: EpochSeconds, sent: Int, received: Int, rttsMs: [Double], jitterMs: Double?) {
+    public init(target: String, at: EpochSeconds, sent: Int, received: Int, rttsMs: [Double], jitterMs: Double?, note: String? = nil) {
+        self.note = note
         self.target = target
         self.at = at
         self.sent = sent

@@ -18,9 +18,13 @@ public final class ICMPProbeService: Service, Sendable {
     let source: ObservationSource
     /// Stop by itself after this many seconds of engine time (nil: run until shut down).
     let runFor: Double?
+    /// Resolves sites given by host name.
+    let resolver: any HostResolver
 
     public init(inventory: Inventory, probes: ProbeConfig, transport: any EchoTransport, bus: ObservationBus,
-                clock: any WallClock, logger: Logger, engine: String = "local", runFor: Double? = nil) {
+                clock: any WallClock, logger: Logger, engine: String = "local", runFor: Double? = nil,
+                resolver: any HostResolver = SystemHostResolver()) {
+        self.resolver = resolver
         self.inventory = inventory
         self.probes = probes
         prober = ICMPProber(transport: transport, maxRate: probes.sendRatePerSecond)
@@ -40,6 +44,15 @@ public final class ICMPProbeService: Service, Sendable {
         var nextDue: Double
         /// The current degradation (loss/RTT above threshold) and since when.
         var degraded: (reason: String, since: EpochSeconds)?
+        /// The site's host name, when the inventory gives one instead of an address.
+        var hostName: String?
+        /// When to resolve the name again (monotonic), and why it last failed (nil: resolved).
+        var resolveDue: Double = 0
+        var resolveError: String?
+        /// The last lookup of a name that had resolved before failed (logged once per outage).
+        var resolverFailing = false
+        /// An address to ping is known (a literal, or the name resolved at least once).
+        var resolved: Bool { !target.echo.address.isEmpty }
     }
 
     /// Mutable state of one run, touched only by the task running `run()`.
@@ -47,18 +60,23 @@ public final class ICMPProbeService: Service, Sendable {
         var slots: [Slot] = []
     }
 
-    /// Sites this prober watches (those with an IPv4 address).
-    public var targetCount: Int { inventory.sites.filter { $0.address.flatMap(IPv4Literal.parse) != nil }.count }
+    /// Sites this prober watches (those with an address or a host name).
+    public var targetCount: Int { inventory.sites.filter { $0.address.flatMap(SiteAddress.init) != nil }.count }
 
     public func run() async throws {
         let start = clock.monotonic()
         let startWall = clock.now()
         let state = RunState()
         state.slots = inventory.sites.compactMap { site in
-            guard let a = site.address, let octets = IPv4Literal.parse(a) else { return nil }
+            guard let a = site.address, let address = SiteAddress(a) else { return nil }
             let s = probes.icmp(for: site)
-            return Slot(target: ICMPTarget(id: site.id, address: octets, settings: s), settings: s,
-                        machine: ConfirmingStateMachine(policy: s.confirmPolicy), nextDue: start)
+            var slot = Slot(target: ICMPTarget(id: site.id, address: [], settings: s), settings: s,
+                            machine: ConfirmingStateMachine(policy: s.confirmPolicy), nextDue: start)
+            switch address {
+            case .literal(let bytes): slot.target.echo.address = bytes
+            case .hostName(let name): slot.hostName = name
+            }
+            return slot
         }
         guard !state.slots.isEmpty else {
             // Nothing to ping (no site has an address): no source, just wait for the others.
@@ -71,6 +89,7 @@ public final class ICMPProbeService: Service, Sendable {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     if let runFor = self.runFor, self.clock.monotonic() - start >= runFor { break }
+                    await self.resolveNames(state)
                     try await self.round(state)
                     guard let next = state.slots.map(\.nextDue).min() else { break }
                     var wake = next
@@ -101,11 +120,15 @@ public final class ICMPProbeService: Service, Sendable {
         let due = state.slots.indices.filter { state.slots[$0].nextDue <= start + 0.25 }
         guard !due.isEmpty else { return }
         let late = due.filter { start - state.slots[$0].nextDue > Double(state.slots[$0].settings.intervalSeconds) / 4 }.count
-        let (results, foreign) = try await prober.round(due.map { state.slots[$0].target })
+        let pingable = due.filter { state.slots[$0].resolved }
+        let (results, foreign) = try await prober.round(pingable.map { state.slots[$0].target })
         let end = clock.monotonic()
         let at = EpochSeconds(startWall.rounded(.down))
         var batch = ObservationBatch(source: source, at: EpochSeconds(clock.now().rounded(.down)))
-        for (k, i) in due.enumerated() {
+        for i in due where !state.slots[i].resolved {
+            unresolvedRound(slot: &state.slots[i], at: at, end: end, into: &batch)
+        }
+        for (k, i) in pingable.enumerated() {
             let o = results[k]
             batch.icmpSamples.append(ProbeSample(target: o.id, at: at, sent: o.sent, received: o.received, rttsMs: o.rttsMs, jitterMs: o.jitterMs))
             let evidence = "\(o.sent - o.received)/\(o.sent) lost" + (o.rttAvgMs.map { ", RTT \(Self.ms($0)) ms" } ?? "")
@@ -130,6 +153,82 @@ public final class ICMPProbeService: Service, Sendable {
         batch.cycle = CycleReport(startedAt: startWall, durationMs: Int((end - start) * 1000), done: due.count,
                                   answered: results.filter(\.reachable).count, late: late, foreign: foreign)
         bus.publish(batch)
+    }
+
+    /// A site whose host name has never resolved: nothing to ping, so its state is not known
+    /// (confirmed like any change, never "down") and the reason is in its sample for `status`.
+    func unresolvedRound(slot: inout Slot, at: EpochSeconds, end: Double, into batch: inout ObservationBatch) {
+        let id = slot.target.id
+        let why = "unresolved: host name \(slot.hostName ?? "?") did not resolve (\(slot.resolveError ?? "not resolved yet"))"
+        batch.icmpSamples.append(ProbeSample(target: id, at: at, sent: 0, received: 0, rttsMs: [], jitterMs: nil, note: why))
+        if case .record(let from, let to, let since)? = slot.machine.observe(.unknown, at: at) {
+            batch.observations.append(Observation(kind: .site, element: id, source: source, what: .state(from: from, to: to),
+                                                  since: since, evidence: why))
+            if let d = slot.degraded {
+                slot.degraded = nil
+                batch.observations.append(Observation(kind: .site, element: id, source: source, what: .degradation(reason: nil),
+                                                      since: max(since, d.since), evidence: "site \(to.rawValue)"))
+            }
+        }
+        let interval = Double(slot.settings.intervalSeconds)
+        slot.nextDue += interval
+        if slot.nextDue < end { slot.nextDue = end + interval * 0.5 }
+    }
+
+    /// Resolves the host names that are due (at start, then every `resolve_interval`), at most
+    /// 16 lookups at once. A name that fails after having resolved keeps its last address (a
+    /// resolver outage must not blind the monitor) and is tried again within a minute.
+    func resolveNames(_ state: RunState) async {
+        let now = clock.monotonic()
+        let due = state.slots.indices.filter { state.slots[$0].hostName != nil && state.slots[$0].resolveDue <= now }
+        guard !due.isEmpty else { return }
+        let names = due.map { ($0, state.slots[$0].hostName!) }
+        let resolver = self.resolver
+        let results = await withTaskGroup(of: (Int, Result<[UInt8], ResolutionFailure>).self) { group in
+            var out: [(Int, Result<[UInt8], ResolutionFailure>)] = []
+            var next = 0
+            func add() {
+                let (i, name) = names[next]
+                next += 1
+                group.addTask { (i, await resolver.resolve(name)) }
+            }
+            while next < names.count && next < 16 { add() }
+            for await r in group {
+                out.append(r)
+                if next < names.count { add() }
+            }
+            return out
+        }
+        let interval = Double(probes.resolveIntervalSeconds)
+        for (i, r) in results {
+            let name = state.slots[i].hostName!
+            switch r {
+            case .success(let bytes):
+                if state.slots[i].target.echo.address != bytes || state.slots[i].resolverFailing {
+                    logger.info("host name resolved", metadata: ["site": "\(state.slots[i].target.id)", "name": "\(name)",
+                                                                 "address": "\(IPAddressText.format(bytes))"])
+                }
+                state.slots[i].target.echo.address = bytes
+                state.slots[i].resolveError = nil
+                state.slots[i].resolverFailing = false
+                state.slots[i].resolveDue = now + interval
+            case .failure(let f):
+                state.slots[i].resolveDue = now + min(60, interval)
+                if state.slots[i].resolved {
+                    guard !state.slots[i].resolverFailing else { continue }
+                    state.slots[i].resolverFailing = true
+                    logger.warning("host name did not resolve; pinging its last address", metadata: [
+                        "site": "\(state.slots[i].target.id)", "name": "\(name)", "error": "\(f.message)",
+                        "address": "\(IPAddressText.format(state.slots[i].target.echo.address))"])
+                } else {
+                    if state.slots[i].resolveError == nil {
+                        logger.error("host name did not resolve", metadata: ["site": "\(state.slots[i].target.id)", "name": "\(name)",
+                                                                             "error": "\(f.message)"])
+                    }
+                    state.slots[i].resolveError = f.message
+                }
+            }
+        }
     }
 
     /// Loss or RTT above the site's thresholds starts a degradation; a round within them ends it.

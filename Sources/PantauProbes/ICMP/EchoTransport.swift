@@ -2,7 +2,7 @@ import PantauCore
 
 /// One target of an echo exchange.
 public struct EchoTarget: Sendable, Hashable {
-    /// IPv4 address, network byte order as four octets (a.b.c.d).
+    /// IPv4 (4 octets) or IPv6 (16 octets) address, network byte order.
     public var address: [UInt8]
     public var packets: Int
     public var packetGapMs: Int
@@ -15,7 +15,9 @@ public struct EchoTarget: Sendable, Hashable {
         self.timeoutMs = timeoutMs
     }
 
-    public var dotted: String { address.map(String.init).joined(separator: ".") }
+    /// The address as text: dotted IPv4 or canonical IPv6.
+    public var dotted: String { IPAddressText.format(address) }
+    public var isIPv6: Bool { address.count == 16 }
 }
 
 /// One echo reply matched to its request.

@@ -4,20 +4,24 @@
 public enum ICMPPacket {
     public static let echoRequest: UInt8 = 8
     public static let echoReply: UInt8 = 0
+    /// ICMPv6 (RFC 4443): the kernel fills in the checksum (it covers a pseudo-header).
+    public static let echoRequestV6: UInt8 = 128
+    public static let echoReplyV6: UInt8 = 129
     public static let headerLength = 8
     public static let payloadLength = 16
 
     /// Builds an echo request into `buffer` (24 bytes).
     public static func encodeRequest(into buffer: inout [UInt8], identifier: UInt16, sequence: UInt16,
-                                     nonce: UInt64, index: UInt32, packet: UInt16) {
+                                     nonce: UInt64, index: UInt32, packet: UInt16, v6: Bool = false) {
         buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: [echoRequest, 0, 0, 0])
+        buffer.append(contentsOf: [v6 ? echoRequestV6 : echoRequest, 0, 0, 0])
         put16(&buffer, identifier)
         put16(&buffer, sequence)
         for i in 0..<8 { buffer.append(UInt8(truncatingIfNeeded: nonce >> (56 - 8 * UInt64(i)))) }
         for i in 0..<4 { buffer.append(UInt8(truncatingIfNeeded: index >> (24 - 8 * UInt32(i)))) }
         put16(&buffer, packet)
         put16(&buffer, 0)
+        if v6 { return }
         let c = checksum(buffer[...])
         buffer[2] = UInt8(c >> 8)
         buffer[3] = UInt8(c & 0xff)
@@ -33,8 +37,8 @@ public enum ICMPPacket {
     }
 
     /// Decodes an echo reply that starts at `offset` (after any IP header); nil for anything else.
-    public static func decodeReply(_ bytes: UnsafeRawBufferPointer, offset: Int) -> Reply? {
-        guard bytes.count - offset >= headerLength + payloadLength, bytes[offset] == echoReply, bytes[offset + 1] == 0 else {
+    public static func decodeReply(_ bytes: UnsafeRawBufferPointer, offset: Int, v6: Bool = false) -> Reply? {
+        guard bytes.count - offset >= headerLength + payloadLength, bytes[offset] == (v6 ? echoReplyV6 : echoReply), bytes[offset + 1] == 0 else {
             return nil
         }
         let p = offset + headerLength

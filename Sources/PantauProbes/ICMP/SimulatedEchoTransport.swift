@@ -38,7 +38,10 @@ public final class SimulatedEchoTransport: EchoTransport, Sendable {
         topology = Topology(inventory)
         self.clock = clock
         self.faults = Mutex(faults)
-        bySiteAddress = Dictionary(inventory.sites.compactMap { s in s.address.map { ($0, s.id) } }, uniquingKeysWith: { a, _ in a })
+        // Keyed by the address as the transport prints it (canonical IPv6), so any spelling in the inventory matches.
+        bySiteAddress = Dictionary(inventory.sites.compactMap { s in
+            s.address.map { a in (IPAddressText.parse(a).map(IPAddressText.format) ?? a, s.id) }
+        }, uniquingKeysWith: { a, _ in a })
         // Base RTT grows with the media on the path: undersea and radio hops cost more.
         var rtt: [String: Double] = [:]
         let topo = topology

@@ -19,12 +19,19 @@ import PantauCore
 /// emptied before every exchange, and the identifier checked again in code. Datagram sockets
 /// get only their own replies from the kernel already. What still arrives and is not ours is
 /// counted (`EchoExchange.foreign`).
+///
+/// IPv6 targets go out on a second, ICMPv6 socket (raw or datagram, the same permissions) with
+/// a kernel type filter that passes only echo replies; its absence (no IPv6 on the host) only
+/// matters when a target is IPv6, whose requests then count as not sent.
 public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
     /// Which socket kind was opened.
     public enum Mode: String, Sendable { case raw, datagram }
 
     public let mode: Mode
     private let fd: Int32
+    /// The ICMPv6 socket (-1: none) and its kind.
+    private let fd6: Int32
+    public let mode6: Mode?
     private let queue = DispatchQueue(label: "pantau.icmp")
     private var sequence: UInt16 = 0
     private let identifier: UInt16
@@ -50,6 +57,23 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
         fd = s
         self.mode = mode
         identifier = UInt16(truncatingIfNeeded: getpid())
+        Self.configure(fd)
+        kernelFilter = mode == .raw && Self.attachReplyFilter(fd, identifier: identifier)
+        var s6 = socket(AF_INET6, Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMPV6))
+        var m6: Mode? = .raw
+        if s6 < 0 {
+            s6 = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), Int32(IPPROTO_ICMPV6))
+            m6 = s6 < 0 ? nil : .datagram
+        }
+        fd6 = s6
+        mode6 = m6
+        if s6 >= 0 {
+            Self.configure(s6)
+            if m6 == .raw { Self.attachV6TypeFilter(s6) }
+        }
+    }
+
+    static func configure(_ fd: Int32) {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var buf: Int32 = 8 << 20
         // Root may exceed net.core.rmem_max (SO_RCVBUFFORCE); otherwise the kernel caps SO_RCVBUF.
@@ -57,7 +81,14 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
             _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, socklen_t(MemoryLayout<Int32>.size))
         }
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, socklen_t(MemoryLayout<Int32>.size))
-        kernelFilter = mode == .raw && Self.attachReplyFilter(fd, identifier: identifier)
+    }
+
+    /// ICMP6_FILTER (RFC 3542): block every ICMPv6 type but echo reply on the raw socket.
+    static func attachV6TypeFilter(_ fd: Int32) {
+        var filter = [UInt32](repeating: 0xffff_ffff, count: 8)   // a set bit blocks that type
+        let t = Int(ICMPPacket.echoReplyV6)
+        filter[t >> 5] &= ~(UInt32(1) << UInt32(t & 31))
+        _ = filter.withUnsafeMutableBytes { setsockopt(fd, Int32(IPPROTO_ICMPV6), 1 /* ICMP6_FILTER */, $0.baseAddress, socklen_t($0.count)) }
     }
 
     /// The kernel drops foreign ICMP before it reaches this socket (raw sockets only).
@@ -94,20 +125,26 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
     /// foreign packets that arrived before the filter); returns how many were not ours.
     func flush(into foreign: inout Int) {
         var b = [UInt8](repeating: 0, count: 2048)
-        for _ in 0..<100_000 {
-            let n = b.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return }
-            let mine: Bool = b.withUnsafeBytes { raw in
-                let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-                let offset = mode == .raw ? Int(bytes[0] & 0x0f) * 4 : 0
-                guard let r = ICMPPacket.decodeReply(bytes, offset: offset) else { return false }
-                return mode == .datagram || r.identifier == identifier
+        for (sock, v6) in [(fd, false), (fd6, true)] where sock >= 0 {
+            let m = v6 ? (mode6 ?? .raw) : mode
+            for _ in 0..<100_000 {
+                let n = b.withUnsafeMutableBytes { recv(sock, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { break }
+                let mine: Bool = b.withUnsafeBytes { raw in
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                    let offset = m == .raw && !v6 ? Int(bytes[0] & 0x0f) * 4 : 0
+                    guard let r = ICMPPacket.decodeReply(bytes, offset: offset, v6: v6) else { return false }
+                    return m == .datagram || r.identifier == identifier
+                }
+                if !mine { foreign += 1 }
             }
-            if !mine { foreign += 1 }
         }
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        if fd6 >= 0 { close(fd6) }
+    }
 
     public func exchange(_ targets: [EchoTarget], maxRate: Int) async throws -> EchoExchange {
         try await withCheckedThrowingContinuation { cont in
@@ -145,7 +182,13 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
         var outstanding = 0
         var lastDeadline: UInt64 = 0
         let addrs: [UInt32] = targets.map { a in
-            UInt32(a.address[0]) | UInt32(a.address[1]) << 8 | UInt32(a.address[2]) << 16 | UInt32(a.address[3]) << 24
+            a.isIPv6 ? 0 : UInt32(a.address[0]) | UInt32(a.address[1]) << 8 | UInt32(a.address[2]) << 16 | UInt32(a.address[3]) << 24
+        }
+        let addrs6: [in6_addr?] = targets.map { a in
+            guard a.isIPv6 else { return nil }
+            var x = in6_addr()
+            withUnsafeMutableBytes(of: &x) { for i in 0..<16 { $0[i] = a.address[i] } }
+            return x
         }
         let start = monotonicNs()
         let spacingNs = UInt64(1_000_000_000 / maxRate)
@@ -167,20 +210,35 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
                 let s = plan[next]
                 let t = Int(s.target)
                 sequence &+= 1
+                let v6 = addrs6[t] != nil
                 ICMPPacket.encodeRequest(into: &packet, identifier: identifier, sequence: sequence, nonce: nonce,
-                                         index: UInt32(s.target), packet: UInt16(s.packet))
-                var sa = sockaddr_in()
-                sa.sin_family = sa_family_t(AF_INET)
-                sa.sin_addr.s_addr = addrs[t]
-                let rc = packet.withUnsafeBytes { p in
-                    withUnsafePointer(to: &sa) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            sendto(fd, p.baseAddress, p.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                                         index: UInt32(s.target), packet: UInt16(s.packet), v6: v6)
+                let rc: Int
+                if let a6 = addrs6[t] {
+                    var sa6 = sockaddr_in6()
+                    sa6.sin6_family = sa_family_t(AF_INET6)
+                    sa6.sin6_addr = a6
+                    rc = fd6 < 0 ? -1 : packet.withUnsafeBytes { p in
+                        withUnsafePointer(to: &sa6) {
+                            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                                sendto(fd6, p.baseAddress, p.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                            }
+                        }
+                    }
+                } else {
+                    var sa = sockaddr_in()
+                    sa.sin_family = sa_family_t(AF_INET)
+                    sa.sin_addr.s_addr = addrs[t]
+                    rc = packet.withUnsafeBytes { p in
+                        withUnsafePointer(to: &sa) {
+                            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                                sendto(fd, p.baseAddress, p.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                            }
                         }
                     }
                 }
-                if rc < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
-                    var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if rc < 0 && (v6 ? fd6 : fd) >= 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+                    var pfd = pollfd(fd: v6 ? fd6 : fd, events: Int16(POLLOUT), revents: 0)
                     _ = poll(&pfd, 1, 5)
                     break  // retry this request on the next pass
                 }
@@ -200,31 +258,36 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
                 ? (plan[next].dueNs > now - start ? plan[next].dueNs - (now - start) : spacingNs)
                 : (lastDeadline > now ? lastDeadline - now : 0)
             if next < plan.count && tokens < 1 { waitNs = min(waitNs, spacingNs) }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            var pfds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            if fd6 >= 0 { pfds.append(pollfd(fd: fd6, events: Int16(POLLIN), revents: 0)) }
             // poll() has millisecond resolution: round up so a paced send loop sleeps instead of spinning.
             let waitMs = waitNs == 0 ? 0 : Int32(min(UInt64(Int32.max), (waitNs + 999_999) / 1_000_000))
-            let ready = poll(&pfd, 1, waitMs)
+            let ready = poll(&pfds, nfds_t(pfds.count), waitMs)
             guard ready > 0 else { continue }
-            // Drain every datagram that is waiting.
-            while true {
-                var from = sockaddr_in()
-                var fromLen = socklen_t(MemoryLayout<sockaddr_in>.size)
+            // Drain every datagram that is waiting, on each socket.
+            for (sock, v6) in [(fd, false), (fd6, true)] where sock >= 0 {
+              let m = v6 ? (mode6 ?? .raw) : mode
+              while true {
+                var from = sockaddr_in6()   // large enough for either family
+                var fromLen = socklen_t(MemoryLayout<sockaddr_in6>.size)
                 let n = rbuf.withUnsafeMutableBytes { b in
                     withUnsafeMutablePointer(to: &from) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, b.baseAddress, b.count, 0, $0, &fromLen) }
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(sock, b.baseAddress, b.count, 0, $0, &fromLen) }
                     }
                 }
                 if n <= 0 { break }
                 let at = monotonicNs()
                 let reply: ICMPPacket.Reply? = rbuf.withUnsafeBytes { b in
                     let raw = UnsafeRawBufferPointer(rebasing: b[0..<n])
-                    let offset = mode == .raw ? Int(raw[0] & 0x0f) * 4 : 0
-                    return ICMPPacket.decodeReply(raw, offset: offset)
+                    let offset = m == .raw && !v6 ? Int(raw[0] & 0x0f) * 4 : 0
+                    return ICMPPacket.decodeReply(raw, offset: offset, v6: v6)
                 }
-                guard let r = reply, mode == .datagram || r.identifier == identifier else { foreign += 1; continue }
+                guard let r = reply, m == .datagram || r.identifier == identifier else { foreign += 1; continue }
                 guard r.nonce == nonce, Int(r.index) < targets.count else { continue }  // ours, from an earlier exchange
                 let t = Int(r.index), p = Int(r.packet)
-                guard p < targets[t].packets, addrs[t] == from.sin_addr.s_addr else { continue }
+                let sameSource: Bool = v6 ? addrs6[t].map { a in withUnsafeBytes(of: a) { x in withUnsafeBytes(of: from.sin6_addr) { y in x.elementsEqual(y) } } } ?? false
+                    : withUnsafeBytes(of: &from) { $0.load(fromByteOffset: 4, as: UInt32.self) } == addrs[t] && addrs6[t] == nil
+                guard p < targets[t].packets, sameSource else { continue }
                 let slot = firstSlot[t] + p
                 guard sentAt[slot] != 0, !answered[slot] else { continue }
                 let rtt = at - sentAt[slot]
@@ -232,6 +295,7 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
                 answered[slot] = true
                 outstanding -= 1
                 replies.append(EchoReply(target: t, packet: p, rttMs: Double(rtt) / 1_000_000))
+              }
             }
         }
         return EchoExchange(sent: sent, replies: replies, foreign: foreign)
