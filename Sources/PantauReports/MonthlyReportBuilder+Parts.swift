@@ -140,3 +140,31 @@ extension YearMonth {
     /// The month before.
     public var previous: YearMonth { month == 1 ? YearMonth(year: year - 1, month: 12)! : YearMonth(year: year, month: month - 1)! }
 }
+
+/// Down or unreachable time of a site that a ticket's closing cause puts outside Diskominfo's
+/// responsibility: what `pantau availability --explain` lists behind the report's accountable figure.
+public struct ExcusedInterval: Sendable, Hashable {
+    public var range: TimeRange
+    public var ticket: String
+    public var cause: String
+    public var party: AccountableParty
+}
+
+extension MonthlyReportBuilder {
+    /// For each result (a site), its excused intervals, by ticket, in time order.
+    public func excused(_ results: [AvailabilityResult], store: Store, now: EpochSeconds) async throws -> [String: [ExcusedInterval]] {
+        let facts = try await ticketFacts(store: store, now: now).filter { $0.party != .diskominfo }
+        var out: [String: [ExcusedInterval]] = [:]
+        for r in results {
+            let lost = r.down.union(r.unreachable)
+            for f in facts where f.sites.contains(r.target) {
+                for range in lost.intersection(IntervalSet(f.episodes)).ranges {
+                    out[r.target, default: []].append(ExcusedInterval(range: range, ticket: f.ticket.number,
+                                                                      cause: f.ticket.beritaAcara?.cause ?? "", party: f.party))
+                }
+            }
+            out[r.target]?.sort { ($0.range.start, $0.ticket) < ($1.range.start, $1.ticket) }
+        }
+        return out
+    }
+}

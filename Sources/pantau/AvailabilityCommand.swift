@@ -62,7 +62,14 @@ struct AvailabilityCommand: AsyncParsableCommand {
                                            targetPct: config.inventory.sla.availabilityTargetPct, links: links))
         }
         if explain {
-            print(AvailabilityFormat.explain(results, calendar: query.calendar, month: ym, lang: lang))
+            var excused: [String: [ExcusedInterval]] = [:]
+            if !links {
+                let builder = try failing {
+                    try MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report)
+                }
+                excused = try await failingAsync { try await builder.excused(results, store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }
+            }
+            print(AvailabilityFormat.explain(results, calendar: query.calendar, month: ym, lang: lang, excused: excused))
         }
     }
 }

@@ -46,7 +46,8 @@ enum AvailabilityFormat {
         return title + "\n\n" + TextTable.render(rows, rightAligned: Set(2...9)) + "\n" + note
     }
 
-    static func explain(_ results: [AvailabilityResult], calendar: WorkingCalendar, month: YearMonth, lang: Language) -> String {
+    static func explain(_ results: [AvailabilityResult], calendar: WorkingCalendar, month: YearMonth, lang: Language,
+                        excused: [String: [ExcusedInterval]] = [:]) -> String {
         let id = lang == .id
         let tz = calendar.timeZone
         var out = "\n" + (id ? "Jam kerja bulan \(month) (\(tz.identifier)):" : "Working time in \(month) (\(tz.identifier)):") + "\n"
@@ -72,6 +73,19 @@ enum AvailabilityFormat {
                 }
             }
             if !any { out += id ? "  seluruh jam kerja aktif\n" : "  up for all working time\n" }
+            // Behind the monthly report's second figure: outage whose Berita Acara cause is not Diskominfo's.
+            if let ex = excused[r.target], !ex.isEmpty {
+                for e in ex {
+                    out += "  \((id ? "dikecualikan" : "excused").padding(toLength: 15, withPad: " ", startingAt: 0)) "
+                        + "\(ISO8601.format(e.range.start, in: tz)) .. \(ISO8601.format(e.range.end, in: tz))  \(hms(e.range.duration))  "
+                        + "\(e.ticket) (\(e.cause), \(e.party.rawValue))\n"
+                }
+                let acc = r.accountable(excusedWindows: ex.map(\.range))
+                out += "  " + (id ? "tanggung jawab Diskominfo (laporan bulanan): " : "Diskominfo accountable (monthly report): ")
+                    + "\(acc.knownAvailability.map { $0.percentString() + "%" } ?? "-") "
+                    + (id ? "= aktif / (jam kerja - pemeliharaan - tanpa data - dikecualikan)" : "= up / (scheduled - maintenance - no data - excused)")
+                    + "\n"
+            }
         }
         return out
     }

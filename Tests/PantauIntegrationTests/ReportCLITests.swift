@@ -120,6 +120,10 @@ final class ReportCLITests: XCTestCase {
         XCTAssertEqual(dishub["excused_s"] as? Int, 0, "a fibre cut is Diskominfo's")
         XCTAssertEqual(opds["dishub"]!["accountable_meets_target"] as? Bool, false)
         let dishubPct = try XCTUnwrap(dishub["accountable_known_pct"] as? Double)
+        // Every figure traceable: --explain lists the excused interval behind the accountable figure.
+        o = try pantau(["availability", "--month", "2026-03", "--site", "dinkes", "--explain"])
+        XCTAssertTrue(o.stdout.contains("dikecualikan    2026-03-11T09:00:00+08:00 .. 2026-03-11T12:00:00+08:00  3:00:00  GGN-2026-03-0001 (opd-power, opd)"), o.stdout)
+        XCTAssertTrue(o.stdout.contains("tanggung jawab Diskominfo (laporan bulanan): 100.0000%"), o.stdout)
 
         // The PDF a manager signs: pages, names, figures in Indonesian notation, charts drawn.
         let pdf = dir.appendingPathComponent("laporan.pdf").path
