@@ -17,6 +17,8 @@ public struct LoadedConfiguration: Sendable {
     public var retention = RetentionPolicy()
     /// Letterhead, signers, closing causes (`probes/report.yaml`).
     public var report = ReportConfig()
+    /// Bandwidth tests (`probes/bandwidth.yaml`).
+    public var bandwidth = BandwidthConfig()
     /// Where things were written, for diagnostics that point at a line.
     public var lines = ConfigLines()
 }
@@ -99,6 +101,14 @@ public enum InventoryLoader {
                 }
             }
         }
+        var bandwidth = BandwidthConfig()
+        let bandwidthPath = (probesDirectory as NSString).appendingPathComponent("bandwidth.yaml")
+        if FileManager.default.fileExists(atPath: bandwidthPath), let text = readText(bandwidthPath, sink: sink) {
+            let links = Set(parsed?.links.map(\.link.id) ?? []), sites = Set(parsed?.sites.map(\.site.id) ?? [])
+            if let c = BandwidthParser(reader: YAMLReader(file: bandwidthPath, sink: sink)).parse(text, linkIds: links, siteIds: sites) {
+                bandwidth = c
+            }
+        }
         var warnings: [String] = []
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
@@ -155,7 +165,7 @@ public enum InventoryLoader {
         lines.specialPeriodLines = parsed.specialPeriodLines
         return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
                                    credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings,
-                                   retention: retention, report: report, lines: lines)
+                                   retention: retention, report: report, bandwidth: bandwidth, lines: lines)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

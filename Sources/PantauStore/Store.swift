@@ -324,6 +324,23 @@ public final class Store: Sendable {
             // Why the last round sent nothing (a site's host name that did not resolve).
             try db.execute(sql: "ALTER TABLE probe_last ADD COLUMN note TEXT")
         }
+        m.registerMigration("v7-bandwidth") { db in
+            // One row per measured direction of a bandwidth test.
+            try db.execute(sql: """
+                CREATE TABLE bandwidth_test (
+                  id INTEGER PRIMARY KEY,
+                  target TEXT NOT NULL,
+                  at_s INTEGER NOT NULL,
+                  direction TEXT NOT NULL CHECK (direction IN ('upload', 'download')),
+                  protocol TEXT NOT NULL,
+                  server TEXT NOT NULL,
+                  duration_s REAL NOT NULL,
+                  sender_bps REAL, receiver_bps REAL, retransmits INTEGER, jitter_ms REAL, loss_pct REAL,
+                  error TEXT
+                );
+                CREATE INDEX bandwidth_test_by_target ON bandwidth_test(target, direction, at_s DESC);
+                """)
+        }
         return m
     }
 

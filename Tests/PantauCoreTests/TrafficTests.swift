@@ -129,3 +129,24 @@ final class TrafficTests: XCTestCase {
         XCTAssertEqual(CounterRate.between(a, b, capacityBps: 1e9).bps, 2000 * 8 / 10)
     }
 }
+
+/// Bandwidth tests judged against the contract: short below the threshold, below contract after N in a row.
+final class BandwidthJudgeTests: XCTestCase {
+    func r(_ mbps: Double?) -> BandwidthResult {
+        BandwidthResult(target: "l", at: 0, direction: .upload, proto: .tcp, server: "s", durationSeconds: 10,
+                        receiverBps: mbps.map { $0 * 1_000_000 }, error: mbps == nil ? "refused" : nil)
+    }
+
+    func testVerdicts() {
+        let j = BandwidthJudge(config: BandwidthConfig())   // 80%, 2 in a row
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: [r(85)]), .ok)
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: [r(80)]), .ok, "at the threshold is not short")
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: [r(79.9)]), .short(count: 1))
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: [r(20), r(30)]), .belowContract)
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: [r(20), r(95), r(30)]), .short(count: 1), "only consecutive tests count")
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: [r(nil), r(20)]), .noFigure)
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: [r(20), r(nil), r(20)]), .short(count: 1), "a failed test breaks the run")
+        XCTAssertEqual(j.verdict(contractMbps: nil, recent: [r(1)]), .ok, "no contract, nothing to judge")
+        XCTAssertEqual(j.verdict(contractMbps: 100, recent: []), .ok)
+    }
+}

@@ -26,7 +26,7 @@ final class CheckFixtureTests: XCTestCase {
 
     /// Writes a fixture folder and returns the diagnostics (empty if it loads).
     func check(_ yaml: String, holidays: String = "date,name\n2026-01-01,Tahun Baru Masehi\n", probes: String? = nil,
-               file: StaticString = #filePath, line: UInt = #line) -> [String] {
+               extraProbes: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) -> [String] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-check-\(UUID().uuidString)")
         let inv = dir.appendingPathComponent("inventory"), pr = dir.appendingPathComponent("probes")
         try! FileManager.default.createDirectory(at: inv, withIntermediateDirectories: true)
@@ -35,6 +35,7 @@ final class CheckFixtureTests: XCTestCase {
         try! yaml.write(to: inv.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
         try! holidays.write(to: inv.appendingPathComponent("libur.csv"), atomically: true, encoding: .utf8)
         if let probes { try! probes.write(to: pr.appendingPathComponent("icmp.yaml"), atomically: true, encoding: .utf8) }
+        for (name, text) in extraProbes { try! text.write(to: pr.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         do {
             _ = try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path)
             return []
@@ -146,9 +147,26 @@ final class CheckFixtureTests: XCTestCase {
         XCTAssertEqual(check(replacing("address: 10.0.0.2", "address: bkd.intra.example.go.id")), [])
         XCTAssertEqual(check(replacing("address: 10.0.0.2", "address: \"2001:db8::20\"")), [])
         XCTAssertEqual(check(replacing("address: 10.0.0.2", "address: 10.0.0.300")),
-                       ["network.yaml:11: sites[1].address: '10.0.0.300' is not an IPv4 address (a.b.c.d), an IPv6 address (2001:db8::1) or a host name"])
+                       ["network.yaml:10: sites[1].address: '10.0.0.300' is not an IPv4 address (a.b.c.d), an IPv6 address (2001:db8::1) or a host name"])
         XCTAssertEqual(check(replacing("address: 10.0.0.1", "address: \"2001:DB8:0::20\"").replacingOccurrences(of: "address: 10.0.0.2", with: "address: \"2001:db8::20\"")),
-                       ["network.yaml:11: sites[1].address: address 2001:db8::20 is also the address of site 'dc'"])
+                       ["network.yaml:10: sites[1].address: address 2001:db8::20 is also the address of site 'dc'"])
+    }
+
+    func testBandwidthTestsAreChecked() {
+        let bad = """
+            bandwidth:
+              tests:
+                - {link: fo-dc-bkd, server: 10.0.0.2, duration: 10s}
+                - {link: fo-nowhere, server: 10.0.0.2}
+                - {link: fo-dc-bkd, server: "10.0.0.2 ", protocol: udp}
+                - {site: bkd}
+            """
+        XCTAssertEqual(check(Self.good, extraProbes: ["bandwidth.yaml": bad]), [
+            "probes/bandwidth.yaml:4: bandwidth.tests[1].link: no link with id 'fo-nowhere' in network.yaml",
+            "probes/bandwidth.yaml:5: bandwidth.tests[2].server: '10.0.0.2 ' is not an IPv4 or IPv6 address or a host name",
+            "probes/bandwidth.yaml:5: bandwidth.tests[2].udp_rate_mbps: a UDP test needs the rate to offer (loss and jitter are measured at it)",
+            "probes/bandwidth.yaml:6: bandwidth.tests[3].server: required: the iperf3 server at the far end",
+        ])
     }
 
     func testBadTimesAndTimezone() {

@@ -1,0 +1,119 @@
+/// Which way a bandwidth test measures, seen from the engine.
+public enum BandwidthDirection: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Engine to server (iperf3's default).
+    case upload
+    /// Server to engine (iperf3 `-R`): what the OPD receives from the data centre when the server is at the core.
+    case download
+    /// One test each way, one after the other.
+    case both
+}
+
+public enum BandwidthProtocol: String, Sendable, Hashable, CaseIterable, Codable {
+    case tcp, udp
+}
+
+/// One configured bandwidth test (`probes/bandwidth.yaml`): against an iperf3 server at the
+/// far end of a link (or at a site).
+public struct BandwidthTestSpec: Sendable, Hashable {
+    /// The link (or site) id the result belongs to and whose contract it is judged against.
+    public var target: String
+    /// The iperf3 server: IPv4, IPv6 or a host name.
+    public var server: String
+    public var port: Int
+    public var direction: BandwidthDirection
+    public var proto: BandwidthProtocol
+    public var durationSeconds: Int
+    /// UDP only: the offered rate (loss and jitter are measured at it).
+    public var udpRateMbps: Double?
+
+    public init(target: String, server: String, port: Int = 5201, direction: BandwidthDirection = .both, proto: BandwidthProtocol = .tcp,
+                durationSeconds: Int = 10, udpRateMbps: Double? = nil) {
+        self.target = target
+        self.server = server
+        self.port = port
+        self.direction = direction
+        self.proto = proto
+        self.durationSeconds = durationSeconds
+        self.udpRateMbps = udpRateMbps
+    }
+}
+
+/// One measured direction of one test.
+public struct BandwidthResult: Sendable, Hashable {
+    public var target: String
+    public var at: EpochSeconds
+    /// upload or download (never both).
+    public var direction: BandwidthDirection
+    public var proto: BandwidthProtocol
+    public var server: String
+    public var durationSeconds: Double
+    /// What the sender pushed and what the receiver got (bits per second).
+    public var senderBps: Double?
+    public var receiverBps: Double?
+    public var retransmits: Int?
+    public var jitterMs: Double?
+    public var lossPct: Double?
+    /// Why there is no figure (server unreachable, refused, timed out).
+    public var error: String?
+
+    public init(target: String, at: EpochSeconds, direction: BandwidthDirection, proto: BandwidthProtocol, server: String,
+                durationSeconds: Double, senderBps: Double? = nil, receiverBps: Double? = nil, retransmits: Int? = nil,
+                jitterMs: Double? = nil, lossPct: Double? = nil, error: String? = nil) {
+        self.target = target
+        self.at = at
+        self.direction = direction
+        self.proto = proto
+        self.server = server
+        self.durationSeconds = durationSeconds
+        self.senderBps = senderBps
+        self.receiverBps = receiverBps
+        self.retransmits = retransmits
+        self.jitterMs = jitterMs
+        self.lossPct = lossPct
+        self.error = error
+    }
+
+    /// The figure judged: what arrived (the receiver's view).
+    public var mbps: Double? { receiverBps.map { $0 / 1_000_000 } }
+}
+
+/// Settings of `probes/bandwidth.yaml`.
+public struct BandwidthConfig: Sendable, Hashable {
+    /// A test below this share of the contracted bandwidth counts as a shortfall.
+    public var thresholdPct: Double = 80
+    /// Consecutive short tests (per direction) that make a `bandwidth-below-contract` verdict.
+    public var consecutive: Int = 2
+    public var tests: [BandwidthTestSpec] = []
+    public init() {}
+}
+
+/// Judges the latest tests of one target and direction against its contract.
+public struct BandwidthJudge: Sendable {
+    public enum Verdict: Sendable, Hashable {
+        /// At or above the threshold (or no contract to judge against).
+        case ok
+        /// Below the threshold on the latest `count` tests, fewer than needed to call it.
+        case short(count: Int)
+        /// Below the threshold on `consecutive` tests in a row: the contract is not met.
+        case belowContract
+        /// The latest test gave no figure.
+        case noFigure
+    }
+
+    public let config: BandwidthConfig
+    public init(config: BandwidthConfig) { self.config = config }
+
+    /// `recent`: results of one target and direction, newest first.
+    public func verdict(contractMbps: Double?, recent: [BandwidthResult]) -> Verdict {
+        guard let contract = contractMbps, contract > 0, let latest = recent.first else { return .ok }
+        guard latest.mbps != nil else { return .noFigure }
+        let floor = contract * config.thresholdPct / 100
+        var run = 0
+        for r in recent {
+            guard let m = r.mbps, m < floor else { break }
+            run += 1
+        }
+        if run == 0 { return .ok }
+        return run >= config.consecutive ? .belowContract : .short(count: run)
+    }
+}

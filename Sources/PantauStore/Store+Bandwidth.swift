@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import PantauCore
+
+extension Store {
+    /// Records measured directions of bandwidth tests.
+    public func recordBandwidth(_ results: [BandwidthResult]) async throws {
+        try await write("recording bandwidth tests") { db in
+            for r in results {
+                try db.execute(sql: """
+                    INSERT INTO bandwidth_test (target, at_s, direction, protocol, server, duration_s, sender_bps, receiver_bps,
+                      retransmits, jitter_ms, loss_pct, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.target, r.at, r.direction.rawValue, r.proto.rawValue, r.server, r.durationSeconds, r.senderBps,
+                                     r.receiverBps, r.retransmits, r.jitterMs, r.lossPct, r.error])
+            }
+        }
+    }
+
+    /// The tests of `target` (one direction or both), newest first.
+    public func bandwidthHistory(target: String, direction: BandwidthDirection? = nil, limit: Int = 100) async throws -> [BandwidthResult] {
+        try await read("reading the bandwidth tests of \(target)") { db in
+            let rows: [Row]
+            if let d = direction {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM bandwidth_test WHERE target = ? AND direction = ? ORDER BY at_s DESC, id DESC LIMIT ?",
+                                        arguments: [target, d.rawValue, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM bandwidth_test WHERE target = ? ORDER BY at_s DESC, id DESC LIMIT ?",
+                                        arguments: [target, limit])
+            }
+            return rows.map { r in
+                BandwidthResult(target: r["target"], at: r["at_s"], direction: BandwidthDirection(rawValue: r["direction"]) ?? .upload,
+                                proto: BandwidthProtocol(rawValue: r["protocol"]) ?? .tcp, server: r["server"], durationSeconds: r["duration_s"],
+                                senderBps: r["sender_bps"], receiverBps: r["receiver_bps"], retransmits: r["retransmits"],
+                                jitterMs: r["jitter_ms"], lossPct: r["loss_pct"], error: r["error"])
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import PantauCore
+import PantauInventory
+import PantauProbes
+import PantauStore
+
+/// `pantau bandwidth test|history`: achievable throughput against iperf3 servers, judged
+/// against the contracted bandwidth.
+struct BandwidthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bandwidth", abstract: "Bandwidth tests (iperf3) against the contracted bandwidth of a link or site.",
+        subcommands: [BandwidthTest.self, BandwidthHistory.self])
+
+    /// The contract a target is judged against: the link's `bandwidth_mbps`, else its far site's; a site's own.
+    static func contractMbps(_ target: String, _ inv: Inventory) -> Double? {
+        if let l = inv.link(target) { return l.bandwidthMbps ?? inv.site(l.to)?.bandwidthMbps }
+        return inv.site(target)?.bandwidthMbps
+    }
+
+    static func mbps(_ bps: Double?) -> String { bps.map { String(format: "%.2f", $0 / 1_000_000) } ?? "-" }
+}
+
+struct BandwidthTest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Run the bandwidth tests of a link or site now (probes/bandwidth.yaml) and record them.")
+    @OptionGroup var location: LocationOptions
+    @Argument(help: "The link or site id.") var target: String
+    @Option(help: "Seconds per direction (default: the configured duration).") var duration: Int?
+    @Option(help: "upload, download or both (default: the configured direction).") var direction: BandwidthDirection?
+
+    func run() async throws {
+        let config = try location.load(readOnly: true)
+        let inv = config.inventory
+        var specs = config.bandwidth.tests.filter { $0.target == target }
+        guard !specs.isEmpty else {
+            let known = Set(config.bandwidth.tests.map(\.target)).sorted()
+            throw usageError(Self.self, "no bandwidth test for '\(target)' in probes/bandwidth.yaml"
+                             + (known.isEmpty ? " (it lists none)" : " (tests exist for: \(known.joined(separator: ", ")))"))
+        }
+        for i in specs.indices {
+            if let duration { specs[i].durationSeconds = max(1, min(300, duration)) }
+            if let direction { specs[i].direction = direction }
+        }
+        let tz = TimeZone(identifier: inv.timezone) ?? .current
+        let cal = WorkingCalendar(spec: inv.calendar, timeZone: tz)
+        let now = EpochSeconds(Date().timeIntervalSince1970)
+        if cal.workingSeconds(from: now, to: now + 1) > 0 {
+            printErr("warning: this is working time (\(ISO8601.format(now, in: tz))): the test fills the link the OPD is using")
+        }
+        let store = try failing { try location.openStore(.create) }
+        let transport = IPerf3Transport()
+        let contract = BandwidthCommand.contractMbps(target, inv)
+        let judge = BandwidthJudge(config: config.bandwidth)
+        var rows = [["direction", "protocol", "server", "received Mbps", "sent Mbps", "retransmits", "jitter ms", "loss %", "of contract", "verdict"]]
+        var failed = 0
+        for spec in specs {
+            let directions: [BandwidthDirection] = spec.direction == .both ? [.upload, .download] : [spec.direction]
+            for d in directions {
+                let r = await transport.run(spec, direction: d, at: EpochSeconds(Date().timeIntervalSince1970))
+                try await failingAsync { try await store.recordBandwidth([r]) }
+                if let e = r.error { failed += 1; printErr("\(target) \(d.rawValue): \(e)") }
+                let recent = try await failingAsync { try await store.bandwidthHistory(target: target, direction: d, limit: 10) }
+                    .filter { $0.proto == spec.proto }
+                let verdict: String = switch judge.verdict(contractMbps: contract, recent: recent) {
+                case .ok: contract == nil ? "no contract" : "ok"
+                case .short(let n): "short (\(n) of \(config.bandwidth.consecutive))"
+                case .belowContract: "BELOW CONTRACT"
+                case .noFigure: "no figure"
+                }
+                rows.append([d.rawValue, spec.proto.rawValue, "\(spec.server):\(spec.port)", BandwidthCommand.mbps(r.receiverBps),
+                             BandwidthCommand.mbps(r.senderBps), r.retransmits.map(String.init) ?? "-",
+                             r.jitterMs.map { String(format: "%.3f", $0) } ?? "-", r.lossPct.map { String(format: "%.2f", $0) } ?? "-",
+                             zip2(r.mbps, contract).map { String(format: "%.0f%%", $0 / $1 * 100) } ?? "-", verdict])
+            }
+        }
+        print("\(target): " + (contract.map { "contract \(AvailabilityFormat.fmt($0)) Mbps, short below \(AvailabilityFormat.fmt(config.bandwidth.thresholdPct))%" }
+                               ?? "no bandwidth_mbps in the inventory"))
+        print(TextTable.render(rows, rightAligned: [3, 4, 5, 6, 7, 8]))
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    func zip2(_ a: Double?, _ b: Double?) -> (Double, Double)? {
+        guard let a, let b, b > 0 else { return nil }
+        return (a, b)
+    }
+}
+
+struct BandwidthHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "Recorded bandwidth tests of a link or site, newest first.")
+    @OptionGroup var location: LocationOptions
+    @Argument(help: "The link or site id.") var target: String
+    @Option(help: "Output: table or json.") var format: OutputFormat = .table
+    @Option(help: "At most this many rows.") var limit: Int = 50
+
+    func run() async throws {
+        let config = try location.load(readOnly: true)
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        let store = try failing { try location.openStore(.readOnly) }
+        let rows = try await failingAsync { try await store.bandwidthHistory(target: target, limit: max(1, limit)) }
+        if format == .json {
+            struct Line: Encodable {
+                var target, at, direction, proto, server: String
+                var duration_s: Double
+                var sender_bps, receiver_bps, jitter_ms, loss_pct: Double?
+                var retransmits: Int?
+                var error: String?
+                enum CodingKeys: String, CodingKey {
+                    case target, at, direction, proto = "protocol", server, duration_s, sender_bps, receiver_bps, jitter_ms, loss_pct, retransmits, error
+                }
+            }
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys]
+            let lines = rows.map { r in
+                Line(target: r.target, at: ISO8601.format(r.at, in: tz), direction: r.direction.rawValue, proto: r.proto.rawValue, server: r.server,
+                     duration_s: r.durationSeconds, sender_bps: r.senderBps, receiver_bps: r.receiverBps, jitter_ms: r.jitterMs,
+                     loss_pct: r.lossPct, retransmits: r.retransmits, error: r.error)
+            }
+            print(String(decoding: try e.encode(lines), as: UTF8.self))
+            return
+        }
+        var table = [["at", "direction", "protocol", "received Mbps", "sent Mbps", "retransmits", "loss %", "error"]]
+        for r in rows {
+            table.append([ISO8601.format(r.at, in: tz), r.direction.rawValue, r.proto.rawValue, BandwidthCommand.mbps(r.receiverBps),
+                          BandwidthCommand.mbps(r.senderBps), r.retransmits.map(String.init) ?? "-",
+                          r.lossPct.map { String(format: "%.2f", $0) } ?? "-", r.error ?? ""])
+        }
+        print(TextTable.render(table, rightAligned: [3, 4, 5, 6]))
+    }
+}
+
+extension BandwidthDirection: ExpressibleByArgument {}

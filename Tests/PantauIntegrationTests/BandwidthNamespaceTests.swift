@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// Bandwidth tests with real iperf3 across namespaces of the test's own: the OPD namespace runs
+/// `iperf3 -s`, both ends of the veth are shaped to 20 Mbit/s with tc, and the contract is
+/// 100 Mbps. Every packet stays inside these namespaces.
+final class BandwidthNamespaceTests: XCTestCase {
+    let suffix = String(getpid() % 100_000)
+    var core: String { "ptbc\(suffix)" }
+    var opd: String { "ptbo\(suffix)" }
+    var created = false
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/iperf3") else { throw XCTSkip("SKIPPED: iperf3 is not installed") }
+        let probe = try Harness.sh("ip netns add \(core) 2>&1")
+        guard probe.status == 0 else {
+            throw XCTSkip("SKIPPED: network namespaces are not permitted here (ip netns add: \(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        }
+        created = true
+        let s = suffix
+        let out = try Harness.sh("""
+            set -e
+            ip netns add \(opd)
+            ip -n \(core) link set lo up; ip -n \(opd) link set lo up
+            ip link add bc-\(s) type veth peer name bo-\(s)
+            ip link set bc-\(s) netns \(core); ip link set bo-\(s) netns \(opd)
+            ip -n \(core) addr add 198.18.5.1/24 dev bc-\(s); ip -n \(core) link set bc-\(s) up
+            ip -n \(opd) addr add 198.18.5.2/24 dev bo-\(s); ip -n \(opd) link set bo-\(s) up
+            tc -n \(core) qdisc add dev bc-\(s) root tbf rate 20mbit burst 32kbit latency 400ms
+            tc -n \(opd) qdisc add dev bo-\(s) root tbf rate 20mbit burst 32kbit latency 400ms
+            """)
+        XCTAssertEqual(out.status, 0, "namespace setup failed: \(out.stdout) \(out.stderr)")
+    }
+
+    override func tearDownWithError() throws {
+        guard created else { return }
+        _ = try Harness.sh("ip netns del \(core); ip netns del \(opd)")
+    }
+
+    func testShapedLinkIsMeasuredAndTwoShortTestsAreBelowContract() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+              - {id: bkd, name: Badan Kepegawaian Daerah, address: 198.18.5.2, uplinks: [fo-bkd]}
+            """, links: """
+              - {id: fo-bkd, kind: fo-aerial, from: dc, to: bkd, bandwidth_mbps: 100}
+            """, probes: "icmp: {defaults: {interval: 30s}}\n")
+        try """
+            bandwidth:
+              threshold_pct: 80
+              consecutive: 2
+              tests:
+                - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: both, duration: 3s, protocol: tcp}
+            """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
+        let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-p", "5201", "-B", "198.18.5.2"],
+                                       log: dir.appendingPathComponent("iperf3.log"))
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        // The server is up when it accepts a connection (a deadline, not a fixed sleep).
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try Harness.sh("ip netns exec \(core) bash -c 'echo > /dev/tcp/198.18.5.2/5201' 2>/dev/null").status != 0 {
+            usleep(100_000)
+        }
+        let test = ["/usr/sbin/ip", "netns", "exec", core, Harness.pantau, "bandwidth", "test", "fo-bkd"] + loc
+        var o = try Harness.run(test[0], Array(test.dropFirst()), timeout: 60)
+        XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
+        XCTAssertTrue(o.stdout.contains("contract 100 Mbps"), o.stdout)
+        for direction in ["upload", "download"] {
+            let line = try XCTUnwrap(o.stdout.split(separator: "\n").first { $0.hasPrefix(direction) }, o.stdout)
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            let mbps = try XCTUnwrap(Double(fields[3]), String(line))
+            XCTAssertEqual(mbps, 20, accuracy: 2, "\(direction): the shaped 20 Mbit/s within 10%: \(line)")
+            XCTAssertTrue(line.contains("short (1 of 2)"), String(line))
+        }
+        o = try Harness.run(test[0], Array(test.dropFirst()), timeout: 60)
+        XCTAssertEqual(o.stdout.components(separatedBy: "BELOW CONTRACT").count - 1, 2, "two short tests in a row, each way: \(o.stdout)")
+        let history = try Harness.run(Harness.pantau, ["bandwidth", "history", "fo-bkd", "--format", "json"] + loc).stdout
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]], history)
+        XCTAssertEqual(rows.count, 4)
+        XCTAssertTrue(rows.allSatisfy { ($0["receiver_bps"] as? Double ?? 0) > 15_000_000 && ($0["retransmits"] as? Int) != nil }, history)
+
+        // No server: the test says why, records it, and exits non-zero.
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        o = try Harness.run(test[0], Array(test.dropFirst()) + ["--duration", "1", "--direction", "upload"], timeout: 60)
+        XCTAssertEqual(o.status, 1, o.stdout + o.stderr)
+        XCTAssertTrue(o.stderr.contains("Connection refused") || o.stderr.contains("unable to connect"), o.stderr)
+    }
+}
