@@ -34,7 +34,8 @@ public final class ProbeEngine: Sendable {
     ///   seconds of engine time (give the probers the same value so they stop at that instant).
     public init(store: any DataStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
                 icmp: ICMPProbeService? = nil, snmp: SNMPPoller? = nil, traps: TrapReceiverService? = nil,
-                incidents: IncidentManager? = nil, notifications: (any Service)? = nil, faces: [any Service] = [],
+                incidents: IncidentManager? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
+                faces: [any Service] = [],
                 recorderPolicy: HistoryRecorder.Policy = .init(), shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.store = store
@@ -62,6 +63,10 @@ public final class ProbeEngine: Sendable {
             sources.append(snmp.source.description)
         }
         if let traps { list.append(.init(service: traps)) }
+        if let bandwidth, !bandwidth.scheduled.isEmpty {
+            list.append(.init(service: bandwidth))
+            sources.append(bandwidth.source.description)
+        }
         // Faces (dashboard, reporters) stop first.
         list += faces.map { .init(service: $0) }
         services = list

@@ -19,8 +19,9 @@ struct BandwidthParser {
         guard let root = r.compose(text), let top = r.mapping(root, "", allowed: ["bandwidth"]) else { return nil }
         var config = BandwidthConfig()
         for (_, _, node) in top {
-            for (key, _, v) in r.mapping(node, "bandwidth", allowed: ["threshold_pct", "consecutive", "tests"]) ?? [] {
+            for (key, _, v) in r.mapping(node, "bandwidth", allowed: ["threshold_pct", "consecutive", "start_jitter", "tests"]) ?? [] {
                 switch key {
+                case "start_jitter": if let ms = r.durationMs(v, "bandwidth.start_jitter", min: 0) { config.startJitterSeconds = ms / 1000 }
                 case "threshold_pct": if let d = r.double(v, "bandwidth.threshold_pct", range: 1...100) { config.thresholdPct = d }
                 case "consecutive": if let n = r.int(v, "bandwidth.consecutive", range: 1...10) { config.consecutive = n }
                 default:
@@ -35,7 +36,8 @@ struct BandwidthParser {
 
     func test(_ node: Node, _ p: String, linkIds: Set<String>, siteIds: Set<String>) -> BandwidthTestSpec? {
         let r = reader
-        guard let m = r.mapping(node, p, allowed: ["link", "site", "server", "port", "direction", "duration", "protocol", "udp_rate_mbps"])
+        guard let m = r.mapping(node, p, allowed: ["link", "site", "server", "port", "direction", "duration", "protocol", "udp_rate_mbps",
+                                                   "at", "monthly_budget_gb"])
         else { return nil }
         var target: String?, server: String?, spec = BandwidthTestSpec(target: "", server: "")
         var ok = true
@@ -64,6 +66,15 @@ struct BandwidthParser {
                     r.sink.add(r.file, r.line(v), kp, "a test lasts 1s to 5m")
                     ok = false
                 }
+            case "at":
+                for (i, (t, line)) in (r.stringList(v, kp) ?? []).enumerated() {
+                    if let s = DailyHours.timeOfDay(t) { spec.at.append(s) } else {
+                        r.sink.add(r.file, line, "\(kp)[\(i)]", "'\(t)' is not a time of day HH:MM")
+                        ok = false
+                    }
+                }
+            case "monthly_budget_gb":
+                if let d = r.double(v, kp, range: 0.001...1_000_000) { spec.monthlyBudgetBytes = Int64(d * 1_000_000_000) } else { ok = false }
             default: if let d = r.double(v, kp, range: 0.001...100_000) { spec.udpRateMbps = d } else { ok = false }
             }
         }

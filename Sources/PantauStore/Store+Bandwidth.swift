@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import PantauCore
 
-extension Store {
+extension Store: BandwidthStore {
     /// Records measured directions of bandwidth tests.
     public func recordBandwidth(_ results: [BandwidthResult]) async throws {
         try await write("recording bandwidth tests") { db in

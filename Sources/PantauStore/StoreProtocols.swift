@@ -91,3 +91,9 @@ public struct SourceHealth: Sendable, Hashable {
     public var endReason: String?
     public var cycle: CycleReport?
 }
+
+/// Bandwidth test results.
+public protocol BandwidthStore: Sendable {
+    func recordBandwidth(_ results: [BandwidthResult]) async throws
+    func bandwidthHistory(target: String, direction: BandwidthDirection?, limit: Int) async throws -> [BandwidthResult]
+}

@@ -38,8 +38,11 @@ struct RunCommand: AsyncParsableCommand {
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let clock = SystemWallClock()
         let bus = ObservationBus()
+        let suspensions = ProbeSuspensions()
         let icmp = ICMPProbeService(inventory: config.inventory, probes: config.probes, transport: transport, bus: bus,
-                                    clock: clock, logger: logger, runFor: seconds)
+                                    clock: clock, logger: logger, runFor: seconds, suspensions: suspensions)
+        let bandwidth = BandwidthTestService(inventory: config.inventory, config: config.bandwidth, transport: IPerf3Transport(), store: store,
+                                             bus: bus, clock: clock, logger: logger, suspensions: suspensions, runFor: seconds)
         let (snmp, traps) = makeSNMP(config, store: store, bus: bus, clock: clock, logger: logger)
         let composer = NotificationComposer(inventory: config.inventory, channels: config.incidents.channels)
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
@@ -66,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
                                                 clock: clock, logger: logger)
         }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                 incidents: incidents, notifications: notifications, recorderPolicy: recorderPolicy(config),
+                                 incidents: incidents, notifications: notifications, bandwidth: bandwidth, recorderPolicy: recorderPolicy(config),
                                  runFor: seconds, onEvent: onEvent)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
     }

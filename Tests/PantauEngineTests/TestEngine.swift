@@ -20,6 +20,9 @@ struct TestEngine {
     var recorderPolicy = HistoryRecorder.Policy()
     /// Host names of sites given by name (none resolve by default: no lookup leaves the test).
     var resolver: any HostResolver = StaticHostResolver([:])
+    /// Scheduled bandwidth tests, when given.
+    var bandwidth: ((ObservationBus, ProbeSuspensions) -> BandwidthTestService)?
+    var suspensions = ProbeSuspensions()
 
     /// Runs to the end; returns every event in order.
     func run() async throws -> [EngineEvent] {
@@ -28,16 +31,18 @@ struct TestEngine {
         let logger = Logger(label: "test")
         let bus = ObservationBus()
         let icmp = ICMPProbeService(inventory: inventory, probes: probes, transport: transport, bus: bus, clock: clock,
-                                    logger: logger, runFor: runFor, resolver: resolver)
+                                    logger: logger, runFor: runFor, resolver: resolver, suspensions: suspensions)
+        let bandwidthService = bandwidth?(bus, suspensions)
         let manager = incidents.map {
             IncidentManager(inventory: inventory, config: $0, store: store, bus: bus, clock: clock, logger: logger, runFor: runFor,
                             onEvent: onEvent)
         }
         let snmpPoller = snmp?(bus)
         // ICMP, the stop timer, and SNMP and the correlator when present, schedule on the clock.
-        if clock is ManualClock { (clock as! ManualClock).setParticipants(1 + (icmp.targetCount > 0 ? 1 : 0) + (snmpPoller == nil ? 0 : 1) + (manager == nil ? 0 : 1)) }
+        if clock is ManualClock { (clock as! ManualClock).setParticipants(1 + (icmp.targetCount > 0 ? 1 : 0) + (snmpPoller == nil ? 0 : 1) + (manager == nil ? 0 : 1)
+                                                                   + (bandwidthService?.scheduled.isEmpty == false ? 1 : 0)) }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmpPoller,
-                                 incidents: manager, recorderPolicy: recorderPolicy, runFor: runFor, onEvent: onEvent)
+                                 incidents: manager, bandwidth: bandwidthService, recorderPolicy: recorderPolicy, runFor: runFor, onEvent: onEvent)
         try await engine.run()
         return events.withLock { $0 }
     }

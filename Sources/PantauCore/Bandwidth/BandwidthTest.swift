@@ -25,6 +25,11 @@ public struct BandwidthTestSpec: Sendable, Hashable {
     public var durationSeconds: Int
     /// UDP only: the offered rate (loss and jitter are measured at it).
     public var udpRateMbps: Double?
+    /// Local times of day the test is scheduled (seconds after midnight); it runs only when
+    /// that moment is outside working time. Empty: on demand only.
+    public var at: [Int] = []
+    /// The most a scheduled test may send on this link per local month (bytes); nil: no limit.
+    public var monthlyBudgetBytes: Int64?
 
     public init(target: String, server: String, port: Int = 5201, direction: BandwidthDirection = .both, proto: BandwidthProtocol = .tcp,
                 durationSeconds: Int = 10, udpRateMbps: Double? = nil) {
@@ -75,6 +80,8 @@ public struct BandwidthResult: Sendable, Hashable {
 
     /// The figure judged: what arrived (the receiver's view).
     public var mbps: Double? { receiverBps.map { $0 / 1_000_000 } }
+    /// Bytes the test put on the link (for the monthly budget).
+    public var bytes: Int64 { Int64(((senderBps ?? receiverBps ?? 0) * durationSeconds / 8).rounded()) }
 }
 
 /// Settings of `probes/bandwidth.yaml`.
@@ -84,6 +91,8 @@ public struct BandwidthConfig: Sendable, Hashable {
     /// Consecutive short tests (per direction) that make a `bandwidth-below-contract` verdict.
     public var consecutive: Int = 2
     public var tests: [BandwidthTestSpec] = []
+    /// A scheduled test starts up to this many seconds after its time (spreads tests of many engines).
+    public var startJitterSeconds: Int = 600
     public init() {}
 }
 

@@ -37,6 +37,9 @@ public struct DailyHours: Hashable, Sendable, CustomStringConvertible {
         return .success(DailyHours(startSecond: s, endSecond: e > s ? e : e + 86_400))
     }
 
+    /// `HH:MM` as seconds after midnight, or nil.
+    public static func timeOfDay(_ s: String) -> Int? { parseClock(Substring(s).trimmingSpaces(), allow24: false) }
+
     static func parseClock(_ s: Substring, allow24: Bool) -> Int? {
         let p = s.split(separator: ":", omittingEmptySubsequences: false)
         guard p.count == 2, p[0].count == 2, p[1].count == 2,

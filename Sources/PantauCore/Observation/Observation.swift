@@ -3,7 +3,7 @@
 public struct ObservationSource: Sendable, Hashable, CustomStringConvertible {
     /// The probers Pantau has; a new prober adds a case and a sibling service.
     public enum Prober: String, Sendable, Hashable, Codable, CaseIterable {
-        case icmp, snmp
+        case icmp, snmp, bandwidth
     }
 
     public var prober: Prober

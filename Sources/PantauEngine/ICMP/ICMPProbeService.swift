@@ -20,11 +20,14 @@ public final class ICMPProbeService: Service, Sendable {
     let runFor: Double?
     /// Resolves sites given by host name.
     let resolver: any HostResolver
+    /// Sites whose loss/RTT thresholds are suspended (a bandwidth test fills their path).
+    let suspensions: ProbeSuspensions?
 
     public init(inventory: Inventory, probes: ProbeConfig, transport: any EchoTransport, bus: ObservationBus,
                 clock: any WallClock, logger: Logger, engine: String = "local", runFor: Double? = nil,
-                resolver: any HostResolver = SystemHostResolver()) {
+                resolver: any HostResolver = SystemHostResolver(), suspensions: ProbeSuspensions? = nil) {
         self.resolver = resolver
+        self.suspensions = suspensions
         self.inventory = inventory
         self.probes = probes
         prober = ICMPProber(transport: transport, maxRate: probes.sendRatePerSecond)
@@ -143,7 +146,8 @@ public final class ICMPProbeService: Service, Sendable {
                                                           since: max(since, d.since), evidence: "site \(to.rawValue)"))
                 }
             }
-            if o.reachable, state.slots[i].machine.state == .up {
+            // During a bandwidth test on its path a site's loss and RTT are the test's: not judged.
+            if o.reachable, state.slots[i].machine.state == .up, suspensions?.reason(o.id) == nil {
                 judgeDegradation(o, slot: &state.slots[i], at: at, into: &batch)
             }
             let interval = Double(state.slots[i].settings.intervalSeconds)

@@ -187,9 +187,10 @@ public final class IncidentManager: Service, Sendable {
         for (id, st) in snap.sites { if st.state == .down { failing.insert("site:\(id)") } else if st.state == .up { healthy["site:\(id)"] = st.since } }
         for (id, st) in snap.links { if st.state == .down { failing.insert("link:\(id)") } else if st.state == .up { healthy["link:\(id)"] = st.since } }
         // A degradation is failing while in force and healthy from when it cleared (never from when the element came up).
-        for (id, _) in snap.degraded { failing.insert(RootCause.key(watchedLinks.contains(id) ? .link(id) : .site(id), degraded: true)) }
+        // Any inventory link can be degraded (optical power over SNMP, bandwidth below contract from a test).
+        for (id, _) in snap.degraded { failing.insert(RootCause.key(inventory.link(id) != nil ? .link(id) : .site(id), degraded: true)) }
         for (id, cleared) in view.degradationClearedAt {
-            healthy[RootCause.key(watchedLinks.contains(id) ? .link(id) : .site(id), degraded: true)] = cleared
+            healthy[RootCause.key(inventory.link(id) != nil ? .link(id) : .site(id), degraded: true)] = cleared
         }
         let month = YearMonth(calendar.localDate(of: at)).description
         let provisional = Set(view.provisional.map { RootCause.key(.link($0)) })

@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import PantauCore
+import PantauProbes
+import PantauStore
+import ServiceLifecycle
+
+/// Scheduled bandwidth tests as a sibling service. Each configured test with `at:` times runs
+/// at those local times (plus a random start delay) **only when the whole test falls outside
+/// working time** (weekends, holidays and cuti bersama count as outside), **one test at a
+/// time** for the whole engine (so no two tests ever share an uplink), within its link's
+/// monthly byte budget. While a test runs the ICMP loss/RTT thresholds of the sites behind
+/// its path are suspended. Results go to the store; a link below contract on `consecutive`
+/// tests becomes a degradation on the bus, which the correlator turns into a notice.
+public final class BandwidthTestService: Service, Sendable {
+    let inventory: Inventory
+    let config: BandwidthConfig
+    let transport: any BandwidthTransport
+    let store: any BandwidthStore
+    let bus: ObservationBus
+    let clock: any WallClock
+    let logger: Logger
+    let suspensions: ProbeSuspensions
+    let calendar: WorkingCalendar
+    let topology: Topology
+    public let source: ObservationSource
+    let runFor: Double?
+    /// Extra seconds a test may take beyond its duration (connect, the report).
+    let slackSeconds: Double
+    /// Seconds between heartbeats while waiting for the next test.
+    let heartbeatSeconds: Double
+
+    public init(inventory: Inventory, config: BandwidthConfig, transport: any BandwidthTransport, store: any BandwidthStore,
+                bus: ObservationBus, clock: any WallClock, logger: Logger, suspensions: ProbeSuspensions, engine: String = "local",
+                runFor: Double? = nil, slackSeconds: Double = 15, heartbeatSeconds: Double = 30) {
+        self.heartbeatSeconds = heartbeatSeconds
+        self.inventory = inventory
+        self.config = config
+        self.transport = transport
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+        self.logger = logger
+        self.suspensions = suspensions
+        calendar = WorkingCalendar(spec: inventory.calendar, timeZone: TimeZone(identifier: inventory.timezone) ?? .current)
+        topology = Topology(inventory)
+        source = ObservationSource(.bandwidth, engine: engine)
+        self.runFor = runFor
+        self.slackSeconds = slackSeconds
+    }
+
+    /// Tests with a schedule.
+    public var scheduled: [BandwidthTestSpec] { config.tests.filter { !$0.at.isEmpty } }
+
+    /// The next scheduled instant of `spec` strictly after `after` (epoch seconds).
+    func next(_ spec: BandwidthTestSpec, after: Double) -> Double {
+        var day = calendar.localDate(of: EpochSeconds(after)).adding(days: -1)
+        var best = Double.infinity
+        for _ in 0..<3 {
+            for s in spec.at {
+                let t = Double(calendar.instant(day, secondOfDay: s))
+                if t > after { best = min(best, t) }
+            }
+            day = day.adding(days: 1)
+        }
+        return best
+    }
+
+    /// The sites a test on `target` loads: the target site, or every site that a failure of the target link cuts off.
+    func sitesBehind(_ target: String) -> Set<String> {
+        if inventory.site(target) != nil {
+            return Set(inventory.sites.map(\.id)).subtracting(topology.reachable(inventory: inventory, failedSites: [target], failedLinks: []))
+                .union([target])
+        }
+        return Set(inventory.sites.map(\.id)).subtracting(topology.reachable(inventory: inventory, failedSites: [], failedLinks: [target]))
+    }
+
+    /// How long a test takes at most (both directions, with slack).
+    func span(_ spec: BandwidthTestSpec) -> Double {
+        Double(spec.direction == .both ? 2 : 1) * (Double(spec.durationSeconds) + slackSeconds)
+    }
+
+    /// Mutable state of one run, touched only by the task running `run()`.
+    final class RunState: @unchecked Sendable {
+        var due: [Double] = []
+        var flagged: Set<String> = []
+    }
+
+    public func run() async throws {
+        let tests = scheduled
+        guard !tests.isEmpty else { await parkUntilShutdown(); return }
+        let start = clock.monotonic(), startWall = clock.now()
+        let state = RunState()
+        state.due = tests.map { next($0, after: startWall) + jitter() }
+        bus.publish(ObservationBatch(source: source, at: clock.nowSeconds()))
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    let elapsed = self.clock.monotonic() - start
+                    if let runFor = self.runFor, elapsed >= runFor { break }
+                    let (i, due) = state.due.enumerated().min { $0.element < $1.element }!
+                    // Sleep until the next test (heartbeating meanwhile so the source reads as alive).
+                    let wall = self.clock.now()
+                    var wake = self.clock.monotonic() + min(max(0, due - wall), self.heartbeatSeconds)
+                    if let runFor = self.runFor { wake = min(wake, start + runFor) }
+                    try await self.clock.sleep(untilMonotonic: wake)
+                    if self.clock.now() < due {
+                        self.bus.publish(ObservationBatch(source: self.source, at: self.clock.nowSeconds()))
+                        continue
+                    }
+                    try await self.runScheduled(tests[i], state: state)
+                    state.due[i] = self.next(tests[i], after: max(self.clock.now(), due)) + self.jitter()
+                }
+            }
+        } catch is CancellationError {}
+        bus.publish(ObservationBatch(source: source, at: clock.nowSeconds(), ended: true))
+        if let runFor, clock.monotonic() - start >= runFor { await parkUntilShutdown() }
+    }
+
+    func jitter() -> Double { config.startJitterSeconds > 0 ? Double.random(in: 0...Double(config.startJitterSeconds)) : 0 }
+
+    /// One scheduled test, unless working time or the byte budget says no.
+    func runScheduled(_ spec: BandwidthTestSpec, state: RunState) async throws {
+        let now = clock.nowSeconds()
+        if calendar.workingSeconds(from: now, to: now + EpochSeconds(span(spec).rounded(.up))) > 0 {
+            logger.info("bandwidth test skipped: it would run in working time", metadata: ["target": "\(spec.target)"])
+            return
+        }
+        if let budget = spec.monthlyBudgetBytes {
+            let month = calendar.range(of: YearMonth(calendar.localDate(of: now)))
+            let used = try await store.bandwidthHistory(target: spec.target, direction: nil, limit: 10_000)
+                .filter { month.contains($0.at) }.reduce(Int64(0)) { $0 + $1.bytes }
+            if used >= budget {
+                logger.notice("bandwidth test skipped: monthly budget used", metadata: ["target": "\(spec.target)", "bytes": "\(used)"])
+                return
+            }
+        }
+        let results = await runTest(spec)
+        try await store.recordBandwidth(results)
+        try await judge(spec, results: results, state: state)
+    }
+
+    /// Runs a test now (both directions one after the other), with the ICMP thresholds of the
+    /// sites behind its path suspended meanwhile.
+    public func runTest(_ spec: BandwidthTestSpec) async -> [BandwidthResult] {
+        let behind = sitesBehind(spec.target)
+        suspensions.suspend(behind, because: "bandwidth test on \(spec.target)")
+        defer { suspensions.resume(behind) }
+        logger.notice("bandwidth test started; ICMP thresholds suspended meanwhile",
+                      metadata: ["target": "\(spec.target)", "sites": "\(behind.sorted().joined(separator: ","))"])
+        var out: [BandwidthResult] = []
+        for d in spec.direction == .both ? [BandwidthDirection.upload, .download] : [spec.direction] {
+            out.append(await transport.run(spec, direction: d, at: clock.nowSeconds()))
+        }
+        return out
+    }
+
+    /// Below contract in any direction: a degradation of the link; at or above it in every direction: cleared.
+    func judge(_ spec: BandwidthTestSpec, results: [BandwidthResult], state: RunState) async throws {
+        let contract = inventory.link(spec.target).flatMap { $0.bandwidthMbps ?? inventory.site($0.to)?.bandwidthMbps }
+            ?? inventory.site(spec.target)?.bandwidthMbps
+        let judge = BandwidthJudge(config: config)
+        var below: [String] = [], allOK = true
+        for r in results {
+            let recent = try await store.bandwidthHistory(target: spec.target, direction: r.direction, limit: 20).filter { $0.proto == spec.proto }
+            switch judge.verdict(contractMbps: contract, recent: recent) {
+            case .belowContract:
+                below.append("\(r.direction.rawValue) \(r.mbps.map { String(format: "%.1f", $0) } ?? "-") Mbps")
+                allOK = false
+            case .ok: break
+            default: allOK = false
+            }
+        }
+        let kind: ElementKind = inventory.link(spec.target) != nil ? .link : .site
+        let at = clock.nowSeconds()
+        if !below.isEmpty && !state.flagged.contains(spec.target) {
+            state.flagged.insert(spec.target)
+            let reason = "bandwidth-below-contract: \(below.joined(separator: ", ")) of \(contract.map { String(format: "%.0f", $0) } ?? "?") Mbps "
+                + "(\(config.consecutive) tests below \(String(format: "%.0f", config.thresholdPct))%)"
+            bus.publish(ObservationBatch(source: source, at: at, observations: [
+                Observation(kind: kind, element: spec.target, source: source, what: .degradation(reason: reason), since: at, evidence: reason),
+            ]))
+        } else if allOK && state.flagged.remove(spec.target) != nil {
+            bus.publish(ObservationBatch(source: source, at: at, observations: [
+                Observation(kind: kind, element: spec.target, source: source, what: .degradation(reason: nil), since: at,
+                            evidence: "bandwidth at or above \(String(format: "%.0f", config.thresholdPct))% of contract"),
+            ]))
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import Synchronization
+import XCTest
+import PantauCore
+import PantauEngine
+import PantauProbes
+import PantauStore
+
+/// Scheduled bandwidth tests on the working calendar: never in working time, one at a time,
+/// thresholds of the sites behind the path suspended meanwhile, and a link below contract on two
+/// tests in a row becomes a notice ticket by itself.
+final class BandwidthScheduleTests: XCTestCase {
+    func testScheduleRespectsWorkingTimeRunsExclusivelyAndOpensANotice() async throws {
+        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
+            Site(id: "pop", name: "POP", role: .distribution, address: "10.0.0.2", uplinks: ["lp"]),
+            Site(id: "opd1", name: "OPD 1", address: "10.0.0.3", uplinks: ["l1"]),
+            Site(id: "opd2", name: "OPD 2", address: "10.0.0.4", uplinks: ["l2"]),
+        ], links: [Link(id: "lp", kind: .foUnderground, from: "dc", to: "pop"),
+                   Link(id: "l1", kind: .foAerial, from: "pop", to: "opd1", bandwidthMbps: 100),
+                   Link(id: "l2", kind: .foAerial, from: "pop", to: "opd2", bandwidthMbps: 50)], maintenance: [])
+        var bw = BandwidthConfig()
+        bw.startJitterSeconds = 0
+        var t1 = BandwidthTestSpec(target: "l1", server: "10.0.0.3", durationSeconds: 10)
+        t1.at = [10 * 3600, 19 * 3600]   // 10:00 is working time on weekdays: never run then
+        var t2 = BandwidthTestSpec(target: "l2", server: "10.0.0.4", durationSeconds: 10)
+        t2.at = [19 * 3600]              // the same minute as l1's: both share the POP's uplink
+        bw.tests = [t1, t2]
+        // Monday 2 March 2026, 07:00 WIB, to Tuesday 20:00.
+        let start = Double(ISO8601.parse("2026-03-02T07:00:00+07:00")!)
+        let clock = ManualClock(start)
+        let suspensions = ProbeSuspensions()
+        let seen = Mutex<[String]>([])
+        let transport = RecordingBandwidthTransport { target, direction in
+            let local = ISO8601.format(EpochSeconds(clock.now()), in: TimeZone(identifier: "Asia/Jakarta")!)
+            let suspended = suspensions.reason(target == "l1" ? "opd1" : "opd2") != nil
+            seen.withLock { $0.append("\(local.prefix(16)) \(target) \(direction.rawValue) suspended=\(suspended)") }
+            return target == "l1" ? 20 : 45
+        }
+        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-bw-\(UUID().uuidString).sqlite").path)
+        let probes = ProbeConfig(icmpDefaults: ICMPSettings(intervalSeconds: 300, packets: 1, timeoutMs: 1000))
+        var engine = TestEngine(inventory: inv, probes: probes, store: store, transport: RecordingEchoTransport { _, _ in 0.5 }, clock: clock,
+                                runFor: 37 * 3600)
+        var incidents = IncidentConfig()
+        incidents.evaluateEvery = 600   // it also evaluates at once when a degradation arrives
+        engine.incidents = incidents
+        engine.suspensions = suspensions
+        engine.bandwidth = { bus, s in
+            BandwidthTestService(inventory: inv, config: bw, transport: transport, store: store, bus: bus, clock: clock,
+                                 logger: Logger(label: "test"), suspensions: s, heartbeatSeconds: 900)
+        }
+        _ = try await engine.run()
+
+        XCTAssertEqual(seen.withLock { $0 }, [
+            "2026-03-02T19:00 l1 upload suspended=true", "2026-03-02T19:00 l1 download suspended=true",
+            "2026-03-02T19:00 l2 upload suspended=true", "2026-03-02T19:00 l2 download suspended=true",
+            "2026-03-03T19:00 l1 upload suspended=true", "2026-03-03T19:00 l1 download suspended=true",
+            "2026-03-03T19:00 l2 upload suspended=true", "2026-03-03T19:00 l2 download suspended=true",
+        ], "only outside working time (never 10:00 on a weekday), one test after the other, thresholds suspended")
+        XCTAssertNil(suspensions.reason("opd1"), "resumed after the test")
+        let history = try await store.bandwidthHistory(target: "l1", direction: nil, limit: 10)
+        XCTAssertEqual(history.count, 4)
+        let tickets = try await store.tickets(states: nil)
+        let notice = try XCTUnwrap(tickets.first { $0.rootKey == "link:l1:degraded" }, "\(tickets.map(\.rootKey))")
+        XCTAssertEqual(notice.kind, "notice")
+        XCTAssertTrue(notice.evidence.joined().contains("bandwidth-below-contract"), "\(notice.evidence)")
+        XCTAssertFalse(tickets.contains { $0.rootKey.contains("l2") }, "45 of 50 Mbps is above 80%: no ticket")
+    }
+}
