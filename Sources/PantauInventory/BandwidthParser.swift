@@ -19,8 +19,9 @@ struct BandwidthParser {
         guard let root = r.compose(text), let top = r.mapping(root, "", allowed: ["bandwidth"]) else { return nil }
         var config = BandwidthConfig()
         for (_, _, node) in top {
-            for (key, _, v) in r.mapping(node, "bandwidth", allowed: ["threshold_pct", "consecutive", "start_jitter", "tests"]) ?? [] {
+            for (key, _, v) in r.mapping(node, "bandwidth", allowed: ["threshold_pct", "consecutive", "start_jitter", "acceptance_pct", "tests"]) ?? [] {
                 switch key {
+                case "acceptance_pct": if let d = r.double(v, "bandwidth.acceptance_pct", range: 1...200) { config.acceptancePct = d }
                 case "start_jitter": if let ms = r.durationMs(v, "bandwidth.start_jitter", min: 0) { config.startJitterSeconds = ms / 1000 }
                 case "threshold_pct": if let d = r.double(v, "bandwidth.threshold_pct", range: 1...100) { config.thresholdPct = d }
                 case "consecutive": if let n = r.int(v, "bandwidth.consecutive", range: 1...10) { config.consecutive = n }

@@ -64,6 +64,20 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var sites: [SiteLine]
     public var links: [LinkLine]
     public var sources: [SourceLine]
+    /// The latest bandwidth test of each configured target and direction.
+    public var bandwidth: [BandwidthLine]? = nil
+
+    public struct BandwidthLine: Sendable, Codable, Hashable {
+        public var target: String
+        public var direction: String
+        public var at: String
+        public var mbps: Double?
+        public var contractMbps: Double?
+        /// ok | short | below-contract | no-figure
+        public var verdict: String
+        public var error: String?
+        enum CodingKeys: String, CodingKey { case target, direction, at, mbps, contractMbps = "contract_mbps", verdict, error }
+    }
 }
 
 /// Builds the status read model from the store, with the staleness rule: a state whose source
@@ -74,7 +88,10 @@ public struct StatusQuery: Sendable {
     public let probes: ProbeConfig
     public let snmp: SNMPProbeConfig
 
-    public init(inventory: Inventory, probes: ProbeConfig, snmp: SNMPProbeConfig) {
+    public let bandwidthConfig: BandwidthConfig
+
+    public init(inventory: Inventory, probes: ProbeConfig, snmp: SNMPProbeConfig, bandwidth: BandwidthConfig = BandwidthConfig()) {
+        bandwidthConfig = bandwidth
         self.inventory = inventory
         self.probes = probes
         self.snmp = snmp
@@ -130,7 +147,34 @@ public struct StatusQuery: Sendable {
                          cycleMs: h.cycle?.durationMs, done: h.cycle?.done, answered: h.cycle?.answered, late: h.cycle?.late,
                          foreign: h.cycle?.foreign)
         }
-        return StatusReport(sites: sites, links: links, sources: sources)
+        var report = StatusReport(sites: sites, links: links, sources: sources)
+        if let bw = store as? any BandwidthStore, !bandwidthConfig.tests.isEmpty {
+            report.bandwidth = try await bandwidthLines(bw, tz: tz)
+        }
+        return report
+    }
+
+    func bandwidthLines(_ store: any BandwidthStore, tz: TimeZone) async throws -> [StatusReport.BandwidthLine] {
+        let judge = BandwidthJudge(config: bandwidthConfig)
+        var out: [StatusReport.BandwidthLine] = []
+        var seen: Set<String> = []
+        for spec in bandwidthConfig.tests where seen.insert(spec.target).inserted {
+            let contract = inventory.link(spec.target).flatMap { $0.bandwidthMbps ?? inventory.site($0.to)?.bandwidthMbps }
+                ?? inventory.site(spec.target)?.bandwidthMbps
+            for d in [BandwidthDirection.upload, .download] {
+                let recent = try await store.bandwidthHistory(target: spec.target, direction: d, limit: 10)
+                guard let last = recent.first else { continue }
+                let verdict: String = switch judge.verdict(contractMbps: contract, recent: recent.filter { $0.proto == last.proto }) {
+                case .ok: "ok"
+                case .short: "short"
+                case .belowContract: "below-contract"
+                case .noFigure: "no-figure"
+                }
+                out.append(.init(target: spec.target, direction: d.rawValue, at: ISO8601.format(last.at, in: tz),
+                                 mbps: last.mbps.map { Self.round($0, 2) }, contractMbps: contract, verdict: verdict, error: last.error))
+            }
+        }
+        return out
     }
 
     static func round(_ v: Double, _ places: Int) -> Double {

@@ -3,14 +3,16 @@ import Foundation
 import PantauCore
 import PantauInventory
 import PantauProbes
+import PantauReports
 import PantauStore
+import UnixSignals
 
 /// `pantau bandwidth test|history`: achievable throughput against iperf3 servers, judged
 /// against the contracted bandwidth.
 struct BandwidthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bandwidth", abstract: "Bandwidth tests (iperf3) against the contracted bandwidth of a link or site.",
-        subcommands: [BandwidthTest.self, BandwidthHistory.self])
+        subcommands: [BandwidthTest.self, BandwidthHistory.self, BandwidthAcceptance.self, BandwidthServe.self])
 
     /// The contract a target is judged against: the link's `bandwidth_mbps`, else its far site's; a site's own.
     static func contractMbps(_ target: String, _ inv: Inventory) -> Double? {
@@ -126,6 +128,108 @@ struct BandwidthHistory: AsyncParsableCommand {
                           r.lossPct.map { String(format: "%.2f", $0) } ?? "-", r.error ?? ""])
         }
         print(TextTable.render(table, rightAligned: [3, 4, 5, 6]))
+    }
+}
+
+struct BandwidthAcceptance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "acceptance",
+        abstract: "The installation test of a link: both directions against its contract, recorded, with a printable acceptance record (HTML).")
+    @OptionGroup var location: LocationOptions
+    @Argument(help: "The link id.") var link: String
+    @Option(help: "Seconds per direction.") var duration: Int = 30
+    @Option(help: "The officer who ran the test (name, NIP).") var by: String
+    @Option(help: "Output file (default: uji-terima-LINK-YYYY-MM-DD.html; - for stdout).") var out: String?
+
+    func run() async throws {
+        let config = try location.load(readOnly: true)
+        let inv = config.inventory
+        guard let l = inv.link(link) else { throw usageError(Self.self, "no link with id '\(link)' in the inventory") }
+        guard var spec = config.bandwidth.tests.first(where: { $0.target == link && $0.proto == .tcp }) else {
+            throw usageError(Self.self, "no TCP bandwidth test for '\(link)' in probes/bandwidth.yaml (it names the iperf3 server)")
+        }
+        spec.direction = .both
+        spec.durationSeconds = max(5, min(300, duration))
+        let store = try failing { try location.openStore(.create) }
+        let transport = IPerf3Transport()
+        var results: [BandwidthResult] = []
+        for d in [BandwidthDirection.upload, .download] {
+            results.append(await transport.run(spec, direction: d, at: EpochSeconds(Date().timeIntervalSince1970)))
+        }
+        try await failingAsync { try await store.recordBandwidth(results) }
+        let contract = BandwidthCommand.contractMbps(link, inv)
+        let doc = BandwidthAcceptanceDocument(link: l, inventory: inv, results: results, contractMbps: contract, config: config.bandwidth,
+                                              report: config.report, officer: by, at: EpochSeconds(Date().timeIntervalSince1970))
+        let custom = location.inventoryDirectory.appendingPath("templates/bandwidth-acceptance.mustache")
+        let html = try doc.html(templateFile: custom)
+        let tz = TimeZone(identifier: inv.timezone) ?? .current
+        let path = out ?? "uji-terima-\(link)-\(ISO8601.format(EpochSeconds(Date().timeIntervalSince1970), in: tz).prefix(10)).html"
+        if path == "-" { print(html) } else {
+            do { try html.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                printErr("pantau: writing \(path): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+            print("\(path): \(doc.view.verdict)")
+        }
+        for r in results where r.error != nil { printErr("\(link) \(r.direction.rawValue): \(r.error!)") }
+        if results.contains(where: { $0.error != nil }) { throw ExitCode(1) }
+    }
+}
+
+/// `pantau bandwidth serve`: an iperf3 server for the tests of other engines (at a POP or OPD),
+/// kept running: restarted when it exits (with a growing pause, at most 20 times in a row),
+/// stopped cleanly on SIGTERM/SIGINT or after `--seconds`.
+struct BandwidthServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run an iperf3 server for bandwidth tests (restarted if it exits).")
+    @Option(help: "Address to listen on.") var listen: String = "0.0.0.0"
+    @Option(help: "TCP/UDP port.") var port: Int = 5201
+    @Option(help: "Stop after this many seconds (default: run until SIGTERM).") var seconds: Double?
+
+    func run() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/iperf3") else {
+            printErr("pantau: bandwidth serve needs iperf3: apt-get install iperf3")
+            throw ExitCode(1)
+        }
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        print("pantau: iperf3 server on \(listen):\(port)")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in signals { return } }
+            if let seconds { group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) } }
+            group.addTask { try await supervise() }
+            _ = try await group.next()
+            group.cancelAll()
+        }
+        print("pantau: iperf3 server stopped")
+    }
+
+    /// Runs iperf3 until cancelled (then stops it and waits for it), restarting it when it exits.
+    func supervise() async throws {
+        var restarts = 0
+        while !Task.isCancelled {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/iperf3")
+            p.arguments = ["--server", "--bind", listen, "--port", String(port)]
+            let exited = AsyncStream<Void> { cont in p.terminationHandler = { _ in cont.yield(); cont.finish() } }
+            try p.run()
+            // SIGHUP, not SIGTERM: this process traps SIGTERM/SIGINT, and ignored signals are
+            // inherited across exec, so iperf3 would not hear them. iperf3 exits on SIGHUP.
+            let pid = p.processIdentifier
+            await withTaskCancellationHandler {
+                for await _ in exited { break }
+            } onCancel: {
+                kill(pid, SIGHUP)
+            }
+            if Task.isCancelled {
+                for _ in 0..<40 where p.isRunning { try? await Task.sleep(nanoseconds: 50_000_000) }
+                if p.isRunning { kill(pid, SIGKILL) }
+                p.waitUntilExit()
+                return
+            }
+            restarts += 1
+            printErr("pantau: iperf3 exited (status \(p.terminationStatus)); restarting (\(restarts))")
+            if restarts > 20 { throw ExitCode(1) }
+            try await Task.sleep(nanoseconds: UInt64(min(5, restarts)) * 1_000_000_000)
+        }
     }
 }
 

@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try location.load(readOnly: true)
         let store = try failing { try location.openStore(.readOnly) }
-        let query = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp)
+        let query = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
         let report = try await failingAsync { try await query.build(store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }
         // The engine's store writer reports a failing database here (it cannot write it into the database).
         let health = FileManager.default.contents(atPath: location.databasePath + ".health.json")
@@ -66,6 +66,17 @@ struct StatusCommand: AsyncParsableCommand {
         let unresolvedCount = counts[.unresolved].map { id ? ", nama tak teresolusi \($0)" : ", unresolved \($0)" } ?? ""
         print((id ? "\naktif \(counts[.up] ?? 0), putus \(counts[.down] ?? 0), tanpa data \(counts[.unknown] ?? 0)"
                   : "\nup \(counts[.up] ?? 0), down \(counts[.down] ?? 0), unknown \(counts[.unknown] ?? 0)") + unresolvedCount)
+        if let bw = report.bandwidth, !bw.isEmpty {
+            let verdictName: [String: String] = id ? ["ok": "memenuhi", "short": "kurang", "below-contract": "DI BAWAH KONTRAK", "no-figure": "gagal uji"]
+                                                   : ["ok": "ok", "short": "short", "below-contract": "BELOW CONTRACT", "no-figure": "no figure"]
+            var brows = [id ? ["Uji bandwidth", "Arah", "Waktu", "Mbps", "Kontrak", "Hasil"] : ["Bandwidth test", "Direction", "At", "Mbps", "Contract", "Verdict"]]
+            for b in bw {
+                brows.append([b.target, b.direction, b.at, b.mbps.map { String(format: "%.2f", $0) } ?? "-",
+                              b.contractMbps.map { String(format: "%.0f", $0) } ?? "-", (verdictName[b.verdict] ?? b.verdict) + (b.error.map { ": \($0)" } ?? "")])
+            }
+            print("")
+            print(TextTable.render(brows, rightAligned: [3, 4]))
+        }
         if !report.sources.isEmpty {
             let stateName: [String: String] = id ? ["running": "berjalan", "stale": "macet", "stopped": "berhenti", "crashed": "mati mendadak"]
                                                  : [:]

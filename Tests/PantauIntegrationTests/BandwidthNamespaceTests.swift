@@ -54,8 +54,9 @@ final class BandwidthNamespaceTests: XCTestCase {
                 - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: both, duration: 3s, protocol: tcp}
             """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
         let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
-        let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-p", "5201", "-B", "198.18.5.2"],
-                                       log: dir.appendingPathComponent("iperf3.log"))
+        // The far end runs Pantau's own server wrapper (stock iperf3 underneath).
+        let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, Harness.pantau, "bandwidth", "serve", "--listen", "198.18.5.2",
+                                                        "--port", "5201", "--seconds", "120"], log: dir.appendingPathComponent("iperf3.log"))
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         // The server is up when it accepts a connection (a deadline, not a fixed sleep).
         let deadline = Date().addingTimeInterval(10)
@@ -79,6 +80,18 @@ final class BandwidthNamespaceTests: XCTestCase {
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]], history)
         XCTAssertEqual(rows.count, 4)
         XCTAssertTrue(rows.allSatisfy { ($0["receiver_bps"] as? Double ?? 0) > 15_000_000 && ($0["retransmits"] as? Int) != nil }, history)
+        let status = try Harness.run(Harness.pantau, ["status", "--format", "json"] + loc).stdout
+        XCTAssertTrue(status.contains("\"verdict\":\"below-contract\""), status)
+
+        // The installation test the catalogs require: a printable record, failed against a 100 Mbps contract.
+        let record = dir.appendingPathComponent("uji.html").path
+        o = try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "bandwidth", "acceptance", "fo-bkd", "--duration", "5",
+                                             "--by", "Budi (NIP 198001012005011001)", "--out", record] + loc, timeout: 60)
+        XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
+        XCTAssertTrue(o.stdout.contains("TIDAK LULUS UJI TERIMA"), o.stdout)
+        let html = try String(contentsOfFile: record, encoding: .utf8)
+        XCTAssertTrue(html.contains("Berita Acara Uji Terima Bandwidth") && html.contains("100 Mbps") && html.contains("Budi (NIP 198001012005011001)"), html)
+        XCTAssertTrue(html.contains("tidak memenuhi"), html)
 
         // No server: the test says why, records it, and exits non-zero.
         kill(server.processIdentifier, SIGTERM)

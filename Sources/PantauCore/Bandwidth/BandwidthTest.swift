@@ -93,6 +93,8 @@ public struct BandwidthConfig: Sendable, Hashable {
     public var tests: [BandwidthTestSpec] = []
     /// A scheduled test starts up to this many seconds after its time (spreads tests of many engines).
     public var startJitterSeconds: Int = 600
+    /// The installation (acceptance) test passes when each direction reaches this share of the contract.
+    public var acceptancePct: Double = 90
     public init() {}
 }
 

@@ -45,7 +45,8 @@ public struct IPerf3Transport: BandwidthTransport {
         let pid = p.processIdentifier
         let data: Data = await withCheckedContinuation { cont in
             DispatchQueue.global().async {
-                let term = DispatchWorkItem { kill(pid, SIGTERM) }, kill9 = DispatchWorkItem { kill(pid, SIGKILL) }
+                // SIGHUP first: an engine that traps SIGTERM passes it on to its children as ignored.
+                let term = DispatchWorkItem { kill(pid, SIGHUP) }, kill9 = DispatchWorkItem { kill(pid, SIGKILL) }
                 DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: term)
                 DispatchQueue.global().asyncAfter(deadline: .now() + deadline + 2, execute: kill9)
                 let d = out.fileHandleForReading.readDataToEndOfFile()
