@@ -88,6 +88,20 @@ struct DemoCommand: AsyncParsableCommand {
         for f in faults {
             say("  \(ISO8601.clock(EpochSeconds(f.fault.from), in: tz))-\(ISO8601.clock(EpochSeconds(f.fault.to), in: tz))  \(id ? f.textID : f.textEN)")
         }
+        // Last night's scheduled bandwidth tests, simulated: the configured tests measured at 92% of contract.
+        let lastNight = EpochSeconds(start) - 13 * 3600   // 19:00 the evening before
+        for spec in config.bandwidth.tests {
+            let contract = BandwidthCommand.contractMbps(spec.target, inv) ?? 50
+            let sim = RecordingBandwidthTransport { _, d in contract * (d == .upload ? 0.92 : 0.94) }
+            var results: [BandwidthResult] = []
+            for d in spec.direction == .both ? [BandwidthDirection.upload, .download] : [spec.direction] {
+                results.append(await sim.run(spec, direction: d, at: lastNight))
+            }
+            try await failingAsync { try await store.recordBandwidth(results) }
+            say((id ? "Uji bandwidth semalam (simulasi) \(spec.target): " : "Last night's bandwidth test (simulated) \(spec.target): ")
+                + results.map { "\($0.direction.rawValue) \(String(format: "%.1f", $0.mbps ?? 0)) Mbps" }.joined(separator: ", ")
+                + (id ? " dari kontrak \(Int(contract)) Mbps" : " of a \(Int(contract)) Mbps contract"))
+        }
         say("")
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
             if case .ticket(let number, let change, let priority, let cause, let root, let affected, _) = event {
