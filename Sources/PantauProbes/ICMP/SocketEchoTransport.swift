@@ -266,36 +266,36 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
             guard ready > 0 else { continue }
             // Drain every datagram that is waiting, on each socket.
             for (sock, v6) in [(fd, false), (fd6, true)] where sock >= 0 {
-              let m = v6 ? (mode6 ?? .raw) : mode
-              while true {
-                var from = sockaddr_in6()   // large enough for either family
-                var fromLen = socklen_t(MemoryLayout<sockaddr_in6>.size)
-                let n = rbuf.withUnsafeMutableBytes { b in
-                    withUnsafeMutablePointer(to: &from) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(sock, b.baseAddress, b.count, 0, $0, &fromLen) }
+                let m = v6 ? (mode6 ?? .raw) : mode
+                while true {
+                    var from = sockaddr_in6()   // large enough for either family
+                    var fromLen = socklen_t(MemoryLayout<sockaddr_in6>.size)
+                    let n = rbuf.withUnsafeMutableBytes { b in
+                        withUnsafeMutablePointer(to: &from) {
+                            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(sock, b.baseAddress, b.count, 0, $0, &fromLen) }
+                        }
                     }
+                    if n <= 0 { break }
+                    let at = monotonicNs()
+                    let reply: ICMPPacket.Reply? = rbuf.withUnsafeBytes { b in
+                        let raw = UnsafeRawBufferPointer(rebasing: b[0..<n])
+                        let offset = m == .raw && !v6 ? Int(raw[0] & 0x0f) * 4 : 0
+                        return ICMPPacket.decodeReply(raw, offset: offset, v6: v6)
+                    }
+                    guard let r = reply, m == .datagram || r.identifier == identifier else { foreign += 1; continue }
+                    guard r.nonce == nonce, Int(r.index) < targets.count else { continue }  // ours, from an earlier exchange
+                    let t = Int(r.index), p = Int(r.packet)
+                    let sameSource: Bool = v6 ? addrs6[t].map { a in withUnsafeBytes(of: a) { x in withUnsafeBytes(of: from.sin6_addr) { y in x.elementsEqual(y) } } } ?? false
+                        : withUnsafeBytes(of: &from) { $0.load(fromByteOffset: 4, as: UInt32.self) } == addrs[t] && addrs6[t] == nil
+                    guard p < targets[t].packets, sameSource else { continue }
+                    let slot = firstSlot[t] + p
+                    guard sentAt[slot] != 0, !answered[slot] else { continue }
+                    let rtt = at - sentAt[slot]
+                    guard rtt <= UInt64(targets[t].timeoutMs) * 1_000_000 else { continue }  // late: counts as lost
+                    answered[slot] = true
+                    outstanding -= 1
+                    replies.append(EchoReply(target: t, packet: p, rttMs: Double(rtt) / 1_000_000))
                 }
-                if n <= 0 { break }
-                let at = monotonicNs()
-                let reply: ICMPPacket.Reply? = rbuf.withUnsafeBytes { b in
-                    let raw = UnsafeRawBufferPointer(rebasing: b[0..<n])
-                    let offset = m == .raw && !v6 ? Int(raw[0] & 0x0f) * 4 : 0
-                    return ICMPPacket.decodeReply(raw, offset: offset, v6: v6)
-                }
-                guard let r = reply, m == .datagram || r.identifier == identifier else { foreign += 1; continue }
-                guard r.nonce == nonce, Int(r.index) < targets.count else { continue }  // ours, from an earlier exchange
-                let t = Int(r.index), p = Int(r.packet)
-                let sameSource: Bool = v6 ? addrs6[t].map { a in withUnsafeBytes(of: a) { x in withUnsafeBytes(of: from.sin6_addr) { y in x.elementsEqual(y) } } } ?? false
-                    : withUnsafeBytes(of: &from) { $0.load(fromByteOffset: 4, as: UInt32.self) } == addrs[t] && addrs6[t] == nil
-                guard p < targets[t].packets, sameSource else { continue }
-                let slot = firstSlot[t] + p
-                guard sentAt[slot] != 0, !answered[slot] else { continue }
-                let rtt = at - sentAt[slot]
-                guard rtt <= UInt64(targets[t].timeoutMs) * 1_000_000 else { continue }  // late: counts as lost
-                answered[slot] = true
-                outstanding -= 1
-                replies.append(EchoReply(target: t, packet: p, rttMs: Double(rtt) / 1_000_000))
-              }
             }
         }
         return EchoExchange(sent: sent, replies: replies, foreign: foreign)
