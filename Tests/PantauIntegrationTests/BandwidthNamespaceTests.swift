@@ -12,10 +12,7 @@ final class BandwidthNamespaceTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/iperf3") else { throw XCTSkip("SKIPPED: iperf3 is not installed") }
-        let probe = try Harness.sh("ip netns add \(core) 2>&1")
-        guard probe.status == 0 else {
-            throw XCTSkip("SKIPPED: network namespaces are not permitted here (ip netns add: \(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))")
-        }
+        try Harness.addNamespaceOrSkip(core)
         created = true
         let s = suffix
         let out = try Harness.sh("""

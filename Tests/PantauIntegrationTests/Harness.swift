@@ -61,6 +61,14 @@ enum Harness {
         return p
     }
 
+    /// Creates the namespace `name`, or skips the test (saying why) where namespaces are not permitted.
+    static func addNamespaceOrSkip(_ name: String) throws {
+        let probe = try sh("ip netns add \(name) 2>&1")
+        guard probe.status == 0 else {
+            throw XCTSkip("SKIPPED: network namespaces are not permitted here (ip netns add: \(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        }
+    }
+
     static func tempDir() -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-it-\(UUID().uuidString.prefix(8))")
         try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)

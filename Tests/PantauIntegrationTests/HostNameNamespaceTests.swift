@@ -13,10 +13,7 @@ final class HostNameNamespaceTests: XCTestCase {
     var created = false
 
     override func setUpWithError() throws {
-        let probe = try Harness.sh("ip netns add \(core) 2>&1")
-        guard probe.status == 0 else {
-            throw XCTSkip("SKIPPED: network namespaces are not permitted here (ip netns add: \(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))")
-        }
+        try Harness.addNamespaceOrSkip(core)
         created = true
         let s = suffix
         // `ip netns exec` mounts /etc/netns/<name>/* over /etc/*: the engine's own hosts file and resolver.

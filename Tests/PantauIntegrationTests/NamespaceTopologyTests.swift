@@ -14,10 +14,7 @@ final class NamespaceTopologyTests: XCTestCase {
     var created = false
 
     override func setUpWithError() throws {
-        let probe = try Harness.sh("ip netns add \(core) 2>&1")
-        guard probe.status == 0 else {
-            throw XCTSkip("SKIPPED: network namespaces are not permitted here (ip netns add: \(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))")
-        }
+        try Harness.addNamespaceOrSkip(core)
         created = true
         let s = suffix
         let script = """
