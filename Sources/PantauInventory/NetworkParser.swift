@@ -11,7 +11,7 @@ struct NetworkParser {
 
     static let topKeys: Set<String> = ["organization", "timezone", "calendar", "sla", "sites", "links", "devices", "maintenance"]
     static let siteKeys: Set<String> = ["id", "name", "role", "criticality", "users", "address", "uplinks",
-                                        "bandwidth_mbps", "location", "notes"]
+                                        "bandwidth_mbps", "location", "notes", "subnets"]
     static let linkKeys: Set<String> = ["id", "kind", "from", "to", "name", "length_km", "notes", "a", "b", "bandwidth_mbps"]
     static let deviceKeys: Set<String> = ["id", "site", "address", "port", "vendor", "role", "snmp", "model", "notes"]
     static let maintenanceKeys: Set<String> = ["target", "from", "to", "reason"]
@@ -75,7 +75,7 @@ struct NetworkParser {
             let p = "sites[\(i)]"
             guard let m = r.mapping(item, p, allowed: Self.siteKeys) else { continue }
             var id: String?, name: String?, role = SiteRole.opd, crit = Criticality.medium
-            var users: Int?, address: String?, uplinks: [String] = [], uplinkLines: [Int] = [], bw: Double?
+            var users: Int?, address: String?, uplinks: [String] = [], uplinkLines: [Int] = [], bw: Double?, subnets: [IPv4Subnet] = []
             for (key, _, v) in m {
                 let kp = "\(p).\(key)"
                 switch key {
@@ -96,6 +96,12 @@ struct NetworkParser {
                         uplinkLines.append(l)
                     }
                 case "bandwidth_mbps": bw = r.double(v, kp, range: 0.001...1_000_000)
+                case "subnets":
+                    for (j, (text, line)) in (r.stringList(v, kp) ?? []).enumerated() {
+                        if let n = IPv4Subnet(text) { subnets.append(n) } else {
+                            sink.add(file, line, "\(kp)[\(j)]", "'\(text)' is not an IPv4 subnet a.b.c.d/n with the host bits zero (e.g. 10.10.1.0/24)")
+                        }
+                    }
                 default: break
                 }
             }
@@ -107,7 +113,7 @@ struct NetworkParser {
                 sink.add(file, r.line(item), "\(p).name", "required key is missing")
             }
             let site = Site(id: id, name: name ?? id, role: role, criticality: crit, users: users, address: address,
-                            uplinks: uplinks, bandwidthMbps: bw)
+                            uplinks: uplinks, bandwidthMbps: bw, subnets: subnets)
             net.sites.append(.init(site: site, line: r.line(item), index: i, uplinkLines: uplinkLines))
         }
     }

@@ -42,6 +42,15 @@ struct NetworkValidator {
                 sink.add(file, d.line, "devices[\(d.index)].id", "duplicate id '\(d.device.id)' (first defined at line \(first))")
             } else { seen[d.device.id] = d.line }
         }
+        // A subnet belongs to one site (nested ones are fine: the longest prefix wins).
+        var subnetOwner: [IPv4Subnet: String] = [:]
+        for s in parsed.sites {
+            for n in s.site.subnets {
+                if let other = subnetOwner[n], other != s.site.id {
+                    sink.add(file, s.line, "sites[\(s.index)].subnets", "subnet \(n) is also a subnet of site '\(other)'")
+                } else { subnetOwner[n] = s.site.id }
+            }
+        }
         var addresses: [String: String] = [:]
         for s in parsed.sites {
             guard let text = s.site.address else { continue }

@@ -150,3 +150,47 @@ final class BandwidthJudgeTests: XCTestCase {
         XCTAssertEqual(j.verdict(contractMbps: 100, recent: []), .ok)
     }
 }
+
+/// Per-OPD traffic accounting for the mirror port: subnets, longest prefix, direction, buckets, talkers.
+final class OPDTrafficCounterTests: XCTestCase {
+    func a(_ s: String) -> UInt32 { IPv4Subnet.address(IPv4Literal.parse(s)!) }
+
+    func testSubnetsParseAndTheLongestPrefixWins() {
+        XCTAssertEqual(IPv4Subnet("10.10.1.0/24")?.description, "10.10.1.0/24")
+        XCTAssertEqual(IPv4Subnet("0.0.0.0/0")?.prefix, 0)
+        for bad in ["10.10.1.5/24", "10.10.1.0/33", "10.10.1.0", "10.10.1.0/", "10.10.1.0/2x", "10.10.1/24"] { XCTAssertNil(IPv4Subnet(bad), bad) }
+        let map = SubnetMap(sites: [
+            Site(id: "pop", name: "POP", role: .distribution, subnets: [IPv4Subnet("10.10.0.0/16")!]),
+            Site(id: "bkd", name: "BKD", subnets: [IPv4Subnet("10.10.20.0/24")!, IPv4Subnet("10.10.21.0/25")!]),
+        ])
+        XCTAssertEqual(map.site(of: a("10.10.20.7")), "bkd")
+        XCTAssertEqual(map.site(of: a("10.10.21.127")), "bkd")
+        XCTAssertEqual(map.site(of: a("10.10.21.128")), "pop", "outside the /25: the POP's /16")
+        XCTAssertNil(map.site(of: a("192.0.2.1")))
+    }
+
+    func testDirectionsBucketsAndTalkers() {
+        let map = SubnetMap(sites: [Site(id: "bkd", name: "BKD", subnets: [IPv4Subnet("10.10.20.0/24")!]),
+                                    Site(id: "dinkes", name: "Dinkes", subnets: [IPv4Subnet("10.10.30.0/24")!])])
+        var c = OPDTrafficCounter(map: map, bucketSeconds: 60)
+        let dc = a("10.1.0.5"), bkd = a("10.10.20.7"), dinkes = a("10.10.30.9")
+        c.count(source: dc, destination: bkd, length: 1500, proto: 6, port: 443, at: 1_000_000)          // to bkd
+        c.count(source: bkd, destination: dc, length: 60, proto: 6, port: 443, at: 1_000_010)            // from bkd
+        c.count(source: bkd, destination: dinkes, length: 100, proto: 17, port: 53, at: 1_000_015)      // OPD to OPD: out of one, into the other
+        c.count(source: dc, destination: bkd, length: 1000, proto: 6, port: 443, at: 1_000_080)         // a later minute (bucket 1000080)
+        c.count(source: dc, destination: a("192.0.2.1"), length: 40, proto: 1, port: 0, at: 1_000_080)  // nobody's
+        XCTAssertEqual(c.unattributed, 1)
+        let first = c.drain(upTo: 1_000_080)
+        XCTAssertEqual(first.map(\.site), ["bkd", "dinkes"])
+        XCTAssertEqual(first[0].bucket, 999_960)
+        XCTAssertEqual([first[0].inBytes, first[0].outBytes, first[0].inPackets, first[0].outPackets], [1500, 160, 1, 2])
+        XCTAssertEqual([first[1].inBytes, first[1].outBytes], [100, 0])
+        XCTAssertEqual(c.drain(upTo: 1_000_080), [], "drained buckets are forgotten")
+        let second = c.drain(upTo: 1_000_080 + 60)
+        XCTAssertEqual(second.map { "\($0.site) \($0.bucket) \($0.inBytes)" }, ["bkd 1000080 1000"])
+        let top = c.takeTopTalkers(2)
+        XCTAssertEqual(top.map(\.bytes), [2500, 100])
+        XCTAssertEqual(top.first?.talker, Talker(source: dc, destination: bkd, proto: 6, port: 443))
+        XCTAssertTrue(c.takeTopTalkers(5).isEmpty, "a new window")
+    }
+}

@@ -85,7 +85,7 @@ final class CheckFixtureTests: XCTestCase {
 
     func testUnknownKeys() {
         XCTAssertEqual(check(replacing("role: core,", "role: core, colour: red,")),
-                       ["network.yaml:9: sites[0].colour: unknown key (allowed: address, bandwidth_mbps, criticality, id, location, name, notes, role, uplinks, users)"])
+                       ["network.yaml:9: sites[0].colour: unknown key (allowed: address, bandwidth_mbps, criticality, id, location, name, notes, role, subnets, uplinks, users)"])
         XCTAssertEqual(check(replacing("sla:", "slaa:")).first,
                        "network.yaml:7: slaa: unknown key (allowed: calendar, devices, links, maintenance, organization, sites, sla, timezone)")
     }
@@ -150,6 +150,16 @@ final class CheckFixtureTests: XCTestCase {
                        ["network.yaml:10: sites[1].address: '10.0.0.300' is not an IPv4 address (a.b.c.d), an IPv6 address (2001:db8::1) or a host name"])
         XCTAssertEqual(check(replacing("address: 10.0.0.1", "address: \"2001:DB8:0::20\"").replacingOccurrences(of: "address: 10.0.0.2", with: "address: \"2001:db8::20\"")),
                        ["network.yaml:10: sites[1].address: address 2001:db8::20 is also the address of site 'dc'"])
+    }
+
+    /// The LAN subnets of each OPD, for counting mirrored traffic per OPD.
+    func testSiteSubnets() {
+        XCTAssertEqual(check(replacing("address: 10.0.0.2,", "address: 10.0.0.2, subnets: [10.10.20.0/24, 10.10.21.0/25],")), [])
+        XCTAssertEqual(check(replacing("address: 10.0.0.2,", "address: 10.0.0.2, subnets: [10.10.20.5/24],")),
+                       ["network.yaml:10: sites[1].subnets[0]: '10.10.20.5/24' is not an IPv4 subnet a.b.c.d/n with the host bits zero (e.g. 10.10.1.0/24)"])
+        XCTAssertEqual(check(replacing("address: 10.0.0.2,", "address: 10.0.0.2, subnets: [10.10.20.0/24],")
+                                .replacingOccurrences(of: "address: 10.0.0.1}", with: "address: 10.0.0.1, subnets: [10.10.20.0/24]}")),
+                       ["network.yaml:10: sites[1].subnets: subnet 10.10.20.0/24 is also a subnet of site 'dc'"])
     }
 
     func testBandwidthTestsAreChecked() {

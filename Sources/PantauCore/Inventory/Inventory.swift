@@ -74,9 +74,13 @@ public struct Site: Sendable, Hashable, Identifiable {
     /// Ids of the links that carry this site's traffic toward the core.
     public var uplinks: [String]
     public var bandwidthMbps: Double?
+    /// The site's LAN subnets (`10.10.1.0/24`): mirrored traffic is counted per OPD by them.
+    public var subnets: [IPv4Subnet]
 
     public init(id: String, name: String, role: SiteRole = .opd, criticality: Criticality = .medium,
-                users: Int? = nil, address: String? = nil, uplinks: [String] = [], bandwidthMbps: Double? = nil) {
+                users: Int? = nil, address: String? = nil, uplinks: [String] = [], bandwidthMbps: Double? = nil,
+                subnets: [IPv4Subnet] = []) {
+        self.subnets = subnets
         self.id = id
         self.name = name
         self.role = role
