@@ -187,11 +187,10 @@ final class IncidentScenarioTests: XCTestCase {
         XCTAssertEqual(t.cause, .foCut)
         XCTAssertLessThanOrEqual(Double(t.openedAt) - (m(30) + 1), 5, "the real cut's ticket opens within seconds of its trap")
         let h = try await store.history(overlapping: TimeRange(Int64(start), Int64(m(29))), targets: ["fo-trunk"])
-        // The read-backs correct the false trap within seconds: readings within the agent's 5 s cache
-        // after a trap are not evidence (they would undo real traps), so the correction comes from the
-        // reads past it: about 10 s of down time, never the 30 s poll interval or the 60 s window.
+        // The read-back corrects the false trap within seconds (recorded from the first read-back):
+        // at most a few seconds of down time, never the 30 s poll interval or the 60 s window.
         let falseDown = (h["fo-trunk"] ?? []).filter { $0.state == .down }.map { $0.range.end - $0.range.start }.reduce(0, +)
-        XCTAssertLessThanOrEqual(falseDown, 12, "\(String(describing: h["fo-trunk"]))")
+        XCTAssertLessThanOrEqual(falseDown, 8, "\(String(describing: h["fo-trunk"]))")
     }
 }
 

@@ -153,9 +153,7 @@ final class SNMPLinkTests: XCTestCase {
         XCTAssertEqual(spell.last?.state, .up, "corrected by the read-backs: \(spell); log: \(logText())")
         XCTAssertEqual(logText().components(separatedBy: "fo-opd2  up -> down").count - 1, 2, "the false trap was applied: \(logText())")
         let falseDown = spell.filter { $0.state == .down }.map { $0.range.end - $0.range.start }.reduce(0, +)
-        // Reads within snmpd's 5 s cache after a trap do not count (a real trap must not be undone by a
-        // stale table): the false trap is corrected by the reads past it.
-        XCTAssertLessThanOrEqual(falseDown, 12, "at most seconds of false down time: \(spell)")
+        XCTAssertLessThanOrEqual(falseDown, 8, "at most seconds of false down time: \(spell)")
 
         engine.terminate()
         engine.waitUntilExit()

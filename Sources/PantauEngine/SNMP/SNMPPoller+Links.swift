@@ -20,13 +20,7 @@ extension SNMPPoller {
                              metadata: ["link": "\(link.id)", "device": "\(end.device)", "interface": "\(end.interface)"])
             }
             let verdict = LinkStateJudge.judge(obs)
-            // A reading that contradicts a trap received less than the agent's cache time ago is
-            // the agent's stale table, not evidence: it neither undoes the trap nor counts toward
-            // confirming the opposite; the port is read again past the cache.
-            if let said = state.trapPending[link.id], verdict.state != said, verdict.state != .unknown,
-               let t = state.trapAt[link.id], wallNow - t < Self.agentCacheSeconds {
-                for e in link.ends { state.recheck.insert(e.device) }
-            } else if let m = state.machines[link.id] {
+            if let m = state.machines[link.id] {
                 var machine = m
                 if case .record(let from, let to, let since)? = machine.observe(verdict.state, at: at) {
                     out.observations.append(Observation(kind: .link, element: link.id, source: source, what: .state(from: from, to: to),

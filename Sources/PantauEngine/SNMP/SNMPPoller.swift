@@ -65,9 +65,6 @@ public final class SNMPPoller: Service, Sendable {
 
     /// How soon a port whose trap a poll contradicted is read again (past an agent's IF-MIB cache).
     static let recheckAfter: Double = 5.5
-    /// How long after a trap an agent's IF-MIB tables may still show the old port state (net-snmp
-    /// caches ifTable for 5 s): a contradicting reading that soon is not evidence against the trap.
-    static let agentCacheSeconds: Double = 5
 
     /// Hands a received trap to the poll loop (any thread).
     public func enqueue(_ trap: SNMPTrap) { trapInbox.withLock { $0.append(trap) } }
@@ -95,8 +92,6 @@ public final class SNMPPoller: Service, Sendable {
         var legacy: Set<String> = []
         /// Links whose state a trap set, not yet read back by a poll (and what the trap said).
         var trapPending: [String: TargetState] = [:]
-        /// When that trap arrived (wall clock).
-        var trapAt: [String: Double] = [:]
         /// Devices to read again soon: a poll contradicted a trap (or the agent's tables lag it),
         /// or a port was seen going down.
         var recheck: Set<String> = []
