@@ -114,7 +114,7 @@ extension MonthlyReportBuilder {
                   coveragePct: t.coveragePct, source: source)
         }
         for m in months {
-            if let c = closed[m.description], let f = try? MonthSnapshot.decode(c.snapshot) {
+            if let c = closed[m.description], let f = try? MonthSnapshot.figures(of: c) {
                 for o in f.opds { out[o.site, default: []].append(point(m, o.totals, "closed-r\(c.revision)")) }
                 out["*", default: []].append(point(m, f.summary.network, "closed-r\(c.revision)"))
                 continue

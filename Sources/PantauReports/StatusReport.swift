@@ -159,8 +159,7 @@ public struct StatusQuery: Sendable {
         var out: [StatusReport.BandwidthLine] = []
         var seen: Set<String> = []
         for spec in bandwidthConfig.tests where seen.insert(spec.target).inserted {
-            let contract = inventory.link(spec.target).flatMap { $0.bandwidthMbps ?? inventory.site($0.to)?.bandwidthMbps }
-                ?? inventory.site(spec.target)?.bandwidthMbps
+            let contract = inventory.contractMbps(spec.target)
             for d in [BandwidthDirection.upload, .download] {
                 let recent = try await store.bandwidthHistory(target: spec.target, direction: d, limit: 10)
                 guard let last = recent.first else { continue }

@@ -14,11 +14,6 @@ struct BandwidthCommand: AsyncParsableCommand {
         commandName: "bandwidth", abstract: "Bandwidth tests (iperf3) against the contracted bandwidth of a link or site.",
         subcommands: [BandwidthTest.self, BandwidthHistory.self, BandwidthAcceptance.self, BandwidthServe.self])
 
-    /// The contract a target is judged against: the link's `bandwidth_mbps`, else its far site's; a site's own.
-    static func contractMbps(_ target: String, _ inv: Inventory) -> Double? {
-        if let l = inv.link(target) { return l.bandwidthMbps ?? inv.site(l.to)?.bandwidthMbps }
-        return inv.site(target)?.bandwidthMbps
-    }
 
     static func mbps(_ bps: Double?) -> String { bps.map { String(format: "%.2f", $0 / 1_000_000) } ?? "-" }
 }
@@ -52,7 +47,7 @@ struct BandwidthTest: AsyncParsableCommand {
         }
         let store = try failing { try location.openStore(.create) }
         let transport = IPerf3Transport()
-        let contract = BandwidthCommand.contractMbps(target, inv)
+        let contract = inv.contractMbps(target)
         let judge = BandwidthJudge(config: config.bandwidth)
         var rows = [["direction", "protocol", "server", "received Mbps", "sent Mbps", "retransmits", "jitter ms", "loss %", "of contract", "verdict"]]
         var failed = 0
@@ -157,7 +152,7 @@ struct BandwidthAcceptance: AsyncParsableCommand {
             results.append(await transport.run(spec, direction: d, at: EpochSeconds(Date().timeIntervalSince1970)))
         }
         try await failingAsync { try await store.recordBandwidth(results) }
-        let contract = BandwidthCommand.contractMbps(link, inv)
+        let contract = inv.contractMbps(link)
         let doc = BandwidthAcceptanceDocument(link: l, inventory: inv, results: results, contractMbps: contract, config: config.bandwidth,
                                               report: config.report, officer: by, at: EpochSeconds(Date().timeIntervalSince1970))
         let custom = location.inventoryDirectory.appendingPath("templates/bandwidth-acceptance.mustache")

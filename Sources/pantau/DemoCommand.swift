@@ -91,7 +91,7 @@ struct DemoCommand: AsyncParsableCommand {
         // Last night's scheduled bandwidth tests, simulated: the configured tests measured at 92% of contract.
         let lastNight = EpochSeconds(start) - 13 * 3600   // 19:00 the evening before
         for spec in config.bandwidth.tests {
-            let contract = BandwidthCommand.contractMbps(spec.target, inv) ?? 50
+            let contract = inv.contractMbps(spec.target) ?? 50
             let sim = RecordingBandwidthTransport { _, d in contract * (d == .upload ? 0.92 : 0.94) }
             var results: [BandwidthResult] = []
             for d in spec.direction == .both ? [BandwidthDirection.upload, .download] : [spec.direction] {

@@ -87,10 +87,8 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func html(_ report: MonthlyReport, config: LoadedConfiguration) throws -> String {
-        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let signedOn = report.revisions.last(where: { $0.revision == report.revision }).flatMap { ISO8601.parse($0.closedAt) }
             ?? EpochSeconds(Date().timeIntervalSince1970)
-        _ = tz
         let doc = MonthlyReportDocument(report: report, config: config.report, lang: lang == .id ? .id : .en,
                                         logo: try logoURI(config), signedOn: signedOn)
         let custom = location.inventoryDirectory.appendingPath("templates/report.mustache")

@@ -146,3 +146,11 @@ public struct MaintenanceWindow: Sendable, Hashable {
         self.reason = reason
     }
 }
+
+extension Inventory {
+    /// The contracted bandwidth of a link (its own `bandwidth_mbps`, else its far site's) or of a site.
+    public func contractMbps(_ target: String) -> Double? {
+        if let l = link(target) { return l.bandwidthMbps ?? site(l.to)?.bandwidthMbps }
+        return site(target)?.bandwidthMbps
+    }
+}

@@ -157,8 +157,7 @@ public final class BandwidthTestService: Service, Sendable {
 
     /// Below contract in any direction: a degradation of the link; at or above it in every direction: cleared.
     func judge(_ spec: BandwidthTestSpec, results: [BandwidthResult], state: RunState) async throws {
-        let contract = inventory.link(spec.target).flatMap { $0.bandwidthMbps ?? inventory.site($0.to)?.bandwidthMbps }
-            ?? inventory.site(spec.target)?.bandwidthMbps
+        let contract = inventory.contractMbps(spec.target)
         let judge = BandwidthJudge(config: config)
         var below: [String] = [], allOK = true
         for r in results {

@@ -133,7 +133,7 @@ extension SNMPPoller {
 
     /// The lower of the port speed and the contracted bandwidth (link, else its `to` site).
     func capacityBps(_ link: Link, _ i: InterfaceReading) -> Double? {
-        let contract = link.bandwidthMbps ?? inventory.site(link.to)?.bandwidthMbps
+        let contract = inventory.contractMbps(link.id)
         let speed = i.highSpeedMbps > 0 ? Double(i.highSpeedMbps) : nil
         switch (contract, speed) {
         case let (c?, s?): return min(c, s) * 1_000_000
