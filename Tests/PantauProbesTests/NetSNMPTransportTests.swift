@@ -73,8 +73,11 @@ final class NetSNMPTransportTests: XCTestCase {
     func testDeadAgentsDoNotStallLiveOnes() async throws {
         let a = try agent()
         let t = NetSNMPTransport(maxInFlight: 64)
-        var reqs = (0..<20).map { i in
-            SNMPRequest(id: "dead\(i)", host: "127.0.0.1", port: SNMPDAgent.freePort(), credentials: .v2c("x"),
+        // Dead agents: ports held open and never read, so nothing (not even another of our own
+        // sessions handed the same ephemeral port) can answer on them.
+        let silent = SilentUDPPorts(count: 20)
+        var reqs = silent.ports.enumerated().map { i, port in
+            SNMPRequest(id: "dead\(i)", host: "127.0.0.1", port: port, credentials: .v2c("x"),
                         scalars: [SNMPObjects.sysUpTime], timeoutSeconds: 0.3, retries: 1)
         }
         reqs += (0..<5).map { request(a, .v2c(SNMPDAgent.community), id: "live\($0)") }
@@ -88,6 +91,7 @@ final class NetSNMPTransportTests: XCTestCase {
             XCTAssertLessThan(r.elapsedSeconds, 0.3, "a live device waited for dead ones")
         }
         XCTAssertLessThan(wall, 1.5, "20 dead agents with 0.3 s x 2 tries took \(wall) s")
+        withExtendedLifetime(silent) {}
     }
 
     /// Issue 14: garbled, truncated or wrong-request-id replies were all logged as "no response

@@ -71,9 +71,12 @@ public final class SNMPDAgent: @unchecked Sendable {
     }
 
     /// A UDP port that nothing on loopback is bound to right now.
+    /// A UDP port on 127.0.0.1 free at the time of asking, chosen below the kernel's ephemeral
+    /// range (32768-60999 on Linux) so no socket of this process (net-snmp sessions, URLSession)
+    /// can be handed the same port between the asking and the binding.
     public static func freePort() -> UInt16 {
         for _ in 0..<50 {
-            let p = UInt16.random(in: 20_000...59_000)
+            let p = UInt16.random(in: 20_000...32_000)
             let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
             defer { close(fd) }
             var addr = sockaddr_in()
@@ -87,6 +90,30 @@ public final class SNMPDAgent: @unchecked Sendable {
         }
         return 39_161
     }
+}
+
+/// UDP ports on 127.0.0.1 bound and never read: an "agent" that is there and never answers
+/// (a hung snmpd, a filtered port). Holding the ports keeps anyone else from answering on them.
+public final class SilentUDPPorts: @unchecked Sendable {
+    public private(set) var ports: [UInt16] = []
+    private var fds: [Int32] = []
+
+    public init(count: Int) {
+        while fds.count < count {
+            let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+            guard ok == 0 else { close(fd); continue }
+            fds.append(fd)
+            ports.append(UInt16(bigEndian: addr.sin_port))
+        }
+    }
+
+    deinit { fds.forEach { close($0) } }
 }
 
 public struct TestAgentError: Error, CustomStringConvertible {
