@@ -118,6 +118,15 @@ final class TrafficTests: XCTestCase {
         XCTAssertNil(m.observe(.down, at: 310))
         XCTAssertFalse(m.provisional)
         XCTAssertEqual(m.since, 300)
+        // A false trap corrected by a trusted reading: at once, from when it was first seen,
+        // never at or before the trap's own second (no empty or negative down spell).
+        XCTAssertEqual(m.force(.up, at: 400), .record(from: .down, to: .up, since: 400))
+        XCTAssertEqual(m.correct(.down, since: 400), .record(from: .up, to: .down, since: 401))
+        XCTAssertFalse(m.provisional)
+        XCTAssertNil(m.correct(.down, since: 420))
+        XCTAssertEqual(m.since, 401)
+        XCTAssertNil(m.observe(.up, at: 430), "not provisional after a correction: the usual 2 rounds")
+        XCTAssertEqual(m.state, .down)
     }
 
     /// A 32-bit counter wraps at 2^32, not 2^64.

@@ -19,11 +19,15 @@ final class ManualClock: WallClock {
         var sleepers: [Int: Double] = [:]
         var next = 0
         var participants = 1
+        /// Test tasks that sleep on the clock beside the engine's services (a trap sender).
+        var extra = 0
     }
     let state: Mutex<State>
     init(_ start: Double) { state = Mutex(State(now: start)) }
     /// How many services sleep on this clock (set by `TestEngine`).
     func setParticipants(_ n: Int) { state.withLock { $0.participants = n } }
+    /// A test task joins (+1) or leaves (-1) the sleepers time waits for.
+    func addParticipants(_ n: Int) { state.withLock { $0.extra += n } }
     func now() -> Double { state.withLock { $0.now } }
     func sleep(until deadline: Double) async throws {
         let id = state.withLock { s in
@@ -36,7 +40,7 @@ final class ManualClock: WallClock {
             try Task.checkCancellation()
             let woke = state.withLock { s -> Bool in
                 if deadline <= s.now { return true }
-                guard s.sleepers.count >= s.participants, deadline <= (s.sleepers.values.min() ?? deadline) else { return false }
+                guard s.sleepers.count >= s.participants + s.extra, deadline <= (s.sleepers.values.min() ?? deadline) else { return false }
                 s.now = deadline
                 return true
             }

@@ -89,6 +89,20 @@ public struct ConfirmingStateMachine: Sendable, Hashable {
         return .record(from: previous, to: to, since: at)
     }
 
+    /// Settles a provisional (trap-set) state with a reading the caller trusts over the trap
+    /// (one taken past the agent's interface cache): no confirmation rounds, not provisional
+    /// after. `since` is when the trusted state was first seen, never before the trap.
+    public mutating func correct(_ to: TargetState, since seen: EpochSeconds) -> Action? {
+        pending = nil
+        provisional = false
+        guard to != state else { return nil }
+        let previous = state
+        let start = max(seen, self.since.map { $0 + 1 } ?? seen)
+        state = to
+        since = start
+        return .record(from: previous, to: to, since: start)
+    }
+
     /// The engine stops watching (shutdown): the state becomes unknown at `at`.
     public mutating func stop(at: EpochSeconds) -> Action? {
         pending = nil

@@ -11,7 +11,8 @@ extension SNMPPoller {
     }
 
     /// Judges links, computes rates and optical health, and feeds the state machines.
-    func evaluate(_ links: [Link], _ state: RunState, at: EpochSeconds, wallNow: Double) async -> ObservationBatch {
+    /// `started` is the engine time the poll began (to tell readings inside an agent's cache).
+    func evaluate(_ links: [Link], _ state: RunState, at: EpochSeconds, wallNow: Double, started: Double) async -> ObservationBatch {
         var out = ObservationBatch(source: source, at: at)
         for link in links {
             let obs = link.ends.map { ($0, observation($0, state)) }
@@ -20,27 +21,23 @@ extension SNMPPoller {
                              metadata: ["link": "\(link.id)", "device": "\(end.device)", "interface": "\(end.interface)"])
             }
             let verdict = LinkStateJudge.judge(obs)
-            if let m = state.machines[link.id] {
-                var machine = m
-                if case .record(let from, let to, let since)? = machine.observe(verdict.state, at: at) {
+            if var machine = state.machines[link.id] {
+                if let said = state.trapPending[link.id], verdict.state != said, verdict.state != .unknown {
+                    judgeContradiction(link, said: said, verdict, &machine, state, at: at, started: started, into: &out)
+                } else if case .record(let from, let to, let since)? = machine.observe(verdict.state, at: at) {
                     out.observations.append(Observation(kind: .link, element: link.id, source: source, what: .state(from: from, to: to),
                                                         since: since, evidence: verdict.reason))
                     logger.notice("link state changed", metadata: ["link": "\(link.id)", "to": "\(to.rawValue)", "why": "\(verdict.reason)"])
-                    state.trapPending[link.id] = nil  // a confirmed change settles what a trap said
+                    settleTrap(link.id, state)  // a confirmed change settles what a trap said
                     // A port seen going down is read back once more soon (past an agent's cache),
                     // not only at the next interval: a false reading is corrected in seconds.
-                    if to == .down { for e in link.ends { state.recheck.insert(e.device) } }
-                } else if let said = state.trapPending[link.id] {
-                    if verdict.state == said, let since = machine.since {
-                        // The poll read back what the trap said: confirmed.
-                        state.trapPending[link.id] = nil
-                        out.observations.append(Observation(kind: .link, element: link.id, source: source,
-                                                            what: .state(from: said, to: said), since: since,
-                                                            evidence: "confirmed by poll: \(verdict.reason)"))
-                    } else {
-                        // Contradicted (or the agent's tables lag its trap): read again past an agent cache.
-                        for e in link.ends { state.recheck.insert(e.device) }
-                    }
+                    if to == .down { recheck(link, at: started + Self.recheckAfter, state) }
+                } else if let said = state.trapPending[link.id], verdict.state == said, let since = machine.since {
+                    // The poll read back what the trap said: confirmed.
+                    settleTrap(link.id, state)
+                    out.observations.append(Observation(kind: .link, element: link.id, source: source,
+                                                        what: .state(from: said, to: said), since: since,
+                                                        evidence: "confirmed by poll: \(verdict.reason)"))
                 }
                 state.machines[link.id] = machine
             }
@@ -49,6 +46,40 @@ extension SNMPPoller {
             judgeDegradation(link.id, s, machineState: state.machines[link.id]?.state, state, at: at, into: &out)
         }
         return out
+    }
+
+    /// A poll contradicts a pending trap. Inside the agent's cache window after the trap the
+    /// reading is not evidence (a real switch's tables may lag its own trap by seconds): it is
+    /// remembered and the port read again past the cache. Past the cache the agent's own table
+    /// is the better word: the link takes the read state at once, from the first reading that
+    /// showed it. So neither a stale table (down-up-down) nor a false trap holds for long.
+    func judgeContradiction(_ link: Link, said: TargetState, _ verdict: LinkVerdict, _ machine: inout ConfirmingStateMachine,
+                            _ state: RunState, at: EpochSeconds, started: Double, into out: inout ObservationBatch) {
+        let trapAt = state.trapAt[link.id] ?? -.infinity
+        if started < trapAt + Self.agentCacheSeconds {
+            if state.contradicted[link.id]?.state != verdict.state { state.contradicted[link.id] = (verdict.state, at) }
+            recheck(link, at: trapAt + Self.recheckAfter, state)
+            return
+        }
+        let seen = state.contradicted[link.id].flatMap { $0.state == verdict.state ? $0.since : nil } ?? at
+        settleTrap(link.id, state)
+        if case .record(let from, let to, let since)? = machine.correct(verdict.state, since: seen) {
+            let evidence = "the \(said == .down ? "linkDown" : "linkUp") trap is contradicted by the agent's table past its cache: \(verdict.reason)"
+            out.observations.append(Observation(kind: .link, element: link.id, source: source, what: .state(from: from, to: to),
+                                                since: since, evidence: evidence))
+            logger.notice("link state changed", metadata: ["link": "\(link.id)", "to": "\(to.rawValue)", "why": "\(evidence)"])
+            if to == .down { recheck(link, at: started + Self.recheckAfter, state) }
+        }
+    }
+
+    func settleTrap(_ link: String, _ state: RunState) {
+        state.trapPending[link] = nil
+        state.contradicted[link] = nil
+    }
+
+    /// Reads the link's devices again at `when` (engine time), if that is before their next poll.
+    func recheck(_ link: Link, at when: Double, _ state: RunState) {
+        for e in link.ends { state.recheckAt[e.device] = min(state.recheckAt[e.device] ?? .infinity, when) }
     }
 
     /// Optical power at warning or alarm on an up link starts a degradation; back to ok ends it.

@@ -50,6 +50,8 @@ extension SNMPPoller {
                 }
                 // Read the port back now rather than at the next interval: confirm or correct the trap.
                 state.trapPending[link.id] = to
+                state.trapAt[link.id] = clock.monotonic()
+                state.contradicted[link.id] = nil
                 let id = target.device.id
                 if let regular = state.nextDue[id], regular > clock.monotonic() { state.resume[id] = state.resume[id] ?? regular }
                 state.nextDue[id] = clock.monotonic()

@@ -63,7 +63,11 @@ public final class SNMPPoller: Service, Sendable {
     public var deviceCount: Int { targets.count }
     public var linkCount: Int { inventory.links.filter { l in l.ends.contains { e in targets.contains { $0.device.id == e.device } } }.count }
 
-    /// How soon a port whose trap a poll contradicted is read again (past an agent's IF-MIB cache).
+    /// How long an agent may answer from a cached IF-MIB after its port changed (net-snmp's
+    /// snmpd caches ifTable ~5 s; many switches do the same). A reading taken within this time
+    /// after a trap that contradicts it is not evidence against the trap.
+    static let agentCacheSeconds: Double = 5
+    /// How soon a port is read again past that cache (after a trap, or a port seen going down).
     static let recheckAfter: Double = 5.5
 
     /// Hands a received trap to the poll loop (any thread).
@@ -92,9 +96,14 @@ public final class SNMPPoller: Service, Sendable {
         var legacy: Set<String> = []
         /// Links whose state a trap set, not yet read back by a poll (and what the trap said).
         var trapPending: [String: TargetState] = [:]
-        /// Devices to read again soon: a poll contradicted a trap (or the agent's tables lag it),
-        /// or a port was seen going down.
-        var recheck: Set<String> = []
+        /// When (engine time) each link's last applied trap arrived.
+        var trapAt: [String: Double] = [:]
+        /// Readings within the agent's cache that contradicted a pending trap: the state they
+        /// showed and the first of them (so a false trap is corrected from its first read-back).
+        var contradicted: [String: (state: TargetState, since: EpochSeconds)] = [:]
+        /// Devices to read again soon, and when (engine time): past the agent's cache after a
+        /// contradicted trap, or after a port was seen going down.
+        var recheckAt: [String: Double] = [:]
         /// The regular due time of a device read early (a recheck or a trap's read-back): its
         /// polls keep their cadence instead of shifting by the early read.
         var resume: [String: Double] = [:]
@@ -267,16 +276,17 @@ public final class SNMPPoller: Service, Sendable {
         let polled = Set(due.map(\.device.id))
         let links = inventory.links.filter { l in l.ends.contains { polled.contains($0.device) } }
         let at = EpochSeconds(startedWall.rounded(.down))
-        var batch = await evaluate(links, state, at: at, wallNow: startedWall)
-        // Past an agent's interface cache (net-snmp's is ~5 s), read a contradicted trap's port again.
-        for d in state.recheck {
+        var batch = await evaluate(links, state, at: at, wallNow: startedWall, started: started)
+        // Past an agent's interface cache, read a contradicted trap's port (or a port seen going down) again.
+        for (d, wanted) in state.recheckAt {
+            let when = max(wanted, end)
             let regular = state.nextDue[d] ?? .infinity
-            if end + Self.recheckAfter < regular {
+            if when < regular {
                 state.resume[d] = state.resume[d] ?? regular
-                state.nextDue[d] = end + Self.recheckAfter
+                state.nextDue[d] = when
             }
         }
-        state.recheck = []
+        state.recheckAt = [:]
         batch.at = clock.nowSeconds()
         batch.cycle = cycle
         bus.publish(batch)

@@ -1,3 +1,4 @@
+import Synchronization
 import PantauCore
 
 /// The demo's switches: every inventory device answers IF-MIB for the ports of its links, as
@@ -14,7 +15,14 @@ public final class SimulatedSNMPTransport: SNMPTransport {
     /// Device id -> its link ports by ifIndex (1-based, in name order).
     let ports: [String: [(name: String, link: Link)]]
 
-    public init(inventory: Inventory, network: SimulatedEchoTransport, clock: any WallClock) {
+    /// Like net-snmp's snmpd (~5 s), the agent answers port states from a table refreshed
+    /// at most this often (0: always current): its reads lag its own traps by up to this long.
+    let tableCacheSeconds: Double
+    /// When each device's table was last refreshed.
+    let refreshed = Mutex<[String: Double]>([:])
+
+    public init(inventory: Inventory, network: SimulatedEchoTransport, clock: any WallClock, tableCacheSeconds: Double = 0) {
+        self.tableCacheSeconds = tableCacheSeconds
         self.inventory = inventory
         self.network = network
         self.clock = clock
@@ -58,8 +66,13 @@ public final class SimulatedSNMPTransport: SNMPTransport {
     func view(_ device: String, at t: Double) -> AgentView {
         var v = AgentView()
         v[SNMPObjects.sysUpTime] = .timeticks(UInt32(truncatingIfNeeded: Int64((t - start + 86_400 * 40) * 100)))
+        let table = refreshed.withLock { r in
+            if let last = r[device], t - last < tableCacheSeconds { return last }
+            r[device] = t
+            return t
+        }
         for (k, p) in (ports[device] ?? []).enumerated() {
-            let i = UInt32(k + 1), up = isUp(p.link, at: t)
+            let i = UInt32(k + 1), up = isUp(p.link, at: table)
             let octets = UInt64(octetsPerSecond(p.link) * upSeconds(p.link, until: t))
             v[SNMPObjects.ifName.appending(i)] = .octets(Array(p.name.utf8))
             v[SNMPObjects.ifAlias.appending(i)] = .octets(Array((p.link.name ?? p.link.id).utf8))
