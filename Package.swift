@@ -37,6 +37,10 @@ let package = Package(
                        providers: [.apt(["libsnmp-dev"])]),
         // The SNMP transport and trap receiver on net-snmp's single-session API, one I/O thread.
         .target(name: "PantauNetSNMP", dependencies: ["CNetSNMP", "PantauProbes"], path: "Sources/PantauNetSNMP"),
+        // libpcap as a Swift module: passive traffic per OPD on a SPAN/mirror port.
+        .systemLibrary(name: "CPcap", path: "Sources/CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // The capture transport on libpcap: its own thread, headers only, counted per OPD subnet.
+        .target(name: "PantauCapture", dependencies: ["CPcap", "PantauProbes", "PantauCore"], path: "Sources/PantauCapture"),
         // libcurl (SMTP with STARTTLS and AUTH) as a Swift module: typed wrappers for the variadic setopt.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Notification channels (Telegram, JSON webhook, SMTP) delivering the durable outbox.
@@ -60,7 +64,7 @@ let package = Package(
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
             "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
-            "PantauReports",
+            "PantauReports", "PantauCapture",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,7 +81,7 @@ let package = Package(
                     path: "Tests/PantauStoreTests"),
         // Real agents for tests: snmpd, snmpsim, network namespaces (test-only helpers).
         .target(name: "PantauTestSupport", path: "Tests/PantauTestSupport"),
-        .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore", "PantauNetSNMP", "PantauTestSupport"],
+        .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore", "PantauNetSNMP", "PantauCapture", "PantauTestSupport"],
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
             "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",

@@ -6,6 +6,7 @@
 #  - fping, prometheus-snmp-exporter (+ curl, bc, time): peer tools and meters for the benchmarks
 #  - weasyprint (+ fonts-dejavu-core): prints the monthly report to PDF/A; poppler-utils: its tests read the PDF
 #  - iperf3: bandwidth tests (and their namespace tests)
+#  - libpcap-dev: passive traffic capture; tcpdump: its benchmark peer
 #  - python3-venv, python3-gdbm + PyPI snmpsim, snmpsim-data: recorded vendor devices for tests,
 #    in a venv at $PANTAU_SNMPSIM_VENV (default /opt/pantau-snmpsim; snmpsim drops to `nobody`
 #    as root, who must be able to read that Python)
@@ -13,7 +14,7 @@ set -euo pipefail
 need=()
 for pkg in libsqlite3-dev libsnmp-dev libcurl4-openssl-dev openssl tzdata iproute2 fping snmpd snmp snmptrapd \
            prometheus-snmp-exporter python3-venv python3-gdbm bzip2 curl bc time \
-           weasyprint fonts-dejavu-core poppler-utils iperf3; do
+           weasyprint fonts-dejavu-core poppler-utils iperf3 libpcap-dev tcpdump; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

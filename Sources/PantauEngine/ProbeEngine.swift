@@ -35,7 +35,7 @@ public final class ProbeEngine: Sendable {
     public init(store: any DataStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
                 icmp: ICMPProbeService? = nil, snmp: SNMPPoller? = nil, traps: TrapReceiverService? = nil,
                 incidents: IncidentManager? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
-                faces: [any Service] = [],
+                capture: CaptureService? = nil, faces: [any Service] = [],
                 recorderPolicy: HistoryRecorder.Policy = .init(), shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.store = store
@@ -66,6 +66,10 @@ public final class ProbeEngine: Sendable {
         if let bandwidth, !bandwidth.scheduled.isEmpty {
             list.append(.init(service: bandwidth))
             sources.append(bandwidth.source.description)
+        }
+        if let capture {
+            list.append(.init(service: capture))
+            sources.append(capture.source.description)
         }
         // Faces (dashboard, reporters) stop first.
         list += faces.map { .init(service: $0) }

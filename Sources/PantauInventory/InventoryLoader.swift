@@ -19,6 +19,8 @@ public struct LoadedConfiguration: Sendable {
     public var report = ReportConfig()
     /// Bandwidth tests (`probes/bandwidth.yaml`).
     public var bandwidth = BandwidthConfig()
+    /// Passive traffic capture (`probes/capture.yaml`; no interface: off).
+    public var capture = CaptureConfig()
     /// Where things were written, for diagnostics that point at a line.
     public var lines = ConfigLines()
 }
@@ -109,6 +111,13 @@ public enum InventoryLoader {
                 bandwidth = c
             }
         }
+        var capture = CaptureConfig()
+        let capturePath = (probesDirectory as NSString).appendingPathComponent("capture.yaml")
+        if FileManager.default.fileExists(atPath: capturePath), let text = readText(capturePath, sink: sink),
+           let c = CaptureParser(reader: YAMLReader(file: capturePath, sink: sink)).parse(text) {
+            capture = c
+            retention.topTalkerSeconds = c.talkerRetentionSeconds
+        }
         var warnings: [String] = []
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
@@ -165,7 +174,7 @@ public enum InventoryLoader {
         lines.specialPeriodLines = parsed.specialPeriodLines
         return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
                                    credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings,
-                                   retention: retention, report: report, bandwidth: bandwidth, lines: lines)
+                                   retention: retention, report: report, bandwidth: bandwidth, capture: capture, lines: lines)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

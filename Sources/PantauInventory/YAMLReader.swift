@@ -174,3 +174,12 @@ struct YAMLReader {
         return overflow || ms > maxDurationMs ? nil : ms
     }
 }
+
+/// Durations as the configuration writes them (`500ms`, `30s`, `5m`, `24h`, and `7d` for spans
+/// on the command line), in milliseconds.
+public enum YAMLDuration {
+    public static func milliseconds(_ s: String) -> Int? {
+        if s.hasSuffix("d"), let n = Int(s.dropLast()), n >= 0 { return YAMLReader.capped(n, 86_400_000) }
+        return YAMLReader.parseDurationMs(s)
+    }
+}

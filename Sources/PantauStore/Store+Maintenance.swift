@@ -76,6 +76,9 @@ extension Store {
                 """, arguments: [fineCut])
             try run("link_rollup", "DELETE FROM link_rollup WHERE bucket_s < ?", [fineCut])
             try run("link_rollup_daily", "DELETE FROM link_rollup_daily WHERE bucket_s < ?", [now - Int64(policy.dailyDays) * day])
+            try run("opd_traffic", "DELETE FROM opd_traffic WHERE resolution_s = 60 AND bucket_s < ?", [fineCut])
+            try run("opd_traffic", "DELETE FROM opd_traffic WHERE resolution_s = 3600 AND bucket_s < ?", [now - Int64(policy.dailyDays) * day])
+            try run("top_talker", "DELETE FROM top_talker WHERE bucket_s < ?", [now - policy.topTalkerSeconds])
             try run("optical_hourly", "DELETE FROM optical_hourly WHERE bucket_s < ?", [now - Int64(policy.opticalDays) * day])
             try run("trap_rejection", "DELETE FROM trap_rejection WHERE last_s < ?", [now - Int64(policy.trapRejectionDays) * day])
             try run("outbox", "DELETE FROM outbox WHERE sent_s IS NOT NULL AND sent_s < ?", [now - Int64(policy.deliveredOutboxDays) * day])
@@ -88,7 +91,7 @@ extension Store {
     /// Rows in a table (for tests and `docs/performance.md` storage figures).
     public func tableCount(_ table: String) async throws -> Int {
         guard ["icmp_rollup", "link_rollup", "link_rollup_daily", "optical_hourly", "trap_rejection", "outbox", "state_interval",
-               "ticket", "ticket_event"].contains(table) else { return 0 }
+               "ticket", "ticket_event", "opd_traffic", "top_talker"].contains(table) else { return 0 }
         return try await read("counting \(table)") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 

@@ -17,6 +17,7 @@ extension Store {
                            arguments: [batch.at, cycle, session.id])
             try Self.writeICMP(batch.icmpSamples, db: db)
             try Self.writeLinks(batch.linkSamples, optical: batch.optical, db: db)
+            try Self.writeTraffic(batch.traffic, talkers: batch.talkers, capture: batch.capture, at: batch.at, db: db)
             if batch.ended {
                 _ = try Self.closeIntervals(of: session.id, at: batch.at, db: db)
                 try db.execute(sql: "UPDATE source SET ended_s = ?, end_reason = 'stopped' WHERE id = ?", arguments: [batch.at, session.id])

@@ -341,6 +341,34 @@ public final class Store: Sendable {
                 CREATE INDEX bandwidth_test_by_target ON bandwidth_test(target, direction, at_s DESC);
                 """)
         }
+        m.registerMigration("v8-traffic") { db in
+            // Mirrored traffic per OPD: per bucket (60 s) and per hour, written live; top talkers
+            // for a short window; the capture's own counters (latest per interface).
+            try db.execute(sql: """
+                CREATE TABLE opd_traffic (
+                  site TEXT NOT NULL,
+                  resolution_s INTEGER NOT NULL,
+                  bucket_s INTEGER NOT NULL,
+                  in_bytes INTEGER NOT NULL, out_bytes INTEGER NOT NULL,
+                  in_packets INTEGER NOT NULL, out_packets INTEGER NOT NULL,
+                  PRIMARY KEY (site, resolution_s, bucket_s)
+                ) WITHOUT ROWID;
+                CREATE INDEX opd_traffic_by_bucket ON opd_traffic(resolution_s, bucket_s);
+                CREATE TABLE top_talker (
+                  bucket_s INTEGER NOT NULL,
+                  source TEXT NOT NULL, destination TEXT NOT NULL,
+                  proto INTEGER NOT NULL, port INTEGER NOT NULL,
+                  bytes INTEGER NOT NULL
+                );
+                CREATE INDEX top_talker_by_bucket ON top_talker(bucket_s);
+                CREATE TABLE capture_stats (
+                  interface TEXT PRIMARY KEY,
+                  at_s INTEGER NOT NULL,
+                  received INTEGER NOT NULL, dropped INTEGER NOT NULL, if_dropped INTEGER NOT NULL,
+                  unattributed INTEGER NOT NULL, non_ip INTEGER NOT NULL
+                );
+                """)
+        }
         return m
     }
 

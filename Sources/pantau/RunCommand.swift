@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PantauCapture
 import PantauCore
 import PantauEngine
 import PantauNotify
@@ -44,6 +45,14 @@ struct RunCommand: AsyncParsableCommand {
         let bandwidth = BandwidthTestService(inventory: config.inventory, config: config.bandwidth, transport: IPerf3Transport(), store: store,
                                              bus: bus, clock: clock, logger: logger, suspensions: suspensions, runFor: seconds)
         let (snmp, traps) = makeSNMP(config, store: store, bus: bus, clock: clock, logger: logger)
+        let capture = config.capture.interface.map { name in
+            CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),
+                           bus: bus, clock: clock, logger: logger, runFor: seconds) { error in
+                if let error { printErr("pantau: \(error); traffic per OPD is off, probing continues") } else {
+                    say("pantau: counting mirrored traffic per OPD on \(name)")
+                }
+            }
+        }
         let composer = NotificationComposer(inventory: config.inventory, channels: config.incidents.channels)
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
             switch event {
@@ -69,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
                                                 clock: clock, logger: logger)
         }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                 incidents: incidents, notifications: notifications, bandwidth: bandwidth, recorderPolicy: recorderPolicy(config),
+                                 incidents: incidents, notifications: notifications, bandwidth: bandwidth, capture: capture, recorderPolicy: recorderPolicy(config),
                                  runFor: seconds, onEvent: onEvent)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
     }

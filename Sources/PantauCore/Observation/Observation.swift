@@ -3,7 +3,7 @@
 public struct ObservationSource: Sendable, Hashable, CustomStringConvertible {
     /// The probers Pantau has; a new prober adds a case and a sibling service.
     public enum Prober: String, Sendable, Hashable, Codable, CaseIterable {
-        case icmp, snmp, bandwidth
+        case icmp, snmp, bandwidth, capture
     }
 
     public var prober: Prober
@@ -101,6 +101,10 @@ public struct ObservationBatch: Sendable, Hashable {
     public var linkSamples: [LinkSample]
     public var optical: [OpticalSample]
     public var cycle: CycleReport?
+    /// Mirrored traffic per OPD per bucket, the buckets' top talkers and the capture's own counters.
+    public var traffic: [OPDTrafficSample] = []
+    public var talkers: [TalkerSample] = []
+    public var capture: CaptureStatistics?
     /// The source stopped: its open states end at `at`.
     public var ended: Bool
 

@@ -16,6 +16,9 @@ public struct RetentionPolicy: Sendable, Hashable {
     public var trapRejectionDays: Int = 35
     /// Delivered notifications (undelivered ones are never pruned).
     public var deliveredOutboxDays: Int = 90
+    /// Top-talker lists of the traffic capture (host pairs: kept briefly, for privacy). Per-OPD
+    /// traffic is kept per minute for `fineDays`, per hour for `dailyDays`.
+    public var topTalkerSeconds: Int64 = 86_400
 
     public init() {}
 

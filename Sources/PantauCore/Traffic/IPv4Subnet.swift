@@ -32,21 +32,31 @@ public struct IPv4Subnet: Sendable, Hashable, CustomStringConvertible {
 /// Which site an address belongs to: the longest matching prefix among the sites' subnets (a
 /// POP's /16 and an OPD's /24 inside it: the OPD wins). At most 33 hash lookups per address.
 public struct SubnetMap: Sendable {
-    /// prefix length -> network -> site id, longest prefixes first.
-    let byPrefix: [(prefix: Int, mask: UInt32, networks: [UInt32: String])]
+    /// The sites that have subnets, in inventory order; `index(of:)` points into it.
+    public let sites: [String]
+    /// prefix length -> network -> site index, longest prefixes first.
+    let byPrefix: [(prefix: Int, mask: UInt32, networks: [UInt32: Int])]
 
     public init(sites: [Site]) {
-        var table: [Int: [UInt32: String]] = [:]
-        for s in sites { for n in s.subnets { table[n.prefix, default: [:]][n.network] = s.id } }
+        var table: [Int: [UInt32: Int]] = [:]
+        var ids: [String] = []
+        for s in sites where !s.subnets.isEmpty {
+            ids.append(s.id)
+            for n in s.subnets { table[n.prefix, default: [:]][n.network] = ids.count - 1 }
+        }
+        self.sites = ids
         byPrefix = table.keys.sorted(by: >).map { p in (p, p == 0 ? 0 : ~UInt32(0) << (32 - p), table[p]!) }
     }
 
     public var isEmpty: Bool { byPrefix.isEmpty }
 
-    public func site(of address: UInt32) -> String? {
+    /// The index (into `sites`) of the site the address belongs to.
+    @inline(__always) public func index(of address: UInt32) -> Int? {
         for entry in byPrefix {
             if let s = entry.networks[address & entry.mask] { return s }
         }
         return nil
     }
+
+    public func site(of address: UInt32) -> String? { index(of: address).map { sites[$0] } }
 }

@@ -34,13 +34,18 @@ public struct Talker: Sendable, Hashable {
 
 /// Counts mirrored IPv4 packets per OPD (by the sites' `subnets`) per direction per bucket, and
 /// bytes per conversation for the top-talker window. Pure: the capture thread feeds it; the
-/// service drains it.
+/// service drains it. Per packet: the subnet lookups, one array update per end, one hash update
+/// for the conversation.
 public struct OPDTrafficCounter: Sendable {
     public let map: SubnetMap
     public let bucketSeconds: Int64
-    var buckets: [String: [EpochSeconds: OPDTrafficSample]] = [:]
+    struct Counts: Sendable {
+        var inBytes: Int64 = 0, outBytes: Int64 = 0, inPackets: Int64 = 0, outPackets: Int64 = 0
+    }
+    /// bucket start -> counts by site index.
+    var buckets: [EpochSeconds: [Counts]] = [:]
     var talkers: [Talker: Int64] = [:]
-    /// Packets whose addresses belong to no site (counted, not attributed).
+    /// IP packets whose addresses belong to no site (counted, not attributed; IPv6 included).
     public private(set) var unattributed: Int64 = 0
 
     public init(map: SubnetMap, bucketSeconds: Int64 = 60) {
@@ -48,18 +53,33 @@ public struct OPDTrafficCounter: Sendable {
         self.bucketSeconds = max(1, bucketSeconds)
     }
 
+    /// One decoded packet seen at `at`.
+    public mutating func count(_ h: PacketHeader, at: EpochSeconds) {
+        if h.isIPv6 {
+            unattributed += 1
+            return
+        }
+        count(source: h.source, destination: h.destination, length: h.length, proto: h.proto, port: h.port, at: at)
+    }
+
     /// One packet of `length` bytes (its IP length) seen at `at`.
     public mutating func count(source: UInt32, destination: UInt32, length: Int, proto: UInt8, port: UInt16, at: EpochSeconds) {
         let bucket = at - ((at % bucketSeconds) + bucketSeconds) % bucketSeconds
-        let from = map.site(of: source), to = map.site(of: destination)
-        if from == nil && to == nil { unattributed += 1 }
-        if let to {
-            buckets[to, default: [:]][bucket, default: OPDTrafficSample(site: to, bucket: bucket)].inBytes += Int64(length)
-            buckets[to]![bucket]!.inPackets += 1
-        }
-        if let from {
-            buckets[from, default: [:]][bucket, default: OPDTrafficSample(site: from, bucket: bucket)].outBytes += Int64(length)
-            buckets[from]![bucket]!.outPackets += 1
+        let from = map.index(of: source), to = map.index(of: destination)
+        if from == nil && to == nil {
+            unattributed += 1
+        } else {
+            let n = map.sites.count
+            buckets[bucket, default: Array(repeating: Counts(), count: n)].withUnsafeMutableBufferPointer { c in
+                if let to {
+                    c[to].inBytes += Int64(length)
+                    c[to].inPackets += 1
+                }
+                if let from {
+                    c[from].outBytes += Int64(length)
+                    c[from].outPackets += 1
+                }
+            }
         }
         talkers[Talker(source: source, destination: destination, proto: proto, port: port), default: 0] += Int64(length)
     }
@@ -67,12 +87,16 @@ public struct OPDTrafficCounter: Sendable {
     /// The buckets that ended at or before `upTo`, oldest first; they are forgotten here.
     public mutating func drain(upTo: EpochSeconds) -> [OPDTrafficSample] {
         var out: [OPDTrafficSample] = []
-        for (site, perBucket) in buckets {
-            for (b, sample) in perBucket where b + bucketSeconds <= upTo {
-                out.append(sample)
-                buckets[site]![b] = nil
+        for (b, counts) in buckets where b + bucketSeconds <= upTo {
+            for (i, c) in counts.enumerated() where c.inPackets > 0 || c.outPackets > 0 {
+                var s = OPDTrafficSample(site: map.sites[i], bucket: b)
+                s.inBytes = c.inBytes
+                s.outBytes = c.outBytes
+                s.inPackets = c.inPackets
+                s.outPackets = c.outPackets
+                out.append(s)
             }
-            if buckets[site]!.isEmpty { buckets[site] = nil }
+            buckets[b] = nil
         }
         return out.sorted { ($0.bucket, $0.site) < ($1.bucket, $1.site) }
     }
@@ -83,5 +107,28 @@ public struct OPDTrafficCounter: Sendable {
             .prefix(max(0, n)).map { ($0.key, $0.value) }
         talkers.removeAll(keepingCapacity: true)
         return top
+    }
+
+    /// Adds another counter's buckets, talkers and unattributed count (the capture thread counts
+    /// into its own and hands it over, so the lock is taken once per batch, not per packet).
+    public mutating func merge(_ other: inout OPDTrafficCounter) {
+        for (b, counts) in other.buckets {
+            if var mine = buckets[b] {
+                for i in counts.indices {
+                    mine[i].inBytes += counts[i].inBytes
+                    mine[i].outBytes += counts[i].outBytes
+                    mine[i].inPackets += counts[i].inPackets
+                    mine[i].outPackets += counts[i].outPackets
+                }
+                buckets[b] = mine
+            } else {
+                buckets[b] = counts
+            }
+        }
+        for (t, bytes) in other.talkers { talkers[t, default: 0] += bytes }
+        unattributed += other.unattributed
+        other.buckets.removeAll(keepingCapacity: true)
+        other.talkers.removeAll(keepingCapacity: true)
+        other.unattributed = 0
     }
 }
