@@ -64,11 +64,19 @@ public final class PcapCapture: CaptureTransport {
         thread.start()
     }
 
+    /// How long the thread keeps reading after a stop: the kernel hands over a partly filled
+    /// ring block only when its timeout (100 ms) passes, and those packets count too.
+    static let drainSeconds = 0.3
+
     public func stop() {
         guard let r = running.withLock({ x in defer { x = nil }; return x }) else { return }
         stopping.store(true, ordering: .relaxed)
-        pcap_breakloop(r.pcap)
-        r.finished.wait()
+        // A read with no packets may block past its timeout (TPACKET_V3 waits for a block):
+        // past the drain time, wake it.
+        if r.finished.wait(timeout: .now() + Self.drainSeconds + 0.05) == .timedOut {
+            pcap_breakloop(r.pcap)
+            r.finished.wait()
+        }
         pcap_close(r.pcap)
     }
 
@@ -131,7 +139,14 @@ public final class PcapCapture: CaptureTransport {
         let context = tap.counter.withLock { CaptureContext(linkLayer: linkLayer, counter: OPDTrafficCounter(map: $0.map, bucketSeconds: $0.bucketSeconds)) }
         let user = Unmanaged.passUnretained(context).toOpaque().assumingMemoryBound(to: UInt8.self)
         var ended: CaptureError?
-        while !stopping.load(ordering: .relaxed) {
+        var drainUntil: Double?
+        while true {
+            if stopping.load(ordering: .relaxed) {
+                // Files: stop at once. Live: read what the kernel still holds, then stop.
+                if isFile { break }
+                let now = Date().timeIntervalSince1970
+                if let until = drainUntil { if now >= until { break } } else { drainUntil = now + Self.drainSeconds }
+            }
             let n = pcap_dispatch(r.pcap, 8192, pantauPcapHandler, user)
             tap.merge(&context.counter, nonIP: context.nonIP)
             context.nonIP = 0
