@@ -203,3 +203,71 @@ final class OPDTrafficCounterTests: XCTestCase {
         XCTAssertTrue(c.takeTopTalkers(5).isEmpty, "a new window")
     }
 }
+
+/// The capture's header decoder: only addresses, protocol, port and IP length are read.
+final class PacketDecoderTests: XCTestCase {
+    func ipv4(_ src: [UInt8], _ dst: [UInt8], length: Int, proto: UInt8 = 17, ports: (UInt16, UInt16)? = (40000, 443),
+              fragmentOffset: UInt16 = 0) -> [UInt8] {
+        var h: [UInt8] = [0x45, 0, UInt8(length >> 8), UInt8(length & 0xff), 0, 1, UInt8(fragmentOffset >> 8), UInt8(fragmentOffset & 0xff),
+                          64, proto, 0, 0] + src + dst
+        if let (a, b) = ports { h += [UInt8(a >> 8), UInt8(a & 0xff), UInt8(b >> 8), UInt8(b & 0xff)] }
+        return h
+    }
+
+    func decode(_ bytes: [UInt8], _ l: LinkLayer) -> PacketHeader? {
+        bytes.withUnsafeBytes { PacketDecoder.decode($0, linkLayer: l) }
+    }
+
+    func testEthernetVLANCookedRawAndIPv6() {
+        let ip = ipv4([10, 100, 0, 5], [10, 101, 0, 9], length: 1500)
+        let eth = [UInt8](repeating: 2, count: 12) + [0x08, 0x00] + ip
+        let h = decode(eth, .ethernet)
+        XCTAssertEqual(h, PacketHeader(source: 0x0A64_0005, destination: 0x0A65_0009, length: 1500, proto: 17, port: 443))
+        // Two tags (802.1ad + 802.1Q), as a mirror port keeps them.
+        let qinq = [UInt8](repeating: 2, count: 12) + [0x88, 0xA8, 0, 10, 0x81, 0x00, 0, 20, 0x08, 0x00] + ip
+        XCTAssertEqual(decode(qinq, .ethernet), h)
+        XCTAssertEqual(decode([UInt8](repeating: 0, count: 14) + [0x08, 0x00] + ip, .linuxCooked), h)
+        XCTAssertEqual(decode([0x08, 0x00] + [UInt8](repeating: 0, count: 18) + ip, .linuxCooked2), h)
+        XCTAssertEqual(decode(ip, .raw), h)
+        // ARP is not IP; a frame cut before the addresses is not read.
+        XCTAssertNil(decode([UInt8](repeating: 2, count: 12) + [0x08, 0x06] + [UInt8](repeating: 0, count: 28), .ethernet))
+        XCTAssertNil(decode(Array(eth.prefix(14 + 16)), .ethernet))
+        // Ports past the snap length: the packet counts, without a port.
+        XCTAssertEqual(decode(Array(eth.prefix(14 + 20)), .ethernet)?.port, 0)
+        XCTAssertEqual(decode(Array(eth.prefix(14 + 20)), .ethernet)?.length, 1500, "the IP length, not the captured length")
+        // A later fragment carries no ports (its first bytes are payload).
+        XCTAssertEqual(decode(ipv4([10, 0, 0, 1], [10, 0, 0, 2], length: 600, ports: (1, 2), fragmentOffset: 185), .raw)?.port, 0)
+        // IPv6: counted as such (OPD subnets are IPv4).
+        var v6: [UInt8] = [0x60, 0, 0, 0, 0x01, 0x00, 6, 64] + [UInt8](repeating: 0x20, count: 32)
+        v6 += [0x01, 0xBB, 0xC3, 0x50]
+        let h6 = decode([UInt8](repeating: 2, count: 12) + [0x86, 0xDD] + v6, .ethernet)
+        XCTAssertEqual(h6?.isIPv6, true)
+        XCTAssertEqual(h6?.length, 256 + 40)
+        XCTAssertEqual(h6?.port, 443)
+        XCTAssertEqual(LinkLayer(dlt: 1), .ethernet)
+        XCTAssertNil(LinkLayer(dlt: 127), "radiotap is not read")
+    }
+
+    /// Counting through `merge` (the capture thread's batches) equals counting directly.
+    func testMergedBatchesEqualDirectCounting() {
+        let map = SubnetMap(sites: [Site(id: "a", name: "A", subnets: [IPv4Subnet("10.1.0.0/16")!]),
+                                    Site(id: "b", name: "B", subnets: [IPv4Subnet("10.2.0.0/16")!])])
+        var direct = OPDTrafficCounter(map: map), merged = OPDTrafficCounter(map: map)
+        var rng = SystemRandomNumberGenerator()
+        for batch in 0..<20 {
+            var local = OPDTrafficCounter(map: map)
+            for _ in 0..<200 {
+                let h = PacketHeader(source: 0x0A01_0000 | UInt32.random(in: 0...3, using: &rng), destination: [0x0A02_0001, 0x0B00_0001].randomElement()!,
+                                     length: Int.random(in: 40...1500), proto: 6, port: 443, isIPv6: Bool.random() && batch % 3 == 0)
+                let at = EpochSeconds(1_000_000 + batch * 7)
+                direct.count(h, at: at)
+                local.count(h, at: at)
+            }
+            merged.merge(&local)
+            XCTAssertEqual(local.drain(upTo: .max), [], "the batch is handed over whole")
+        }
+        XCTAssertEqual(merged.unattributed, direct.unattributed)
+        XCTAssertEqual(merged.drain(upTo: .max), direct.drain(upTo: .max))
+        XCTAssertEqual(merged.takeTopTalkers(10).map(\.bytes), direct.takeTopTalkers(10).map(\.bytes))
+    }
+}
