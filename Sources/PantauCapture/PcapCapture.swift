@@ -136,8 +136,12 @@ public final class PcapCapture: CaptureTransport {
 
     /// Reads batches until stopped (or the end of a file), merging each batch into the tap.
     func loop(_ r: Running, tap: TrafficTap, linkLayer: LinkLayer, isFile: Bool) {
-        let context = tap.counter.withLock { CaptureContext(linkLayer: linkLayer, counter: OPDTrafficCounter(map: $0.map, bucketSeconds: $0.bucketSeconds)) }
-        let user = Unmanaged.passUnretained(context).toOpaque().assumingMemoryBound(to: UInt8.self)
+        let state = UnsafeMutablePointer<CaptureState>.allocate(capacity: 1)
+        state.initialize(to: tap.counter.withLock {
+            CaptureState(linkLayer: linkLayer, counter: OPDTrafficCounter(map: $0.map, bucketSeconds: $0.bucketSeconds))
+        })
+        defer { state.deinitialize(count: 1); state.deallocate() }
+        let user = UnsafeMutableRawPointer(state).assumingMemoryBound(to: UInt8.self)
         var ended: CaptureError?
         var drainUntil: Double?
         while true {
@@ -148,10 +152,11 @@ public final class PcapCapture: CaptureTransport {
                 if let until = drainUntil { if now >= until { break } } else { drainUntil = now + Self.drainSeconds }
             }
             let n = pcap_dispatch(r.pcap, 8192, pantauPcapHandler, user)
-            tap.merge(&context.counter, nonIP: context.nonIP)
-            context.nonIP = 0
+            tap.merge(&state.pointee.counter, nonIP: state.pointee.nonIP)
+            state.pointee.nonIP = 0
             if isFile {
-                tap.statistics.withLock { $0.received = context.packets }
+                let packets = state.pointee.packets
+                tap.statistics.withLock { $0.received = packets }
             } else {
                 var s = pcap_stat()
                 if pcap_stats(r.pcap, &s) == 0 {
@@ -173,28 +178,25 @@ public final class PcapCapture: CaptureTransport {
     }
 }
 
-/// The capture thread's own counter and framing, reached from libpcap's C callback.
-final class CaptureContext: @unchecked Sendable {
+/// The capture thread's own counter and framing, reached from libpcap's C callback through a
+/// raw pointer (no reference counting or exclusivity checks per packet).
+struct CaptureState {
     let linkLayer: LinkLayer
     var counter: OPDTrafficCounter
     var nonIP: Int64 = 0
     var packets: Int64 = 0
-    init(linkLayer: LinkLayer, counter: OPDTrafficCounter) {
-        self.linkLayer = linkLayer
-        self.counter = counter
-    }
 }
 
 /// libpcap's per-packet callback: decode the headers and count them (no allocation).
 let pantauPcapHandler: pcap_handler = { user, header, bytes in
     guard let user, let header, let bytes else { return }
-    let context = Unmanaged<CaptureContext>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue()
+    let state = UnsafeMutableRawPointer(user).assumingMemoryBound(to: CaptureState.self)
     let h = header.pointee
-    context.packets += 1
+    state.pointee.packets += 1
     let frame = UnsafeRawBufferPointer(start: bytes, count: Int(h.caplen))
-    if let p = PacketDecoder.decode(frame, linkLayer: context.linkLayer) {
-        context.counter.count(p, at: EpochSeconds(h.ts.tv_sec))
+    if let p = PacketDecoder.decode(frame, linkLayer: state.pointee.linkLayer) {
+        state.pointee.counter.count(p, at: EpochSeconds(h.ts.tv_sec))
     } else {
-        context.nonIP += 1
+        state.pointee.nonIP += 1
     }
 }

@@ -248,6 +248,21 @@ final class PacketDecoderTests: XCTestCase {
         XCTAssertNil(LinkLayer(dlt: 127), "radiotap is not read")
     }
 
+    /// A flood of new conversations (a scan) cannot grow memory without bound: past the cap
+    /// their bytes are "other"; per-OPD counts stay exact.
+    func testConversationTableIsBounded() {
+        let map = SubnetMap(sites: [Site(id: "a", name: "A", subnets: [IPv4Subnet("10.1.0.0/16")!])])
+        var c = OPDTrafficCounter(map: map)
+        let n = OPDTrafficCounter.maxConversations + 100
+        for i in 0..<n { c.count(source: 0x0A01_0001, destination: 0x0B00_0000 | UInt32(i), length: 100, proto: 6, port: 80, at: 0) }
+        c.count(source: 0x0A01_0001, destination: 0x0B00_0000, length: 5000, proto: 6, port: 80, at: 0)  // a tracked one keeps counting
+        XCTAssertEqual(c.otherConversationBytes, 100 * 100)
+        XCTAssertEqual(c.drain(upTo: .max).first?.outBytes, Int64(n) * 100 + 5000)
+        let top = c.takeTopTalkers(1)
+        XCTAssertEqual(top.first?.bytes, 5100)
+        XCTAssertEqual(c.otherConversationBytes, 0, "a new window")
+    }
+
     /// Counting through `merge` (the capture thread's batches) equals counting directly.
     func testMergedBatchesEqualDirectCounting() {
         let map = SubnetMap(sites: [Site(id: "a", name: "A", subnets: [IPv4Subnet("10.1.0.0/16")!]),

@@ -64,13 +64,12 @@ public struct OPDTrafficCounter: Sendable {
 
     /// One packet of `length` bytes (its IP length) seen at `at`.
     public mutating func count(source: UInt32, destination: UInt32, length: Int, proto: UInt8, port: UInt16, at: EpochSeconds) {
-        let bucket = at - ((at % bucketSeconds) + bucketSeconds) % bucketSeconds
         let from = map.index(of: source), to = map.index(of: destination)
         if from == nil && to == nil {
             unattributed += 1
         } else {
             let n = map.sites.count
-            buckets[bucket, default: Array(repeating: Counts(), count: n)].withUnsafeMutableBufferPointer { c in
+            buckets[bucketStart(at), default: Array(repeating: Counts(), count: n)].withUnsafeMutableBufferPointer { c in
                 if let to {
                     c[to].inBytes += Int64(length)
                     c[to].inPackets += 1
@@ -81,8 +80,24 @@ public struct OPDTrafficCounter: Sendable {
                 }
             }
         }
-        talkers[Talker(source: source, destination: destination, proto: proto, port: port), default: 0] += Int64(length)
+        let talker = Talker(source: source, destination: destination, proto: proto, port: port)
+        if talkers.count < Self.maxConversations {
+            talkers[talker, default: 0] += Int64(length)
+        } else if let i = talkers.index(forKey: talker) {
+            talkers.values[i] += Int64(length)
+        } else {
+            otherConversationBytes += Int64(length)
+        }
     }
+
+    /// Conversations tracked per top-talker window: memory stays bounded under a scan or a flood
+    /// of new flows. Past it, new conversations' bytes are counted as "other" (per-OPD counts are
+    /// never affected).
+    public static let maxConversations = 65_536
+    /// Bytes of conversations not tracked in this window (the table was full).
+    public private(set) var otherConversationBytes: Int64 = 0
+
+    @inline(__always) func bucketStart(_ at: EpochSeconds) -> EpochSeconds { at - ((at % bucketSeconds) + bucketSeconds) % bucketSeconds }
 
     /// The buckets that ended at or before `upTo`, oldest first; they are forgotten here.
     public mutating func drain(upTo: EpochSeconds) -> [OPDTrafficSample] {
@@ -106,6 +121,7 @@ public struct OPDTrafficCounter: Sendable {
         let top = talkers.sorted { ($0.value, $0.key.source, $0.key.destination) > ($1.value, $1.key.source, $1.key.destination) }
             .prefix(max(0, n)).map { ($0.key, $0.value) }
         talkers.removeAll(keepingCapacity: true)
+        otherConversationBytes = 0
         return top
     }
 
@@ -125,7 +141,17 @@ public struct OPDTrafficCounter: Sendable {
                 buckets[b] = counts
             }
         }
-        for (t, bytes) in other.talkers { talkers[t, default: 0] += bytes }
+        for (t, bytes) in other.talkers {
+            if talkers.count < Self.maxConversations {
+                talkers[t, default: 0] += bytes
+            } else if let i = talkers.index(forKey: t) {
+                talkers.values[i] += bytes
+            } else {
+                otherConversationBytes += bytes
+            }
+        }
+        otherConversationBytes += other.otherConversationBytes
+        other.otherConversationBytes = 0
         unattributed += other.unattributed
         other.buckets.removeAll(keepingCapacity: true)
         other.talkers.removeAll(keepingCapacity: true)
