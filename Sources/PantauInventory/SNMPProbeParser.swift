@@ -8,7 +8,7 @@ struct SNMPProbeParser {
     var file: String { reader.file }
 
     static let settingKeys: Set<String> = ["interval", "timeout", "retries", "max_varbinds", "rounds_to_confirm_down",
-                                           "rounds_to_confirm_up", "utilisation_warn_pct"]
+                                           "rounds_to_confirm_up", "utilisation_warn_pct", "utilisation_sustain"]
 
     /// The config and the device ids it overrides (with lines), checked against the inventory.
     func parse(_ text: String) -> (SNMPProbeConfig, [(String, Int)])? {
@@ -82,6 +82,7 @@ struct SNMPProbeParser {
             case "rounds_to_confirm_up":
                 if let n = r.int(v, kp, range: 1...100) { s.confirm = ConfirmPolicy(roundsToConfirmDown: s.confirm.roundsToConfirmDown, roundsToConfirmUp: n) }
             case "utilisation_warn_pct": s.utilisationWarnPct = r.double(v, kp, range: 1...100) ?? s.utilisationWarnPct
+            case "utilisation_sustain": if let ms = r.durationMs(v, kp, min: 0) { s.utilisationSustainSeconds = ms / 1000 }
             default: break
             }
         }

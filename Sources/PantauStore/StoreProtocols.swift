@@ -97,3 +97,11 @@ public protocol BandwidthStore: Sendable {
     func recordBandwidth(_ results: [BandwidthResult]) async throws
     func bandwidthHistory(target: String, direction: BandwidthDirection?, limit: Int) async throws -> [BandwidthResult]
 }
+
+/// Mirrored traffic per OPD and top talkers (the capture service writes them through the recorder).
+public protocol TrafficStore: Sendable {
+    func opdTraffic(_ range: TimeRange, resolution: Int64, sites: [String]?) async throws -> [OPDTrafficSample]
+    func topTalkers(_ range: TimeRange) async throws -> [TalkerSample]
+}
+
+extension Store: TrafficStore {}

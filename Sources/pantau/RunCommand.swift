@@ -100,7 +100,7 @@ extension RunCommand {
         guard !config.inventory.devices.isEmpty, !config.credentials.isEmpty else { return (nil, nil) }
         let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight)
         let poller = SNMPPoller(inventory: config.inventory, config: config.snmp, credentials: config.credentials,
-                                transport: transport, samples: store, bus: bus, clock: clock, logger: logger, runFor: seconds)
+                                transport: transport, samples: store, bus: bus, clock: clock, logger: logger, runFor: seconds, traffic: store)
         say("pantau: SNMP polling \(poller.deviceCount) devices watching \(poller.linkCount) links")
         guard let listen = config.snmp.trapListen else { return (poller, nil) }
         let traps = TrapReceiverService(listener: transport, address: listen, credentials: config.credentials, poller: poller,

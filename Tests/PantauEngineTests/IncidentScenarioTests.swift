@@ -246,6 +246,68 @@ extension IncidentScenarioTests {
     }
 }
 
+extension IncidentScenarioTests {
+    /// A link above its utilisation warning level for the sustain time becomes a notice that
+    /// names the OPDs behind it and the top talkers that filled it, from the capture's figures.
+    func testSustainedUtilisationNoticeNamesTheOPDsAndTopTalkers() async throws {
+        var inv = self.inv
+        inv.sites = inv.sites.map { s in
+            var s = s
+            if s.id == "opd1" { s.subnets = [IPv4Subnet("10.20.1.0/24")!] }
+            if s.id == "opd2" { s.subnets = [IPv4Subnet("10.20.2.0/24")!] }
+            if s.id == "dc" { s.subnets = [IPv4Subnet("10.0.0.0/24")!] }
+            return s
+        }
+        let clock = ManualClock(start)
+        let network = SimulatedEchoTransport(inventory: inv, clock: clock, faults: [])
+        let store = try tempStore()
+        // What the mirror port recorded in those minutes: opd1 heavy (one big conversation), opd2 light.
+        let session = try await store.beginSource(ObservationSource(.capture), at: EpochSeconds(start), detail: EngineDetail())
+        var batch = ObservationBatch(source: ObservationSource(.capture), at: EpochSeconds(start) + 1200)
+        for minute in 0..<20 {
+            let b = EpochSeconds(start) + EpochSeconds(minute * 60)
+            var a = OPDTrafficSample(site: "opd1", bucket: b)
+            a.inBytes = 600_000_000
+            a.inPackets = 400_000
+            var c = OPDTrafficSample(site: "opd2", bucket: b)
+            c.inBytes = 30_000_000
+            c.inPackets = 20_000
+            batch.traffic += [a, c]
+            batch.talkers.append(TalkerSample(bucket: b, source: "10.0.0.9", destination: "10.20.1.5", proto: 6, port: 443, bytes: 500_000_000))
+            batch.talkers.append(TalkerSample(bucket: b, source: "10.0.0.8", destination: "10.20.2.7", proto: 17, port: 53, bytes: 1_000_000))
+        }
+        try await store.record(batch, session: session)
+        var icmp = ICMPSettings()
+        icmp.intervalSeconds = 30
+        var snmpConfig = SNMPProbeConfig()
+        snmpConfig.trapListen = nil
+        snmpConfig.defaults.intervalSeconds = 60
+        snmpConfig.defaults.utilisationWarnPct = 1  // the simulated links carry 15-65% of 100 Mbit/s on 1 Gbit/s ports
+        snmpConfig.defaults.utilisationSustainSeconds = 300
+        var config = IncidentConfig()
+        config.tracker.groupWindow = 60
+        _ = try await TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
+                                 runFor: 12 * 60, snmp: { bus in
+            SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
+                       transport: SimulatedSNMPTransport(inventory: inv, network: network, clock: clock),
+                       samples: store, bus: bus, clock: clock, logger: Logger(label: "t"), runFor: 12 * 60, traffic: store)
+        }, incidents: config).run()
+        let tickets = try await store.tickets()
+        let t = try XCTUnwrap(tickets.first { $0.rootKey == "link:fo-opd1:degraded" }, "\(tickets.map(\.rootKey))")
+        XCTAssertEqual(t.cause, .degraded)
+        let evidence = t.evidence.joined(separator: "\n")
+        XCTAssertTrue(evidence.contains("utilisation"), evidence)
+        XCTAssertTrue(evidence.contains("filled by") && evidence.contains("Dinkes 80.0 Mbit/s"), "600 MB a minute is 80 Mbit/s: \(evidence)")
+        XCTAssertFalse(evidence.contains("Dishub"), "opd2 is not behind fo-opd1: \(evidence)")
+        XCTAssertTrue(evidence.contains("10.0.0.9 > 10.20.1.5 tcp/443"), evidence)
+        XCTAssertFalse(evidence.contains("10.20.2.7"), evidence)
+        // The trunk carries both OPDs: its notice names both, the heavier first.
+        let trunk = try XCTUnwrap(tickets.first { $0.rootKey == "link:fo-trunk:degraded" })
+        let te = trunk.evidence.joined(separator: "\n")
+        XCTAssertTrue(te.contains("Dinkes 80.0 Mbit/s, Dishub 4.0 Mbit/s"), te)
+    }
+}
+
 /// The poller a test builds inside the engine, for handing it traps.
 final class PollerRef: Sendable {
     let poller = Mutex<SNMPPoller?>(nil)

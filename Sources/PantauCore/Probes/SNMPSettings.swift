@@ -33,6 +33,9 @@ public struct SNMPSettings: Sendable, Hashable {
     public var confirm = ConfirmPolicy(roundsToConfirmDown: 1, roundsToConfirmUp: 2)
     /// Utilisation above this share of the capacity is reported as high (percent).
     public var utilisationWarnPct: Double = 90
+    /// Utilisation at or above the warning level this long (seconds) is a degradation, named
+    /// with the OPDs and top talkers that filled the link; it clears below the level minus 10 points.
+    public var utilisationSustainSeconds: Int = 300
     public var optical = OpticalThresholds()
     /// Tables read from this device (from its vendor profile).
     public var tables: Set<SNMPTable> = [.interfaces]

@@ -82,3 +82,18 @@ extension Topology {
         reach(failedSites: failedSites, failedLinks: failedLinks)
     }
 }
+
+extension Topology {
+    /// The sites whose traffic crosses `link` toward the core: its far end and every site fed
+    /// through it (the subtree below it), in breadth-first order.
+    public func downstream(of link: Link) -> [String] {
+        var out = [link.to]
+        var seen: Set<String> = [link.to, link.from]
+        var i = 0
+        while i < out.count {
+            for n in adjacency[out[i]] ?? [] where seen.insert(n.site).inserted { out.append(n.site) }
+            i += 1
+        }
+        return out
+    }
+}

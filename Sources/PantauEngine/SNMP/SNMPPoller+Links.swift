@@ -1,3 +1,4 @@
+import Foundation
 import PantauCore
 import PantauProbes
 import PantauStore
@@ -43,7 +44,7 @@ extension SNMPPoller {
             }
             let s = await sample(link, verdict, state, at: at, wallNow: wallNow, optical: &out.optical)
             out.linkSamples.append(s)
-            judgeDegradation(link.id, s, machineState: state.machines[link.id]?.state, state, at: at, into: &out)
+            await judgeDegradation(link, s, machineState: state.machines[link.id]?.state, state, at: at, into: &out)
         }
         return out
     }
@@ -82,23 +83,64 @@ extension SNMPPoller {
         for e in link.ends { state.recheckAt[e.device] = min(state.recheckAt[e.device] ?? .infinity, when) }
     }
 
-    /// Optical power at warning or alarm on an up link starts a degradation; back to ok ends it.
-    func judgeDegradation(_ id: String, _ s: LinkSample, machineState: TargetState?, _ state: RunState, at: EpochSeconds,
-                          into batch: inout ObservationBatch) {
-        let bad = machineState == .up && (s.opticalLevel.map { $0 != "ok" } ?? false)
+    /// Optical power at warning or alarm on an up link, or utilisation at or above its warning
+    /// level for the sustain time, starts a degradation; back to normal ends it. A utilisation
+    /// degradation names the OPDs behind the link and the top talkers that filled it (from the
+    /// mirror-port capture, when there is one).
+    func judgeDegradation(_ link: Link, _ s: LinkSample, machineState: TargetState?, _ state: RunState, at: EpochSeconds,
+                          into batch: inout ObservationBatch) async {
+        let id = link.id
+        let settings = settings(for: link)
+        if let u = s.utilisationPct {
+            if u >= settings.utilisationWarnPct { state.hotSince[id] = state.hotSince[id] ?? at }
+            else if u < settings.utilisationWarnPct - 10 { state.hotSince[id] = nil }
+        }
+        let opticalBad = s.opticalLevel.map { $0 != "ok" } ?? false
+        let hot = state.hotSince[id].map { at - $0 >= EpochSeconds(settings.utilisationSustainSeconds) } ?? false
+        let bad = machineState == .up && (opticalBad || hot)
         switch (state.degraded[id], bad) {
         case (nil, true):
-            let reason = "optical \(s.opticalLevel!)" + (s.rxDbm.map { ", rx \(Self.dbm($0)) dBm" } ?? "") + (s.detail.isEmpty ? "" : " (\(s.detail))")
+            var reasons: [String] = []
+            if opticalBad {
+                reasons.append("optical \(s.opticalLevel!)" + (s.rxDbm.map { ", rx \(Self.dbm($0)) dBm" } ?? "")
+                               + (s.detail.isEmpty ? "" : " (\(s.detail))"))
+            }
+            if hot, let u = s.utilisationPct {
+                let since = state.hotSince[id]!
+                var text = "utilisation \(Int(u.rounded()))% (at or above \(Int(settings.utilisationWarnPct))% since \(minuteText(since)))"
+                if let who = await attribution(link, from: since, to: at) { text += "; " + who }
+                reasons.append(text)
+            }
+            let reason = reasons.joined(separator: "; ")
             state.degraded[id] = (reason, at)
             batch.observations.append(Observation(kind: .link, element: id, source: source, what: .degradation(reason: reason),
-                                                  since: at, evidence: reason))
+                                                  since: opticalBad ? at : min(at, state.hotSince[id] ?? at), evidence: reason))
         case (.some, false) where machineState != nil:
             state.degraded[id] = nil
             batch.observations.append(Observation(kind: .link, element: id, source: source, what: .degradation(reason: nil),
-                                                  since: at, evidence: machineState == .up ? "optical ok" : "link \(machineState!.rawValue)"))
+                                                  since: at, evidence: machineState == .up ? "optical ok, utilisation below the warning level" : "link \(machineState!.rawValue)"))
         default:
             break
         }
+    }
+
+    /// Who filled the link over the whole minutes between `from` and `to`, from the capture's
+    /// per-OPD counts and top talkers (nil when there is no capture data for its OPDs).
+    func attribution(_ link: Link, from: EpochSeconds, to: EpochSeconds) async -> String? {
+        guard let traffic else { return nil }
+        let start = from - ((from % 60) + 60) % 60, end = to - ((to % 60) + 60) % 60
+        let span = TimeRange(start, max(end, start + 60))
+        let sites = topology.downstream(of: link)
+        guard let rows = try? await traffic.opdTraffic(span, resolution: 60, sites: sites),
+              let talkers = try? await traffic.topTalkers(span) else { return nil }
+        return UtilisationAttribution.describe(sites: sites, inventory: inventory, traffic: rows, talkers: talkers, span: span,
+                                               spanText: "\(minuteText(span.start))-\(minuteText(span.end))")
+    }
+
+    /// "10:05" in the inventory's time zone.
+    func minuteText(_ t: EpochSeconds) -> String {
+        let iso = ISO8601.format(t, in: TimeZone(identifier: inventory.timezone) ?? .current)
+        return String(iso.dropFirst(11).prefix(5))
     }
 
     static func dbm(_ v: Double) -> String {

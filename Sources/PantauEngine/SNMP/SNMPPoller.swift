@@ -16,6 +16,9 @@ public final class SNMPPoller: Service, Sendable {
     let prober: SNMPProber
     /// Reads the optical baselines and writes the per-minute summary of rejected traps.
     let samples: any SampleStore
+    /// Per-OPD traffic from the capture, to name who filled a link (nil: no capture data).
+    let traffic: (any TrafficStore)?
+    let topology: Topology
     let bus: ObservationBus
     let clock: any WallClock
     let logger: Logger
@@ -39,8 +42,10 @@ public final class SNMPPoller: Service, Sendable {
     /// Devices without a credentials profile are left out (and reported by `pantau check`).
     public init(inventory: Inventory, config: SNMPProbeConfig, credentials: [String: SNMPCredentials],
                 transport: any SNMPTransport, samples: any SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
-                engine: String = "local", runFor: Double? = nil) {
+                engine: String = "local", runFor: Double? = nil, traffic: (any TrafficStore)? = nil) {
         self.inventory = inventory
+        self.traffic = traffic
+        topology = Topology(inventory)
         self.config = config
         var ports: [String: Set<String>] = [:]
         for l in inventory.links { for e in l.ends { ports[e.device, default: []].insert(e.interface) } }
@@ -92,6 +97,8 @@ public final class SNMPPoller: Service, Sendable {
         var missingPortsLogged: Set<LinkEnd> = []
         /// Links whose optical power is at warning/alarm, and since when.
         var degraded: [String: (reason: String, since: EpochSeconds)] = [:]
+        /// Links at or above their utilisation warning level, and since when.
+        var hotSince: [String: EpochSeconds] = [:]
         /// Devices that showed no 64-bit counters: walked with ifInOctets/ifOutOctets as well.
         var legacy: Set<String> = []
         /// Links whose state a trap set, not yet read back by a poll (and what the trap said).
