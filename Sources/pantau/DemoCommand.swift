@@ -75,7 +75,13 @@ struct DemoCommand: AsyncParsableCommand {
         let snmp = inv.devices.isEmpty ? nil : SNMPPoller(
             inventory: inv, config: snmpConfig, credentials: demoCredentials,
             transport: SimulatedSNMPTransport(inventory: inv, network: transport, clock: clock),
-            samples: store, bus: bus, clock: clock, logger: logger, engine: Self.engine, runFor: minutes * 60)
+            samples: store, bus: bus, clock: clock, logger: logger, engine: Self.engine, runFor: minutes * 60, traffic: store)
+        // The mirror port of the simulated network: per-OPD traffic by the sites' subnets.
+        var captureConfig = config.capture
+        captureConfig.interface = "simulated-mirror"
+        let capture = inv.sites.contains(where: { !$0.subnets.isEmpty }) ? CaptureService(
+            inventory: inv, config: captureConfig, transport: SimulatedCaptureTransport(inventory: inv, network: transport, clock: clock),
+            bus: bus, clock: clock, logger: logger, engine: Self.engine, runFor: minutes * 60) : nil
         let id = lang == .id
         let names = Dictionary(inv.sites.map { ($0.id, $0.name) } + inv.links.filter { !$0.ends.isEmpty }.map {
             ($0.id, (id ? "tautan " : "link ") + ($0.name ?? "\($0.from) - \($0.to)"))
@@ -138,13 +144,27 @@ struct DemoCommand: AsyncParsableCommand {
         let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: bus, clock: clock, logger: logger,
                                         runFor: minutes * 60, onEvent: onEvent)
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, incidents: incidents,
-                                 faces: [reporter], runFor: minutes * 60, onEvent: onEvent)
+                                 capture: capture, faces: [reporter], runFor: minutes * 60, onEvent: onEvent)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
         await reporter.printSummary(final: true)
+        if capture != nil { try await printTraffic(store: store, inventory: inv, from: EpochSeconds(start), to: EpochSeconds(clock.now()) + 60, id: id) }
         let db = location.db.map { " --db \($0)" } ?? " --db \(dbPath)"
         say(id ? "Bulan lalu (\(lastMonth)) berisi riwayat simulasi satu bulan penuh dengan tiket yang sudah ditutup:"
                : "Last month (\(lastMonth)) holds a whole month of simulated history with closed tickets:")
         say("  pantau report --month \(lastMonth) --format pdf\(db)       " + (id ? "laporan bulanan (PDF)" : "the monthly report (PDF)"))
         say("  pantau month close \(lastMonth) --by \"NAMA\"\(db)          " + (id ? "tutup buku: angka dibekukan" : "month close: figures frozen"))
+    }
+
+    /// The simulated mirror port's busiest OPDs over the run (what `pantau traffic` shows).
+    func printTraffic(store: Store, inventory inv: Inventory, from: EpochSeconds, to: EpochSeconds, id: Bool) async throws {
+        let rows = try await failingAsync { try await store.opdTraffic(TimeRange(from, to), resolution: 60, sites: nil) }
+        let figures = TrafficFigures(rows: rows, seconds: Double(max(60, to - from - 60)), names: inv)
+        guard !figures.sites.isEmpty else { return }
+        say(id ? "\nLalu lintas per OPD dari port mirror (simulasi), lima tertinggi:" : "\nTraffic per OPD from the mirror port (simulated), top five:")
+        var table = [[id ? "situs" : "site", id ? "nama" : "name", id ? "rata-rata masuk Mbit/s" : "avg in Mbit/s", id ? "rata-rata keluar Mbit/s" : "avg out Mbit/s"]]
+        for s in figures.sites.filter({ inv.site($0.site)?.role != .core }).prefix(5) {
+            table.append([s.site, s.name, String(format: "%.2f", s.avg_in_mbps), String(format: "%.2f", s.avg_out_mbps)])
+        }
+        say(TextTable.render(table, rightAligned: [2, 3]))
     }
 }

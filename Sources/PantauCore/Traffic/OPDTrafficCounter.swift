@@ -62,8 +62,10 @@ public struct OPDTrafficCounter: Sendable {
         count(source: h.source, destination: h.destination, length: h.length, proto: h.proto, port: h.port, at: at)
     }
 
-    /// One packet of `length` bytes (its IP length) seen at `at`.
-    public mutating func count(source: UInt32, destination: UInt32, length: Int, proto: UInt8, port: UInt16, at: EpochSeconds) {
+    /// One packet of `length` bytes (its IP length) seen at `at`; `packets` > 1: that many
+    /// packets of `length` bytes in all (a simulated network's aggregate).
+    public mutating func count(source: UInt32, destination: UInt32, length: Int, proto: UInt8, port: UInt16, at: EpochSeconds,
+                               packets: Int64 = 1) {
         let from = map.index(of: source), to = map.index(of: destination)
         if from == nil && to == nil {
             unattributed += 1
@@ -72,11 +74,11 @@ public struct OPDTrafficCounter: Sendable {
             buckets[bucketStart(at), default: Array(repeating: Counts(), count: n)].withUnsafeMutableBufferPointer { c in
                 if let to {
                     c[to].inBytes += Int64(length)
-                    c[to].inPackets += 1
+                    c[to].inPackets += packets
                 }
                 if let from {
                     c[from].outBytes += Int64(length)
-                    c[from].outPackets += 1
+                    c[from].outPackets += packets
                 }
             }
         }

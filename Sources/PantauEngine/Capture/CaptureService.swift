@@ -20,6 +20,8 @@ public final class CaptureService: Service, Sendable {
     let onStart: @Sendable (CaptureError?) -> Void
     /// A bucket is handed over this long after it ends (packets stamped just before the boundary).
     static let grace: Int64 = 2
+    /// At most this long between two batches (a heartbeat when buckets are longer).
+    static let heartbeat: Int64 = 30
 
     public init(inventory: Inventory, config: CaptureConfig, transport: any CaptureTransport, bus: ObservationBus, clock: any WallClock,
                 logger: Logger, engine: String = "local", runFor: Double? = nil, onStart: @escaping @Sendable (CaptureError?) -> Void = { _ in }) {
@@ -53,12 +55,20 @@ public final class CaptureService: Service, Sendable {
         do {
             try await cancelWhenGracefulShutdown {
                 var next = self.boundary(after: self.clock.nowSeconds())
+                var lastBeat = self.clock.nowSeconds()
                 while !Task.isCancelled {
                     if let until, self.clock.monotonic() >= until { break }
                     let now = self.clock.nowSeconds()
                     if now >= next + Self.grace {
                         self.publish(tap, upTo: next, ended: false)
                         next = self.boundary(after: now)
+                        lastBeat = now
+                    } else if now - lastBeat >= Self.heartbeat {
+                        // Long buckets: the source still shows it is alive, with the capture's counters.
+                        var beat = ObservationBatch(source: self.source, at: now)
+                        beat.capture = tap.statistics.withLock { $0 }
+                        self.bus.publish(beat)
+                        lastBeat = now
                     }
                     if let e = tap.ended.withLock({ $0.error }) {
                         self.logger.error("traffic capture stopped", metadata: ["error": "\(e)"])

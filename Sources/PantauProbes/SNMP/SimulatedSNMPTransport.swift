@@ -57,7 +57,10 @@ public final class SimulatedSNMPTransport: SNMPTransport {
     }
 
     /// Octets per second on a link: a steady share of its contracted bandwidth, fixed per link.
-    func octetsPerSecond(_ link: Link) -> Double {
+    func octetsPerSecond(_ link: Link) -> Double { Self.octetsPerSecond(link, inventory: inventory) }
+
+    /// The same for any simulated prober (the demo's mirror port counts the same load).
+    public static func octetsPerSecond(_ link: Link, inventory: Inventory) -> Double {
         let mbps = link.bandwidthMbps ?? inventory.site(link.to)?.bandwidthMbps ?? 100
         let share = 0.15 + Double(link.id.unicodeScalars.reduce(0) { ($0 &* 31 &+ Int($1.value)) % 1000 }) / 1000 * 0.5
         return mbps * share * 1_000_000 / 8
