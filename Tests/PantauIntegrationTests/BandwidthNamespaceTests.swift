@@ -1,4 +1,5 @@
 import Foundation
+import PantauStore
 import XCTest
 
 /// Bandwidth tests with real iperf3 across namespaces of the test's own: the OPD namespace runs
@@ -96,5 +97,68 @@ final class BandwidthNamespaceTests: XCTestCase {
         o = try Harness.run(test[0], Array(test.dropFirst()) + ["--duration", "1", "--direction", "upload"], timeout: 60)
         XCTAssertEqual(o.status, 1, o.stdout + o.stderr)
         XCTAssertTrue(o.stderr.contains("Connection refused") || o.stderr.contains("unable to connect"), o.stderr)
+    }
+
+    /// Done-when of issue 11: a contract shortfall on a real shaped link becomes a ticket by
+    /// itself. `pantau run` schedules the test at the next minute (today made a day off, so the
+    /// test is outside working time), measures the shaped 20 Mbit/s against a 100 Mbps contract
+    /// and the correlator opens a notice ticket, with nobody running a command.
+    func testScheduledShortfallBecomesANoticeTicketByItself() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+              - {id: bkd, name: Badan Kepegawaian Daerah, address: 198.18.5.2, uplinks: [fo-bkd]}
+            """, links: """
+              - {id: fo-bkd, kind: fo-aerial, from: dc, to: bkd, bandwidth_mbps: 100}
+            """, probes: "icmp: {defaults: {interval: 30s}}\n")
+        // Today (in WIB) is not a working day in this calendar: the whole day is outside working time.
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Jakarta")!
+        let days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+        let today = days[cal.component(.weekday, from: Date()) - 1]
+        let network = dir.appendingPathComponent("inventory/network.yaml")
+        let yaml = try String(contentsOf: network, encoding: .utf8)
+            .replacingOccurrences(of: "workweek: [mon, tue, wed, thu, fri]", with: "workweek: [\(days.filter { $0 != today }.joined(separator: ", "))]")
+        try yaml.write(to: network, atomically: true, encoding: .utf8)
+        // The next whole minute at least 15 s away.
+        let at = Date().addingTimeInterval(75)
+        let hhmm = String(format: "%02d:%02d", cal.component(.hour, from: at), cal.component(.minute, from: at))
+        try """
+            bandwidth:
+              threshold_pct: 80
+              consecutive: 1
+              start_jitter: 0s
+              tests:
+                - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
+            """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
+        // The correlator's group window, short for the test (default 2 minutes).
+        try "incidents:\n  group_window: 5s\n  evaluate_every: 1s\n".write(to: dir.appendingPathComponent("probes/incidents.yaml"), atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-B", "198.18.5.2", "-p", "5201"],
+                                       log: dir.appendingPathComponent("iperf3.log"))
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let log = dir.appendingPathComponent("run.log")
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "150", "--log-level", "info"] + loc, log: log)
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        var ticket: String?
+        let deadline = Date().addingTimeInterval(120)
+        while ticket == nil && Date() < deadline && engine.isRunning {
+            usleep(500_000)
+            let o = try Harness.run(Harness.pantau, ["tickets", "--format", "json"] + loc)
+            if o.stdout.contains("fo-bkd") && o.stdout.contains("degraded") { ticket = o.stdout }
+        }
+        let runLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let diag = try Harness.run(Harness.pantau, ["bandwidth", "history", "fo-bkd"] + loc).stdout
+            + (try Harness.run(Harness.pantau, ["tickets", "--format", "json"] + loc).stdout)
+        let t = try XCTUnwrap(ticket, "a notice ticket for the shortfall; log: \(runLog); tests and tickets: \(diag)")
+        XCTAssertTrue(t.contains("bandwidth-below-contract"), t)
+        let history = try Harness.run(Harness.pantau, ["bandwidth", "history", "fo-bkd", "--format", "json"] + loc).stdout
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]], history)
+        XCTAssertEqual(rows.count, 1, "one scheduled test: \(history)")
+        XCTAssertEqual((rows.first?["receiver_bps"] as? Double ?? 0) / 1e6, 20, accuracy: 2, history)
+        engine.terminate()
+        engine.waitUntilExit()
     }
 }
