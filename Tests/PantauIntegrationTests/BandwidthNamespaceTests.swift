@@ -161,4 +161,46 @@ final class BandwidthNamespaceTests: XCTestCase {
         engine.terminate()
         engine.waitUntilExit()
     }
+
+    /// UDP at a target rate above the shaped 20 Mbit/s: the receiver's rate, the loss and the
+    /// jitter come from iperf3's server-side view.
+    func testUDPAtATargetRateReportsLossAndJitter() throws {
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+              - {id: bkd, name: Badan Kepegawaian Daerah, address: 198.18.5.2, uplinks: [fo-bkd]}
+            """, links: """
+              - {id: fo-bkd, kind: fo-aerial, from: dc, to: bkd, bandwidth_mbps: 20}
+            """, probes: "icmp: {defaults: {interval: 30s}}\n")
+        try """
+            bandwidth:
+              tests:
+                - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: upload, duration: 4s, protocol: udp, udp_rate_mbps: 30}
+            """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
+        let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-B", "198.18.5.2", "-p", "5201"],
+                                       log: dir.appendingPathComponent("iperf3.log"))
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try Harness.sh("ip netns exec \(core) bash -c 'echo > /dev/tcp/198.18.5.2/5201' 2>/dev/null").status != 0 {
+            usleep(100_000)
+        }
+        // A shaper with a long queue only slows a local sender down (no loss). Here the link's
+        // queue holds 15 kB at 15 Mbit/s, as a congested path drops what exceeds it.
+        let police = try Harness.sh("""
+            set -e
+            tc -n \(core) qdisc replace dev bc-\(suffix) root tbf rate 15mbit burst 32kbit limit 15000
+            """)
+        XCTAssertEqual(police.status, 0, police.stderr)
+        let o = try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "bandwidth", "test", "fo-bkd"] + loc, timeout: 60)
+        XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
+        let history = try Harness.run(Harness.pantau, ["bandwidth", "history", "fo-bkd", "--format", "json"] + loc).stdout
+        let row = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]])?.first, history)
+        XCTAssertEqual(row["protocol"] as? String, "udp")
+        XCTAssertEqual((row["sender_bps"] as? Double ?? 0) / 1e6, 30, accuracy: 3, "the target rate was offered: \(history)")
+        XCTAssertEqual((row["receiver_bps"] as? Double ?? 0) / 1e6, 15, accuracy: 1.5, "what got through the 15 Mbit/s policer: \(history)")
+        XCTAssertEqual(row["loss_pct"] as? Double ?? 0, 50, accuracy: 8, "30 Mbit/s offered into 15: about half lost: \(history)")
+        XCTAssertNotNil(row["jitter_ms"] as? Double, history)
+    }
 }
