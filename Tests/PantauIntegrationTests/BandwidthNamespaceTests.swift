@@ -100,66 +100,96 @@ final class BandwidthNamespaceTests: XCTestCase {
     }
 
     /// Done-when of issue 11: a contract shortfall on a real shaped link becomes a ticket by
-    /// itself. `pantau run` schedules the test at the next minute (today made a day off, so the
-    /// test is outside working time), measures the shaped 20 Mbit/s against a 100 Mbps contract
-    /// and the correlator opens a notice ticket, with nobody running a command.
-    func testScheduledShortfallBecomesANoticeTicketByItself() throws {
-        let dir = Harness.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        Harness.writeConfig(in: dir, sites: """
-              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
-              - {id: bkd, name: Badan Kepegawaian Daerah, address: 198.18.5.2, uplinks: [fo-bkd]}
-            """, links: """
-              - {id: fo-bkd, kind: fo-aerial, from: dc, to: bkd, bandwidth_mbps: 100}
-            """, probes: "icmp: {defaults: {interval: 30s}}\n")
-        // Today (in WIB) is not a working day in this calendar: the whole day is outside working time.
+    /// itself. Two engines run side by side, both with tests scheduled at the next minute:
+    /// - one where today is a day off (outside working time): both of its links, which share the
+    ///   core's shaped port, are tested one after the other (each measures the whole 20 Mbit/s,
+    ///   never half of it), and the shortfall against 100 Mbps opens a notice ticket by itself;
+    /// - one where the whole day is working time: its test is skipped and says why.
+    func testScheduledTestsRunOnlyOutsideWorkingTimeOneAtATimeAndAShortfallOpensATicket() throws {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "Asia/Jakarta")!
         let days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
         let today = days[cal.component(.weekday, from: Date()) - 1]
-        let network = dir.appendingPathComponent("inventory/network.yaml")
-        let yaml = try String(contentsOf: network, encoding: .utf8)
-            .replacingOccurrences(of: "workweek: [mon, tue, wed, thu, fri]", with: "workweek: [\(days.filter { $0 != today }.joined(separator: ", "))]")
-        try yaml.write(to: network, atomically: true, encoding: .utf8)
         // The next whole minute at least 15 s away.
         let at = Date().addingTimeInterval(75)
         let hhmm = String(format: "%02d:%02d", cal.component(.hour, from: at), cal.component(.minute, from: at))
-        try """
-            bandwidth:
-              threshold_pct: 80
-              consecutive: 1
-              start_jitter: 0s
-              tests:
-                - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
-            """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
-        // The correlator's group window, short for the test (default 2 minutes).
-        try "incidents:\n  group_window: 5s\n  evaluate_every: 1s\n".write(to: dir.appendingPathComponent("probes/incidents.yaml"), atomically: true, encoding: .utf8)
-        let db = dir.appendingPathComponent("p.sqlite").path
-        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
-        let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-B", "198.18.5.2", "-p", "5201"],
-                                       log: dir.appendingPathComponent("iperf3.log"))
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let log = dir.appendingPathComponent("run.log")
-        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "150", "--log-level", "info"] + loc, log: log)
-        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
-        var ticket: String?
-        let deadline = Date().addingTimeInterval(120)
-        while ticket == nil && Date() < deadline && engine.isRunning {
-            usleep(500_000)
-            let o = try Harness.run(Harness.pantau, ["tickets", "--format", "json"] + loc)
-            if o.stdout.contains("fo-bkd") && o.stdout.contains("degraded") { ticket = o.stdout }
+        XCTAssertEqual(try Harness.sh("ip -n \(opd) addr add 198.18.5.3/24 dev bo-\(suffix)").status, 0)
+        func engineConfig(workweek: [String], hours: String) throws -> (dir: URL, loc: [String]) {
+            let dir = Harness.tempDir()
+            Harness.writeConfig(in: dir, sites: """
+                  - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+                  - {id: bkd, name: Badan Kepegawaian Daerah, address: 198.18.5.2, uplinks: [fo-bkd]}
+                  - {id: bpkad, name: Badan Keuangan Daerah, address: 198.18.5.3, uplinks: [fo-bpkad]}
+                """, links: """
+                  - {id: fo-bkd, kind: fo-aerial, from: dc, to: bkd, bandwidth_mbps: 100}
+                  - {id: fo-bpkad, kind: fo-aerial, from: dc, to: bpkad, bandwidth_mbps: 100}
+                """, probes: "icmp: {defaults: {interval: 30s}}\n")
+            let network = dir.appendingPathComponent("inventory/network.yaml")
+            let yaml = try String(contentsOf: network, encoding: .utf8)
+                .replacingOccurrences(of: "workweek: [mon, tue, wed, thu, fri]", with: "workweek: [\(workweek.joined(separator: ", "))]")
+                .replacingOccurrences(of: "hours: \"08:00-16:00\"", with: "hours: \"\(hours)\"")
+            try yaml.write(to: network, atomically: true, encoding: .utf8)
+            try """
+                bandwidth:
+                  threshold_pct: 80
+                  consecutive: 1
+                  start_jitter: 0s
+                  tests:
+                    - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
+                    - {link: fo-bpkad, server: 198.18.5.3, port: 5202, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
+                """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
+            // The correlator's group window, short for the test (default 2 minutes).
+            try "incidents:\n  group_window: 5s\n  evaluate_every: 1s\n".write(to: dir.appendingPathComponent("probes/incidents.yaml"),
+                                                                              atomically: true, encoding: .utf8)
+            return (dir, ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path])
         }
-        let runLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        let diag = try Harness.run(Harness.pantau, ["bandwidth", "history", "fo-bkd"] + loc).stdout
-            + (try Harness.run(Harness.pantau, ["tickets", "--format", "json"] + loc).stdout)
-        let t = try XCTUnwrap(ticket, "a notice ticket for the shortfall; log: \(runLog); tests and tickets: \(diag)")
-        XCTAssertTrue(t.contains("bandwidth-below-contract"), t)
-        let history = try Harness.run(Harness.pantau, ["bandwidth", "history", "fo-bkd", "--format", "json"] + loc).stdout
-        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]], history)
-        XCTAssertEqual(rows.count, 1, "one scheduled test: \(history)")
-        XCTAssertEqual((rows.first?["receiver_bps"] as? Double ?? 0) / 1e6, 20, accuracy: 2, history)
+        let off = try engineConfig(workweek: days.filter { $0 != today }, hours: "08:00-16:00")
+        let working = try engineConfig(workweek: days, hours: "00:00-24:00")
+        defer { for d in [off.dir, working.dir] { try? FileManager.default.removeItem(at: d) } }
+        var processes: [Process] = []
+        defer { for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        for (address, port) in [("198.18.5.2", "5201"), ("198.18.5.3", "5202")] {
+            processes.append(try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-B", address, "-p", port],
+                                               log: off.dir.appendingPathComponent("iperf3-\(port).log")))
+        }
+        let offLog = off.dir.appendingPathComponent("run.log"), workingLog = working.dir.appendingPathComponent("run.log")
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "150", "--log-level", "info"] + off.loc,
+                                       log: offLog)
+        processes.append(engine)
+        let other = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--seconds", "150", "--log-level", "info"]
+                                      + working.loc, log: workingLog)
+        processes.append(other)
+        func history(_ link: String, _ loc: [String]) throws -> [[String: Any]] {
+            let out = try Harness.run(Harness.pantau, ["bandwidth", "history", link, "--format", "json"] + loc).stdout
+            return (try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]]) ?? []
+        }
+        var tickets = ""
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && engine.isRunning {
+            usleep(500_000)
+            tickets = try Harness.run(Harness.pantau, ["tickets", "--format", "json"] + off.loc).stdout
+            if tickets.contains("fo-bkd") && tickets.contains("fo-bpkad") { break }
+        }
+        let log = (try? String(contentsOf: offLog, encoding: .utf8)) ?? ""
+        XCTAssertTrue(tickets.contains("bandwidth-below-contract") && tickets.contains("fo-bkd") && tickets.contains("fo-bpkad"),
+                      "notice tickets for both shortfalls, by themselves: \(tickets); log: \(log)")
+        // One after the other: each measured the whole shaped 20 Mbit/s, and their spans do not overlap.
+        let rows = try ["fo-bkd", "fo-bpkad"].map { try XCTUnwrap(history($0, off.loc).first, "\($0) was tested; log: \(log)") }
+        for r in rows { XCTAssertEqual((r["receiver_bps"] as? Double ?? 0) / 1e6, 20, accuracy: 2, "the whole link, not a share: \(r)") }
+        let spans = rows.compactMap { r -> (Double, Double)? in
+            guard let at = (r["at"] as? String).flatMap({ ISO8601DateFormatter().date(from: $0) }), let d = r["duration_s"] as? Double else { return nil }
+            return (at.timeIntervalSince1970, at.timeIntervalSince1970 + d)
+        }.sorted { $0.0 < $1.0 }
+        XCTAssertEqual(spans.count, 2)
+        if spans.count == 2 { XCTAssertGreaterThanOrEqual(spans[1].0 + 1, spans[0].1, "never two tests at once: \(spans)") }
+        // The engine whose calendar makes now working time ran nothing, and said why.
+        let workingText = (try? String(contentsOf: workingLog, encoding: .utf8)) ?? ""
+        XCTAssertTrue(try history("fo-bkd", working.loc).isEmpty && history("fo-bpkad", working.loc).isEmpty, workingText)
+        XCTAssertTrue(workingText.contains("bandwidth test skipped: it would run in working time"), workingText)
         engine.terminate()
+        other.terminate()
         engine.waitUntilExit()
+        other.waitUntilExit()
     }
 
     /// UDP at a target rate above the shaped 20 Mbit/s: the receiver's rate, the loss and the
