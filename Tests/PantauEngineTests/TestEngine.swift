@@ -23,6 +23,8 @@ struct TestEngine {
     /// Scheduled bandwidth tests, when given.
     var bandwidth: ((ObservationBus, ProbeSuspensions) -> BandwidthTestService)?
     var suspensions = ProbeSuspensions()
+    /// The mirror-port capture, when given.
+    var capture: ((ObservationBus) -> CaptureService)?
 
     /// Runs to the end; returns every event in order.
     func run() async throws -> [EngineEvent] {
@@ -38,11 +40,13 @@ struct TestEngine {
                             onEvent: onEvent)
         }
         let snmpPoller = snmp?(bus)
+        let captureService = capture?(bus)
         // ICMP, the stop timer, and SNMP and the correlator when present, schedule on the clock.
         if clock is ManualClock { (clock as! ManualClock).setParticipants(1 + (icmp.targetCount > 0 ? 1 : 0) + (snmpPoller == nil ? 0 : 1) + (manager == nil ? 0 : 1)
-                                                                   + (bandwidthService?.scheduled.isEmpty == false ? 1 : 0)) }
+                                                                   + (bandwidthService?.scheduled.isEmpty == false ? 1 : 0)
+                                                                   + (captureService == nil ? 0 : 1)) }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmpPoller,
-                                 incidents: manager, bandwidth: bandwidthService, recorderPolicy: recorderPolicy, runFor: runFor, onEvent: onEvent)
+                                 incidents: manager, bandwidth: bandwidthService, capture: captureService, recorderPolicy: recorderPolicy, runFor: runFor, onEvent: onEvent)
         try await engine.run()
         return events.withLock { $0 }
     }

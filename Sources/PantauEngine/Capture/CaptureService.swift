@@ -44,6 +44,10 @@ public final class CaptureService: Service, Sendable {
         } catch let e as CaptureError {
             logger.error("traffic capture not started", metadata: ["error": "\(e)"])
             onStart(e)
+            // Nothing to capture: wait for the end like the other services (on the engine's clock).
+            if let until = runFor.map({ clock.monotonic() + $0 }) {
+                try? await cancelWhenGracefulShutdown { try await self.clock.sleep(untilMonotonic: until) }
+            }
             await parkUntilShutdown()
             return
         }
