@@ -119,6 +119,9 @@ public enum InventoryLoader {
             retention.topTalkerSeconds = c.talkerRetentionSeconds
         }
         var warnings: [String] = []
+        if let name = capture.interface, !(parsed?.sites.contains { !$0.site.subnets.isEmpty } ?? false) {
+            warnings.append("\(capturePath): capture.interface is \(name) but no site in network.yaml has subnets: mirrored traffic will be counted, not attributed to any OPD")
+        }
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
         let credExists = FileManager.default.fileExists(atPath: credPath)

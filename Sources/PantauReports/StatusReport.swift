@@ -66,6 +66,20 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var sources: [SourceLine]
     /// The latest bandwidth test of each configured target and direction.
     public var bandwidth: [BandwidthLine]? = nil
+    /// The mirror-port capture's own counters (kernel drops tell it fell behind).
+    public var capture: [CaptureLine]? = nil
+
+    public struct CaptureLine: Sendable, Codable, Hashable {
+        public var interface: String
+        public var at: String
+        public var received: Int64
+        public var dropped: Int64
+        public var interfaceDropped: Int64
+        public var unattributed: Int64
+        enum CodingKeys: String, CodingKey {
+            case interface, at, received, dropped, interfaceDropped = "interface_dropped", unattributed
+        }
+    }
 
     public struct BandwidthLine: Sendable, Codable, Hashable {
         public var target: String
@@ -150,6 +164,15 @@ public struct StatusQuery: Sendable {
         var report = StatusReport(sites: sites, links: links, sources: sources)
         if let bw = store as? any BandwidthStore, !bandwidthConfig.tests.isEmpty {
             report.bandwidth = try await bandwidthLines(bw, tz: tz)
+        }
+        if let traffic = store as? any TrafficStore {
+            let stats = try await traffic.captureStatistics()
+            if !stats.isEmpty {
+                report.capture = stats.map {
+                    .init(interface: $0.stats.interface, at: ISO8601.format($0.at, in: tz), received: $0.stats.received,
+                          dropped: $0.stats.dropped, interfaceDropped: $0.stats.interfaceDropped, unattributed: $0.stats.unattributed)
+                }
+            }
         }
         return report
     }

@@ -102,6 +102,8 @@ public protocol BandwidthStore: Sendable {
 public protocol TrafficStore: Sendable {
     func opdTraffic(_ range: TimeRange, resolution: Int64, sites: [String]?) async throws -> [OPDTrafficSample]
     func topTalkers(_ range: TimeRange) async throws -> [TalkerSample]
+    /// The capture's latest counters per interface, with when they were written.
+    func captureStatistics() async throws -> [(at: EpochSeconds, stats: CaptureStatistics)]
 }
 
 extension Store: TrafficStore {}

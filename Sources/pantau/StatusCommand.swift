@@ -77,6 +77,13 @@ struct StatusCommand: AsyncParsableCommand {
             print("")
             print(TextTable.render(brows, rightAligned: [3, 4]))
         }
+        for c in report.capture ?? [] {
+            print("")
+            print(id ? "Tangkapan lalu lintas \(c.interface): \(c.received) paket diterima, \(c.dropped) dibuang kernel, \(c.interfaceDropped) dibuang antarmuka, "
+                       + "\(c.unattributed) di luar subnet OPD (per \(c.at))"
+                     : "Traffic capture \(c.interface): \(c.received) packets received, \(c.dropped) dropped by the kernel, \(c.interfaceDropped) by the interface, "
+                       + "\(c.unattributed) outside every OPD subnet (as of \(c.at))")
+        }
         if !report.sources.isEmpty {
             let stateName: [String: String] = id ? ["running": "berjalan", "stale": "macet", "stopped": "berhenti", "crashed": "mati mendadak"]
                                                  : [:]

@@ -3,6 +3,7 @@ import Logging
 import PantauCore
 import PantauEngine
 import PantauProbes
+import PantauReports
 import PantauStore
 import Synchronization
 import XCTest
@@ -62,9 +63,13 @@ final class CaptureServiceTests: XCTestCase {
         XCTAssertEqual(stats.first?.stats.interface, "mirror0")
         XCTAssertEqual(stats.first?.stats.received, 331)
         XCTAssertEqual(stats.first?.stats.nonIP, 1)
-        // The capture is its own source with its own heartbeat.
+        // The capture is its own source with its own heartbeat, and `pantau status` shows its counters.
         let sources = try await s.sourceHealth()
         XCTAssertTrue(sources.contains { $0.prober == "capture" }, "\(sources)")
+        let status = try await StatusQuery(inventory: inv, probes: ProbeConfig(), snmp: SNMPProbeConfig()).build(store: s, now: t0 + 400)
+        XCTAssertEqual(status.capture?.first?.interface, "mirror0")
+        XCTAssertEqual(status.capture?.first?.received, 331)
+        XCTAssertEqual(status.capture?.first?.dropped, 0)
     }
 
     func testACaptureThatCannotStartSaysWhyAndTheEngineGoesOn() async throws {
