@@ -4,7 +4,7 @@
 #     `pantau traffic replay` and by `tcpdump -r FILE -w /dev/null`: packets per CPU second.
 #  2. Live: a SPAN port in network namespaces of this script's own (tc mirred, as in
 #     CaptureNamespaceTests); iperf3 sends UDP at RATE (1 Gbit/s by default) for SECONDS with
-#     large and then small datagrams; `pantau run` (capture on) and `tcpdump -w /dev/null` read
+#     large, jumbo (8900 bytes: the byte rate of a full 1 Gbit/s mirror) and small datagrams; `pantau run` (capture on) and `tcpdump -w /dev/null` read
 #     the mirror at the same time. Each reports packets received and dropped by the kernel.
 # Usage: scripts/bench-capture.sh [PACKETS=2000000] [SECONDS=10] [RATE=1G]. Root (namespaces).
 # Every packet stays inside the namespaces; every load is bounded in count and time.
@@ -68,19 +68,21 @@ for x in "$DC:30:d" "$OPD:31:o"; do
   ip -n "$POP" addr add "198.18.$net.1/24" dev "r$tag$S"; ip -n "$POP" link set "r$tag$S" up
   ip -n "$ns" addr add "198.18.$net.2/24" dev "h$tag$S"; ip -n "$ns" link set "h$tag$S" up
   ip -n "$ns" route add default via "198.18.$net.1"
+  # Jumbo frames allowed, for the byte-rate case (the mirror veth too).
+  ip -n "$POP" link set "r$tag$S" mtu 9000; ip -n "$ns" link set "h$tag$S" mtu 9000
 done
-ip -n "$POP" link add m0 type veth peer name m1; ip -n "$POP" link set m0 up; ip -n "$POP" link set m1 up
+ip -n "$POP" link add m0 type veth peer name m1; ip -n "$POP" link set m0 mtu 9000 up; ip -n "$POP" link set m1 mtu 9000 up
 tc -n "$POP" qdisc add dev "rd$S" clsact
 tc -n "$POP" filter add dev "rd$S" ingress protocol all u32 match u32 0 0 action mirred egress mirror dev m1
 tc -n "$POP" filter add dev "rd$S" egress protocol all u32 match u32 0 0 action mirred egress mirror dev m1
 printf 'capture:\n  interface: m0\n  buffer_mb: 64\n' > "$WORK/probes/capture.yaml"
 ip netns exec "$DC" iperf3 -s -1 -p 5301 -D --logfile "$WORK/iperf-s.log"; sleep 0.5
 
-for len in 1400 64; do
+for len in 1400 8900 64; do
   rm -f "$WORK/p.sqlite"*
   ip netns exec "$DC" iperf3 -s -1 -p 5301 -D --logfile "$WORK/iperf-s.log" 2>/dev/null || true
   ip netns exec "$POP" /usr/bin/time -f "%e %U %S" -o "$WORK/pantau.time" "$PANTAU" run --seconds $((SECONDS_ + 6)) "${LOC[@]}" > "$WORK/run.log" 2>&1 & PIDS="$!"
-  ip netns exec "$POP" /usr/bin/time -f "%e %U %S" -o "$WORK/tcpdump.time" timeout -s INT $((SECONDS_ + 5)) tcpdump -i m0 -B 65536 -s 96 -w /dev/null > "$WORK/tcpdump.log" 2>&1 & PIDS="$PIDS $!"
+  ip netns exec "$POP" /usr/bin/time -f "%e %U %S" -o "$WORK/tcpdump.time" timeout -s INT $((SECONDS_ + 5)) tcpdump -i m0 -B 65536 -s 128 -w /dev/null > "$WORK/tcpdump.log" 2>&1 & PIDS="$PIDS $!"
   for _ in $(seq 100); do grep -q "counting mirrored traffic" "$WORK/run.log" 2>/dev/null && break; sleep 0.1; done
   sleep 1
   ip netns exec "$OPD" timeout $((SECONDS_ + 10)) iperf3 -c 198.18.30.2 -p 5301 -u -b "$RATE" -l "$len" -t "$SECONDS_" --json > "$WORK/iperf.json" 2>/dev/null || true
