@@ -76,11 +76,11 @@ tc -n "$POP" qdisc add dev "rd$S" clsact
 tc -n "$POP" filter add dev "rd$S" ingress protocol all u32 match u32 0 0 action mirred egress mirror dev m1
 tc -n "$POP" filter add dev "rd$S" egress protocol all u32 match u32 0 0 action mirred egress mirror dev m1
 printf 'capture:\n  interface: m0\n  buffer_mb: 64\n' > "$WORK/probes/capture.yaml"
-ip netns exec "$DC" iperf3 -s -1 -p 5301 -D --logfile "$WORK/iperf-s.log"; sleep 0.5
 
 for len in 1400 8900 64; do
   rm -f "$WORK/p.sqlite"*
-  ip netns exec "$DC" iperf3 -s -1 -p 5301 -D --logfile "$WORK/iperf-s.log" 2>/dev/null || true
+  # One test per server (-1), started before the engine: it is listening long before the client below runs.
+  ip netns exec "$DC" iperf3 -s -1 -p 5301 -D --logfile "$WORK/iperf-s.log"
   ip netns exec "$POP" /usr/bin/time -f "%e %U %S" -o "$WORK/pantau.time" "$PANTAU" run --seconds $((SECONDS_ + 6)) "${LOC[@]}" > "$WORK/run.log" 2>&1 & PIDS="$!"
   ip netns exec "$POP" /usr/bin/time -f "%e %U %S" -o "$WORK/tcpdump.time" timeout -s INT $((SECONDS_ + 5)) tcpdump -i m0 -B 65536 -s 128 -w /dev/null > "$WORK/tcpdump.log" 2>&1 & PIDS="$PIDS $!"
   for _ in $(seq 100); do grep -q "counting mirrored traffic" "$WORK/run.log" 2>/dev/null && break; sleep 0.1; done

@@ -33,7 +33,10 @@ struct TrafficShow: AsyncParsableCommand {
         let resolution: Int64 = seconds > 8 * 86_400 ? 3600 : 60
         let range = TimeRange(now - seconds, now + 1)
         let rows = try await failingAsync { try await store.opdTraffic(range, resolution: resolution, sites: site.map { [$0] }) }
-        let top = talkers > 0 ? try await failingAsync { try await store.topTalkers(range) } : []
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        // Conversations summed over the span; with --site, only those of that site's subnets.
+        let within = site.map { id in SubnetMap(sites: config.inventory.sites.filter { $0.id == id }) }
+        let top = talkers > 0 ? TalkerSample.ranked(try await failingAsync { try await store.topTalkers(range) }, within: within) : []
         let stats = try await failingAsync { try await store.captureStatistics() }
         let figures = TrafficFigures(rows: rows, seconds: Double(seconds), names: config.inventory)
         if format == .json {
@@ -60,8 +63,7 @@ struct TrafficShow: AsyncParsableCommand {
         print("Traffic per OPD, last \(last):")
         print(TextTable.render(table, rightAligned: [2, 3, 4, 5, 6]))
         if !top.isEmpty {
-            var t = [["minute", "source", "destination", "service", "bytes"]]
-            let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+            var t = [["first seen", "source", "destination", "service", "bytes"]]
             for x in top.prefix(talkers) {
                 t.append([ISO8601.format(x.bucket, in: tz), x.source, x.destination, x.service, Self.bytes(x.bytes)])
             }
@@ -69,7 +71,6 @@ struct TrafficShow: AsyncParsableCommand {
             print(TextTable.render(t, rightAligned: [4]))
         }
         for (at, c) in stats {
-            let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
             print("\ncapture \(c.interface): \(c.received) packets received, \(c.dropped) dropped by the kernel, \(c.interfaceDropped) by the interface; "
                   + "\(c.unattributed) IP packets outside every OPD subnet, \(c.nonIP) not IP (as of \(ISO8601.format(at, in: tz)))")
         }
@@ -157,11 +158,5 @@ struct TrafficReplay: AsyncParsableCommand {
         print(TextTable.render(table, rightAligned: [1, 2, 3, 4]))
         print(String(format: "%lld packets in %.3f s (%.3f s CPU): %.0f packets per CPU second; %lld outside every OPD subnet, %lld not IP",
                      stats.received, wall, cpu, Double(stats.received) / max(cpu, 1e-6), stats.unattributed, stats.nonIP))
-    }
-
-    func cpuSeconds() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
 }

@@ -263,6 +263,19 @@ final class PacketDecoderTests: XCTestCase {
         XCTAssertEqual(c.otherConversationBytes, 0, "a new window")
     }
 
+    /// Top talkers over a span: each conversation once, its minutes summed, from the first minute
+    /// it was seen; `within` keeps those with an end in the given subnets.
+    func testTalkersRankedOverASpan() {
+        let t = { (b: EpochSeconds, s: String, d: String, bytes: Int64) in TalkerSample(bucket: b, source: s, destination: d, proto: 6, port: 443, bytes: bytes) }
+        let samples = [t(120, "10.1.0.5", "10.9.0.1", 100), t(60, "10.1.0.5", "10.9.0.1", 300), t(60, "10.2.0.7", "10.9.0.1", 350),
+                       t(60, "10.9.0.1", "10.1.0.5", 10)]
+        let all = TalkerSample.ranked(samples)
+        XCTAssertEqual(all.map(\.bytes), [400, 350, 10])
+        XCTAssertEqual(all.first?.bucket, 60)
+        let a = TalkerSample.ranked(samples, within: SubnetMap(sites: [Site(id: "a", name: "A", subnets: [IPv4Subnet("10.1.0.0/16")!])]))
+        XCTAssertEqual(a.map(\.source), ["10.1.0.5", "10.9.0.1"], "both directions of site a, not site b's")
+    }
+
     /// Counting through `merge` (the capture thread's batches) equals counting directly.
     func testMergedBatchesEqualDirectCounting() {
         let map = SubnetMap(sites: [Site(id: "a", name: "A", subnets: [IPv4Subnet("10.1.0.0/16")!]),

@@ -153,27 +153,13 @@ final class IncidentScenarioTests: XCTestCase {
         let pollerBox = PollerRef()
         var icmp = ICMPSettings()
         icmp.intervalSeconds = 30
-        var snmpConfig = SNMPProbeConfig()
-        snmpConfig.trapListen = nil
-        snmpConfig.defaults.intervalSeconds = 30
+        let snmpConfig = Self.snmpConfig(interval: 30)
         var config = IncidentConfig()
         config.tracker.groupWindow = 60
         let inv = self.inv
-        let trap = SNMPTrap(source: "10.0.0.2", version: .v2c, community: "sim", user: nil, trapOID: SNMPObjects.linkDown,
-                            varBinds: [VarBind(SNMPObjects.ifIndex.appending(1), .integer(1))])
         // The traps arrive at 10:00 (false: the port stays up) and at 30:01 (the real cut, at 30:00.5).
-        let falseAt = m(10), realAt = m(30) + 1
-        // The sender sleeps on the test clock too, as one more participant: time moves only when
-        // it and the engine's four (stop timer, ICMP, SNMP, correlator) are all asleep, so each
-        // trap arrives at its instant, not while the poller is still busy. It leaves after the last.
-        clock.addParticipants(1)
-        let sender = Task { [clock, pollerBox, trap, falseAt, realAt] in
-            defer { clock.addParticipants(-1) }
-            try await clock.sleep(until: falseAt)
-            pollerBox.get()?.enqueue(trap)
-            try await clock.sleep(until: realAt)
-            pollerBox.get()?.enqueue(trap)
-        }
+        let trap = Self.trap(SNMPObjects.linkDown)
+        let sender = Self.sendTraps([(m(10), trap), (m(30) + 1, trap)], clock: clock, to: pollerBox)
         _ = try await TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
                                  runFor: 45 * 60, snmp: { bus in
             let p = SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
@@ -211,25 +197,12 @@ extension IncidentScenarioTests {
         let pollerBox = PollerRef()
         var icmp = ICMPSettings()
         icmp.intervalSeconds = 30
-        var snmpConfig = SNMPProbeConfig()
-        snmpConfig.trapListen = nil
-        snmpConfig.defaults.intervalSeconds = 1
+        let snmpConfig = Self.snmpConfig(interval: 1)
         let inv = self.inv
-        let down = SNMPTrap(source: "10.0.0.2", version: .v2c, community: "sim", user: nil, trapOID: SNMPObjects.linkDown,
-                            varBinds: [VarBind(SNMPObjects.ifIndex.appending(1), .integer(1))])
-        var up = down
-        up.trapOID = SNMPObjects.linkUp
         // The switch traps as its port changes (0.2 s after the cut, and as it comes back), while its
         // table still shows the old state for up to 5 s.
-        clock.addParticipants(1)
-        let back = m(8)
-        let sender = Task { [clock, pollerBox, down, up, cut, back] in
-            defer { clock.addParticipants(-1) }
-            try await clock.sleep(until: cut + 0.2)
-            pollerBox.get()?.enqueue(down)
-            try await clock.sleep(until: back + 0.2)
-            pollerBox.get()?.enqueue(up)
-        }
+        let sender = Self.sendTraps([(cut + 0.2, Self.trap(SNMPObjects.linkDown)), (m(8) + 0.2, Self.trap(SNMPObjects.linkUp))],
+                                    clock: clock, to: pollerBox)
         _ = try await TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
                                  runFor: 12 * 60, snmp: { bus in
             let p = SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
@@ -279,9 +252,7 @@ extension IncidentScenarioTests {
         try await store.record(batch, session: session)
         var icmp = ICMPSettings()
         icmp.intervalSeconds = 30
-        var snmpConfig = SNMPProbeConfig()
-        snmpConfig.trapListen = nil
-        snmpConfig.defaults.intervalSeconds = 60
+        var snmpConfig = Self.snmpConfig(interval: 60)
         snmpConfig.defaults.utilisationWarnPct = 1  // the simulated links carry 15-65% of 100 Mbit/s on 1 Gbit/s ports
         snmpConfig.defaults.utilisationSustainSeconds = 300
         var config = IncidentConfig()
@@ -305,6 +276,36 @@ extension IncidentScenarioTests {
         let trunk = try XCTUnwrap(tickets.first { $0.rootKey == "link:fo-trunk:degraded" })
         let te = trunk.evidence.joined(separator: "\n")
         XCTAssertTrue(te.contains("Dinkes 80.0 Mbit/s, Dishub 4.0 Mbit/s"), te)
+    }
+}
+
+extension IncidentScenarioTests {
+    /// A linkDown (or linkUp) trap from core-sw's port 1, with the simulated network's community.
+    static func trap(_ oid: OID) -> SNMPTrap {
+        SNMPTrap(source: "10.0.0.2", version: .v2c, community: "sim", user: nil, trapOID: oid,
+                 varBinds: [VarBind(SNMPObjects.ifIndex.appending(1), .integer(1))])
+    }
+
+    /// SNMP polling of the simulated network at `interval`, without a trap listener (traps are handed over).
+    static func snmpConfig(interval: Int) -> SNMPProbeConfig {
+        var c = SNMPProbeConfig()
+        c.trapListen = nil
+        c.defaults.intervalSeconds = interval
+        return c
+    }
+
+    /// Hands each trap to the poller at its instant of the test clock. The sender is one more clock
+    /// participant while it has traps to send: time moves only when it and the engine's services are
+    /// all asleep, so each trap arrives at its instant, not while the poller is still busy.
+    static func sendTraps(_ schedule: [(at: Double, trap: SNMPTrap)], clock: ManualClock, to box: PollerRef) -> Task<Void, Error> {
+        clock.addParticipants(1)
+        return Task {
+            defer { clock.addParticipants(-1) }
+            for (at, trap) in schedule {
+                try await clock.sleep(until: at)
+                box.get()?.enqueue(trap)
+            }
+        }
     }
 }
 

@@ -35,6 +35,14 @@ final class BandwidthNamespaceTests: XCTestCase {
         _ = try Harness.sh("ip netns del \(core); ip netns del \(opd)")
     }
 
+    /// The far end's iperf3 server is up when it accepts a connection (a deadline, not a fixed sleep).
+    func waitForServer(_ address: String = "198.18.5.2", port: Int = 5201) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, try Harness.sh("ip netns exec \(core) bash -c 'echo > /dev/tcp/\(address)/\(port)' 2>/dev/null").status != 0 {
+            usleep(100_000)
+        }
+    }
+
     func testShapedLinkIsMeasuredAndTwoShortTestsAreBelowContract() throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -56,11 +64,7 @@ final class BandwidthNamespaceTests: XCTestCase {
         let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, Harness.pantau, "bandwidth", "serve", "--listen", "198.18.5.2",
                                                         "--port", "5201", "--seconds", "120"], log: dir.appendingPathComponent("iperf3.log"))
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        // The server is up when it accepts a connection (a deadline, not a fixed sleep).
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, try Harness.sh("ip netns exec \(core) bash -c 'echo > /dev/tcp/198.18.5.2/5201' 2>/dev/null").status != 0 {
-            usleep(100_000)
-        }
+        try waitForServer()
         let test = ["/usr/sbin/ip", "netns", "exec", core, Harness.pantau, "bandwidth", "test", "fo-bkd"] + loc
         var o = try Harness.run(test[0], Array(test.dropFirst()), timeout: 60)
         XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
@@ -212,10 +216,7 @@ final class BandwidthNamespaceTests: XCTestCase {
         let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-B", "198.18.5.2", "-p", "5201"],
                                        log: dir.appendingPathComponent("iperf3.log"))
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, try Harness.sh("ip netns exec \(core) bash -c 'echo > /dev/tcp/198.18.5.2/5201' 2>/dev/null").status != 0 {
-            usleep(100_000)
-        }
+        try waitForServer()
         // A shaper with a long queue only slows a local sender down (no loss). Here the link's
         // queue holds 15 kB at 15 Mbit/s, as a congested path drops what exceeds it.
         let police = try Harness.sh("""

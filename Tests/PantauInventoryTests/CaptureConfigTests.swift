@@ -5,21 +5,7 @@ import PantauInventory
 
 /// `probes/capture.yaml`: the shipped sample parses (capture off), values land, mistakes are named by file:line.
 final class CaptureConfigTests: XCTestCase {
-    func load(_ yaml: String) -> (LoadedConfiguration?, [String]) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-cap-\(UUID().uuidString)")
-        let inv = dir.appendingPathComponent("inventory"), pr = dir.appendingPathComponent("probes")
-        try! FileManager.default.createDirectory(at: inv, withIntermediateDirectories: true)
-        try! FileManager.default.createDirectory(at: pr, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try! CheckFixtureTests.good.write(to: inv.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
-        try! "date,name\n".write(to: inv.appendingPathComponent("libur.csv"), atomically: true, encoding: .utf8)
-        try! yaml.write(to: pr.appendingPathComponent("capture.yaml"), atomically: true, encoding: .utf8)
-        do {
-            return (try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path), [])
-        } catch let e as ConfigurationErrors {
-            return (nil, e.diagnostics.map { $0.description.replacingOccurrences(of: pr.path + "/", with: "probes/") })
-        } catch { return (nil, ["\(error)"]) }
-    }
+    func load(_ yaml: String) -> (LoadedConfiguration?, [String]) { loadWithProbeFile("capture.yaml", yaml) }
 
     func testSampleValuesAndMistakes() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -225,3 +225,21 @@ final class CheckFixtureTests: XCTestCase {
         ])
     }
 }
+
+/// Loads the good fixture network with one probe file (`probes/<file>`), returning the loaded
+/// configuration or the diagnostics with the temporary probes path shown as `probes/`.
+func loadWithProbeFile(_ file: String, _ yaml: String, env: [String: String] = [:]) -> (LoadedConfiguration?, [String]) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-probe-\(UUID().uuidString)")
+    let inv = dir.appendingPathComponent("inventory"), pr = dir.appendingPathComponent("probes")
+    try! FileManager.default.createDirectory(at: inv, withIntermediateDirectories: true)
+    try! FileManager.default.createDirectory(at: pr, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try! CheckFixtureTests.good.write(to: inv.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
+    try! "date,name\n".write(to: inv.appendingPathComponent("libur.csv"), atomically: true, encoding: .utf8)
+    try! yaml.write(to: pr.appendingPathComponent(file), atomically: true, encoding: .utf8)
+    do {
+        return (try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path, environment: env), [])
+    } catch let e as ConfigurationErrors {
+        return (nil, e.diagnostics.map { $0.description.replacingOccurrences(of: pr.path + "/", with: "probes/") })
+    } catch { return (nil, ["\(error)"]) }
+}

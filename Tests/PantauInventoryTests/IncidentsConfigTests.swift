@@ -7,19 +7,8 @@ import PantauInventory
 /// secrets only from the environment and never printed.
 final class IncidentsConfigTests: XCTestCase {
     func load(_ yaml: String, env: [String: String] = [:]) -> (IncidentConfig?, [String]) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-inc-\(UUID().uuidString)")
-        let inv = dir.appendingPathComponent("inventory"), pr = dir.appendingPathComponent("probes")
-        try! FileManager.default.createDirectory(at: inv, withIntermediateDirectories: true)
-        try! FileManager.default.createDirectory(at: pr, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try! CheckFixtureTests.good.write(to: inv.appendingPathComponent("network.yaml"), atomically: true, encoding: .utf8)
-        try! "date,name\n".write(to: inv.appendingPathComponent("libur.csv"), atomically: true, encoding: .utf8)
-        try! yaml.write(to: pr.appendingPathComponent("incidents.yaml"), atomically: true, encoding: .utf8)
-        do {
-            return (try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path, environment: env).incidents, [])
-        } catch let e as ConfigurationErrors {
-            return (nil, e.diagnostics.map { $0.description.replacingOccurrences(of: pr.path + "/", with: "probes/") })
-        } catch { return (nil, ["\(error)"]) }
+        let (c, errors) = loadWithProbeFile("incidents.yaml", yaml, env: env)
+        return (c?.incidents, errors)
     }
 
     func testSampleAndValues() throws {

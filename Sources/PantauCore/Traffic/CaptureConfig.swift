@@ -61,3 +61,26 @@ public struct TalkerSample: Sendable, Hashable, Codable {
         return port == 0 ? name : "\(name)/\(port)"
     }
 }
+
+extension TalkerSample {
+    /// Conversations summed over their buckets, most bytes first (`bucket`: the first in which
+    /// each was seen). With `within`, only those with an end in one of those subnets.
+    public static func ranked(_ samples: [TalkerSample], within map: SubnetMap? = nil) -> [TalkerSample] {
+        var sums: [String: TalkerSample] = [:]
+        for t in samples {
+            if let map {
+                let ends = [t.source, t.destination].compactMap { IPv4Literal.parse($0).map(IPv4Subnet.address) }
+                guard ends.contains(where: { map.index(of: $0) != nil }) else { continue }
+            }
+            let key = "\(t.source)>\(t.destination) \(t.service)"
+            if var s = sums[key] {
+                s.bytes += t.bytes
+                s.bucket = min(s.bucket, t.bucket)
+                sums[key] = s
+            } else {
+                sums[key] = t
+            }
+        }
+        return sums.values.sorted { ($0.bytes, $1.source, $1.destination) > ($1.bytes, $0.source, $0.destination) }
+    }
+}

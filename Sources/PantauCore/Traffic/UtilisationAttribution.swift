@@ -14,17 +14,9 @@ public enum UtilisationAttribution {
         let ranked = bytes.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit)
         var text = "filled by (\(spanText)): " + ranked.map { "\(inventory.site($0.key)?.name ?? $0.key) \(format(mbps($0.value))) Mbit/s" }
             .joined(separator: ", ")
-        let map = SubnetMap(sites: inventory.sites.filter { sites.contains($0.id) })
-        var pairs: [String: (TalkerSample, Int64)] = [:]
-        for t in talkers {
-            guard let s = IPv4Literal.parse(t.source).map(IPv4Subnet.address), let d = IPv4Literal.parse(t.destination).map(IPv4Subnet.address),
-                  map.index(of: s) != nil || map.index(of: d) != nil else { continue }
-            let key = "\(t.source)>\(t.destination) \(t.service)"
-            pairs[key] = (t, (pairs[key]?.1 ?? 0) + t.bytes)
-        }
-        let top = pairs.values.sorted { ($0.1, $1.0.source) > ($1.1, $0.0.source) }.prefix(limit)
+        let top = TalkerSample.ranked(talkers, within: SubnetMap(sites: inventory.sites.filter { sites.contains($0.id) })).prefix(limit)
         if !top.isEmpty {
-            text += "; top talkers: " + top.map { "\($0.0.source) > \($0.0.destination) \($0.0.service) \(format(mbps($0.1))) Mbit/s" }
+            text += "; top talkers: " + top.map { "\($0.source) > \($0.destination) \($0.service) \(format(mbps($0.bytes))) Mbit/s" }
                 .joined(separator: ", ")
         }
         return text

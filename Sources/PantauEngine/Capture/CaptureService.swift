@@ -2,6 +2,7 @@ import Logging
 import PantauCore
 import PantauProbes
 import ServiceLifecycle
+import Synchronization
 
 /// Passive traffic per OPD as a sibling service: the capture transport counts on its own
 /// thread; every bucket (a minute) this service hands the finished buckets, the bucket's top
@@ -16,6 +17,8 @@ public final class CaptureService: Service, Sendable {
     let logger: Logger
     public let source: ObservationSource
     let runFor: Double?
+    /// The kernel-drop count last reported (a warning is logged when it grows, not every minute).
+    let reportedDrops = Mutex<Int64>(0)
     /// Told once whether the capture started (nil) or why not.
     let onStart: @Sendable (CaptureError?) -> Void
     /// A bucket is handed over this long after it ends (packets stamped just before the boundary).
@@ -109,7 +112,7 @@ public final class CaptureService: Service, Sendable {
                          proto: $0.talker.proto, port: $0.talker.port, bytes: $0.bytes)
         }
         batch.capture = stats
-        if stats.dropped > 0 {
+        if stats.dropped > reportedDrops.withLock({ d in defer { d = max(d, stats.dropped) }; return d }) {
             logger.warning("the kernel dropped mirrored packets: Pantau did not read fast enough (raise capture.buffer_mb or narrow the filter)",
                            metadata: ["dropped": "\(stats.dropped)", "received": "\(stats.received)"])
         }

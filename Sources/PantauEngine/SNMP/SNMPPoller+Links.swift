@@ -139,8 +139,7 @@ extension SNMPPoller {
 
     /// "10:05" in the inventory's time zone.
     func minuteText(_ t: EpochSeconds) -> String {
-        let iso = ISO8601.format(t, in: TimeZone(identifier: inventory.timezone) ?? .current)
-        return String(iso.dropFirst(11).prefix(5))
+        String(ISO8601.clock(t, in: TimeZone(identifier: inventory.timezone) ?? .current).prefix(5))
     }
 
     static func dbm(_ v: Double) -> String {
