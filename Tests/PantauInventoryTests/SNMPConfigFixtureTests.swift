@@ -61,7 +61,9 @@ final class SNMPConfigFixtureTests: XCTestCase {
         }
         if let snmp { try! snmp.write(to: pr.appendingPathComponent("snmp.yaml"), atomically: true, encoding: .utf8) }
         do {
-            let c = try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path, environment: env)
+            // A fixed day: the holiday warning depends on the month (the fixture's calendar covers 2026 only).
+            let c = try InventoryLoader.load(inventoryDirectory: inv.path, probesDirectory: pr.path, environment: env,
+                                             now: Date(timeIntervalSince1970: 1_781_500_000))   // 2026-06-15
             return Result(diagnostics: c.warnings.map { $0.replacingOccurrences(of: inv.path + "/", with: "") }, loaded: c)
         } catch let e as ConfigurationErrors {
             return Result(diagnostics: e.diagnostics.map {
