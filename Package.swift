@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Pure domain: inventory model, working calendar, availability math, topology,
@@ -61,10 +66,22 @@ let package = Package(
             "PantauCore", "PantauStore", .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/PantauReports"),
+        // The web face: dashboard, JSON API, live events and /metrics (Hummingbird), a sibling
+        // service of the engine; users, roles, sessions and the audit log.
+        .target(name: "PantauWeb", dependencies: [
+            "PantauCore", "PantauStore", "PantauReports", "PantauEngine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Sources/PantauWeb"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
             "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
-            "PantauReports", "PantauCapture",
+            "PantauReports", "PantauCapture", "PantauWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,6 +104,11 @@ let package = Package(
             "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
             "PantauReports",
         ], path: "Tests/PantauEngineTests"),
+        // Every route, role and error of the web face on Hummingbird's test client.
+        .testTarget(name: "PantauWebTests", dependencies: [
+            "PantauWeb", "PantauStore", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], path: "Tests/PantauWebTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.
         .testTarget(name: "PantauIntegrationTests", dependencies: [
             "pantau", "PantauStore", "PantauCore", "PantauTestSupport",

@@ -21,6 +21,8 @@ public struct LoadedConfiguration: Sendable {
     public var bandwidth = BandwidthConfig()
     /// Passive traffic capture (`probes/capture.yaml`; no interface: off).
     public var capture = CaptureConfig()
+    /// The dashboard, API and metrics face (`probes/web.yaml`).
+    public var web = WebConfig()
     /// Where things were written, for diagnostics that point at a line.
     public var lines = ConfigLines()
 }
@@ -118,6 +120,12 @@ public enum InventoryLoader {
             capture = c
             retention.topTalkerSeconds = c.talkerRetentionSeconds
         }
+        var web = WebConfig()
+        let webPath = (probesDirectory as NSString).appendingPathComponent("web.yaml")
+        if FileManager.default.fileExists(atPath: webPath), let text = readText(webPath, sink: sink),
+           let c = WebParser(reader: YAMLReader(file: webPath, sink: sink)).parse(text) {
+            web = c
+        }
         var warnings: [String] = []
         if let name = capture.interface, !(parsed?.sites.contains { !$0.site.subnets.isEmpty } ?? false) {
             warnings.append("\(capturePath): capture.interface is \(name) but no site in network.yaml has subnets: mirrored traffic will be counted, not attributed to any OPD")
@@ -177,7 +185,7 @@ public enum InventoryLoader {
         lines.specialPeriodLines = parsed.specialPeriodLines
         return LoadedConfiguration(inventory: inventory, probes: probes, snmp: snmp,
                                    credentials: profiles.mapValues(\.0), incidents: incidents, warnings: warnings,
-                                   retention: retention, report: report, bandwidth: bandwidth, capture: capture, lines: lines)
+                                   retention: retention, report: report, bandwidth: bandwidth, capture: capture, web: web, lines: lines)
     }
 
     static func readText(_ path: String, sink: DiagnosticSink) -> String? {

@@ -120,3 +120,32 @@ extension Store {
         }
     }
 }
+
+/// A probe's measurements over time, for charts.
+public protocol SeriesStore: Sendable {
+    /// Five-minute ICMP buckets of `target` in `range`: mean RTT (nil: no reply) and loss.
+    func icmpSeries(target: String, range: TimeRange) async throws -> [ICMPBucket]
+}
+
+/// One five-minute ICMP bucket.
+public struct ICMPBucket: Sendable, Hashable, Codable {
+    public var start: EpochSeconds
+    public var rttMs: Double?
+    public var lossPct: Double
+}
+
+extension Store: SeriesStore {
+    public func icmpSeries(target: String, range: TimeRange) async throws -> [ICMPBucket] {
+        try await read("reading the ICMP series of \(target)") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT bucket_s, sent, received, rtt_sum_ms, rtt_samples FROM icmp_rollup
+                WHERE target = ? AND resolution_s = 300 AND bucket_s >= ? AND bucket_s < ? ORDER BY bucket_s
+                """, arguments: [target, range.start - 300, range.end]).map { r in
+                let sent: Int = r["sent"], received: Int = r["received"], samples: Int = r["rtt_samples"]
+                let sum: Double = r["rtt_sum_ms"]
+                return ICMPBucket(start: r["bucket_s"], rttMs: samples > 0 ? sum / Double(samples) : nil,
+                                  lossPct: sent > 0 ? Double(sent - received) * 100 / Double(sent) : 0)
+            }
+        }
+    }
+}

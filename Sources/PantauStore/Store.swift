@@ -369,6 +369,43 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v9-web") { db in
+            // Dashboard users (bcrypt hashes, never the password), sessions by the SHA-256 of
+            // their cookie (a copy of the database does not hold a usable cookie), API tokens the
+            // same way, and the audit log of every ticket action and user change.
+            try db.execute(sql: """
+                CREATE TABLE web_user (
+                  name TEXT PRIMARY KEY,
+                  display_name TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  sites TEXT NOT NULL DEFAULT '',
+                  password_hash TEXT NOT NULL,
+                  disabled INTEGER NOT NULL DEFAULT 0,
+                  created_s INTEGER NOT NULL
+                );
+                CREATE TABLE web_session (
+                  token_sha256 TEXT PRIMARY KEY,
+                  user TEXT NOT NULL REFERENCES web_user(name) ON DELETE CASCADE,
+                  csrf TEXT NOT NULL,
+                  created_s INTEGER NOT NULL,
+                  last_seen_s INTEGER NOT NULL
+                );
+                CREATE TABLE api_token (
+                  token_sha256 TEXT PRIMARY KEY,
+                  label TEXT NOT NULL,
+                  user TEXT NOT NULL REFERENCES web_user(name) ON DELETE CASCADE,
+                  created_s INTEGER NOT NULL
+                );
+                CREATE TABLE audit_log (
+                  id INTEGER PRIMARY KEY,
+                  at_s INTEGER NOT NULL,
+                  actor TEXT NOT NULL,
+                  action TEXT NOT NULL,
+                  object TEXT NOT NULL,
+                  detail TEXT NOT NULL DEFAULT ''
+                );
+                """)
+        }
         return m
     }
 

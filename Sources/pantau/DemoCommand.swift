@@ -6,6 +6,7 @@ import PantauEngine
 import PantauReports
 import PantauProbes
 import PantauStore
+import PantauWeb
 import ServiceLifecycle
 
 struct DemoCommand: AsyncParsableCommand {
@@ -32,6 +33,15 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Language: id or en.")
     var lang: Language = .id
+
+    @Option(help: "Dashboard port on 127.0.0.1 (0: any free port; the demo prints the address and a login).")
+    var webPort: Int = 8080
+
+    @Flag(help: "No dashboard.")
+    var noWeb = false
+
+    @Option(help: "Keep the dashboard up this many real seconds after the scenario ends (Ctrl-C ends it sooner).")
+    var keepServing: Double = 0
 
     func run() async throws {
         let config = try location.load(printWarnings: false)
@@ -72,6 +82,7 @@ struct DemoCommand: AsyncParsableCommand {
         var snmpConfig = config.snmp
         snmpConfig.trapListen = nil
         let bus = ObservationBus()
+        let hub = LiveHub(inventory: inv)
         let snmp = inv.devices.isEmpty ? nil : SNMPPoller(
             inventory: inv, config: snmpConfig, credentials: demoCredentials,
             transport: SimulatedSNMPTransport(inventory: inv, network: transport, clock: clock),
@@ -111,6 +122,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("")
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
             if case .ticket(let number, let change, let priority, let cause, let root, let affected, _) = event {
+                hub.publish(.ticket(number: number, state: change, priority: priority, sites: affected + [root]))
                 let verb: String = switch change {
                 case "opened": id ? "DIBUKA" : "OPENED"
                 case "resolved": id ? "PULIH" : "RESOLVED"
@@ -138,14 +150,44 @@ struct DemoCommand: AsyncParsableCommand {
             say("[\(ISO8601.clock(EpochSeconds(clock.now()), in: tz))] \(mark) \(word.padding(toLength: 6, withPad: " ", startingAt: 0)) "
                 + "\(t.padding(toLength: 20, withPad: " ", startingAt: 0)) \(names[t] ?? "")  (\(id ? "sejak" : "since") \(ISO8601.clock(since, in: tz)))")
         }
+        // The dashboard: a demo user with a fresh password, printed (only its bcrypt hash is stored).
+        var web: WebService?
+        var webConfig = config.web
+        let demoPassword = "demo-" + WebApp.newToken().dropFirst(4).prefix(12)
+        if !noWeb {
+            webConfig.host = "127.0.0.1"
+            webConfig.port = webPort
+            try await failingAsync {
+                try await store.addUser(WebUser(name: "demo", displayName: "Demo NOC", role: .noc), passwordHash: Passwords.hash(demoPassword),
+                                        actor: "demo", at: EpochSeconds(start))
+            }
+            let status = StatusQuery(inventory: inv, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
+            let app = try failing {
+                try WebApp(inventory: inv, config: webConfig, store: store, status: status, policy: config.incidents.priority,
+                           report: config.report, clock: clock, hub: hub, logger: logger)
+            }
+            web = WebService(app: app) { port in
+                say((id ? "Dasbor: http://127.0.0.1:\(port)/  masuk sebagai demo / \(demoPassword)"
+                        : "Dashboard: http://127.0.0.1:\(port)/  log in as demo / \(demoPassword)"))
+            }
+        }
         let reporter = DemoReporter(query: query, store: store, clock: clock, lang: lang, everySeconds: 15 * 60)
         let icmp = ICMPProbeService(inventory: inv, probes: config.probes, transport: transport, bus: bus, clock: clock,
                                     logger: logger, engine: Self.engine, runFor: minutes * 60)
         let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: bus, clock: clock, logger: logger,
                                         runFor: minutes * 60, onEvent: onEvent)
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, incidents: incidents,
-                                 capture: capture, faces: [reporter], runFor: minutes * 60, onEvent: onEvent)
+                                 capture: capture, faces: [reporter] + (web.map { [$0] } ?? []), runFor: minutes * 60, onEvent: onEvent)
+        hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
+        if let web, keepServing > 0 {
+            say(id ? "Skenario selesai; dasbor tetap aktif \(Int(keepServing)) detik (Ctrl-C untuk berhenti)."
+                   : "Scenario over; the dashboard stays up \(Int(keepServing)) s (Ctrl-C to stop).")
+            let after = ServiceGroup(configuration: .init(services: [
+                .init(service: web), .init(service: RealTimeLimit(seconds: keepServing), successTerminationBehavior: .gracefullyShutdownGroup),
+            ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await after.run()
+        }
         await reporter.printSummary(final: true)
         if capture != nil { try await printTraffic(store: store, inventory: inv, from: EpochSeconds(start), to: EpochSeconds(clock.now()) + 60, id: id) }
         let db = location.db.map { " --db \($0)" } ?? " --db \(dbPath)"
@@ -166,5 +208,13 @@ struct DemoCommand: AsyncParsableCommand {
             table.append([s.site, s.name, String(format: "%.2f", s.avg_in_mbps), String(format: "%.2f", s.avg_out_mbps)])
         }
         say(TextTable.render(table, rightAligned: [2, 3]))
+    }
+}
+
+/// Ends a service group after `seconds` of real time (the demo's dashboard after the scenario).
+struct RealTimeLimit: Service {
+    let seconds: Double
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) }
     }
 }

@@ -8,7 +8,9 @@ import PantauNotify
 import PantauInventory
 import PantauNetSNMP
 import PantauProbes
+import PantauReports
 import PantauStore
+import PantauWeb
 import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
@@ -53,6 +55,8 @@ struct RunCommand: AsyncParsableCommand {
                 }
             }
         }
+        let hub = LiveHub(inventory: config.inventory)
+        let web = try makeWeb(config, store: store, clock: clock, hub: hub, logger: logger)
         let composer = NotificationComposer(inventory: config.inventory, channels: config.incidents.channels)
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
             switch event {
@@ -64,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
             case .stopped(let at):
                 say("pantau: engine stopped at \(ISO8601.format(at, in: tz))")
             case .ticket(let number, let change, let priority, let cause, let root, let affected, let at):
+                hub.publish(.ticket(number: number, state: change, priority: priority, sites: affected + [root]))
                 say("\(ISO8601.format(at, in: tz))  ticket \(number) \(change): \(priority) \(cause) \(root)"
                     + (affected.isEmpty ? "" : " cuts off \(affected.count): \(affected.joined(separator: ", "))"))
             }
@@ -78,8 +83,9 @@ struct RunCommand: AsyncParsableCommand {
                                                 clock: clock, logger: logger)
         }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                 incidents: incidents, notifications: notifications, bandwidth: bandwidth, capture: capture, recorderPolicy: recorderPolicy(config),
-                                 runFor: seconds, onEvent: onEvent)
+                                 incidents: incidents, notifications: notifications, bandwidth: bandwidth, capture: capture, faces: web.map { [$0] } ?? [],
+                                 recorderPolicy: recorderPolicy(config), runFor: seconds, onEvent: onEvent)
+        hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
     }
 
@@ -94,6 +100,20 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
+    /// The dashboard, API and metrics (`probes/web.yaml`; `listen: off` for none).
+    func makeWeb(_ config: LoadedConfiguration, store: Store, clock: any WallClock, hub: LiveHub, logger: Logger) throws -> WebService? {
+        guard let host = config.web.host else { return nil }
+        let status = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
+        let app = try failing {
+            try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
+                       report: config.report, clock: clock, hub: hub, logger: logger)
+        }
+        let scheme = config.web.tls ? "https" : "http"
+        return WebService(app: app) { port in
+            say("pantau: dashboard on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (users: pantau user add NAME --role noc)")
+        }
+    }
+
     /// The SNMP poller and trap receiver, when devices have credentials.
     func makeSNMP(_ config: LoadedConfiguration, store: Store, bus: ObservationBus, clock: any WallClock,
                   logger: Logger) -> (SNMPPoller?, TrapReceiverService?) {

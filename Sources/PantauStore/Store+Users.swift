@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import PantauCore
+
+/// Dashboard users, sessions, API tokens and the audit log.
+public protocol UserStore: Sendable {
+    func addUser(_ user: WebUser, passwordHash: String, actor: String, at: EpochSeconds) async throws
+    func setPassword(_ name: String, passwordHash: String, actor: String, at: EpochSeconds) async throws
+    func setDisabled(_ name: String, _ disabled: Bool, actor: String, at: EpochSeconds) async throws
+    func users() async throws -> [WebUser]
+    /// The user and its password hash (for checking a login), or nil.
+    func credentials(of name: String) async throws -> (user: WebUser, passwordHash: String)?
+    func createSession(tokenSHA256: String, user: String, csrf: String, at: EpochSeconds) async throws
+    /// The session's user and CSRF token when it exists, its user is enabled, and it was used
+    /// within `idle` seconds (then its last use becomes `now`); nil otherwise.
+    func session(tokenSHA256: String, idle: EpochSeconds, now: EpochSeconds) async throws -> (user: WebUser, csrf: String)?
+    func deleteSession(tokenSHA256: String) async throws
+    func addToken(tokenSHA256: String, label: String, user: String, actor: String, at: EpochSeconds) async throws
+    func tokenUser(tokenSHA256: String) async throws -> WebUser?
+    func audit(actor: String, action: String, object: String, detail: String, at: EpochSeconds) async throws
+    func auditLog(limit: Int) async throws -> [AuditEntry]
+}
+
+/// One line of the audit log: who did what to which object, when.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var at: EpochSeconds
+    public var actor: String
+    public var action: String
+    public var object: String
+    public var detail: String
+}
+
+extension Store: UserStore {
+    public func addUser(_ user: WebUser, passwordHash: String, actor: String, at: EpochSeconds) async throws {
+        try await write("adding user \(user.name)") { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM web_user WHERE name = ?", arguments: [user.name]) == true {
+                throw PantauError(.invalidInput, operation: "adding a user", subject: user.name, message: "a user with this name exists")
+            }
+            try db.execute(sql: """
+                INSERT INTO web_user (name, display_name, role, sites, password_hash, disabled, created_s) VALUES (?, ?, ?, ?, ?, 0, ?)
+                """, arguments: [user.name, user.displayName, user.role.rawValue, user.sites.joined(separator: ","), passwordHash, at])
+            try Self.audit(db, at, actor, "user.add", user.name, "role \(user.role.rawValue)" + (user.sites.isEmpty ? "" : ", sites \(user.sites.joined(separator: ","))"))
+        }
+    }
+
+    public func setPassword(_ name: String, passwordHash: String, actor: String, at: EpochSeconds) async throws {
+        try await write("changing the password of \(name)") { db in
+            try db.execute(sql: "UPDATE web_user SET password_hash = ? WHERE name = ?", arguments: [passwordHash, name])
+            guard db.changesCount == 1 else { throw Self.noUser(name) }
+            // A new password ends every session of the user.
+            try db.execute(sql: "DELETE FROM web_session WHERE user = ?", arguments: [name])
+            try Self.audit(db, at, actor, "user.passwd", name, "")
+        }
+    }
+
+    public func setDisabled(_ name: String, _ disabled: Bool, actor: String, at: EpochSeconds) async throws {
+        try await write("\(disabled ? "disabling" : "enabling") user \(name)") { db in
+            try db.execute(sql: "UPDATE web_user SET disabled = ? WHERE name = ?", arguments: [disabled, name])
+            guard db.changesCount == 1 else { throw Self.noUser(name) }
+            if disabled {
+                try db.execute(sql: "DELETE FROM web_session WHERE user = ?", arguments: [name])
+                try db.execute(sql: "DELETE FROM api_token WHERE user = ?", arguments: [name])
+            }
+            try Self.audit(db, at, actor, disabled ? "user.disable" : "user.enable", name, "")
+        }
+    }
+
+    public func users() async throws -> [WebUser] {
+        try await read("reading users") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM web_user ORDER BY name").map(Self.user)
+        }
+    }
+
+    public func credentials(of name: String) async throws -> (user: WebUser, passwordHash: String)? {
+        try await read("reading user \(name)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM web_user WHERE name = ?", arguments: [name]).map { (Self.user($0), $0["password_hash"]) }
+        }
+    }
+
+    public func createSession(tokenSHA256: String, user: String, csrf: String, at: EpochSeconds) async throws {
+        try await write("opening a session for \(user)") { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE user = ? AND last_seen_s < ?", arguments: [user, at - 7 * 86_400])
+            try db.execute(sql: "INSERT INTO web_session (token_sha256, user, csrf, created_s, last_seen_s) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [tokenSHA256, user, csrf, at, at])
+        }
+    }
+
+    public func session(tokenSHA256: String, idle: EpochSeconds, now: EpochSeconds) async throws -> (user: WebUser, csrf: String)? {
+        try await write("reading a session") { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT u.*, s.csrf, s.last_seen_s FROM web_session s JOIN web_user u ON u.name = s.user WHERE s.token_sha256 = ?
+                """, arguments: [tokenSHA256]) else { return nil }
+            let user = Self.user(row)
+            let last: EpochSeconds = row["last_seen_s"]
+            guard !user.disabled, now - last <= idle else {
+                try db.execute(sql: "DELETE FROM web_session WHERE token_sha256 = ?", arguments: [tokenSHA256])
+                return nil
+            }
+            // Written at most once a minute: a page full of live updates is not a write each.
+            if now - last >= 60 {
+                try db.execute(sql: "UPDATE web_session SET last_seen_s = ? WHERE token_sha256 = ?", arguments: [now, tokenSHA256])
+            }
+            return (user, row["csrf"])
+        }
+    }
+
+    public func deleteSession(tokenSHA256: String) async throws {
+        try await write("ending a session") { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE token_sha256 = ?", arguments: [tokenSHA256])
+        }
+    }
+
+    public func addToken(tokenSHA256: String, label: String, user: String, actor: String, at: EpochSeconds) async throws {
+        try await write("adding an API token for \(user)") { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM web_user WHERE name = ?", arguments: [user]) == true else { throw Self.noUser(user) }
+            try db.execute(sql: "INSERT INTO api_token (token_sha256, label, user, created_s) VALUES (?, ?, ?, ?)",
+                           arguments: [tokenSHA256, label, user, at])
+            try Self.audit(db, at, actor, "token.add", user, label)
+        }
+    }
+
+    public func tokenUser(tokenSHA256: String) async throws -> WebUser? {
+        try await read("reading an API token") { db in
+            try Row.fetchOne(db, sql: "SELECT u.* FROM api_token t JOIN web_user u ON u.name = t.user WHERE t.token_sha256 = ?",
+                             arguments: [tokenSHA256]).map(Self.user).flatMap { $0.disabled ? nil : $0 }
+        }
+    }
+
+    public func audit(actor: String, action: String, object: String, detail: String, at: EpochSeconds) async throws {
+        try await write("writing the audit log") { db in try Self.audit(db, at, actor, action, object, detail) }
+    }
+
+    public func auditLog(limit: Int) async throws -> [AuditEntry] {
+        try await read("reading the audit log") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                AuditEntry(at: $0["at_s"], actor: $0["actor"], action: $0["action"], object: $0["object"], detail: $0["detail"])
+            }
+        }
+    }
+
+    static func audit(_ db: Database, _ at: EpochSeconds, _ actor: String, _ action: String, _ object: String, _ detail: String) throws {
+        try db.execute(sql: "INSERT INTO audit_log (at_s, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [at, actor, action, object, detail])
+    }
+
+    static func user(_ r: Row) -> WebUser {
+        let sites: String = r["sites"]
+        return WebUser(name: r["name"], displayName: r["display_name"], role: Role(rawValue: r["role"]) ?? .opd,
+                       sites: sites.split(separator: ",").map(String.init), disabled: r["disabled"])
+    }
+
+    static func noUser(_ name: String) -> PantauError {
+        PantauError(.notFound, operation: "finding the user", subject: name, message: "no such user")
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The pages, each a mustache template rendered inside the layout.
+enum Page: String, CaseIterable {
+    case login, overview, tickets, ticket, site, availability, explain, message
+}
+
+extension WebApp {
+    /// Every page, the layout and the partials, compiled once (they are constants: a mistake
+    /// in them fails the first test that renders a page).
+    static let library: MustacheLibrary = {
+        var lib = MustacheLibrary()
+        for p in Page.allCases { try! lib.register(WebTemplates.body(p), named: p.rawValue) }
+        try! lib.register(WebTemplates.layout, named: "layout")
+        try! lib.register(WebTemplates.node, named: "node")
+        return lib
+    }()
+
+    /// Renders `page` with `view` inside the layout (title, navigation, language switch, logout form).
+    func render(_ page: Page, context: WebContext, view: [String: Any], status: HTTPResponse.Status = .ok, title: String? = nil) throws -> Response {
+        let t = WebText.table(context.lang)
+        var full = view
+        // Sections that show only when a list has rows: `{{#hasTickets}}` (not `{{#tickets.0}}`,
+        // which changes the context the inner section resolves in).
+        for (key, value) in view { if let list = value as? [Any] { full["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty } }
+        full["t"] = t
+        full["lang"] = context.lang.rawValue
+        let body = Self.library.render(full, withTemplate: page.rawValue) ?? ""
+        var layout: [String: Any] = [
+            "t": t, "lang": context.lang.rawValue, "body": body, "title": title ?? t[page.rawValue] ?? t["appTitle"]!,
+            "other": context.lang == .id ? "en" : "id", "organization": inventory.organization, "page": page.rawValue,
+        ]
+        if let id = context.identity {
+            layout["user"] = ["name": id.user.displayName, "role": id.user.role.rawValue, "csrf": id.csrf ?? ""]
+            layout["seesEverything"] = id.access.seesEverything
+        }
+        var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                                 body: .init(byteBuffer: ByteBuffer(string: Self.library.render(layout, withTemplate: "layout") ?? "")))
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// A short page saying why (403, 404), in the user's language.
+    func message(_ key: String, context: WebContext, status: HTTPResponse.Status) throws -> Response {
+        try render(.message, context: context, view: ["text": WebText.table(context.lang)[key] ?? key], status: status)
+    }
+}

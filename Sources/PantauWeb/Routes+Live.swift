@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PantauCore
+
+extension WebApp {
+    /// `GET /events`: server-sent events of state changes and ticket changes the user may see.
+    /// A comment line every 15 s keeps proxies from closing an idle stream.
+    func addLiveRoutes(_ router: Router<WebContext>) {
+        router.get("/events") { _, context in
+            guard let id = context.identity else { throw HTTPError(.unauthorized) }
+            let stream = self.hub.subscribe(id.access)
+            let tz = self.tz
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
+                // Events and a keep-alive comment every 15 s, merged into one stream of lines.
+                let (lines, out) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await event in stream { out.yield(Self.sse(event, tz: tz)) }
+                        out.finish()
+                    }
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: .seconds(15))
+                            out.yield(": keep-alive\n\n")
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
+        }
+    }
+
+    /// One event in the SSE wire format: `event:` name and a JSON `data:` line.
+    static func sse(_ event: LiveEvent, tz: TimeZone) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        switch event {
+        case .state(let target, let state, let since, _):
+            let data = try! encoder.encode(["target": target, "state": state, "since": ISO8601.format(since, in: tz)])
+            return "event: state\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+        case .ticket(let number, let state, let priority, _):
+            let data = try! encoder.encode(["number": number, "state": state, "priority": priority])
+            return "event: ticket\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+        }
+    }
+}

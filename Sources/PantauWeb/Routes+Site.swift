@@ -1,0 +1,36 @@
+import Foundation
+import PantauCore
+import PantauStore
+
+extension WebApp {
+    /// A site's page: today's state timeline, RTT and loss, its links, its tickets, its month.
+    func siteView(_ site: Site, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
+        let now = self.now()
+        let cal = availability.calendar
+        let today = cal.localDate(of: now)
+        let day = TimeRange(cal.instant(today, secondOfDay: 0), cal.instant(today.adding(days: 1), secondOfDay: 0))
+        let history = try await store.history(overlapping: day, targets: [site.id])[site.id] ?? []
+        let series = try await store.icmpSeries(target: site.id, range: day)
+        let report = try await status.build(store: store, now: now)
+        let line = report.sites.first { $0.id == site.id }
+        let (month, span) = monthToDate()
+        let result = try await availability.compute(store: store, span: span, sites: [site.id]).first
+        let links = inventory.links.filter { $0.from == site.id || $0.to == site.id }.map(\.id)
+        let tickets = try await visibleTickets(id, states: nil).filter { $0.affectedSites.contains(site.id) || $0.root == site.id }
+        let t = WebText.table(lang)
+        return [
+            "id": site.id, "name": site.name, "role": site.role.rawValue, "address": site.address ?? "",
+            "uplinks": site.uplinks.joined(separator: ", "), "state": line?.state.rawValue ?? "unknown",
+            "stateText": stateText(line?.state.rawValue ?? "unknown", lang), "month": month.description,
+            "pct": result?.availability.map { Self.percent($0, lang) } ?? t["noData"]!,
+            "target": Self.percentNumber(inventory.sla.availabilityTargetPct, lang), "day": today.description,
+            "timeline": WebCharts.timeline(history, range: day, tz: tz), "rttChart": WebCharts.rtt(series, range: day),
+            "links": report.links.filter { links.contains($0.id) }.map { l -> [String: Any] in
+                ["id": l.id, "name": inventory.links.first { $0.id == l.id }?.name ?? l.id, "state": l.state.rawValue,
+                 "stateText": stateText(l.state.rawValue, lang), "inBps": l.inBps.map { Self.bps($0) } ?? "",
+                 "outBps": l.outBps.map { Self.bps($0) } ?? "", "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) } ?? ""]
+            },
+            "tickets": tickets.reversed().map { ticketRow($0, lang: lang) },
+        ]
+    }
+}

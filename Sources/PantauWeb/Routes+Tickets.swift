@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PantauCore
+import PantauReports
+import PantauStore
+
+extension WebApp {
+    struct ResolveForm: Decodable { var note: String? }
+    struct CloseForm: Decodable {
+        var officers: String; var problem: String; var work: String
+        var alternative: String?; var place: String?; var cause: String?
+    }
+
+    func addTicketRoutes(_ router: Router<WebContext>) {
+        router.get("/tickets") { _, context in
+            let id = try self.requirePage(context)
+            let tickets = try await self.visibleTickets(id, states: nil).reversed().map { self.ticketRow($0, lang: context.lang) }
+            return try self.render(.tickets, context: context, view: ["tickets": Array(tickets)])
+        }
+        router.get("/tickets/:number") { _, context in
+            let id = try self.requirePage(context)
+            guard let t = try await self.visibleTicket(context, id) else { return try self.message("forbidden", context: context, status: .forbidden) }
+            return try self.render(.ticket, context: context, view: try await self.ticketView(t, id, lang: context.lang), title: t.number)
+        }
+        router.post("/tickets/:number/ack") { request, context in
+            let (id, t) = try await self.operable(context)
+            _ = try await self.checkedForm(request, context, id) as [String: String]
+            _ = try await self.act(id, "ticket.ack", t.number, "") {
+                try await self.store.acknowledgeTicket(t.number, by: id.user.displayName, at: self.now())
+            }
+            return Response.redirect(to: "/tickets/\(t.number)", type: .found)
+        }
+        router.post("/tickets/:number/resolve") { request, context in
+            let (id, t) = try await self.operable(context)
+            let form: ResolveForm = try await self.checkedForm(request, context, id)
+            _ = try await self.act(id, "ticket.resolve", t.number, form.note ?? "") {
+                try await self.store.resolveTicketManually(t.number, by: id.user.displayName, note: form.note ?? "", at: self.now())
+            }
+            return Response.redirect(to: "/tickets/\(t.number)", type: .found)
+        }
+        router.post("/tickets/:number/close") { request, context in
+            let (id, t) = try await self.operable(context)
+            let form: CloseForm = try await self.checkedForm(request, context, id)
+            let officers = form.officers.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let cause = form.cause.flatMap { $0.isEmpty ? nil : $0 }
+            guard !officers.isEmpty, !form.problem.isEmpty, !form.work.isEmpty else {
+                throw HTTPError(.badRequest, message: "officers, problem and work are required")
+            }
+            if let cause, !self.causes.contains(where: { $0.code == cause }) {
+                throw HTTPError(.badRequest, message: "'\(cause)' is not a closing cause")
+            }
+            let ba = BeritaAcara(officers: officers, problemSummary: form.problem, workSummary: form.work,
+                                 alternativeSolution: form.alternative ?? "-", location: form.place ?? "", cause: cause)
+            _ = try await self.act(id, "ticket.close", t.number, cause ?? "") {
+                try await self.store.closeTicket(t.number, beritaAcara: ba, at: self.now())
+            }
+            return Response.redirect(to: "/tickets/\(t.number)", type: .found)
+        }
+    }
+
+    /// The ticket named in the path when the user may see it (nil: 403); 404 when there is none.
+    func visibleTicket(_ context: WebContext, _ id: Identity) async throws -> Ticket? {
+        let number = Ticket.normalizedNumber(context.parameters.get("number") ?? "")
+        guard let t = try await store.ticket(number) else { throw HTTPError(.notFound, message: "no ticket \(number)") }
+        return id.access.maySee(anyOf: t.affectedSites + [t.root]) ? t : nil
+    }
+
+    /// A ticket action's preconditions: logged in, allowed to operate tickets, the ticket visible.
+    func operable(_ context: WebContext) async throws -> (Identity, Ticket) {
+        let id = try requirePage(context)
+        guard id.access.mayOperateTickets else { throw HTTPError(.forbidden, message: "your role may not change tickets") }
+        guard let t = try await visibleTicket(context, id) else { throw HTTPError(.forbidden) }
+        return (id, t)
+    }
+
+    /// Runs a ticket action and writes the audit line with the acting user; a refused action
+    /// (e.g. closing an open ticket) is a 409 with the store's reason.
+    func act(_ id: Identity, _ action: String, _ number: String, _ detail: String,
+             _ body: () async throws -> Ticket) async throws -> Ticket {
+        do {
+            let t = try await body()
+            try await store.audit(actor: id.user.name, action: action, object: number, detail: detail, at: now())
+            hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue, sites: t.affectedSites + [t.root]))
+            return t
+        } catch let e as PantauError where e.code == .invalidInput {
+            throw HTTPError(.conflict, message: e.message)
+        }
+    }
+
+    var causes: [ClosingCause] { reportConfig.accountability.causes }
+
+    func ticketView(_ t: Ticket, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
+        let timers = TicketTimers(ticket: t, inventory: inventory, policy: policy, now: now())
+        let events = try await store.ticketEvents(t.id)
+        let t0 = WebText.table(lang)
+        func timer(_ x: TicketTimers.Timer) -> String {
+            "\(t0["elapsed"]!) \(DurationText.hms(x.elapsedSeconds)) / \(DurationText.hms(x.targetSeconds))"
+                + (x.due.map { " · \(t0["due"]!) \(ISO8601.format($0, in: tz))" } ?? "") + (x.breached ? " · \(t0["breached"]!)" : "")
+        }
+        var view = ticketRow(t, lang: lang)
+        view["priorityReason"] = t.priorityReason
+        view["response"] = timer(timers.response)
+        view["repair"] = timer(timers.repair)
+        view["events"] = events.map { ["at": ISO8601.format($0.at, in: tz), "kind": $0.kind, "text": $0.text] }
+        view["mayOperate"] = id.access.mayOperateTickets
+        view["csrf"] = id.csrf ?? ""
+        view["canAck"] = t.state == .open || (t.state == .resolved && t.assignedTo == nil)
+        view["canResolve"] = t.state == .open || t.state == .acknowledged
+        view["canClose"] = t.state == .resolved
+        view["causes"] = causes.map { ["code": $0.code, "party": $0.party.rawValue] }
+        return view
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+import PantauCore
+import PantauReports
+import PantauStore
+import Synchronization
+
+/// What the web face reads and writes: the store behind its protocols.
+public typealias WebStore = HistoryStore & SampleStore & SessionStore & TicketStore & OutboxStore & UserStore & SeriesStore
+
+/// Everything the routes need; built once by `pantau run` or `pantau demo`.
+public final class WebApp: Sendable {
+    public let inventory: Inventory
+    public let config: WebConfig
+    public let store: any WebStore
+    public let status: StatusQuery
+    public let availability: AvailabilityQuery
+    public let policy: PriorityPolicy
+    /// Closing causes and the report's settings (`probes/report.yaml`).
+    public let reportConfig: ReportConfig
+    public let clock: any WallClock
+    public let hub: LiveHub
+    let throttle = Mutex(LoginThrottle())
+    let metrics: EngineMetrics
+    let tz: TimeZone
+    let logger: Logger
+
+    public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
+                report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger) throws {
+        reportConfig = report
+        self.inventory = inventory
+        self.config = config
+        self.store = store
+        self.status = status
+        availability = try AvailabilityQuery(inventory: inventory)
+        self.policy = policy
+        self.clock = clock
+        self.hub = hub
+        self.logger = logger
+        tz = TimeZone(identifier: inventory.timezone) ?? .current
+        metrics = EngineMetrics(inventory: inventory)
+    }
+
+    /// Every route, behind the security headers and the identity check.
+    public func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(tls: config.tls))
+        router.add(middleware: IdentityMiddleware(app: self))
+        addAssetRoutes(router)
+        addLoginRoutes(router)
+        addPageRoutes(router)
+        addTicketRoutes(router)
+        addLiveRoutes(router)
+        addAPIRoutes(router)
+        addMetricsRoute(router)
+        return router
+    }
+
+    func now() -> EpochSeconds { clock.nowSeconds() }
+}
+
+/// Resolves the session cookie or the `Authorization: Bearer` API token into an identity, and
+/// the language from the `lang` cookie (else the configured default).
+struct IdentityMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+    let app: WebApp
+
+    func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.lang = request.cookies["lang"].flatMap { WebLanguage(rawValue: $0.value) } ?? WebLanguage(rawValue: app.config.language) ?? .id
+        if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
+            let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            guard let user = try await app.store.tokenUser(tokenSHA256: Tokens.sha256(token)) else {
+                throw HTTPError(.unauthorized, message: "unknown or revoked API token")
+            }
+            context.identity = Identity(user: user, csrf: nil, sessionHash: nil)
+        } else if let cookie = request.cookies[WebApp.sessionCookie]?.value, !cookie.isEmpty {
+            let hash = Tokens.sha256(cookie)
+            if let s = try await app.store.session(tokenSHA256: hash, idle: app.config.sessionIdleSeconds, now: app.now()) {
+                context.identity = Identity(user: s.user, csrf: s.csrf, sessionHash: hash)
+            }
+        }
+        return try await next(request, context)
+    }
+}

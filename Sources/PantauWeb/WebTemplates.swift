@@ -1,0 +1,122 @@
+/// The pages' markup (mustache). Escaped by default (`{{x}}`); `{{{body}}}` and `{{{svg}}}` are
+/// markup Pantau made itself. No inline script and no external URL: the CSP forbids both.
+enum WebTemplates {
+    static let layout = #"""
+    <!DOCTYPE html>
+    <html lang="{{lang}}"><head><meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>{{title}} · Pantau</title>
+    <link rel="stylesheet" href="/static/pantau.css">
+    <script src="/static/pantau.js" defer></script>
+    </head><body data-page="{{page}}">
+    <header><a class="brand" href="/">Pantau</a> <span class="org">{{organization}}</span>
+    {{#user}}<nav><a href="/">{{t.overview}}</a> <a href="/tickets">{{t.tickets}}</a> <a href="/availability">{{t.availability}}</a></nav>
+    <span class="who">{{name}} ({{role}})</span>
+    <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button>{{t.logout}}</button></form>{{/user}}
+    <a class="lang" href="/lang/{{other}}">{{t.language}}</a>
+    <span id="live" class="live" hidden>● {{t.live}}</span>
+    </header>
+    <main>{{{body}}}</main>
+    </body></html>
+    """#
+
+    static func body(_ page: Page) -> String {
+        switch page {
+        case .login: login
+        case .overview: overview
+        case .tickets: tickets
+        case .ticket: ticket
+        case .site: site
+        case .availability: availability
+        case .explain: explain
+        case .message: "<p class=\"message\">{{text}}</p>"
+        }
+    }
+
+    static let login = #"""
+    <h1>{{t.login}}</h1>
+    {{#failed}}<p class="error">{{t.loginFailed}}</p>{{/failed}}
+    <form method="post" action="/login" class="login">
+    <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="next" value="{{next}}">
+    <label>{{t.user}} <input name="user" autocomplete="username" required autofocus></label>
+    <label>{{t.password}} <input name="password" type="password" autocomplete="current-password" required></label>
+    <button>{{t.login}}</button></form>
+    """#
+
+    static let overview = #"""
+    <h1>{{t.overview}}</h1>
+    <section><h2>{{t.openTickets}}</h2>
+    {{#hasTickets}}<table class="list" id="open-tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th></tr>
+    {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td>{{state}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td></tr>{{/tickets}}
+    </table>{{/hasTickets}}{{^hasTickets}}<p id="open-tickets">{{t.noOpenTickets}}</p>{{/hasTickets}}</section>
+    <section><h2>{{t.tree}}</h2><ul class="tree">{{#tree}}{{> node}}{{/tree}}</ul></section>
+    {{#hasLinks}}<section><h2>{{t.links}}</h2><table class="list"><tr><th>{{t.links}}</th><th>{{t.kind}}</th><th>{{t.state}}</th><th>{{t.since}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
+    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td>{{kind}}</td><td class="state">{{stateText}}</td><td class="since">{{since}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}
+    </table></section>{{/hasLinks}}
+    <section><h2>{{t.monthToDate}} ({{month}})</h2><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.availability}}</th><th class="n">{{t.target}}</th><th>{{t.verdict}}</th></tr>
+    {{#availability}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/sites/{{id}}">{{name}}</a></td><td class="n">{{pct}}</td><td class="n">{{target}}</td><td>{{verdict}}</td></tr>{{/availability}}
+    </table></section>
+    {{#health}}<section><h2>{{t.engineHealth}}</h2><table class="list"><tr><th>{{t.source}}</th><th>{{t.state}}</th><th>{{t.lastSeen}}</th><th>{{t.cycle}}</th><th class="n">{{t.late}}</th></tr>
+    {{#sources}}<tr class="src-{{state}}"><td>{{source}}</td><td>{{state}}</td><td>{{lastSeen}}</td><td>{{cycle}}</td><td class="n">{{late}}</td></tr>{{/sources}}
+    </table><p>{{t.outbox}}: <b id="outbox">{{outbox}}</b></p></section>{{/health}}
+    <p class="muted"><noscript>{{t.liveOff}}</noscript></p>
+    """#
+
+    /// One site in the topology tree, its children nested (DC → POP → OPD).
+    static let node = #"""
+    <li data-target="{{id}}" class="s-{{state}}"><a href="/sites/{{id}}">{{name}}</a> <span class="state">{{stateText}}</span> <span class="since">{{since}}</span>{{#rtt}} <span class="muted">{{rtt}} ms</span>{{/rtt}}{{#uplinks}} <span class="muted">via {{uplinks}}</span>{{/uplinks}}
+    {{#hasChildren}}<ul>{{#children}}{{> node}}{{/children}}</ul>{{/hasChildren}}</li>
+    """#
+
+    static let tickets = #"""
+    <h1>{{t.tickets}}</h1>
+    <table class="list" id="tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th><th>{{t.assignedTo}}</th></tr>
+    {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td class="tstate">{{state}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td><td>{{assignedTo}}</td></tr>{{/tickets}}
+    </table>
+    """#
+
+    static let ticket = #"""
+    <h1>{{number}} <span class="p-{{priority}}">{{priority}}</span> <span class="tstate" id="ticket-state">{{state}}</span></h1>
+    <table class="kv"><tr><td>{{t.cause}}</td><td>{{cause}}</td></tr><tr><td>{{t.affected}}</td><td>{{affected}}</td></tr>
+    <tr><td>{{t.opened}}</td><td>{{opened}}</td></tr><tr><td>{{t.assignedTo}}</td><td id="assigned">{{assignedTo}}</td></tr>
+    <tr><td>{{t.response}}</td><td>{{response}}</td></tr><tr><td>{{t.repair}}</td><td>{{repair}}</td></tr>
+    <tr><td>{{t.priority}}</td><td>{{priorityReason}}</td></tr></table>
+    {{#mayOperate}}<div class="actions">
+    {{#canAck}}<form method="post" action="/tickets/{{number}}/ack"><input type="hidden" name="csrf" value="{{csrf}}"><button id="ack">{{t.acknowledge}}</button></form>{{/canAck}}
+    {{#canResolve}}<form method="post" action="/tickets/{{number}}/resolve"><input type="hidden" name="csrf" value="{{csrf}}"><label>{{t.note}} <input name="note"></label><button>{{t.resolve}}</button></form>{{/canResolve}}
+    {{#canClose}}<form method="post" action="/tickets/{{number}}/close" class="close"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.officers}}<textarea name="officers" required></textarea></label><label>{{t.problem}}<input name="problem" required></label>
+    <label>{{t.work}}<input name="work" required></label><label>{{t.alternative}}<input name="alternative" value="-"></label>
+    <label>{{t.place}}<input name="place"></label><label>{{t.closingCause}}<select name="cause"><option value="">-</option>{{#causes}}<option value="{{code}}">{{code}} ({{party}})</option>{{/causes}}</select></label>
+    <button>{{t.close}}</button></form>{{/canClose}}
+    </div>{{/mayOperate}}
+    <p><a href="/api/v1/tickets/{{number}}">{{t.export}}</a></p>
+    <h2>{{t.ledger}}</h2><ul class="ledger">{{#events}}<li>{{at}} · {{kind}} · {{text}}</li>{{/events}}</ul>
+    """#
+
+    static let site = #"""
+    <h1>{{name}} <span class="s-{{state}}" data-target="{{id}}"><span class="state">{{stateText}}</span></span></h1>
+    <p class="muted">{{role}} · {{address}}{{#uplinks}} · via {{uplinks}}{{/uplinks}}</p>
+    <h2>{{t.availability}} {{month}}</h2><p><b>{{pct}}</b> ({{t.target}} {{target}}) · <a href="/availability/{{id}}">{{t.explain}}</a></p>
+    <h2>{{day}}</h2>{{{timeline}}}
+    <h2>RTT / loss</h2>{{{rttChart}}}
+    {{#hasLinks}}<h2>{{t.links}}</h2><table class="list"><tr><th>{{t.links}}</th><th>{{t.state}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
+    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td class="state">{{stateText}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}</table>{{/hasLinks}}
+    <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{state}} {{cause}}</li>{{/tickets}}</ul>
+    """#
+
+    static let availability = #"""
+    <h1>{{t.availability}} {{month}}</h1>
+    <table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.scheduled}}</th><th class="n">{{t.down}}</th><th class="n">{{t.unreachable}}</th><th class="n">{{t.unknown}}</th><th class="n">{{t.maintenance}}</th><th class="n">%</th><th>{{t.verdict}}</th></tr>
+    {{#rows}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/availability/{{id}}">{{name}}</a></td><td class="n">{{scheduled}}</td><td class="n">{{down}}</td><td class="n">{{unreachable}}</td><td class="n">{{unknown}}</td><td class="n">{{maintenance}}</td><td class="n">{{pct}}</td><td>{{verdict}}</td></tr>{{/rows}}
+    </table>
+    {{#reportMonth}}<p><a href="/report/{{reportMonth}}">{{t.report}} {{reportMonth}}</a></p>{{/reportMonth}}
+    """#
+
+    static let explain = #"""
+    <h1>{{name}} · {{t.availability}} {{month}}</h1>
+    <p>{{formula}}</p>
+    <table class="list"><tr><th>{{t.state}}</th><th>{{t.from}}</th><th>{{t.to}}</th><th class="n">{{t.duration}}</th></tr>
+    {{#intervals}}<tr><td>{{kind}}</td><td>{{from}}</td><td>{{to}}</td><td class="n">{{duration}}</td></tr>{{/intervals}}</table>
+    """#
+}

@@ -1,0 +1,214 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PantauCore
+import PantauStore
+import PantauWeb
+import XCTest
+
+/// Every route, role and error of the web face, on Hummingbird's test client.
+final class WebAccessTests: XCTestCase {
+    func testEveryRouteNeedsALogin() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            for page in ["/", "/tickets", "/tickets/\(f.bkdTicket)", "/sites/bkd", "/availability", "/availability/bkd"] {
+                let r = try await client.execute(uri: page, method: .get)
+                XCTAssertEqual(r.status, .found, page)
+                XCTAssertTrue(r.headers[.location]?.hasPrefix("/login?next=") == true, page)
+            }
+            for api in ["/api/v1/me", "/api/v1/status", "/api/v1/sites", "/api/v1/tickets", "/api/v1/availability", "/metrics", "/events"] {
+                let r = try await client.execute(uri: api, method: .get)
+                XCTAssertEqual(r.status, .unauthorized, api)
+            }
+            let ack = try await client.execute(uri: "/api/v1/tickets/\(f.bkdTicket)/ack", method: .post)
+            XCTAssertEqual(ack.status, .unauthorized)
+            // Login page and assets are public; every response carries the security headers.
+            let login = try await client.execute(uri: "/login", method: .get)
+            XCTAssertEqual(login.status, .ok)
+            XCTAssertEqual(login.headers[.xContentTypeOptions], "nosniff")
+            XCTAssertEqual(login.headers[HTTPField.Name("X-Frame-Options")!], "DENY")
+            let csp = login.headers[.contentSecurityPolicy] ?? ""
+            XCTAssertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), csp)
+            XCTAssertStatus(try await client.execute(uri: "/static/pantau.js", method: .get), .ok)
+        }
+    }
+
+    func testLoginSetsAStrictHttpOnlyCookieAndShowsTheOverview() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            var b = Browser()
+            b.take(try await b.get(client, "/login"))
+            let r = try await b.post(client, "/login", form: ["user": "noc", "password": WebFixture.password, "csrf": b.csrf, "next": "/tickets"])
+            XCTAssertEqual(r.status, .found)
+            XCTAssertEqual(r.headers[.location], "/tickets")
+            let cookie = r.headers[values: .setCookie].first { $0.hasPrefix("pantau_session=") } ?? ""
+            XCTAssertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie)
+            XCTAssertFalse(cookie.contains("Secure"), "plain HTTP on loopback: no Secure flag (TLS sets it)")
+            b.take(r)
+            let overview = try await b.get(client, "/")
+            b.take(overview)
+            XCTAssertEqual(overview.status, .ok)
+            let html = overview.text
+            for s in ["Pusat Data", "POP Kota", "Badan Kepegawaian", "Dinas Kesehatan", f.bkdTicket, f.dinkesTicket, "icmp@local", "Budi NOC"] {
+                XCTAssertTrue(html.contains(s), "overview shows \(s)")
+            }
+            // The tree: the OPDs nested under the POP, under the DC.
+            let pop = html.range(of: "POP Kota")!, bkd = html.range(of: "/sites/bkd")!
+            XCTAssertTrue(pop.lowerBound < bkd.lowerBound && html[pop.upperBound..<bkd.lowerBound].contains("<ul>"), "bkd sits under the POP")
+            XCTAssertFalse(html.contains("$2b$") || html.contains("$2y$"), "no password hash in a page")
+            // Logging out ends the session: the same cookie is refused afterwards.
+            let out = try await b.post(client, "/logout", form: ["csrf": b.csrf])
+            XCTAssertEqual(out.status, .found)
+            XCTAssertStatus(try await b.get(client, "/"), .found)
+        }
+    }
+
+    func testLoginCSRFAndWrongPasswordsAreThrottledPerUser() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            var b = Browser()
+            b.take(try await b.get(client, "/login"))
+            // A form posted from elsewhere has no matching login cookie.
+            let forged = try await Browser().post(client, "/login", form: ["user": "noc", "password": WebFixture.password, "csrf": b.csrf])
+            XCTAssertEqual(forged.status, .forbidden)
+            for _ in 0..<5 {
+                let r = try await b.post(client, "/login", form: ["user": "noc", "password": "wrong password!", "csrf": b.csrf])
+                XCTAssertEqual(r.headers[.location], "/login?failed=1")
+            }
+            // Past five failures even the right password waits.
+            let throttled = try await b.post(client, "/login", form: ["user": "noc", "password": WebFixture.password, "csrf": b.csrf])
+            XCTAssertEqual(throttled.status, .tooManyRequests)
+            XCTAssertNotNil(throttled.headers[.retryAfter])
+            // Another user is not locked out by noc's failures from... the same address is, though:
+            // the address has failed five times too (a password spray from one client stops).
+            let other = try await b.post(client, "/login", form: ["user": "kepala", "password": WebFixture.password, "csrf": b.csrf])
+            XCTAssertEqual(other.status, .tooManyRequests)
+            let audit = try await f.store.auditLog(limit: 20).map(\.action)
+            XCTAssertEqual(audit.filter { $0 == "login.failed" }.count, 5)
+            XCTAssertTrue(audit.contains("login.throttled"))
+        }
+    }
+
+    func testDisabledUserCannotLogInAndLosesItsSession() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            let b = try await Browser.login(client, user: "kepala")
+            try await f.store.setDisabled("kepala", true, actor: "test", at: WebFixture.now)
+            XCTAssertStatus(try await b.get(client, "/"), .found, "the session ended with the user")
+            var c = Browser()
+            c.take(try await c.get(client, "/login"))
+            let r = try await c.post(client, "/login", form: ["user": "kepala", "password": WebFixture.password, "csrf": c.csrf])
+            XCTAssertEqual(r.headers[.location], "/login?failed=1")
+        }
+    }
+
+    func testTicketActionsNeedTheRoleAndTheCSRFTokenAndAreAudited() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            let manager = try await Browser.login(client, user: "kepala")
+            let page = try await manager.get(client, "/tickets/\(f.bkdTicket)")
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertFalse(page.text.contains("/ack\""), "a manager sees no action forms")
+            XCTAssertStatus(try await manager.post(client, "/tickets/\(f.bkdTicket)/ack", form: ["csrf": manager.csrf]), .forbidden)
+
+            var noc = try await Browser.login(client, user: "noc")
+            noc.take(try await noc.get(client, "/tickets/\(f.bkdTicket)"))
+            XCTAssertStatus(try await noc.post(client, "/tickets/\(f.bkdTicket)/ack", form: [:]), .forbidden, "no CSRF token")
+            XCTAssertStatus(try await noc.post(client, "/tickets/\(f.bkdTicket)/ack", form: ["csrf": "forged"]), .forbidden)
+            let ack = try await noc.post(client, "/tickets/\(f.bkdTicket)/ack", form: ["csrf": noc.csrf])
+            XCTAssertEqual(ack.status, .found)
+            let t = try await f.store.ticket(f.bkdTicket)
+            XCTAssertEqual(t?.state, .acknowledged)
+            XCTAssertEqual(t?.assignedTo, "Budi NOC (NIP 1980)", "the acting user, not free text")
+            // Closing an unresolved ticket is refused with the reason.
+            let close = try await noc.post(client, "/tickets/\(f.bkdTicket)/close",
+                                           form: ["csrf": noc.csrf, "officers": "Budi (NIP 1980)", "problem": "FO putus", "work": "sambung"])
+            XCTAssertEqual(close.status, .conflict)
+            XCTAssertStatus(try await noc.post(client, "/tickets/\(f.bkdTicket)/resolve", form: ["csrf": noc.csrf, "note": "disambung"]), .found)
+            let closed = try await noc.post(client, "/tickets/\(f.bkdTicket)/close",
+                                            form: ["csrf": noc.csrf, "officers": "Budi (NIP 1980)\nSari (NIP 1990)", "problem": "FO putus",
+                                                   "work": "sambung ulang", "cause": "fo-cut"])
+            XCTAssertEqual(closed.status, .found)
+            let done = try await f.store.ticket(f.bkdTicket)
+            XCTAssertEqual(done?.state, .closed)
+            XCTAssertEqual(done?.beritaAcara?.officers, ["Budi (NIP 1980)", "Sari (NIP 1990)"])
+            let audit = try await f.store.auditLog(limit: 50).filter { $0.action.hasPrefix("ticket.") }
+            XCTAssertEqual(audit.map(\.action), ["ticket.close", "ticket.resolve", "ticket.ack"])
+            XCTAssertTrue(audit.allSatisfy { $0.actor == "noc" && $0.object == f.bkdTicket })
+            XCTAssertStatus(try await noc.get(client, "/tickets/GGN-2099-01-0001"), .notFound)
+        }
+    }
+
+    func testAnOPDUserReadsOnlyItsOwnSiteOnEveryRoute() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            let b = try await Browser.login(client, user: "opd-bkd")
+            XCTAssertStatus(try await b.get(client, "/sites/bkd"), .ok)
+            for uri in ["/sites/dinkes", "/availability/dinkes", "/tickets/\(f.dinkesTicket)", "/api/v1/sites/dinkes",
+                        "/api/v1/tickets/\(f.dinkesTicket)", "/metrics"] {
+                XCTAssertStatus(try await b.get(client, uri), .forbidden, uri)
+            }
+            for uri in ["/", "/tickets", "/availability", "/api/v1/tickets", "/api/v1/status", "/api/v1/sites", "/api/v1/availability"] {
+                let r = try await b.get(client, uri)
+                XCTAssertEqual(r.status, .ok, uri)
+                XCTAssertFalse(r.text.contains("Dinas Kesehatan") || r.text.contains("dinkes") || r.text.contains(f.dinkesTicket), "\(uri) leaks another OPD")
+            }
+            let overview = try await b.get(client, "/").text
+            XCTAssertTrue(overview.contains(f.bkdTicket))
+            XCTAssertFalse(overview.contains("icmp@local"), "the engine's health is for the network team")
+            XCTAssertStatus(try await b.post(client, "/tickets/\(f.bkdTicket)/ack", form: ["csrf": b.csrf]), .forbidden, "opd reads only")
+        }
+    }
+
+    func testAPITokensActWithTheirUsersRole() async throws {
+        let f = try await WebFixture()
+        let token = WebApp.newToken()
+        try await f.store.addToken(tokenSHA256: WebApp.tokenHash(token), label: "service desk", user: "noc", actor: "test", at: WebFixture.now)
+        try await f.application().test(.router) { client in
+            let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+            let list = try await client.execute(uri: "/api/v1/tickets", method: .get, headers: bearer)
+            XCTAssertEqual(list.status, .ok)
+            let tickets = try JSONDecoder().decode([[String: AnyJSON]].self, from: Data(list.text.utf8))
+            XCTAssertEqual(tickets.count, 2)
+            // A token is not a cookie: no CSRF header needed; the action is audited as its user.
+            let ack = try await client.execute(uri: "/api/v1/tickets/\(f.dinkesTicket)/ack", method: .post, headers: bearer)
+            XCTAssertEqual(ack.status, .ok, ack.text)
+            XCTAssertTrue(ack.text.contains("\"state\":\"acknowledged\""), ack.text)
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: bearer)
+            XCTAssertEqual(metrics.status, .ok)
+            XCTAssertTrue(metrics.text.contains("pantau_site_state{site=\"bkd\",state=\"down\"} 1"), metrics.text)
+            XCTAssertTrue(metrics.text.contains("pantau_open_tickets{priority=\"P1\"} 1"), metrics.text)
+            XCTAssertStatus(try await client.execute(uri: "/api/v1/tickets", method: .get, headers: [.authorization: "Bearer pnt_nope"]), .unauthorized)
+            // A session's API change needs the X-CSRF-Token header.
+            let b = try await Browser.login(client, user: "noc")
+            XCTAssertStatus(try await b.post(client, "/api/v1/tickets/\(f.bkdTicket)/ack", form: [:]), .forbidden)
+            XCTAssertStatus(try await b.post(client, "/api/v1/tickets/\(f.bkdTicket)/ack", form: [:],
+                                            headers: [HTTPField.Name("X-CSRF-Token")!: b.csrf]), .ok)
+        }
+        try await f.store.setDisabled("noc", true, actor: "test", at: WebFixture.now)
+        try await f.application().test(.router) { client in
+            XCTAssertStatus(try await client.execute(uri: "/api/v1/tickets", method: .get, headers: [.authorization: "Bearer \(token)"]), .unauthorized, "disabling a user revokes its tokens")
+        }
+    }
+
+    func testLiveEventsReachOnlyThoseWhoMaySeeThem() async throws {
+        let f = try await WebFixture()
+        let noc = f.app.hub.subscribe(Access(WebUser(name: "noc", displayName: "n", role: .noc)))
+        let opd = f.app.hub.subscribe(Access(WebUser(name: "o", displayName: "o", role: .opd, sites: ["bkd"])))
+        f.app.hub.publish(.state(target: "dinkes", state: "down", since: 1, sites: ["dinkes"]))
+        f.app.hub.publish(.ticket(number: f.bkdTicket, state: "opened", priority: "P1", sites: ["bkd", "fo-bkd"]))
+        var n = noc.makeAsyncIterator(), o = opd.makeAsyncIterator()
+        let first = await n.next(), second = await n.next(), seen = await o.next()
+        XCTAssertEqual(first, .state(target: "dinkes", state: "down", since: 1, sites: ["dinkes"]))
+        XCTAssertEqual(second, .ticket(number: f.bkdTicket, state: "opened", priority: "P1", sites: ["bkd", "fo-bkd"]))
+        XCTAssertEqual(seen, .ticket(number: f.bkdTicket, state: "opened", priority: "P1", sites: ["bkd", "fo-bkd"]),
+                       "the OPD user hears its own ticket, not dinkes going down")
+    }
+}
+
+/// Any JSON value, for looking into API answers without their types.
+enum AnyJSON: Decodable {
+    case value
+    init(from decoder: Decoder) throws { self = .value }
+}
