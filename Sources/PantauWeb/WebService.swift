@@ -1,27 +1,51 @@
+import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
+import PantauCore
 import ServiceLifecycle
 
-/// The web face as a sibling service of the engine: the HTTP server and the live hub, shut down
-/// with the group (open live streams end, in-flight requests finish).
+/// The web face as a sibling service of the engine: the HTTP(S) server and the live hub, shut
+/// down with the group (open live streams end, in-flight requests finish).
 public struct WebService: Service {
     let app: WebApp
+    let server: HTTPServerBuilder
     let onListening: @Sendable (Int) -> Void
 
     /// - Parameter onListening: called with the bound port once the server accepts connections
     ///   (port 0 in the configuration picks a free one).
-    public init(app: WebApp, onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+    /// - Throws: `PantauError` when the TLS certificate or key cannot be read.
+    public init(app: WebApp, onListening: @escaping @Sendable (Int) -> Void = { _ in }) throws {
         self.app = app
         self.onListening = onListening
+        server = try Self.server(app.config)
+    }
+
+    /// HTTP/1.1, or HTTPS only when a certificate and key are configured.
+    static func server(_ config: WebConfig) throws -> HTTPServerBuilder {
+        guard let certFile = config.certificateFile, let keyFile = config.keyFile else { return .http1() }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certFile).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            tls.minimumTLSVersion = .tlsv12
+            return try .tls(.http1(), tlsConfiguration: tls)
+        } catch {
+            throw PantauError(.invalidConfiguration, operation: "loading the web face's TLS certificate", subject: "\(certFile), \(keyFile)",
+                              message: "\(error) (PEM files readable by the pantau user are needed)")
+        }
     }
 
     public func run() async throws {
         let host = app.config.host ?? "127.0.0.1"
         var logger = app.logger
-        logger.logLevel = min(logger.logLevel, .warning) == logger.logLevel ? logger.logLevel : .warning
+        if logger.logLevel < .warning { logger.logLevel = .warning }
         let application = Application(
             router: app.router(),
+            server: server,
             configuration: .init(address: .hostname(host, port: app.config.port), serverName: nil),
             services: [app.hub],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },

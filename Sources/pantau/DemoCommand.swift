@@ -25,8 +25,8 @@ struct DemoCommand: AsyncParsableCommand {
     /// The engine id of the demo's sources: how the demo recognises a database it wrote.
     static let engine = "demo"
 
-    @Option(help: "Simulated seconds per real second.")
-    var speed: Double = 60
+    @Option(help: "Simulated seconds per real second (default 60; 10 when the dashboard is on and the demo runs in a terminal, so the FO cut can be watched live).")
+    var speed: Double?
 
     @Option(help: "Simulated minutes to run.")
     var minutes: Double = 60
@@ -40,8 +40,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "No dashboard.")
     var noWeb = false
 
-    @Option(help: "Keep the dashboard up this many real seconds after the scenario ends (Ctrl-C ends it sooner).")
-    var keepServing: Double = 0
+    @Option(help: "Keep the dashboard up this many real seconds after the scenario ends (default 600 in a terminal, else 0; Ctrl-C ends it sooner).")
+    var keepServing: Double?
+
+    /// A person is watching: the dashboard is on and the output goes to a terminal.
+    var watched: Bool { !noWeb && isatty(1) == 1 }
 
     func run() async throws {
         let config = try location.load(printWarnings: false)
@@ -73,6 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let start = Double(cal.instant(day, secondOfDay: 8 * 3600))
         let lastMonth = try await failingAsync { try await DemoHistory.seed(store: store, inventory: inv, calendar: cal, today: day) }
+        let speed = self.speed ?? (watched ? 10 : 60)
         let clock = AcceleratedClock(start: start, speed: speed)
         let faults = DemoScenario.faults(for: inv, start: start)
         let transport = SimulatedEchoTransport(inventory: inv, clock: clock, faults: faults.map(\.fault))
@@ -156,7 +160,9 @@ struct DemoCommand: AsyncParsableCommand {
         let demoPassword = "demo-" + WebApp.newToken().dropFirst(4).prefix(12)
         if !noWeb {
             webConfig.host = "127.0.0.1"
-            webConfig.port = webPort
+            webConfig.port = Self.portIsFree(webPort) ? webPort : 0   // 8080 taken: any free port (printed below)
+            webConfig.certificateFile = nil   // the demo serves plain HTTP on loopback
+            webConfig.keyFile = nil
             try await failingAsync {
                 try await store.addUser(WebUser(name: "demo", displayName: "Demo NOC", role: .noc), passwordHash: Passwords.hash(demoPassword),
                                         actor: "demo", at: EpochSeconds(start))
@@ -166,10 +172,10 @@ struct DemoCommand: AsyncParsableCommand {
                 try WebApp(inventory: inv, config: webConfig, store: store, status: status, policy: config.incidents.priority,
                            report: config.report, clock: clock, hub: hub, logger: logger)
             }
-            web = WebService(app: app) { port in
+            web = try failing { try WebService(app: app) { port in
                 say((id ? "Dasbor: http://127.0.0.1:\(port)/  masuk sebagai demo / \(demoPassword)"
                         : "Dashboard: http://127.0.0.1:\(port)/  log in as demo / \(demoPassword)"))
-            }
+            } }
         }
         let reporter = DemoReporter(query: query, store: store, clock: clock, lang: lang, everySeconds: 15 * 60)
         let icmp = ICMPProbeService(inventory: inv, probes: config.probes, transport: transport, bus: bus, clock: clock,
@@ -180,6 +186,7 @@ struct DemoCommand: AsyncParsableCommand {
                                  capture: capture, faces: [reporter] + (web.map { [$0] } ?? []), runFor: minutes * 60, onEvent: onEvent)
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
+        let keepServing = self.keepServing ?? (watched ? 600 : 0)
         if let web, keepServing > 0 {
             say(id ? "Skenario selesai; dasbor tetap aktif \(Int(keepServing)) detik (Ctrl-C untuk berhenti)."
                    : "Scenario over; the dashboard stays up \(Int(keepServing)) s (Ctrl-C to stop).")
@@ -208,6 +215,25 @@ struct DemoCommand: AsyncParsableCommand {
             table.append([s.site, s.name, String(format: "%.2f", s.avg_in_mbps), String(format: "%.2f", s.avg_out_mbps)])
         }
         say(TextTable.render(table, rightAligned: [2, 3]))
+    }
+}
+
+extension DemoCommand {
+    /// Whether a TCP port on 127.0.0.1 can be bound now (0 always can).
+    static func portIsFree(_ port: Int) -> Bool {
+        guard port != 0 else { return true }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 }
 

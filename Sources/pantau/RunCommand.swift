@@ -109,9 +109,9 @@ extension RunCommand {
                        report: config.report, clock: clock, hub: hub, logger: logger)
         }
         let scheme = config.web.tls ? "https" : "http"
-        return WebService(app: app) { port in
+        return try failing { try WebService(app: app) { port in
             say("pantau: dashboard on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (users: pantau user add NAME --role noc)")
-        }
+        } }
     }
 
     /// The SNMP poller and trap receiver, when devices have credentials.
