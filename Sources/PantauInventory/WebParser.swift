@@ -27,8 +27,8 @@ struct WebParser {
                 case "listen":
                     guard let s = r.nonEmptyString(v, p) else { continue }
                     if s == "off" { config.host = nil; continue }
-                    guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (1...65_535).contains(port) else {
-                        r.sink.add(r.file, r.line(v), p, "expected HOST:PORT (e.g. 127.0.0.1:8080) or off")
+                    guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65_535).contains(port) else {
+                        r.sink.add(r.file, r.line(v), p, "expected HOST:PORT (e.g. 127.0.0.1:8080; port 0: any free port, printed at start) or off")
                         continue
                     }
                     config.host = String(s[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
