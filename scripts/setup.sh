@@ -7,6 +7,9 @@
 #  - weasyprint (+ fonts-dejavu-core): prints the monthly report to PDF/A; poppler-utils: its tests read the PDF
 #  - iperf3: bandwidth tests (and their namespace tests)
 #  - libpcap-dev: passive traffic capture; tcpdump: its benchmark peer
+#  - chromium, chromium-driver: the dashboard's browser test (headless, driven by Selenium)
+#  - PyPI selenium, openapi-spec-validator, jsonschema, pyyaml in a venv at $PANTAU_WEBTEST_VENV
+#    (default /opt/pantau-webtest): the browser test and the OpenAPI check of the API's answers
 #  - python3-venv, python3-gdbm + PyPI snmpsim, snmpsim-data: recorded vendor devices for tests,
 #    in a venv at $PANTAU_SNMPSIM_VENV (default /opt/pantau-snmpsim; snmpsim drops to `nobody`
 #    as root, who must be able to read that Python)
@@ -14,7 +17,7 @@ set -euo pipefail
 need=()
 for pkg in libsqlite3-dev libsnmp-dev libcurl4-openssl-dev openssl tzdata iproute2 fping snmpd snmp snmptrapd \
            prometheus-snmp-exporter python3-venv python3-gdbm bzip2 curl bc time \
-           weasyprint fonts-dejavu-core poppler-utils iperf3 libpcap-dev tcpdump; do
+           weasyprint fonts-dejavu-core poppler-utils iperf3 libpcap-dev tcpdump chromium chromium-driver; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -34,4 +37,9 @@ VENV="${PANTAU_SNMPSIM_VENV:-/opt/pantau-snmpsim}"
 if [ ! -x "$VENV/bin/snmpsim-command-responder" ]; then
   $SUDO /usr/bin/python3 -m venv "$VENV"
   $SUDO "$VENV/bin/pip" install -q --disable-pip-version-check "snmpsim==1.2.2" "snmpsim-data==1.0.1"
+fi
+WEBVENV="${PANTAU_WEBTEST_VENV:-/opt/pantau-webtest}"
+if [ ! -x "$WEBVENV/bin/python" ] || ! "$WEBVENV/bin/python" -c "import selenium, openapi_spec_validator, jsonschema, yaml" 2>/dev/null; then
+  $SUDO /usr/bin/python3 -m venv "$WEBVENV"
+  $SUDO "$WEBVENV/bin/pip" install -q --disable-pip-version-check "selenium==4.38.0" "openapi-spec-validator==0.9.0" "jsonschema>=4.23" "pyyaml>=6"
 fi

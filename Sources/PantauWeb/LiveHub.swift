@@ -27,6 +27,8 @@ public enum LiveEvent: Sendable, Hashable {
 public final class LiveHub: Service, Sendable {
     struct Client { let access: Access; let continuation: AsyncStream<LiveEvent>.Continuation }
     let clients = Mutex<[UInt64: Client]>([:])
+    /// Set while the web face shuts down: live streams end so the server can finish its requests.
+    let closed = Mutex(false)
     let nextID = Atomic<UInt64>(0)
     let subscription = Mutex<ObservationSubscription?>(nil)
     let linkSites: [String: [String]]
@@ -50,6 +52,10 @@ public final class LiveHub: Service, Sendable {
     public func subscribe(_ access: Access) -> AsyncStream<LiveEvent> {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
         let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        guard !closed.withLock({ $0 }) else {
+            continuation.finish()
+            return stream
+        }
         continuation.onTermination = { [weak self] _ in _ = self?.clients.withLock { $0.removeValue(forKey: id) } }
         clients.withLock { $0[id] = Client(access: access, continuation: continuation) }
         return stream
@@ -78,8 +84,21 @@ public final class LiveHub: Service, Sendable {
         } onGracefulShutdown: {
             subscription.finish()
         }
+        // The engine's stream ended (the engine stopped): live clients stay connected until the
+        // web face itself shuts down (the demo keeps serving after its scenario).
+        try? await gracefulShutdown()
         finishAll()
     }
+
+    /// Ends every live stream and refuses new ones (the web face is shutting down: an open
+    /// event stream would otherwise hold the server's graceful shutdown until the browser leaves).
+    public func close() {
+        closed.withLock { $0 = true }
+        finishAll()
+    }
+
+    /// Accepts live clients again (a web face starting on this hub).
+    public func open() { closed.withLock { $0 = false } }
 
     func finishAll() {
         for c in clients.withLock({ Array($0.values) }) { c.continuation.finish() }

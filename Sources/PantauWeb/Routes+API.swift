@@ -39,8 +39,10 @@ extension WebApp {
         }
         api.get("/sites/:id") { _, context in
             let id = try context.requireIdentity()
-            guard let site = self.inventory.sites.first(where: { $0.id == context.parameters.get("id") }) else { throw HTTPError(.notFound) }
-            guard id.access.maySee(site: site.id) else { throw HTTPError(.forbidden) }
+            guard let site = self.inventory.sites.first(where: { $0.id == context.parameters.get("id") }) else {
+                throw HTTPError(.notFound, message: "no such site")
+            }
+            guard id.access.maySee(site: site.id) else { throw HTTPError(.forbidden, message: Self.notYours) }
             return try self.json(SiteView(site))
         }
         api.get("/availability") { request, context in
@@ -62,7 +64,7 @@ extension WebApp {
         }
         api.get("/tickets/:number") { _, context in
             let id = try context.requireIdentity()
-            guard let t = try await self.visibleTicket(context, id) else { throw HTTPError(.forbidden) }
+            guard let t = try await self.visibleTicket(context, id) else { throw HTTPError(.forbidden, message: Self.notYours) }
             let timers = TicketTimers(ticket: t, inventory: self.inventory, policy: self.policy, now: self.now())
             return try self.json(TicketView(t, tz: self.tz, timers: timers, events: try await self.store.ticketEvents(t.id)))
         }
@@ -104,9 +106,11 @@ extension WebApp {
             }
         }
         guard id.access.mayOperateTickets else { throw HTTPError(.forbidden, message: "your role may not change tickets") }
-        guard let t = try await visibleTicket(context, id) else { throw HTTPError(.forbidden) }
+        guard let t = try await visibleTicket(context, id) else { throw HTTPError(.forbidden, message: Self.notYours) }
         return (id, t)
     }
+
+    static let notYours = "this belongs to a site your account may not read"
 
     func jsonBody<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
         let buffer = try await request.body.collect(upTo: 64 * 1024)

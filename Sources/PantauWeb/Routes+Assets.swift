@@ -27,8 +27,9 @@ enum WebAssets {
     h1{font-size:1.4em} h2{font-size:1.1em;border-bottom:1px solid #ccc;margin-top:1.4em}
     table.list{border-collapse:collapse;width:100%} table.list th,table.list td{border-bottom:1px solid #e0e0e0;padding:.25em .4em;text-align:left}
     td.n,th.n{text-align:right} tr.bad td{background:#ffebee} .muted{color:#666;font-size:.9em}
-    .s-up .state{color:#2e7d32} .s-down .state{color:#c62828;font-weight:bold} .s-unknown .state,.s-unresolved .state{color:#757575}
-    tr.s-down td,li.s-down>a{background:#ffebee} .p-P1{color:#b71c1c} .p-P2{color:#e65100}
+    .s-up>.state,.s-up>td.state{color:#2e7d32} .s-down>.state,.s-down>td.state{color:#c62828;font-weight:bold}
+    .s-unknown>.state,.s-unknown>td.state,.s-unresolved>.state{color:#757575}
+    tr.s-down td,li.s-down>a{background:#ffebee} div.scroll{overflow-x:auto;max-width:100%} ul.tree li{overflow-wrap:anywhere} .p-P1{color:#b71c1c} .p-P2{color:#e65100}
     ul.tree{list-style:none;padding-left:0} ul.tree ul{list-style:none;padding-left:1.4em;border-left:1px dotted #aaa}
     .error{color:#b71c1c} form.login{display:flex;flex-direction:column;gap:.6em;max-width:20em}
     .actions form{margin:.5em 0} .actions label{display:block} form.close{display:flex;flex-direction:column;gap:.4em;max-width:36em}
@@ -70,8 +71,8 @@ enum WebAssets {
         var d = JSON.parse(e.data);
         document.querySelectorAll('[data-target="' + CSS.escape(d.target) + '"]').forEach(function (el) {
           el.className = el.className.replace(/\\bs-[a-z]+/g, '') + ' s-' + d.state;
-          var s = el.querySelector('.state'); if (s) s.textContent = words[d.state] || d.state;
-          var since = el.querySelector('.since'); if (since) since.textContent = d.since;
+          var s = el.querySelector(':scope > .state, :scope > td.state'); if (s) s.textContent = words[d.state] || d.state;
+          var since = el.querySelector(':scope > .since, :scope > td.since'); if (since) { since.title = d.since; since.textContent = d.since.slice(8, 10) + '-' + d.since.slice(5, 7) + ' ' + d.since.slice(11, 19); }
         });
         refresh();
       });

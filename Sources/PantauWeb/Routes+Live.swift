@@ -8,7 +8,7 @@ extension WebApp {
     /// A comment line every 15 s keeps proxies from closing an idle stream.
     func addLiveRoutes(_ router: Router<WebContext>) {
         router.get("/events") { _, context in
-            guard let id = context.identity else { throw HTTPError(.unauthorized) }
+            let id = try context.requireIdentity()
             let stream = self.hub.subscribe(id.access)
             let tz = self.tz
             let body = ResponseBody { writer in

@@ -61,7 +61,7 @@ extension WebApp {
     func addMetricsRoute(_ router: Router<WebContext>) {
         router.get("/metrics") { _, context in
             let id = try context.requireIdentity()
-            guard id.access.seesEverything else { throw HTTPError(.forbidden) }
+            guard id.access.seesEverything else { throw HTTPError(.forbidden, message: "metrics are for the network team") }
             let text = try await self.metricsText()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))

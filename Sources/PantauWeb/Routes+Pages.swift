@@ -74,10 +74,13 @@ extension WebApp {
         let visible = visibleSites(id)
         func node(_ site: Site) -> [String: Any] {
             let s = sites[site.id]
-            return ["id": site.id, "name": site.name, "state": s?.state.rawValue ?? "unknown",
-                    "stateText": stateText(s?.state.rawValue ?? "unknown", lang), "since": s?.since ?? "",
-                    "rtt": s?.rttMs.map { String(format: "%.1f", $0) } as Any,
-                    "uplinks": site.uplinks.count > 1 ? site.uplinks.joined(separator: " + ") : nil as String? as Any]
+            // Only values that exist go in: a missing key renders nothing, an Optional would render "nil".
+            var v: [String: Any] = ["id": site.id, "name": site.name, "state": s?.state.rawValue ?? "unknown",
+                                    "stateText": stateText(s?.state.rawValue ?? "unknown", lang), "since": Self.shortTime(s?.since),
+                                    "sinceFull": s?.since ?? ""]
+            if let rtt = s?.rttMs { v["rtt"] = String(format: "%.1f", rtt) }
+            if site.uplinks.count > 1 { v["uplinks"] = site.uplinks.joined(separator: " + ") }
+            return v
         }
         var tree: [[String: Any]]
         if id.access.seesEverything {
@@ -98,7 +101,7 @@ extension WebApp {
             "tickets": open.map { ticketRow($0, lang: lang) }, "tree": tree, "month": month.description,
             "links": report.links.filter { links.contains($0.id) }.map { l -> [String: Any] in
                 ["id": l.id, "name": inventory.links.first { $0.id == l.id }?.name ?? l.id, "kind": l.kind, "state": l.state.rawValue,
-                 "stateText": stateText(l.state.rawValue, lang), "since": l.since ?? "", "inBps": l.inBps.map { Self.bps($0) } ?? "",
+                 "stateText": stateText(l.state.rawValue, lang), "since": Self.shortTime(l.since), "sinceFull": l.since ?? "", "inBps": l.inBps.map { Self.bps($0) } ?? "",
                  "outBps": l.outBps.map { Self.bps($0) } ?? "", "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) } ?? ""]
             },
             "availability": results.map { r -> [String: Any] in availabilityRow(r, lang: lang) },
@@ -146,6 +149,13 @@ extension WebApp {
         let formula = "\(t["availability"]!) = up \(r.upSeconds) s / (\(t["scheduled"]!.lowercased()) \(r.scheduledSeconds) s − "
             + "\(t["maintenance"]!.lowercased()) \(r.maintenanceSeconds) s) = \(r.availability.map { Self.percent($0, lang) } ?? t["noData"]!)"
         return ["name": site.name, "month": month.description, "formula": formula, "intervals": rows.sorted { $0.0 < $1.0 }.map(\.1)]
+    }
+
+    /// "2026-12-01T08:08:07+07:00" as people read it in a table: "01-12 08:08:07".
+    static func shortTime(_ iso: String?) -> String {
+        guard let iso, iso.count >= 19 else { return iso ?? "" }
+        let c = Array(iso)
+        return String(c[8...9]) + "-" + String(c[5...6]) + " " + String(c[11...18])
     }
 
     static func percent(_ r: Ratio, _ lang: WebLanguage) -> String {

@@ -70,7 +70,7 @@ extension WebApp {
     func operable(_ context: WebContext) async throws -> (Identity, Ticket) {
         let id = try requirePage(context)
         guard id.access.mayOperateTickets else { throw HTTPError(.forbidden, message: "your role may not change tickets") }
-        guard let t = try await visibleTicket(context, id) else { throw HTTPError(.forbidden) }
+        guard let t = try await visibleTicket(context, id) else { throw HTTPError(.forbidden, message: Self.notYours) }
         return (id, t)
     }
 

@@ -30,7 +30,7 @@ public struct WebContext: RequestContext {
 
     /// The identity, or 401 (API) / a redirect to the login page (pages) is thrown by the caller.
     public func requireIdentity() throws -> Identity {
-        guard let identity else { throw HTTPError(.unauthorized) }
+        guard let identity else { throw HTTPError(.unauthorized, message: "log in, or send an API token: Authorization: Bearer pnt_...") }
         return identity
     }
 }

@@ -13,13 +13,16 @@ import ServiceLifecycle
 public struct WebService: Service {
     let app: WebApp
     let server: HTTPServerBuilder
+    let port: Int
     let onListening: @Sendable (Int) -> Void
 
+    /// - Parameter port: overrides the configured port (the demo serves on after its scenario on the port it had).
     /// - Parameter onListening: called with the bound port once the server accepts connections
     ///   (port 0 in the configuration picks a free one).
     /// - Throws: `PantauError` when the TLS certificate or key cannot be read.
-    public init(app: WebApp, onListening: @escaping @Sendable (Int) -> Void = { _ in }) throws {
+    public init(app: WebApp, port: Int? = nil, onListening: @escaping @Sendable (Int) -> Void = { _ in }) throws {
         self.app = app
+        self.port = port ?? app.config.port
         self.onListening = onListening
         server = try Self.server(app.config)
     }
@@ -46,10 +49,17 @@ public struct WebService: Service {
         let application = Application(
             router: app.router(),
             server: server,
-            configuration: .init(address: .hostname(host, port: app.config.port), serverName: nil),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
             services: [app.hub],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await application.runService()
+        app.hub.open()
+        // Live streams never end by themselves: close them first, then the server can finish.
+        try await withGracefulShutdownHandler {
+            try await application.run()   // a service of the engine's group: no signal handling of its own
+        } onGracefulShutdown: {
+            app.logger.info("web face shutting down", metadata: ["live_streams": "\(app.hub.clientCount)"])
+            app.hub.close()
+        }
     }
 }

@@ -46,33 +46,33 @@ enum WebTemplates {
     static let overview = #"""
     <h1>{{t.overview}}</h1>
     <section><h2>{{t.openTickets}}</h2>
-    {{#hasTickets}}<table class="list" id="open-tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th></tr>
+    {{#hasTickets}}<div class="scroll"><table class="list" id="open-tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th></tr>
     {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td>{{state}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td></tr>{{/tickets}}
-    </table>{{/hasTickets}}{{^hasTickets}}<p id="open-tickets">{{t.noOpenTickets}}</p>{{/hasTickets}}</section>
+    </table></div>{{/hasTickets}}{{^hasTickets}}<p id="open-tickets">{{t.noOpenTickets}}</p>{{/hasTickets}}</section>
     <section><h2>{{t.tree}}</h2><ul class="tree">{{#tree}}{{> node}}{{/tree}}</ul></section>
-    {{#hasLinks}}<section><h2>{{t.links}}</h2><table class="list"><tr><th>{{t.links}}</th><th>{{t.kind}}</th><th>{{t.state}}</th><th>{{t.since}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
-    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td>{{kind}}</td><td class="state">{{stateText}}</td><td class="since">{{since}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}
-    </table></section>{{/hasLinks}}
-    <section><h2>{{t.monthToDate}} ({{month}})</h2><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.availability}}</th><th class="n">{{t.target}}</th><th>{{t.verdict}}</th></tr>
+    {{#hasLinks}}<section><h2>{{t.links}}</h2><div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.kind}}</th><th>{{t.state}}</th><th>{{t.since}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
+    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td>{{kind}}</td><td class="state">{{stateText}}</td><td class="since" title="{{sinceFull}}">{{since}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}
+    </table></div></section>{{/hasLinks}}
+    <section><h2>{{t.monthToDate}} ({{month}})</h2><div class="scroll"><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.availability}}</th><th class="n">{{t.target}}</th><th>{{t.verdict}}</th></tr>
     {{#availability}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/sites/{{id}}">{{name}}</a></td><td class="n">{{pct}}</td><td class="n">{{target}}</td><td>{{verdict}}</td></tr>{{/availability}}
-    </table></section>
-    {{#health}}<section><h2>{{t.engineHealth}}</h2><table class="list"><tr><th>{{t.source}}</th><th>{{t.state}}</th><th>{{t.lastSeen}}</th><th>{{t.cycle}}</th><th class="n">{{t.late}}</th></tr>
+    </table></div></section>
+    {{#health}}<section><h2>{{t.engineHealth}}</h2><div class="scroll"><table class="list"><tr><th>{{t.source}}</th><th>{{t.state}}</th><th>{{t.lastSeen}}</th><th>{{t.cycle}}</th><th class="n">{{t.late}}</th></tr>
     {{#sources}}<tr class="src-{{state}}"><td>{{source}}</td><td>{{state}}</td><td>{{lastSeen}}</td><td>{{cycle}}</td><td class="n">{{late}}</td></tr>{{/sources}}
-    </table><p>{{t.outbox}}: <b id="outbox">{{outbox}}</b></p></section>{{/health}}
+    </table></div><p>{{t.outbox}}: <b id="outbox">{{outbox}}</b></p></section>{{/health}}
     <p class="muted"><noscript>{{t.liveOff}}</noscript></p>
     """#
 
     /// One site in the topology tree, its children nested (DC → POP → OPD).
     static let node = #"""
-    <li data-target="{{id}}" class="s-{{state}}"><a href="/sites/{{id}}">{{name}}</a> <span class="state">{{stateText}}</span> <span class="since">{{since}}</span>{{#rtt}} <span class="muted">{{rtt}} ms</span>{{/rtt}}{{#uplinks}} <span class="muted">via {{uplinks}}</span>{{/uplinks}}
+    <li data-target="{{id}}" class="s-{{state}}"><a href="/sites/{{id}}">{{name}}</a> <span class="state">{{stateText}}</span> <span class="since" title="{{sinceFull}}">{{since}}</span>{{#rtt}} <span class="muted">{{rtt}} ms</span>{{/rtt}}{{#uplinks}} <span class="muted">via {{uplinks}}</span>{{/uplinks}}
     {{#hasChildren}}<ul>{{#children}}{{> node}}{{/children}}</ul>{{/hasChildren}}</li>
     """#
 
     static let tickets = #"""
     <h1>{{t.tickets}}</h1>
-    <table class="list" id="tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th><th>{{t.assignedTo}}</th></tr>
+    <div class="scroll"><table class="list" id="tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th><th>{{t.assignedTo}}</th></tr>
     {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td class="tstate">{{state}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td><td>{{assignedTo}}</td></tr>{{/tickets}}
-    </table>
+    </table></div>
     """#
 
     static let ticket = #"""
@@ -80,7 +80,7 @@ enum WebTemplates {
     <table class="kv"><tr><td>{{t.cause}}</td><td>{{cause}}</td></tr><tr><td>{{t.affected}}</td><td>{{affected}}</td></tr>
     <tr><td>{{t.opened}}</td><td>{{opened}}</td></tr><tr><td>{{t.assignedTo}}</td><td id="assigned">{{assignedTo}}</td></tr>
     <tr><td>{{t.response}}</td><td>{{response}}</td></tr><tr><td>{{t.repair}}</td><td>{{repair}}</td></tr>
-    <tr><td>{{t.priority}}</td><td>{{priorityReason}}</td></tr></table>
+    <tr><td>{{t.priority}}</td><td>{{priorityReason}}</td></tr></table></div>
     {{#mayOperate}}<div class="actions">
     {{#canAck}}<form method="post" action="/tickets/{{number}}/ack"><input type="hidden" name="csrf" value="{{csrf}}"><button id="ack">{{t.acknowledge}}</button></form>{{/canAck}}
     {{#canResolve}}<form method="post" action="/tickets/{{number}}/resolve"><input type="hidden" name="csrf" value="{{csrf}}"><label>{{t.note}} <input name="note"></label><button>{{t.resolve}}</button></form>{{/canResolve}}
@@ -100,23 +100,23 @@ enum WebTemplates {
     <h2>{{t.availability}} {{month}}</h2><p><b>{{pct}}</b> ({{t.target}} {{target}}) · <a href="/availability/{{id}}">{{t.explain}}</a></p>
     <h2>{{day}}</h2>{{{timeline}}}
     <h2>RTT / loss</h2>{{{rttChart}}}
-    {{#hasLinks}}<h2>{{t.links}}</h2><table class="list"><tr><th>{{t.links}}</th><th>{{t.state}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
-    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td class="state">{{stateText}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}</table>{{/hasLinks}}
+    {{#hasLinks}}<h2>{{t.links}}</h2><div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.state}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
+    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td class="state">{{stateText}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}</table></div>{{/hasLinks}}
     <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{state}} {{cause}}</li>{{/tickets}}</ul>
     """#
 
     static let availability = #"""
     <h1>{{t.availability}} {{month}}</h1>
-    <table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.scheduled}}</th><th class="n">{{t.down}}</th><th class="n">{{t.unreachable}}</th><th class="n">{{t.unknown}}</th><th class="n">{{t.maintenance}}</th><th class="n">%</th><th>{{t.verdict}}</th></tr>
+    <div class="scroll"><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.scheduled}}</th><th class="n">{{t.down}}</th><th class="n">{{t.unreachable}}</th><th class="n">{{t.unknown}}</th><th class="n">{{t.maintenance}}</th><th class="n">%</th><th>{{t.verdict}}</th></tr>
     {{#rows}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/availability/{{id}}">{{name}}</a></td><td class="n">{{scheduled}}</td><td class="n">{{down}}</td><td class="n">{{unreachable}}</td><td class="n">{{unknown}}</td><td class="n">{{maintenance}}</td><td class="n">{{pct}}</td><td>{{verdict}}</td></tr>{{/rows}}
-    </table>
+    </table></div>
     {{#reportMonth}}<p><a href="/report/{{reportMonth}}">{{t.report}} {{reportMonth}}</a></p>{{/reportMonth}}
     """#
 
     static let explain = #"""
     <h1>{{name}} · {{t.availability}} {{month}}</h1>
     <p>{{formula}}</p>
-    <table class="list"><tr><th>{{t.state}}</th><th>{{t.from}}</th><th>{{t.to}}</th><th class="n">{{t.duration}}</th></tr>
-    {{#intervals}}<tr><td>{{kind}}</td><td>{{from}}</td><td>{{to}}</td><td class="n">{{duration}}</td></tr>{{/intervals}}</table>
+    <div class="scroll"><table class="list"><tr><th>{{t.state}}</th><th>{{t.from}}</th><th>{{t.to}}</th><th class="n">{{t.duration}}</th></tr>
+    {{#intervals}}<tr><td>{{kind}}</td><td>{{from}}</td><td>{{to}}</td><td class="n">{{duration}}</td></tr>{{/intervals}}</table></div>
     """#
 }

@@ -8,6 +8,7 @@ import PantauProbes
 import PantauStore
 import PantauWeb
 import ServiceLifecycle
+import Synchronization
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -156,6 +157,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         // The dashboard: a demo user with a fresh password, printed (only its bcrypt hash is stored).
         var web: WebService?
+        var webApp: WebApp?
+        let boundPort = Mutex(0)
         var webConfig = config.web
         let demoPassword = "demo-" + WebApp.newToken().dropFirst(4).prefix(12)
         if !noWeb {
@@ -172,7 +175,9 @@ struct DemoCommand: AsyncParsableCommand {
                 try WebApp(inventory: inv, config: webConfig, store: store, status: status, policy: config.incidents.priority,
                            report: config.report, clock: clock, hub: hub, logger: logger)
             }
+            webApp = app
             web = try failing { try WebService(app: app) { port in
+                boundPort.withLock { $0 = port }
                 say((id ? "Dasbor: http://127.0.0.1:\(port)/  masuk sebagai demo / \(demoPassword)"
                         : "Dashboard: http://127.0.0.1:\(port)/  log in as demo / \(demoPassword)"))
             } }
@@ -187,7 +192,8 @@ struct DemoCommand: AsyncParsableCommand {
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
         let keepServing = self.keepServing ?? (watched ? 600 : 0)
-        if let web, keepServing > 0 {
+        if let webApp, keepServing > 0 {
+            let web = try failing { try WebService(app: webApp, port: boundPort.withLock { $0 }) }
             say(id ? "Skenario selesai; dasbor tetap aktif \(Int(keepServing)) detik (Ctrl-C untuk berhenti)."
                    : "Scenario over; the dashboard stays up \(Int(keepServing)) s (Ctrl-C to stop).")
             let after = ServiceGroup(configuration: .init(services: [

@@ -14,7 +14,7 @@ final class WebDemoTests: XCTestCase {
             "demo", "--inventory", Harness.packageRoot.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("demo.sqlite").path,
             "--web-port", "0", "--speed", "30", "--minutes", "30", "--keep-serving", "30", "--lang", "en",
         ], log: log)
-        defer { if demo.isRunning { demo.interrupt() }; demo.waitUntilExit() }
+        defer { if demo.isRunning { demo.terminate() }; demo.waitUntilExit() }
 
         // The demo prints where the dashboard is and how to log in.
         var url = "", password = ""

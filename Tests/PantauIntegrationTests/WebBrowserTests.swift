@@ -1,0 +1,61 @@
+import Foundation
+import XCTest
+
+/// The dashboard in a real browser (headless Chromium driven by Selenium, scripts/browser-test.py)
+/// against a running `pantau demo`, then every API answer checked against docs/openapi.yaml
+/// (scripts/openapi-check.py). Screenshots are kept in test-artifacts/web/.
+final class WebBrowserTests: XCTestCase {
+    static let python = (ProcessInfo.processInfo.environment["PANTAU_WEBTEST_VENV"] ?? "/opt/pantau-webtest") + "/bin/python"
+
+    func testABrowserWatchesTheFOCutLiveAndTheAPIMatchesItsDocument() throws {
+        for tool in [Self.python, "/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            throw XCTSkip("SKIPPED: \(tool) is missing; scripts/setup.sh installs chromium, chromium-driver and the web-test venv")
+        }
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        let log = dir.appendingPathComponent("demo.log")
+        let demo = try Harness.start(Harness.pantau, [
+            "demo", "--inventory", Harness.packageRoot.appendingPathComponent("inventory").path, "--db", db,
+            "--web-port", "0", "--speed", "20", "--minutes", "12", "--keep-serving", "30",
+        ], log: log)
+        defer { if demo.isRunning { demo.terminate() }; demo.waitUntilExit() }
+        var url = "", password = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, url.isEmpty {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Dasbor: ") }) {
+                let parts = line.split(separator: " ")
+                url = String(parts[1])
+                password = String(parts.last!)
+            }
+            usleep(100_000)
+        }
+        XCTAssertFalse(url.isEmpty, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        guard !url.isEmpty else { return }
+
+        let shots = Harness.packageRoot.appendingPathComponent("test-artifacts/web").path
+        let browser = try Harness.run(Self.python, [Harness.packageRoot.appendingPathComponent("scripts/browser-test.py").path,
+                                                    url, "demo", password, shots], timeout: 180)
+        print(browser.stdout)
+        XCTAssertEqual(browser.status, 0, browser.stdout + browser.stderr.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n"))
+        XCTAssertTrue(browser.stdout.contains("all checks passed"))
+
+        // The API against its document: a noc token and an opd user's token (for the 403s).
+        let inv = ["--inventory", Harness.packageRoot.appendingPathComponent("inventory").path, "--db", db]
+        let noc = try Harness.run(Harness.pantau, ["user", "token", "demo", "--label", "openapi check"] + inv)
+        XCTAssertEqual(noc.status, 0, noc.stderr)
+        let add = try Harness.sh("echo 'kata-sandi-opd-123' | \(Harness.pantau) user add camat --role opd --site kec-lepar --password-stdin "
+                                 + inv.joined(separator: " "))
+        XCTAssertEqual(add.status, 0, add.stderr)
+        let opd = try Harness.run(Harness.pantau, ["user", "token", "camat", "--label", "openapi check"] + inv)
+        let check = try Harness.run(Self.python, [Harness.packageRoot.appendingPathComponent("scripts/openapi-check.py").path, url,
+                                                  noc.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                  opd.stdout.trimmingCharacters(in: .whitespacesAndNewlines)], timeout: 60)
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("all answers match docs/openapi.yaml"), check.stdout)
+        // The audit log names who did what: the browser's acknowledgement and the CLI's user changes.
+        let audit = try Harness.sh("sqlite3 \(db) 'SELECT actor, action FROM audit_log ORDER BY id' 2>/dev/null || true").stdout
+        if !audit.isEmpty { XCTAssertTrue(audit.contains("demo|ticket.ack"), audit) }
+    }
+}
