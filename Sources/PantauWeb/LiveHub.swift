@@ -61,7 +61,11 @@ public final class LiveHub: Service, Sendable {
         return stream
     }
 
+    /// Counts recorded state changes: a figure computed at one generation is current until the next.
+    public let generation = Atomic<UInt64>(0)
+
     public func publish(_ event: LiveEvent) {
+        if case .state = event { generation.wrappingAdd(1, ordering: .relaxed) }
         for c in clients.withLock({ Array($0.values) }) where c.access.maySee(anyOf: event.sites) {
             c.continuation.yield(event)
         }

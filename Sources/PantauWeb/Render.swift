@@ -15,7 +15,6 @@ extension WebApp {
         var lib = MustacheLibrary()
         for p in Page.allCases { try! lib.register(WebTemplates.body(p), named: p.rawValue) }
         try! lib.register(WebTemplates.layout, named: "layout")
-        try! lib.register(WebTemplates.node, named: "node")
         return lib
     }()
 

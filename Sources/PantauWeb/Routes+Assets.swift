@@ -29,7 +29,8 @@ enum WebAssets {
     td.n,th.n{text-align:right} tr.bad td{background:#ffebee} .muted{color:#666;font-size:.9em}
     .s-up>.state,.s-up>td.state{color:#2e7d32} .s-down>.state,.s-down>td.state{color:#c62828;font-weight:bold}
     .s-unknown>.state,.s-unknown>td.state,.s-unresolved>.state{color:#757575}
-    tr.s-down td,li.s-down>a{background:#ffebee} div.scroll{overflow-x:auto;max-width:100%} ul.tree li{overflow-wrap:anywhere} .p-P1{color:#b71c1c} .p-P2{color:#e65100}
+    tr.s-down td,li.s-down>a{background:#ffebee} div.scroll{overflow-x:auto;max-width:100%}
+    .link{font-size:.85em;color:#666;margin-left:.3em} .link.s-up{color:#2e7d32} .link.s-down{color:#c62828;font-weight:bold} ul.tree li{overflow-wrap:anywhere} .p-P1{color:#b71c1c} .p-P2{color:#e65100}
     ul.tree{list-style:none;padding-left:0} ul.tree ul{list-style:none;padding-left:1.4em;border-left:1px dotted #aaa}
     .error{color:#b71c1c} form.login{display:flex;flex-direction:column;gap:.6em;max-width:20em}
     .actions form{margin:.5em 0} .actions label{display:block} form.close{display:flex;flex-direction:column;gap:.4em;max-width:36em}

@@ -44,6 +44,24 @@ extension WebApp {
         try await store.tickets(states: states).filter { id.access.maySee(anyOf: $0.affectedSites + [$0.root]) }
     }
 
+    /// Month-to-date availability of `sites` (the same figures as `pantau availability` for the
+    /// month up to now), computed again after any recorded state change or 30 s.
+    func monthToDateAvailability(_ sites: [String]) async throws -> (YearMonth, [AvailabilityResult]) {
+        let (month, span) = monthToDate()
+        let key = month.description + ":" + sites.joined(separator: ",")
+        let generation = hub.generation.load(ordering: .relaxed)
+        let now = self.now()
+        if let hit = availabilityCache.withLock({ $0[key] }), hit.generation == generation, now - hit.at < availabilityReuseSeconds {
+            return (month, hit.results)
+        }
+        let results = try await availability.compute(store: store, span: span, sites: sites)
+        availabilityCache.withLock { cache in
+            if cache.count > 64 { cache.removeAll() }   // one entry per OPD user's scope at most; bounded
+            cache[key] = (generation, now, results)
+        }
+        return (month, results)
+    }
+
     /// This month so far, in the network's calendar.
     func monthToDate() -> (YearMonth, TimeRange) {
         let now = self.now()
@@ -54,7 +72,7 @@ extension WebApp {
 
     func stateText(_ state: String, _ lang: WebLanguage) -> String { WebText.table(lang)["state.\(state)"] ?? state }
 
-    func siteName(_ id: String) -> String { inventory.sites.first { $0.id == id }?.name ?? id }
+    func siteName(_ id: String) -> String { siteNames[id] ?? id }
 
     func ticketRow(_ t: Ticket, lang: WebLanguage) -> [String: Any] {
         [
@@ -66,45 +84,40 @@ extension WebApp {
     }
 
     func overviewView(_ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
-        let report = try await status.build(store: store, now: now())
+        // The live states and the month's figures are independent reads: at the same time.
+        async let reportRead = status.build(store: store, now: now())
+        async let monthRead = monthToDateAvailability(visibleSites(id).filter { $0.role == .opd }.map(\.id))
+        let report = try await reportRead
         let sites = Dictionary(report.sites.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let linkLines = Dictionary(report.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let open = try await visibleTickets(id, states: [.open, .acknowledged]).sorted {
             ($0.priority.rawValue, $0.openedAt) < ($1.priority.rawValue, $1.openedAt)
         }
         let visible = visibleSites(id)
-        func node(_ site: Site) -> [String: Any] {
-            let s = sites[site.id]
-            // Only values that exist go in: a missing key renders nothing, an Optional would render "nil".
-            var v: [String: Any] = ["id": site.id, "name": site.name, "state": s?.state.rawValue ?? "unknown",
-                                    "stateText": stateText(s?.state.rawValue ?? "unknown", lang), "since": Self.shortTime(s?.since),
-                                    "sinceFull": s?.since ?? ""]
-            if let rtt = s?.rttMs { v["rtt"] = String(format: "%.1f", rtt) }
-            if site.uplinks.count > 1 { v["uplinks"] = site.uplinks.joined(separator: " + ") }
-            return v
-        }
-        var tree: [[String: Any]]
-        if id.access.seesEverything {
-            tree = TopologyTree(inventory: inventory).roots.map { build($0) }
-            func build(_ n: TopologyTree.Node) -> [String: Any] {
-                var v = node(n.site)
-                v["children"] = n.children.map { build($0) }
-                v["hasChildren"] = !n.children.isEmpty
-                return v
-            }
-        } else {
-            tree = visible.map(node)
-        }
+        let markup = TreeMarkup(sites: sites, links: linkLines, linkNames: linkNames, words: WebText.table(lang))
+        let tree = id.access.seesEverything ? markup.render(topologyTree.roots) : markup.render(flat: visible)
         let links = visibleLinks(id)
-        let (month, span) = monthToDate()
-        let results = try await availability.compute(store: store, span: span, sites: visible.filter { $0.role == .opd }.map(\.id))
+        let (month, results) = try await monthRead
+        // The overview shows what needs attention: links that are not up and OPDs below the
+        // target (the full tables are on /availability and each site's page).
+        let watched = report.links.filter { links.contains($0.id) }
+        // Below target, or scheduled time without any data; an OPD with no working time yet this month is neither.
+        let below = results.filter { $0.meetsTarget == false || ($0.meetsTarget == nil && $0.scheduledSeconds > $0.maintenanceSeconds) }
+        let t = WebText.table(lang)
         var view: [String: Any] = [
             "tickets": open.map { ticketRow($0, lang: lang) }, "tree": tree, "month": month.description,
-            "links": report.links.filter { links.contains($0.id) }.map { l -> [String: Any] in
-                ["id": l.id, "name": inventory.links.first { $0.id == l.id }?.name ?? l.id, "kind": l.kind, "state": l.state.rawValue,
+            "links": watched.filter { $0.state != .up }.map { l -> [String: Any] in
+                ["id": l.id, "name": linkNames[l.id] ?? l.id, "kind": l.kind, "state": l.state.rawValue,
                  "stateText": stateText(l.state.rawValue, lang), "since": Self.shortTime(l.since), "sinceFull": l.since ?? "", "inBps": l.inBps.map { Self.bps($0) } ?? "",
                  "outBps": l.outBps.map { Self.bps($0) } ?? "", "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) } ?? ""]
             },
-            "availability": results.map { r -> [String: Any] in availabilityRow(r, lang: lang) },
+            "linksSummary": (lang == .en ? "\(watched.count - watched.filter { $0.state != .up }.count) of \(watched.count) watched links up"
+                                         : "\(watched.count - watched.filter { $0.state != .up }.count) dari \(watched.count) tautan terpantau normal"),
+            "availability": below.map { r -> [String: Any] in availabilityRow(r, lang: lang) },
+            "availabilitySummary": (lang == .en ? "\(results.count - below.count) of \(results.count) OPDs meet the \(Self.percentNumber(inventory.sla.availabilityTargetPct, lang)) target"
+                                                : "\(results.count - below.count) dari \(results.count) OPD memenuhi target \(Self.percentNumber(inventory.sla.availabilityTargetPct, lang))")
+                + (below.isEmpty ? "" : (lang == .en ? "; below it or without data:" : "; di bawahnya atau tanpa data:")),
+            "allAvailability": t["availability"]!,
         ]
         if id.access.seesEverything {
             let backlog = try await store.outbox().filter { $0.sentAt == nil }.count
@@ -128,9 +141,7 @@ extension WebApp {
     }
 
     func availabilityView(_ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
-        let (month, span) = monthToDate()
-        let sites = visibleSites(id).filter { $0.role == .opd }.map(\.id)
-        let results = try await availability.compute(store: store, span: span, sites: sites)
+        let (month, results) = try await monthToDateAvailability(visibleSites(id).filter { $0.role == .opd }.map(\.id))
         return ["month": month.description, "rows": results.map { availabilityRow($0, lang: lang) }]
     }
 

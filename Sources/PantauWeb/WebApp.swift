@@ -23,8 +23,17 @@ public final class WebApp: Sendable {
     public let hub: LiveHub
     let throttle = Mutex(LoginThrottle())
     let metrics: EngineMetrics
+    /// Month-to-date availability per set of sites, reused while no state change has been
+    /// recorded and for at most `availabilityReuseSeconds` (up-time grows with the clock).
+    let availabilityCache = Mutex<[String: (generation: UInt64, at: EpochSeconds, results: [AvailabilityResult])]>([:])
+    let availabilityReuseSeconds: EpochSeconds = 30
     let tz: TimeZone
     let logger: Logger
+    /// Names by id (pages look them up per row).
+    let siteNames: [String: String]
+    /// The topology as people read it (DC → POP → OPD), built once.
+    let topologyTree: TopologyTree
+    let linkNames: [String: String]
 
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
                 report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger) throws {
@@ -39,6 +48,9 @@ public final class WebApp: Sendable {
         self.hub = hub
         self.logger = logger
         tz = TimeZone(identifier: inventory.timezone) ?? .current
+        topologyTree = TopologyTree(inventory: inventory)
+        siteNames = Dictionary(inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        linkNames = Dictionary(inventory.links.map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
         metrics = EngineMetrics(inventory: inventory)
     }
 

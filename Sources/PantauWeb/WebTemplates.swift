@@ -49,23 +49,17 @@ enum WebTemplates {
     {{#hasTickets}}<div class="scroll"><table class="list" id="open-tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th></tr>
     {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td>{{state}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td></tr>{{/tickets}}
     </table></div>{{/hasTickets}}{{^hasTickets}}<p id="open-tickets">{{t.noOpenTickets}}</p>{{/hasTickets}}</section>
-    <section><h2>{{t.tree}}</h2><ul class="tree">{{#tree}}{{> node}}{{/tree}}</ul></section>
-    {{#hasLinks}}<section><h2>{{t.links}}</h2><div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.kind}}</th><th>{{t.state}}</th><th>{{t.since}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
+    <section><h2>{{t.tree}}</h2><ul class="tree">{{{tree}}}</ul></section>
+    <section><h2>{{t.links}}</h2><p id="links-summary">{{linksSummary}}</p>{{#hasLinks}}<div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.kind}}</th><th>{{t.state}}</th><th>{{t.since}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
     {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td>{{kind}}</td><td class="state">{{stateText}}</td><td class="since" title="{{sinceFull}}">{{since}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}
-    </table></div></section>{{/hasLinks}}
-    <section><h2>{{t.monthToDate}} ({{month}})</h2><div class="scroll"><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.availability}}</th><th class="n">{{t.target}}</th><th>{{t.verdict}}</th></tr>
+    </table></div>{{/hasLinks}}</section>
+    <section><h2>{{t.monthToDate}} ({{month}})</h2><p>{{availabilitySummary}} <a href="/availability">{{t.availability}} →</a></p>{{#hasAvailability}}<div class="scroll"><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.availability}}</th><th class="n">{{t.target}}</th><th>{{t.verdict}}</th></tr>
     {{#availability}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/sites/{{id}}">{{name}}</a></td><td class="n">{{pct}}</td><td class="n">{{target}}</td><td>{{verdict}}</td></tr>{{/availability}}
-    </table></div></section>
+    </table></div>{{/hasAvailability}}</section>
     {{#health}}<section><h2>{{t.engineHealth}}</h2><div class="scroll"><table class="list"><tr><th>{{t.source}}</th><th>{{t.state}}</th><th>{{t.lastSeen}}</th><th>{{t.cycle}}</th><th class="n">{{t.late}}</th></tr>
     {{#sources}}<tr class="src-{{state}}"><td>{{source}}</td><td>{{state}}</td><td>{{lastSeen}}</td><td>{{cycle}}</td><td class="n">{{late}}</td></tr>{{/sources}}
     </table></div><p>{{t.outbox}}: <b id="outbox">{{outbox}}</b></p></section>{{/health}}
     <p class="muted"><noscript>{{t.liveOff}}</noscript></p>
-    """#
-
-    /// One site in the topology tree, its children nested (DC → POP → OPD).
-    static let node = #"""
-    <li data-target="{{id}}" class="s-{{state}}"><a href="/sites/{{id}}">{{name}}</a> <span class="state">{{stateText}}</span> <span class="since" title="{{sinceFull}}">{{since}}</span>{{#rtt}} <span class="muted">{{rtt}} ms</span>{{/rtt}}{{#uplinks}} <span class="muted">via {{uplinks}}</span>{{/uplinks}}
-    {{#hasChildren}}<ul>{{#children}}{{> node}}{{/children}}</ul>{{/hasChildren}}</li>
     """#
 
     static let tickets = #"""

@@ -6,6 +6,11 @@ public struct TopologyTree: Sendable {
     public struct Node: Sendable {
         public var site: Site
         public var children: [Node]
+
+        public init(site: Site, children: [Node] = []) {
+            self.site = site
+            self.children = children
+        }
     }
 
     public let roots: [Node]

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Web benchmark (issue 10's targets): the dashboard overview and /metrics for SITES sites must
+# render in under 50 ms; CLIENTS idle live-update clients must cost under 10% of a core.
+#  1. `pantau bench web --sites SITES` serves a synthetic network (a core, a POP per 50 OPDs,
+#     half a month of history with outages, five OPDs down, open tickets) on 127.0.0.1.
+#  2. curl times REQUESTS sequential requests of /, /metrics and /availability (after a warm-up):
+#     median, p95 and max of the total time, on loopback.
+#  3. CLIENTS event streams (/events) are opened and held for IDLE seconds; the server's CPU time
+#     (utime+stime from /proc) over that window is compared with the same window without clients.
+# Usage: scripts/bench-web.sh [SITES=1000] [REQUESTS=50] [CLIENTS=100] [IDLE=30]. Loopback only;
+# every loop is bounded and the server stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SITES="${1:-1000}"; REQUESTS="${2:-50}"; CLIENTS="${3:-100}"; IDLE="${4:-30}"
+[ "$SITES" -ge 10 ] && [ "$SITES" -le 10000 ] && [ "$REQUESTS" -ge 5 ] && [ "$REQUESTS" -le 1000 ] \
+  && [ "$CLIENTS" -ge 1 ] && [ "$CLIENTS" -le 1000 ] && [ "$IDLE" -ge 5 ] && [ "$IDLE" -le 300 ] \
+  || { echo "SITES 10..10000, REQUESTS 5..1000, CLIENTS 1..1000, IDLE 5..300" >&2; exit 2; }
+swift build -c release --product pantau ${SWIFT_BUILD_FLAGS:-} >/dev/null
+WORK=$(mktemp -d /tmp/pantau-bench-web.XXXXXX)
+cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+.build/release/pantau bench web --sites "$SITES" --seconds $((IDLE * 2 + REQUESTS + 120)) --db "$WORK/web.sqlite" > "$WORK/server.txt" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 300); do [ -s "$WORK/server.txt" ] && break; sleep 0.1; done
+read -r URL TOKEN PID < "$WORK/server.txt"
+case "$URL" in http://127.*) ;; *) echo "unexpected server line: $(cat "$WORK/server.txt")" >&2; exit 1 ;; esac
+
+time_path() {  # path -> "median p95 max" in ms
+  local path=$1
+  for _ in 1 2 3; do curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL$path"; done
+  for _ in $(seq 1 "$REQUESTS"); do
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$URL$path"
+  done | sort -n | awk '{ a[NR] = $1 * 1000 } END { printf "%.1f %.1f %.1f", a[int((NR + 1) / 2)], a[int(NR * 0.95 + 0.5)], a[NR] }'
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+HZ=$(getconf CLK_TCK)
+
+echo "pantau bench web: $SITES sites, $REQUESTS requests per page (sequential, loopback), release build"
+printf '%-16s %10s %10s %10s %10s\n' page "median ms" "p95 ms" "max ms" bytes
+for p in / /metrics /availability /api/v1/status; do
+  read -r med p95 max <<< "$(time_path "$p")"
+  bytes=$(curl -s -H "Authorization: Bearer $TOKEN" "$URL$p" | wc -c)
+  printf '%-16s %10s %10s %10s %10s\n' "$p" "$med" "$p95" "$max" "$bytes"
+done
+
+# Idle cost of live clients: the server's CPU over IDLE seconds without and with CLIENTS streams.
+before=$(cpu_ticks); sleep "$IDLE"; base=$(( $(cpu_ticks) - before ))
+python3 - "$URL" "$TOKEN" "$CLIENTS" "$IDLE" "$PID" "$HZ" "$base" <<'PY'
+import socket, sys, time
+url, token, n, idle, pid, hz, base = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
+host, port = url[len("http://"):].split(":")
+assert host.startswith("127."), "loopback only"
+def ticks():
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return int(f[11]) + int(f[12])
+socks = []
+for _ in range(n):
+    s = socket.create_connection((host, int(port)), timeout=5)
+    s.sendall(f"GET /events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    socks.append(s)
+for s in socks:
+    head = s.recv(4096)
+    assert b"200 OK" in head and b"text/event-stream" in head, head[:200]
+time.sleep(1)
+t0 = ticks(); start = time.time()
+time.sleep(idle)
+used = ticks() - t0; secs = time.time() - start
+for s in socks:
+    s.settimeout(0.1)
+    try:
+        while s.recv(65536): pass
+    except OSError: pass
+alive = sum(1 for s in socks if s.fileno() >= 0)
+for s in socks: s.close()
+pct = used / hz / secs * 100; basepct = base / hz / idle * 100
+print(f"live clients: {n} event streams held {secs:.0f} s: server CPU {pct:.2f}% of a core (without clients {basepct:.2f}%)")
+PY
