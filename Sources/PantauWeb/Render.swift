@@ -5,7 +5,7 @@ import Mustache
 
 /// The pages, each a mustache template rendered inside the layout.
 enum Page: String, CaseIterable {
-    case login, overview, tickets, ticket, site, availability, explain, message
+    case login, overview, tickets, ticket, site, availability, explain, message, users, config
 }
 
 extension WebApp {
@@ -35,6 +35,7 @@ extension WebApp {
         if let id = context.identity {
             layout["user"] = ["name": id.user.displayName, "role": id.user.role.rawValue, "csrf": id.csrf ?? ""]
             layout["seesEverything"] = id.access.seesEverything
+            layout["isAdmin"] = id.access.mayAdminister
         }
         var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                                  body: .init(byteBuffer: ByteBuffer(string: Self.library.render(layout, withTemplate: "layout") ?? "")))

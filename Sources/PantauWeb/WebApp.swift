@@ -63,6 +63,7 @@ public final class WebApp: Sendable {
         addLoginRoutes(router)
         addPageRoutes(router)
         addTicketRoutes(router)
+        addAdminRoutes(router)
         addLiveRoutes(router)
         addAPIRoutes(router)
         addMetricsRoute(router)

@@ -10,7 +10,7 @@ enum WebTemplates {
     <script src="/static/pantau.js" defer></script>
     </head><body data-page="{{page}}">
     <header><a class="brand" href="/">Pantau</a> <span class="org">{{organization}}</span>
-    {{#user}}<nav><a href="/">{{t.overview}}</a> <a href="/tickets">{{t.tickets}}</a> <a href="/availability">{{t.availability}}</a></nav>
+    {{#user}}<nav><a href="/">{{t.overview}}</a> <a href="/tickets">{{t.tickets}}</a> <a href="/availability">{{t.availability}}</a>{{#isAdmin}} <a href="/admin/users">{{t.users}}</a> <a href="/admin/config">{{t.configuration}}</a>{{/isAdmin}}</nav>
     <span class="who">{{name}} ({{role}})</span>
     <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button>{{t.logout}}</button></form>{{/user}}
     <a class="lang" href="/lang/{{other}}">{{t.language}}</a>
@@ -30,6 +30,8 @@ enum WebTemplates {
         case .availability: availability
         case .explain: explain
         case .message: "<p class=\"message\">{{text}}</p>"
+        case .users: users
+        case .config: configuration
         }
     }
 
@@ -105,6 +107,29 @@ enum WebTemplates {
     {{#rows}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/availability/{{id}}">{{name}}</a></td><td class="n">{{scheduled}}</td><td class="n">{{down}}</td><td class="n">{{unreachable}}</td><td class="n">{{unknown}}</td><td class="n">{{maintenance}}</td><td class="n">{{pct}}</td><td>{{verdict}}</td></tr>{{/rows}}
     </table></div>
     {{#reportMonth}}<p><a href="/report/{{reportMonth}}">{{t.report}} {{reportMonth}}</a></p>{{/reportMonth}}
+    """#
+
+    static let users = #"""
+    <h1>{{t.users}}</h1>
+    <div class="scroll"><table class="list" id="users"><tr><th>{{t.user}}</th><th>{{t.name}}</th><th>{{t.role}}</th><th>{{t.sites}}</th><th></th></tr>
+    {{#users}}<tr class="{{#disabled}}muted{{/disabled}}"><td>{{name}}</td><td>{{displayName}}</td><td>{{role}}</td><td>{{sites}}</td><td>
+    {{^self}}{{#disabled}}<form method="post" action="/admin/users/{{name}}/enable" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button>{{t.enable}}</button></form>{{/disabled}}
+    {{^disabled}}<form method="post" action="/admin/users/{{name}}/disable" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button>{{t.disable}}</button></form>{{/disabled}}{{/self}}
+    <form method="post" action="/admin/users/{{name}}/password" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input name="password" type="password" autocomplete="new-password" placeholder="{{t.newPassword}}" minlength="10"><button>{{t.setPassword}}</button></form>
+    </td></tr>{{/users}}</table></div>
+    <h2>{{t.addUser}}</h2>
+    <form method="post" action="/admin/users" class="close"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.user}} <input name="name" required pattern="[a-z0-9._-]+"></label><label>{{t.name}} <input name="displayName"></label>
+    <label>{{t.role}} <select name="role">{{#roles}}<option>{{.}}</option>{{/roles}}</select></label>
+    <label>{{t.sitesOPD}} <input name="sites"></label><label>{{t.password}} <input name="password" type="password" autocomplete="new-password" required minlength="10"></label>
+    <button>{{t.addUser}}</button></form>
+    <h2>{{t.auditLog}}</h2><div class="scroll"><table class="list"><tr><th>{{t.at}}</th><th>{{t.user}}</th><th>{{t.action}}</th><th></th><th></th></tr>
+    {{#audit}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{object}}</td><td>{{detail}}</td></tr>{{/audit}}</table></div>
+    """#
+
+    static let configuration = #"""
+    <h1>{{t.configuration}}</h1><p class="muted">{{t.configNote}}</p>
+    <table class="kv" id="config">{{#rows}}<tr><td>{{key}}</td><td>{{value}}</td></tr>{{/rows}}</table>
     """#
 
     static let explain = #"""

@@ -23,6 +23,10 @@ enum WebText {
         "state.down": "putus", "state.unknown": "tanpa data", "state.unresolved": "nama tak terurai", "users": "Pengguna",
         "forbidden": "Anda tidak berhak melihat halaman ini.", "notFound": "Tidak ditemukan.", "language": "English",
         "intervals": "Interval", "from": "Dari", "to": "Sampai", "duration": "Durasi", "month": "Bulan",
+        "configuration": "Konfigurasi", "name": "Nama", "enable": "Aktifkan", "disable": "Nonaktifkan", "newPassword": "kata sandi baru",
+        "setPassword": "Ganti kata sandi", "addUser": "Tambah pengguna", "sitesOPD": "Situs (untuk peran opd, pisahkan dengan koma)",
+        "auditLog": "Log audit", "at": "Waktu", "action": "Tindakan",
+        "configNote": "Konfigurasi yang dipakai mesin (dari inventory/ dan probes/); diubah di berkas lalu pantau check. Kredensial tidak pernah ditampilkan.",
     ]
 
     static let en: [String: String] = [
@@ -45,5 +49,9 @@ enum WebText {
         "state.down": "down", "state.unknown": "no data", "state.unresolved": "name unresolved", "users": "Users",
         "forbidden": "You may not see this page.", "notFound": "Not found.", "language": "Bahasa Indonesia",
         "intervals": "Intervals", "from": "From", "to": "To", "duration": "Duration", "month": "Month",
+        "configuration": "Configuration", "name": "Name", "enable": "Enable", "disable": "Disable", "newPassword": "new password",
+        "setPassword": "Set password", "addUser": "Add user", "sitesOPD": "Sites (for the opd role, comma-separated)",
+        "auditLog": "Audit log", "at": "At", "action": "Action",
+        "configNote": "The configuration the engine runs with (from inventory/ and probes/); change the files, then pantau check. Credentials are never shown.",
     ]
 }

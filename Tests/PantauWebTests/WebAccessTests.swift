@@ -192,6 +192,43 @@ final class WebAccessTests: XCTestCase {
         }
     }
 
+    func testAnAdminManagesUsersFromThePageAndOthersMayNot() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            let noc = try await Browser.login(client, user: "noc")
+            for uri in ["/admin/users", "/admin/config"] { XCTAssertStatus(try await noc.get(client, uri), .forbidden, uri) }
+            let nocPage = try await noc.get(client, "/")
+            XCTAssertFalse(nocPage.text.contains("/admin/users"), "no admin link for noc")
+            var admin = try await Browser.login(client, user: "admin")
+            let page = try await admin.get(client, "/admin/users")
+            admin.take(page)
+            XCTAssertStatus(page, .ok)
+            XCTAssertTrue(page.text.contains("opd-bkd") && page.text.contains("Kepala Bidang"), page.text)
+            XCTAssertFalse(page.text.contains("$2b$"), "no hash on the users page")
+            // Mistakes are refused with the reason; a forged form is refused.
+            XCTAssertStatus(try await admin.post(client, "/admin/users", form: ["csrf": admin.csrf, "name": "camat", "role": "opd",
+                                                                               "password": "panjang-sekali-1"]), .badRequest)
+            XCTAssertStatus(try await admin.post(client, "/admin/users", form: ["csrf": admin.csrf, "name": "camat", "role": "opd", "sites": "nowhere",
+                                                                               "password": "panjang-sekali-1"]), .badRequest)
+            XCTAssertStatus(try await admin.post(client, "/admin/users", form: ["csrf": "forged", "name": "camat", "role": "opd", "sites": "bkd",
+                                                                               "password": "panjang-sekali-1"]), .forbidden)
+            XCTAssertStatus(try await admin.post(client, "/admin/users", form: ["csrf": admin.csrf, "name": "camat", "displayName": "Camat Kota",
+                                                                               "role": "opd", "sites": "bkd", "password": "panjang-sekali-1"]), .found)
+            XCTAssertStatus(try await admin.post(client, "/admin/users", form: ["csrf": admin.csrf, "name": "camat", "role": "noc",
+                                                                               "password": "panjang-sekali-1"]), .conflict, "the name exists")
+            let camat = try await Browser.login(client, user: "camat", password: "panjang-sekali-1")
+            XCTAssertStatus(try await camat.get(client, "/sites/bkd"), .ok)
+            XCTAssertStatus(try await admin.post(client, "/admin/users/camat/disable", form: ["csrf": admin.csrf]), .found)
+            XCTAssertStatus(try await camat.get(client, "/sites/bkd"), .found, "disabled: the session is gone")
+            XCTAssertStatus(try await admin.post(client, "/admin/users/admin/disable", form: ["csrf": admin.csrf]), .conflict)
+            let audit = try await f.store.auditLog(limit: 50).filter { $0.action.hasPrefix("user.") }
+            XCTAssertEqual(audit.first.map { "\($0.actor) \($0.action) \($0.object)" }, "admin user.disable camat")
+            XCTAssertTrue(audit.contains { $0.actor == "admin" && $0.action == "user.add" && $0.object == "camat" })
+            let config = try await admin.get(client, "/admin/config")
+            XCTAssertTrue(config.text.contains("sla.availability_target_pct") && config.text.contains("Asia/Jakarta"), config.text)
+        }
+    }
+
     func testLiveEventsReachOnlyThoseWhoMaySeeThem() async throws {
         let f = try await WebFixture()
         let noc = f.app.hub.subscribe(Access(WebUser(name: "noc", displayName: "n", role: .noc)))
