@@ -26,9 +26,16 @@ extension WebApp {
             "target": Self.percentNumber(inventory.sla.availabilityTargetPct, lang), "day": today.description,
             "timeline": WebCharts.timeline(history, range: day, tz: tz), "rttChart": WebCharts.rtt(series, range: day),
             "links": report.links.filter { links.contains($0.id) }.map { l -> [String: Any] in
-                ["id": l.id, "name": inventory.links.first { $0.id == l.id }?.name ?? l.id, "state": l.state.rawValue,
-                 "stateText": stateText(l.state.rawValue, lang), "inBps": l.inBps.map { Self.bps($0) } ?? "",
-                 "outBps": l.outBps.map { Self.bps($0) } ?? "", "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) } ?? ""]
+                // Utilisation against the contracted bandwidth: the busier direction over the contract.
+                let contract = inventory.contractMbps(l.id)
+                let busiest = max(l.inBps ?? 0, l.outBps ?? 0)
+                let use = contract.flatMap { c in (l.inBps != nil || l.outBps != nil) && c > 0 ? busiest / (c * 1_000_000) * 100 : nil }
+                return ["id": l.id, "name": linkNames[l.id] ?? l.id, "state": l.state.rawValue,
+                        "stateText": stateText(l.state.rawValue, lang), "inBps": l.inBps.map { Self.bps($0) } ?? "",
+                        "outBps": l.outBps.map { Self.bps($0) } ?? "",
+                        "contract": contract.map { String(format: "%.0f Mbps", $0) } ?? "",
+                        "use": use.map { String(format: "%.1f%%", $0) } ?? "", "hot": (use ?? 0) >= status.snmp.defaults.utilisationWarnPct,
+                        "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) + (l.optical.map { " (\($0))" } ?? "") } ?? ""]
             },
             "tickets": tickets.reversed().map { ticketRow($0, lang: lang) },
         ]
