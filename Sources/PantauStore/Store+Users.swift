@@ -86,22 +86,25 @@ extension Store: UserStore {
     }
 
     public func session(tokenSHA256: String, idle: EpochSeconds, now: EpochSeconds) async throws -> (user: WebUser, csrf: String)? {
-        try await write("reading a session") { db in
+        // A read per request; a write only to end an expired session or, at most once a minute,
+        // to note its use (page loads must not queue behind the engine's writes, nor it behind them).
+        let found = try await read("reading a session") { db -> (WebUser, String, EpochSeconds)? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT u.*, s.csrf, s.last_seen_s FROM web_session s JOIN web_user u ON u.name = s.user WHERE s.token_sha256 = ?
                 """, arguments: [tokenSHA256]) else { return nil }
-            let user = Self.user(row)
-            let last: EpochSeconds = row["last_seen_s"]
-            guard !user.disabled, now - last <= idle else {
-                try db.execute(sql: "DELETE FROM web_session WHERE token_sha256 = ?", arguments: [tokenSHA256])
-                return nil
-            }
-            // Written at most once a minute: a page full of live updates is not a write each.
-            if now - last >= 60 {
+            return (Self.user(row), row["csrf"], row["last_seen_s"])
+        }
+        guard let (user, csrf, last) = found else { return nil }
+        guard !user.disabled, now - last <= idle else {
+            try await deleteSession(tokenSHA256: tokenSHA256)
+            return nil
+        }
+        if now - last >= 60 {
+            try await write("noting a session's use") { db in
                 try db.execute(sql: "UPDATE web_session SET last_seen_s = ? WHERE token_sha256 = ?", arguments: [now, tokenSHA256])
             }
-            return (user, row["csrf"])
         }
+        return (user, csrf)
     }
 
     public func deleteSession(tokenSHA256: String) async throws {

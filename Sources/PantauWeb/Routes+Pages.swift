@@ -142,7 +142,13 @@ extension WebApp {
 
     func availabilityView(_ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
         let (month, results) = try await monthToDateAvailability(visibleSites(id).filter { $0.role == .opd }.map(\.id))
-        return ["month": month.description, "rows": results.map { availabilityRow($0, lang: lang) }]
+        var view: [String: Any] = ["month": month.description, "rows": results.map { availabilityRow($0, lang: lang) }]
+        // Last month's report (closed or provisional) for those who may read one.
+        if reportRenderer != nil, id.access.seesEverything || id.user.sites.count == 1 {
+            let first = availability.calendar.range(of: month).start
+            view["reportMonth"] = YearMonth(availability.calendar.localDate(of: first - 1)).description
+        }
+        return view
     }
 
     /// Every interval behind a site's month-to-date figure: the reader can add them up.

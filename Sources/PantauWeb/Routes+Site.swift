@@ -9,11 +9,16 @@ extension WebApp {
         let cal = availability.calendar
         let today = cal.localDate(of: now)
         let day = TimeRange(cal.instant(today, secondOfDay: 0), cal.instant(today.adding(days: 1), secondOfDay: 0))
-        let history = try await store.history(overlapping: day, targets: [site.id])[site.id] ?? []
+        let (month, span) = monthToDate()
+        let monthRange = cal.range(of: month)
+        let history = try await store.history(overlapping: TimeRange(monthRange.start, max(day.end, monthRange.start)), targets: [site.id])[site.id] ?? []
+        // The month bar marks the 1st, 8th, 15th, 22nd and 29th.
+        let monthTicks: [(EpochSeconds, String)] = month.days.filter { [1, 8, 15, 22, 29].contains($0.day) }.map {
+            (cal.instant($0, secondOfDay: 0), "\($0.day)")
+        }
         let series = try await store.icmpSeries(target: site.id, range: day)
         let report = try await status.build(store: store, now: now)
         let line = report.sites.first { $0.id == site.id }
-        let (month, span) = monthToDate()
         let result = try await availability.compute(store: store, span: span, sites: [site.id]).first
         let links = inventory.links.filter { $0.from == site.id || $0.to == site.id }.map(\.id)
         let tickets = try await visibleTickets(id, states: nil).filter { $0.affectedSites.contains(site.id) || $0.root == site.id }
@@ -24,7 +29,8 @@ extension WebApp {
             "stateText": stateText(line?.state.rawValue ?? "unknown", lang), "month": month.description,
             "pct": result?.availability.map { Self.percent($0, lang) } ?? t["noData"]!,
             "target": Self.percentNumber(inventory.sla.availabilityTargetPct, lang), "day": today.description,
-            "timeline": WebCharts.timeline(history, range: day, tz: tz), "rttChart": WebCharts.rtt(series, range: day),
+            "timeline": WebCharts.timeline(history, range: day, tz: tz),
+            "monthTimeline": WebCharts.timeline(history, range: monthRange, tz: tz, ticks: monthTicks), "rttChart": WebCharts.rtt(series, range: day),
             "links": report.links.filter { links.contains($0.id) }.map { l -> [String: Any] in
                 // Utilisation against the contracted bandwidth: the busier direction over the contract.
                 let contract = inventory.contractMbps(l.id)

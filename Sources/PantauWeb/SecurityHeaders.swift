@@ -12,9 +12,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         do { response = try await next(request, context) } catch let error as HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] =
+        // A route may set a stricter policy of its own (the report: no script at all).
+        if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+            + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'" }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.referrerPolicy] = "same-origin"

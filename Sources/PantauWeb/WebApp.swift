@@ -20,6 +20,8 @@ public final class WebApp: Sendable {
     /// Closing causes and the report's settings (`probes/report.yaml`).
     public let reportConfig: ReportConfig
     public let clock: any WallClock
+    /// The monthly report as HTML, when the command line provides it.
+    let reportRenderer: ReportRenderer?
     public let hub: LiveHub
     let throttle = Mutex(LoginThrottle())
     let metrics: EngineMetrics
@@ -36,8 +38,10 @@ public final class WebApp: Sendable {
     let linkNames: [String: String]
 
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
-                report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger) throws {
+                report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger,
+                reportRenderer: ReportRenderer? = nil) throws {
         reportConfig = report
+        self.reportRenderer = reportRenderer
         self.inventory = inventory
         self.config = config
         self.store = store
@@ -64,6 +68,7 @@ public final class WebApp: Sendable {
         addPageRoutes(router)
         addTicketRoutes(router)
         addAdminRoutes(router)
+        addReportRoutes(router)
         addLiveRoutes(router)
         addAPIRoutes(router)
         addMetricsRoute(router)

@@ -6,8 +6,9 @@ import PantauStore
 enum WebCharts {
     static let colours: [String: String] = ["up": "#2e7d32", "down": "#c62828", "unknown": "#9e9e9e", "unreachable": "#ef6c00"]
 
-    /// A state bar over `range`: one rectangle per interval, hours marked below.
-    static func timeline(_ intervals: [StateInterval], range: TimeRange, tz: TimeZone) -> String {
+    /// A state bar over `range`: one rectangle per interval, `ticks` (instant, label) marked below
+    /// (default: every three hours of a day).
+    static func timeline(_ intervals: [StateInterval], range: TimeRange, tz: TimeZone, ticks: [(EpochSeconds, String)]? = nil) -> String {
         let width = 720.0, height = 28.0
         let span = Double(max(1, range.duration))
         var out = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height) + 14)\" role=\"img\" aria-label=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\">"
@@ -20,9 +21,11 @@ enum WebCharts {
             out += String(format: "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%.0f\" ", x, w, height)
                 + "fill=\"\(fill)\"><title>\(i.state.rawValue) \(ISO8601.clock(s, in: tz))–\(ISO8601.clock(e, in: tz))</title></rect>"
         }
-        for h in stride(from: 0, through: 24, by: 3) {
-            let x = Double(h) / 24 * width
-            out += String(format: "<text x=\"%.0f\" y=\"%.0f\" font-size=\"9\" text-anchor=\"middle\">%02d</text>", min(max(x, 8), width - 8), height + 11, h)
+        let marks = ticks ?? stride(from: 0, through: 24, by: 3).map { (range.start + EpochSeconds($0) * 3600, String(format: "%02d", $0)) }
+        for (t, label) in marks {
+            let x = Double(t - range.start) / span * width
+            out += String(format: "<text x=\"%.0f\" y=\"%.0f\" font-size=\"9\" text-anchor=\"middle\">", min(max(x, 8), width - 8), height + 11)
+                + TreeMarkup.escape(label) + "</text>"
         }
         return out + "</svg>"
     }

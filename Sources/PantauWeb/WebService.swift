@@ -15,13 +15,18 @@ public struct WebService: Service {
     let server: HTTPServerBuilder
     let port: Int
     let onListening: @Sendable (Int) -> Void
+    let onFailure: @Sendable (String) -> Void
 
     /// - Parameter port: overrides the configured port (the demo serves on after its scenario on the port it had).
     /// - Parameter onListening: called with the bound port once the server accepts connections
     ///   (port 0 in the configuration picks a free one).
     /// - Throws: `PantauError` when the TLS certificate or key cannot be read.
-    public init(app: WebApp, port: Int? = nil, onListening: @escaping @Sendable (Int) -> Void = { _ in }) throws {
+    /// - Parameter onFailure: called with the reason when the server cannot start (e.g. the port is
+    ///   taken); the engine goes on without its web face.
+    public init(app: WebApp, port: Int? = nil, onFailure: @escaping @Sendable (String) -> Void = { _ in },
+                onListening: @escaping @Sendable (Int) -> Void = { _ in }) throws {
         self.app = app
+        self.onFailure = onFailure
         self.port = port ?? app.config.port
         self.onListening = onListening
         server = try Self.server(app.config)
@@ -55,11 +60,22 @@ public struct WebService: Service {
             logger: logger)
         app.hub.open()
         // Live streams never end by themselves: close them first, then the server can finish.
-        try await withGracefulShutdownHandler {
-            try await application.run()   // a service of the engine's group: no signal handling of its own
-        } onGracefulShutdown: {
-            app.logger.info("web face shutting down", metadata: ["live_streams": "\(app.hub.clientCount)"])
+        do {
+            try await withGracefulShutdownHandler {
+                try await application.run()   // a service of the engine's group: no signal handling of its own
+            } onGracefulShutdown: {
+                app.logger.info("web face shutting down", metadata: ["live_streams": "\(app.hub.clientCount)"])
+                app.hub.close()
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // A web face that cannot start (the port is taken, the address is not this host's)
+            // must not stop the probing: say why, and wait for the engine to stop.
+            let why = "\(error)".contains("Address already in use") ? "\(host):\(port) is already in use" : "\(error)"
+            onFailure("the dashboard could not start on \(host):\(port): \(why); probing goes on (set web.listen in probes/web.yaml, or off)")
             app.hub.close()
+            try? await gracefulShutdown()
         }
     }
 }

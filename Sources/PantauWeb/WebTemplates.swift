@@ -95,6 +95,7 @@ enum WebTemplates {
     <p class="muted">{{role}} · {{address}}{{#uplinks}} · via {{uplinks}}{{/uplinks}}</p>
     <h2>{{t.availability}} {{month}}</h2><p><b>{{pct}}</b> ({{t.target}} {{target}}) · <a href="/availability/{{id}}">{{t.explain}}</a></p>
     <h2>{{day}}</h2>{{{timeline}}}
+    <h2>{{month}}</h2>{{{monthTimeline}}}
     <h2>RTT / loss</h2>{{{rttChart}}}
     {{#hasLinks}}<h2>{{t.links}}</h2><div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.state}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.contract}}</th><th>{{t.use}}</th><th>{{t.optical}}</th></tr>
     {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td class="state">{{stateText}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td class="n">{{contract}}</td><td class="n{{#hot}} bad{{/hot}}">{{use}}</td><td>{{optical}}</td></tr>{{/links}}</table></div>{{/hasLinks}}

@@ -173,10 +173,11 @@ struct DemoCommand: AsyncParsableCommand {
             let status = StatusQuery(inventory: inv, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
             let app = try failing {
                 try WebApp(inventory: inv, config: webConfig, store: store, status: status, policy: config.incidents.priority,
-                           report: config.report, clock: clock, hub: hub, logger: logger)
+                           report: config.report, clock: clock, hub: hub, logger: logger,
+                           reportRenderer: location.webReportRenderer(config, store: store))
             }
             webApp = app
-            web = try failing { try WebService(app: app) { port in
+            web = try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in
                 boundPort.withLock { $0 = port }
                 say((id ? "Dasbor: http://127.0.0.1:\(port)/  masuk sebagai demo / \(demoPassword)"
                         : "Dashboard: http://127.0.0.1:\(port)/  log in as demo / \(demoPassword)"))

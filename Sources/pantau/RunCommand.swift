@@ -106,10 +106,11 @@ extension RunCommand {
         let status = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
         let app = try failing {
             try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
-                       report: config.report, clock: clock, hub: hub, logger: logger)
+                       report: config.report, clock: clock, hub: hub, logger: logger,
+                       reportRenderer: location.webReportRenderer(config, store: store))
         }
         let scheme = config.web.tls ? "https" : "http"
-        return try failing { try WebService(app: app) { port in
+        return try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in
             say("pantau: dashboard on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (users: pantau user add NAME --role noc)")
         } }
     }

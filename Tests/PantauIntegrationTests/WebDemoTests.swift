@@ -69,6 +69,15 @@ final class WebDemoTests: XCTestCase {
         while Date() < after, !((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("\"state\":\"acknowledged\"") { usleep(100_000) }
         XCTAssertTrue(((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("\"state\":\"acknowledged\""),
                       "the acknowledgement went out live too")
+        // Last month's report (the demo seeds it) from the availability page's link, with a policy
+        // that allows its own styles and no script at all.
+        let availability = try Harness.sh("curl -s -b \(jar) \(url)/availability").stdout
+        let month = availability.range(of: "href=\"/report/").map { String(availability[$0.upperBound...].prefix(7)) } ?? ""
+        XCTAssertEqual(month.count, 7, "the availability page links last month's report: \(availability)")
+        let report = try Harness.sh("curl -s -D \(dir.path)/rh -b \(jar) \(url)/report/\(month)").stdout
+        XCTAssertTrue(report.contains("<html") && report.contains("Laporan") && report.contains("Kantor Camat Lepar Pongok"), String(report.prefix(500)))
+        let reportHeaders = (try? String(contentsOfFile: "\(dir.path)/rh", encoding: .utf8)) ?? ""
+        XCTAssertTrue(reportHeaders.contains("default-src 'none'; style-src 'unsafe-inline'"), reportHeaders)
         // The password the demo printed is not in the database, only its bcrypt hash.
         let dump = try Harness.sh("strings \(dir.appendingPathComponent("demo.sqlite").path)* | grep -c '\(password)' || true").stdout
         XCTAssertEqual(dump.trimmingCharacters(in: .whitespacesAndNewlines), "0")

@@ -88,3 +88,34 @@ final class WebRunTests: XCTestCase {
         }
     }
 }
+
+extension WebRunTests {
+    /// A dashboard that cannot start (its port is taken, e.g. by a second engine on the host)
+    /// says why, and the engine probes on: it was found when two engines ran side by side.
+    func testAPortInUseStopsTheDashboardNotTheEngine() throws {
+        guard getuid() == 0 else { throw XCTSkip("SKIPPED: pantau run pings with a raw ICMP socket (root or CAP_NET_RAW)") }
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: "  - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}", links: "  []",
+                            probes: "icmp:\n  defaults: {interval: 1s, packets: 1, timeout: 300ms}\n")
+        // Hold a TCP port on loopback, as another server would.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        XCTAssertEqual(listen(fd, 1), 0)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        try "web:\n  listen: 127.0.0.1:\(port)\n".write(to: dir.appendingPathComponent("probes/web.yaml"), atomically: true, encoding: .utf8)
+        let out = try Harness.run(Harness.pantau, ["run", "--seconds", "4", "--inventory", dir.appendingPathComponent("inventory").path,
+                                                   "--db", dir.appendingPathComponent("p.sqlite").path], timeout: 30)
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stderr.contains("the dashboard could not start on 127.0.0.1:\(port): 127.0.0.1:\(port) is already in use; probing goes on"),
+                      out.stderr)
+        XCTAssertTrue(out.stdout.contains("dc  unknown -> up"), "the engine probed: \(out.stdout)")
+    }
+}
