@@ -37,7 +37,11 @@ public final class LiveHub: Service, Sendable {
     public init(recorded: ObservationBus? = nil, inventory: Inventory) {
         if let recorded { subscription.withLock { $0 = recorded.subscribe("web-live") } }
         let topology = Topology(inventory)
-        linkSites = Dictionary(inventory.links.map { l in (l.id, [l.from, l.to] + topology.downstream(of: l)) }, uniquingKeysWith: { a, _ in a })
+        // A link's events go to whoever may see either end or a site behind it.
+        linkSites = Dictionary(inventory.links.map { l in
+            var seen = Set<String>()
+            return (l.id, ([l.from, l.to] + topology.downstream(of: l)).filter { seen.insert($0).inserted })
+        }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Listens to `recorded` (the engine's store writer, built after the hub); before `run`.

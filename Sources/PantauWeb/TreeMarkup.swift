@@ -32,8 +32,8 @@ struct TreeMarkup {
         for l in n.site.uplinks {
             guard let line = links[l] else { continue }
             let ls = line.state.rawValue
-            out += " <span class=\"link s-\(ls)\" data-target=\"\(Self.escape(l))\" title=\"\(Self.escape(linkNames[l] ?? l)): "
-                + "\(Self.escape(words["state.\(ls)"] ?? ls))\">⇡\(Self.escape(l))</span>"
+            out += " <a class=\"link s-\(ls)\" href=\"/links/\(Self.escape(l))\" data-target=\"\(Self.escape(l))\" title=\"\(Self.escape(linkNames[l] ?? l)): "
+                + "\(Self.escape(words["state.\(ls)"] ?? ls))\">⇡\(Self.escape(l))</a>"
         }
         if !n.children.isEmpty {
             out += "<ul>"

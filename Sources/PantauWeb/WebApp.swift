@@ -22,6 +22,8 @@ public final class WebApp: Sendable {
     public let clock: any WallClock
     /// The monthly report as HTML, when the command line provides it.
     let reportRenderer: ReportRenderer?
+    /// The office's document templates (`<inventory>/templates`: berita-acara.mustache), when given.
+    let templatesDirectory: String?
     public let hub: LiveHub
     let throttle = Mutex(LoginThrottle())
     let metrics: EngineMetrics
@@ -39,8 +41,9 @@ public final class WebApp: Sendable {
 
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
                 report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger,
-                reportRenderer: ReportRenderer? = nil) throws {
+                reportRenderer: ReportRenderer? = nil, templatesDirectory: String? = nil) throws {
         reportConfig = report
+        self.templatesDirectory = templatesDirectory
         self.reportRenderer = reportRenderer
         self.inventory = inventory
         self.config = config
@@ -69,6 +72,7 @@ public final class WebApp: Sendable {
         addTicketRoutes(router)
         addAdminRoutes(router)
         addReportRoutes(router)
+        addLinkRoutes(router)
         addLiveRoutes(router)
         addAPIRoutes(router)
         addMetricsRoute(router)

@@ -27,6 +27,7 @@ enum WebTemplates {
         case .tickets: tickets
         case .ticket: ticket
         case .site: site
+        case .link: link
         case .availability: availability
         case .explain: explain
         case .message: "<p class=\"message\">{{text}}</p>"
@@ -53,7 +54,7 @@ enum WebTemplates {
     </table></div>{{/hasTickets}}{{^hasTickets}}<p id="open-tickets">{{t.noOpenTickets}}</p>{{/hasTickets}}</section>
     <section><h2>{{t.tree}}</h2><ul class="tree">{{{tree}}}</ul></section>
     <section><h2>{{t.links}}</h2><p id="links-summary">{{linksSummary}}</p>{{#hasLinks}}<div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.kind}}</th><th>{{t.state}}</th><th>{{t.since}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
-    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td>{{kind}}</td><td class="state">{{stateText}}</td><td class="since" title="{{sinceFull}}">{{since}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}
+    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td><a href="/links/{{id}}">{{name}}</a></td><td>{{kind}}</td><td class="state">{{stateText}}</td><td class="since" title="{{sinceFull}}">{{since}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td>{{optical}}</td></tr>{{/links}}
     </table></div>{{/hasLinks}}</section>
     <section><h2>{{t.monthToDate}} ({{month}})</h2><p>{{availabilitySummary}} <a href="/availability">{{t.availability}} →</a></p>{{#hasAvailability}}<div class="scroll"><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.availability}}</th><th class="n">{{t.target}}</th><th>{{t.verdict}}</th></tr>
     {{#availability}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/sites/{{id}}">{{name}}</a></td><td class="n">{{pct}}</td><td class="n">{{target}}</td><td>{{verdict}}</td></tr>{{/availability}}
@@ -86,7 +87,7 @@ enum WebTemplates {
     <label>{{t.place}}<input name="place"></label><label>{{t.closingCause}}<select name="cause"><option value="">-</option>{{#causes}}<option value="{{code}}">{{code}} ({{party}})</option>{{/causes}}</select></label>
     <button>{{t.close}}</button></form>{{/canClose}}
     </div>{{/mayOperate}}
-    <p><a href="/api/v1/tickets/{{number}}">{{t.export}}</a></p>
+    <p><a href="/tickets/{{number}}/berita-acara">Berita Acara</a> · <a href="/api/v1/tickets/{{number}}">{{t.export}}</a></p>
     <h2>{{t.ledger}}</h2><ul class="ledger">{{#events}}<li>{{at}} · {{kind}} · {{text}}</li>{{/events}}</ul>
     """#
 
@@ -98,7 +99,20 @@ enum WebTemplates {
     <h2>{{month}}</h2>{{{monthTimeline}}}
     <h2>RTT / loss</h2>{{{rttChart}}}
     {{#hasLinks}}<h2>{{t.links}}</h2><div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.state}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.contract}}</th><th>{{t.use}}</th><th>{{t.optical}}</th></tr>
-    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td>{{name}}</td><td class="state">{{stateText}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td class="n">{{contract}}</td><td class="n{{#hot}} bad{{/hot}}">{{use}}</td><td>{{optical}}</td></tr>{{/links}}</table></div>{{/hasLinks}}
+    {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td><a href="/links/{{id}}">{{name}}</a></td><td class="state">{{stateText}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td class="n">{{contract}}</td><td class="n{{#hot}} bad{{/hot}}">{{use}}</td><td>{{optical}}</td></tr>{{/links}}</table></div>{{/hasLinks}}
+    <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{state}} {{cause}}</li>{{/tickets}}</ul>
+    """#
+
+    static let link = #"""
+    <h1>{{name}} <span class="s-{{state}}" data-target="{{id}}"><span class="state">{{stateText}}</span></span></h1>
+    <p class="muted">{{kind}} · <a href="/sites/{{from}}">{{fromName}}</a> → <a href="/sites/{{to}}">{{toName}}</a>{{#ends}} · {{ends}}{{/ends}}</p>
+    {{#unwatched}}<p class="muted">{{t.unwatched}}</p>{{/unwatched}}{{#detail}}<p>{{detail}}</p>{{/detail}}
+    {{#behind}}<p>{{t.behind}}: {{behind}}</p>{{/behind}}
+    <table class="kv"><tr><td>{{t.inBps}}</td><td>{{inBps}}</td></tr><tr><td>{{t.outBps}}</td><td>{{outBps}}</td></tr>
+    <tr><td>{{t.contract}}</td><td>{{contract}}</td></tr><tr><td>{{t.use}}</td><td>{{use}}</td></tr>
+    <tr><td>{{t.optical}} RX / TX</td><td>{{rx}} / {{tx}} {{optical}}</td></tr></table>
+    <h2>{{day}}</h2>{{{timeline}}}
+    <h2>{{month}}</h2>{{{monthTimeline}}}
     <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{state}} {{cause}}</li>{{/tickets}}</ul>
     """#
 

@@ -174,7 +174,8 @@ struct DemoCommand: AsyncParsableCommand {
             let app = try failing {
                 try WebApp(inventory: inv, config: webConfig, store: store, status: status, policy: config.incidents.priority,
                            report: config.report, clock: clock, hub: hub, logger: logger,
-                           reportRenderer: location.webReportRenderer(config, store: store))
+                           reportRenderer: location.webReportRenderer(config, store: store),
+                           templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
             }
             webApp = app
             web = try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in

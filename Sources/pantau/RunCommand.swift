@@ -107,7 +107,8 @@ extension RunCommand {
         let app = try failing {
             try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
                        report: config.report, clock: clock, hub: hub, logger: logger,
-                       reportRenderer: location.webReportRenderer(config, store: store))
+                       reportRenderer: location.webReportRenderer(config, store: store),
+                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
         }
         let scheme = config.web.tls ? "https" : "http"
         return try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in

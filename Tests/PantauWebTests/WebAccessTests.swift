@@ -229,6 +229,26 @@ final class WebAccessTests: XCTestCase {
         }
     }
 
+    func testLinkPagesAndTheBeritaAcaraFollowTheSameAccess() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            let noc = try await Browser.login(client, user: "noc")
+            let link = try await noc.get(client, "/links/fo-pop")
+            XCTAssertStatus(link, .ok)
+            XCTAssertTrue(link.text.contains("POP Kota") && link.text.contains("Badan Kepegawaian") && link.text.contains("<svg"), link.text)
+            XCTAssertStatus(try await noc.get(client, "/links/no-such-link"), .notFound)
+            let ba = try await noc.get(client, "/tickets/\(f.bkdTicket)/berita-acara")
+            XCTAssertStatus(ba, .ok)
+            XCTAssertTrue(ba.text.contains("Berita Acara") && ba.text.contains(f.bkdTicket), String(ba.text.prefix(400)))
+            XCTAssertTrue(ba.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'none'") == true, "a document without script")
+            let opd = try await Browser.login(client, user: "opd-bkd")
+            XCTAssertStatus(try await opd.get(client, "/links/fo-bkd"), .ok)
+            XCTAssertStatus(try await opd.get(client, "/links/fo-dinkes"), .forbidden)
+            XCTAssertStatus(try await opd.get(client, "/tickets/\(f.dinkesTicket)/berita-acara"), .forbidden)
+            XCTAssertStatus(try await opd.get(client, "/tickets/\(f.bkdTicket)/berita-acara"), .ok)
+        }
+    }
+
     func testLiveEventsReachOnlyThoseWhoMaySeeThem() async throws {
         let f = try await WebFixture()
         let noc = f.app.hub.subscribe(Access(WebUser(name: "noc", displayName: "n", role: .noc)))
