@@ -33,29 +33,20 @@ extension WebApp {
     func sitesOf(_ link: Link) -> [String] { [link.from, link.to] + Topology(inventory).downstream(of: link) }
 
     func linkView(_ link: Link, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
-        let now = self.now()
-        let cal = availability.calendar
-        let today = cal.localDate(of: now)
-        let day = TimeRange(cal.instant(today, secondOfDay: 0), cal.instant(today.adding(days: 1), secondOfDay: 0))
-        let (month, _) = monthToDate()
-        let monthRange = cal.range(of: month)
-        let history = try await store.history(overlapping: TimeRange(monthRange.start, max(day.end, monthRange.start)), targets: [link.id])[link.id] ?? []
-        let report = try await status.build(store: store, now: now)
+        let history = try await monthHistory(link.id)
+        let report = try await status.build(store: store, now: now())
         let line = report.links.first { $0.id == link.id }
         let contract = inventory.contractMbps(link.id)
-        let busiest = max(line?.inBps ?? 0, line?.outBps ?? 0)
-        let use = contract.flatMap { c in (line?.inBps != nil || line?.outBps != nil) && c > 0 ? busiest / (c * 1_000_000) * 100 : nil }
+        let use = line.flatMap(utilisation)
         let tickets = try await visibleTickets(id, states: nil).filter { $0.root == link.id }
-        let ticks: [(EpochSeconds, String)] = month.days.filter { [1, 8, 15, 22, 29].contains($0.day) }.map { (cal.instant($0, secondOfDay: 0), "\($0.day)") }
         let state = line?.state.rawValue ?? "unknown"
         var view: [String: Any] = [
             "id": link.id, "name": link.name ?? link.id, "kind": link.kind.rawValue, "state": state, "stateText": stateText(state, lang),
             "from": link.from, "fromName": siteName(link.from), "to": link.to, "toName": siteName(link.to),
             "behind": Topology(inventory).downstream(of: link).map(siteName).joined(separator: ", "),
             "ends": link.ends.map { "\($0.device)/\($0.interface)" }.joined(separator: " – "), "detail": line?.detail ?? "",
-            "day": today.description, "month": month.description,
-            "timeline": WebCharts.timeline(history, range: day, tz: tz),
-            "monthTimeline": WebCharts.timeline(history, range: monthRange, tz: tz, ticks: ticks),
+            "day": today().description, "month": monthToDate().0.description,
+            "timeline": WebCharts.timeline(history, range: todayRange(), tz: tz), "monthTimeline": monthTimeline(history),
             "inBps": line?.inBps.map { Self.bps($0) } ?? "", "outBps": line?.outBps.map { Self.bps($0) } ?? "",
             "contract": contract.map { String(format: "%.0f Mbps", $0) } ?? "", "use": use.map { String(format: "%.1f%%", $0) } ?? "",
             "rx": line?.rxDbm.map { String(format: "%.2f dBm", $0) } ?? "", "tx": line?.txDbm.map { String(format: "%.2f dBm", $0) } ?? "",

@@ -1,21 +1,41 @@
 import Foundation
 import PantauCore
+import PantauReports
 import PantauStore
 
 extension WebApp {
+    func today() -> LocalDate { availability.calendar.localDate(of: now()) }
+
+    /// Today, midnight to midnight in the network's time zone.
+    func todayRange() -> TimeRange {
+        let cal = availability.calendar, d = today()
+        return TimeRange(cal.instant(d, secondOfDay: 0), cal.instant(d.adding(days: 1), secondOfDay: 0))
+    }
+
+    /// The recorded states of `target` from the start of this month to the end of today.
+    func monthHistory(_ target: String) async throws -> [StateInterval] {
+        let monthRange = availability.calendar.range(of: monthToDate().0)
+        return try await store.history(overlapping: TimeRange(monthRange.start, max(todayRange().end, monthRange.start)), targets: [target])[target] ?? []
+    }
+
+    /// The month's state bar, marking the 1st, 8th, 15th, 22nd and 29th.
+    func monthTimeline(_ history: [StateInterval]) -> String {
+        let cal = availability.calendar, month = monthToDate().0
+        let ticks: [(EpochSeconds, String)] = month.days.filter { [1, 8, 15, 22, 29].contains($0.day) }.map { (cal.instant($0, secondOfDay: 0), "\($0.day)") }
+        return WebCharts.timeline(history, range: cal.range(of: month), tz: tz, ticks: ticks)
+    }
+
+    /// Utilisation against the contracted bandwidth: the busier direction over the contract (percent).
+    func utilisation(_ l: StatusReport.LinkLine) -> Double? {
+        guard let c = inventory.contractMbps(l.id), c > 0, l.inBps != nil || l.outBps != nil else { return nil }
+        return max(l.inBps ?? 0, l.outBps ?? 0) / (c * 1_000_000) * 100
+    }
+
     /// A site's page: today's state timeline, RTT and loss, its links, its tickets, its month.
     func siteView(_ site: Site, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
         let now = self.now()
-        let cal = availability.calendar
-        let today = cal.localDate(of: now)
-        let day = TimeRange(cal.instant(today, secondOfDay: 0), cal.instant(today.adding(days: 1), secondOfDay: 0))
-        let (month, span) = monthToDate()
-        let monthRange = cal.range(of: month)
-        let history = try await store.history(overlapping: TimeRange(monthRange.start, max(day.end, monthRange.start)), targets: [site.id])[site.id] ?? []
-        // The month bar marks the 1st, 8th, 15th, 22nd and 29th.
-        let monthTicks: [(EpochSeconds, String)] = month.days.filter { [1, 8, 15, 22, 29].contains($0.day) }.map {
-            (cal.instant($0, secondOfDay: 0), "\($0.day)")
-        }
+        let (today, day, month, span) = (self.today(), self.todayRange(), monthToDate().0, monthToDate().1)
+        let history = try await monthHistory(site.id)
         let series = try await store.icmpSeries(target: site.id, range: day)
         let report = try await status.build(store: store, now: now)
         let line = report.sites.first { $0.id == site.id }
@@ -29,13 +49,9 @@ extension WebApp {
             "stateText": stateText(line?.state.rawValue ?? "unknown", lang), "month": month.description,
             "pct": result?.availability.map { Self.percent($0, lang) } ?? t["noData"]!,
             "target": Self.percentNumber(inventory.sla.availabilityTargetPct, lang), "day": today.description,
-            "timeline": WebCharts.timeline(history, range: day, tz: tz),
-            "monthTimeline": WebCharts.timeline(history, range: monthRange, tz: tz, ticks: monthTicks), "rttChart": WebCharts.rtt(series, range: day),
+            "timeline": WebCharts.timeline(history, range: day, tz: tz), "monthTimeline": monthTimeline(history), "rttChart": WebCharts.rtt(series, range: day),
             "links": report.links.filter { links.contains($0.id) }.map { l -> [String: Any] in
-                // Utilisation against the contracted bandwidth: the busier direction over the contract.
-                let contract = inventory.contractMbps(l.id)
-                let busiest = max(l.inBps ?? 0, l.outBps ?? 0)
-                let use = contract.flatMap { c in (l.inBps != nil || l.outBps != nil) && c > 0 ? busiest / (c * 1_000_000) * 100 : nil }
+                let contract = inventory.contractMbps(l.id), use = utilisation(l)
                 return ["id": l.id, "name": linkNames[l.id] ?? l.id, "state": l.state.rawValue,
                         "stateText": stateText(l.state.rawValue, lang), "inBps": l.inBps.map { Self.bps($0) } ?? "",
                         "outBps": l.outBps.map { Self.bps($0) } ?? "",

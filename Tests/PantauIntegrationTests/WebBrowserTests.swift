@@ -15,24 +15,9 @@ final class WebBrowserTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("demo.sqlite").path
         let log = dir.appendingPathComponent("demo.log")
-        let demo = try Harness.start(Harness.pantau, [
-            "demo", "--inventory", Harness.packageRoot.appendingPathComponent("inventory").path, "--db", db,
-            "--web-port", "0", "--speed", "20", "--minutes", "12", "--keep-serving", "30",
-        ], log: log)
-        defer { if demo.isRunning { demo.terminate() }; demo.waitUntilExit() }
-        var url = "", password = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, url.isEmpty {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Dasbor: ") }) {
-                let parts = line.split(separator: " ")
-                url = String(parts[1])
-                password = String(parts.last!)
-            }
-            usleep(100_000)
-        }
-        XCTAssertFalse(url.isEmpty, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-        guard !url.isEmpty else { return }
+        let demo = try Harness.startDemo(db: db, log: log, speed: 20, minutes: 12, keepServing: 30)
+        defer { demo.stop() }
+        guard let url = demo.url, let password = demo.password else { return XCTFail("the demo printed no dashboard: \(demo.output)") }
 
         let shots = Harness.packageRoot.appendingPathComponent("test-artifacts/web").path
         let browser = try Harness.run(Self.python, [Harness.packageRoot.appendingPathComponent("scripts/browser-test.py").path,

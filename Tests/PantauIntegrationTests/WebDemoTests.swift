@@ -10,26 +10,10 @@ final class WebDemoTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("demo.log"), jar = dir.appendingPathComponent("jar").path
         let events = dir.appendingPathComponent("events.txt").path
-        let demo = try Harness.start(Harness.pantau, [
-            "demo", "--inventory", Harness.packageRoot.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("demo.sqlite").path,
-            "--web-port", "0", "--speed", "30", "--minutes", "30", "--keep-serving", "30", "--lang", "en",
-        ], log: log)
-        defer { if demo.isRunning { demo.terminate() }; demo.waitUntilExit() }
-
+        let demo = try Harness.startDemo(db: dir.appendingPathComponent("demo.sqlite").path, log: log, speed: 30, minutes: 30, keepServing: 30, lang: "en")
+        defer { demo.stop() }
         // The demo prints where the dashboard is and how to log in.
-        var url = "", password = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, url.isEmpty {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Dashboard: ") }) {
-                let parts = line.split(separator: " ")
-                url = String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-                password = String(parts.last!)
-            }
-            usleep(100_000)
-        }
-        XCTAssertFalse(url.isEmpty, "the demo printed the dashboard: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-        guard !url.isEmpty else { return }
+        guard let url = demo.url, let password = demo.password else { return XCTFail("the demo printed no dashboard: \(demo.output)") }
 
         let loginPage = try Harness.sh("curl -s -c \(jar) -b \(jar) \(url)/login").stdout
         let csrf = Self.csrf(loginPage)
