@@ -74,7 +74,9 @@ try:
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "ticket-state"))
     assert number in driver.find_element(By.TAG_NAME, "h1").text
     driver.find_element(By.ID, "ack").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "ticket-state").text == "acknowledged")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "ticket-state").get_attribute("data-state") == "acknowledged")
+    shown = driver.find_element(By.ID, "ticket-state").text
+    assert shown == "ditangani", f"the state in Bahasa Indonesia, got {shown!r}"
     assigned = driver.find_element(By.ID, "assigned").text
     assert assigned == "Demo NOC", f"assigned to the logged-in user, got {assigned!r}"
     step(f"{number} acknowledged, assigned to {assigned}")

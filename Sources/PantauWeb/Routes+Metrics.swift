@@ -20,16 +20,14 @@ final class EngineMetrics: Sendable {
         let states: [String] = ["up", "down", "unknown"]
         for s in report.sites {
             for st in states {
-                registry.makeGauge(name: "pantau_site_state", labels: [("site", s.id), ("state", st)],
-                                   help: "1 for the site's current state").set(s.state.rawValue == st || (st == "unknown" && s.state == .unresolved) ? 1.0 : 0.0)
+                gauge("pantau_site_state", [("site", s.id), ("state", st)], "1 for the site's current state").set(s.state.rawValue == st || (st == "unknown" && s.state == .unresolved) ? 1.0 : 0.0)
             }
             set("pantau_site_rtt_milliseconds", [("site", s.id)], s.rttMs, "Mean ICMP round-trip time of the last round")
             set("pantau_site_loss_ratio", [("site", s.id)], s.lossPct.map { $0 / 100 }, "ICMP loss of the last round (0-1)")
         }
         for l in report.links {
             for st in states {
-                registry.makeGauge(name: "pantau_link_state", labels: [("link", l.id), ("state", st)],
-                                   help: "1 for the link's current state").set(l.state.rawValue == st ? 1.0 : 0.0)
+                gauge("pantau_link_state", [("link", l.id), ("state", st)], "1 for the link's current state").set(l.state.rawValue == st ? 1.0 : 0.0)
             }
             set("pantau_link_in_bits_per_second", [("link", l.id)], l.inBps, "Inbound bit rate at the link's a end")
             set("pantau_link_out_bits_per_second", [("link", l.id)], l.outBps, "Outbound bit rate at the link's a end")
@@ -38,22 +36,28 @@ final class EngineMetrics: Sendable {
         }
         for s in report.sources {
             let labels = [("source", s.source)]
-            registry.makeGauge(name: "pantau_source_running", labels: labels, help: "1 while the prober heartbeats").set(s.state == "running" ? 1.0 : 0.0)
+            gauge("pantau_source_running", labels, "1 while the prober heartbeats").set(s.state == "running" ? 1.0 : 0.0)
             set("pantau_source_cycle_seconds", labels, s.cycleMs.map { Double($0) / 1000 }, "Duration of the last probe round or poll cycle")
             set("pantau_source_cycle_targets", labels, s.done.map(Double.init), "Targets probed in the last cycle")
             set("pantau_source_cycle_answered", labels, s.answered.map(Double.init), "Targets that answered in the last cycle")
             set("pantau_source_cycle_late", labels, s.late.map(Double.init), "Targets probed late in the last cycle")
         }
         for p in Priority.allCases {
-            registry.makeGauge(name: "pantau_open_tickets", labels: [("priority", p.rawValue)], help: "Open or acknowledged tickets")
+            gauge("pantau_open_tickets", [("priority", p.rawValue)], "Open or acknowledged tickets")
                 .set(Double(tickets.filter { $0.priority == p && ($0.state == .open || $0.state == .acknowledged) }.count))
         }
-        registry.makeGauge(name: "pantau_outbox_backlog", help: "Notifications not yet delivered").set(Double(backlog))
+        gauge("pantau_outbox_backlog", [], "Notifications not yet delivered").set(Double(backlog))
+    }
+
+    /// A gauge by its full name (no unit suffix added), labels and help line.
+    func gauge(_ name: String, _ labels: [(String, String)], _ help: String) -> Gauge {
+        let descriptor = MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+        return labels.isEmpty ? registry.makeGauge(descriptor: descriptor) : registry.makeGauge(descriptor: descriptor, labels: labels)
     }
 
     func set(_ name: String, _ labels: [(String, String)], _ value: Double?, _ help: String) {
         // NaN says "no figure" (Prometheus' convention) instead of a stale one.
-        registry.makeGauge(name: name, labels: labels, help: help).set(value ?? .nan)
+        gauge(name, labels, help).set(value ?? .nan)
     }
 }
 

@@ -77,6 +77,7 @@ extension WebApp {
     func ticketRow(_ t: Ticket, lang: WebLanguage) -> [String: Any] {
         [
             "number": t.number, "priority": t.priority.rawValue, "state": t.state.rawValue,
+            "ticketState": WebText.table(lang)["ticket.\(t.state.rawValue)"] ?? t.state.rawValue,
             "cause": "\(lang == .en ? t.cause.textEN : t.cause.textID) (\(t.cause.rawValue))",
             "affected": t.affectedSites.map(siteName).joined(separator: ", "),
             "opened": ISO8601.format(t.openedAt, in: tz), "assignedTo": t.assignedTo ?? "",

@@ -50,7 +50,7 @@ enum WebTemplates {
     <h1>{{t.overview}}</h1>
     <section><h2>{{t.openTickets}}</h2>
     {{#hasTickets}}<div class="scroll"><table class="list" id="open-tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th></tr>
-    {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td>{{state}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td></tr>{{/tickets}}
+    {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td data-state="{{state}}">{{ticketState}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td></tr>{{/tickets}}
     </table></div>{{/hasTickets}}{{^hasTickets}}<p id="open-tickets">{{t.noOpenTickets}}</p>{{/hasTickets}}</section>
     <section><h2>{{t.tree}}</h2><ul class="tree">{{{tree}}}</ul></section>
     <section><h2>{{t.links}}</h2><p id="links-summary">{{linksSummary}}</p>{{#hasLinks}}<div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.kind}}</th><th>{{t.state}}</th><th>{{t.since}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.optical}}</th></tr>
@@ -68,12 +68,12 @@ enum WebTemplates {
     static let tickets = #"""
     <h1>{{t.tickets}}</h1>
     <div class="scroll"><table class="list" id="tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th><th>{{t.assignedTo}}</th></tr>
-    {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td class="tstate">{{state}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td><td>{{assignedTo}}</td></tr>{{/tickets}}
+    {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td class="tstate" data-state="{{state}}">{{ticketState}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td><td>{{assignedTo}}</td></tr>{{/tickets}}
     </table></div>
     """#
 
     static let ticket = #"""
-    <h1>{{number}} <span class="p-{{priority}}">{{priority}}</span> <span class="tstate" id="ticket-state">{{state}}</span></h1>
+    <h1>{{number}} <span class="p-{{priority}}">{{priority}}</span> <span class="tstate" id="ticket-state" data-state="{{state}}">{{ticketState}}</span></h1>
     <table class="kv"><tr><td>{{t.cause}}</td><td>{{cause}}</td></tr><tr><td>{{t.affected}}</td><td>{{affected}}</td></tr>
     <tr><td>{{t.opened}}</td><td>{{opened}}</td></tr><tr><td>{{t.assignedTo}}</td><td id="assigned">{{assignedTo}}</td></tr>
     <tr><td>{{t.response}}</td><td>{{response}}</td></tr><tr><td>{{t.repair}}</td><td>{{repair}}</td></tr>
@@ -100,7 +100,7 @@ enum WebTemplates {
     <h2>RTT / loss</h2>{{{rttChart}}}
     {{#hasLinks}}<h2>{{t.links}}</h2><div class="scroll"><table class="list"><tr><th>{{t.links}}</th><th>{{t.state}}</th><th>{{t.inBps}}</th><th>{{t.outBps}}</th><th>{{t.contract}}</th><th>{{t.use}}</th><th>{{t.optical}}</th></tr>
     {{#links}}<tr data-target="{{id}}" class="s-{{state}}"><td><a href="/links/{{id}}">{{name}}</a></td><td class="state">{{stateText}}</td><td class="n">{{inBps}}</td><td class="n">{{outBps}}</td><td class="n">{{contract}}</td><td class="n{{#hot}} bad{{/hot}}">{{use}}</td><td>{{optical}}</td></tr>{{/links}}</table></div>{{/hasLinks}}
-    <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{state}} {{cause}}</li>{{/tickets}}</ul>
+    <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{ticketState}} {{cause}}</li>{{/tickets}}</ul>
     """#
 
     static let link = #"""
@@ -113,7 +113,7 @@ enum WebTemplates {
     <tr><td>{{t.optical}} RX / TX</td><td>{{rx}} / {{tx}} {{optical}}</td></tr></table>
     <h2>{{day}}</h2>{{{timeline}}}
     <h2>{{month}}</h2>{{{monthTimeline}}}
-    <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{state}} {{cause}}</li>{{/tickets}}</ul>
+    <h2>{{t.tickets}}</h2><ul>{{#tickets}}<li><a href="/tickets/{{number}}">{{number}}</a> {{priority}} {{ticketState}} {{cause}}</li>{{/tickets}}</ul>
     """#
 
     static let availability = #"""

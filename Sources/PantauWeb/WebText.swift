@@ -25,7 +25,8 @@ enum WebText {
         "intervals": "Interval", "from": "Dari", "to": "Sampai", "duration": "Durasi", "month": "Bulan",
         "configuration": "Konfigurasi", "name": "Nama", "enable": "Aktifkan", "disable": "Nonaktifkan", "newPassword": "kata sandi baru",
         "setPassword": "Ganti kata sandi", "addUser": "Tambah pengguna", "sitesOPD": "Situs (untuk peran opd, pisahkan dengan koma)",
-        "auditLog": "Log audit", "contract": "Kontrak", "use": "Utilisasi", "behind": "Situs di belakang tautan ini",
+        "auditLog": "Log audit", "contract": "Kontrak", "use": "Utilisasi", "ticket.open": "terbuka", "ticket.acknowledged": "ditangani",
+        "ticket.resolved": "pulih", "ticket.closed": "ditutup", "behind": "Situs di belakang tautan ini",
         "unwatched": "Tautan ini tidak dipantau lewat SNMP (tanpa port di inventory): statusnya mengikuti situs di ujungnya.", "at": "Waktu", "action": "Tindakan",
         "configNote": "Konfigurasi yang dipakai mesin (dari inventory/ dan probes/); diubah di berkas lalu pantau check. Kredensial tidak pernah ditampilkan.",
     ]
@@ -52,7 +53,8 @@ enum WebText {
         "intervals": "Intervals", "from": "From", "to": "To", "duration": "Duration", "month": "Month",
         "configuration": "Configuration", "name": "Name", "enable": "Enable", "disable": "Disable", "newPassword": "new password",
         "setPassword": "Set password", "addUser": "Add user", "sitesOPD": "Sites (for the opd role, comma-separated)",
-        "auditLog": "Audit log", "contract": "Contract", "use": "Utilisation", "behind": "Sites behind this link",
+        "auditLog": "Audit log", "contract": "Contract", "use": "Utilisation", "ticket.open": "open", "ticket.acknowledged": "acknowledged",
+        "ticket.resolved": "resolved", "ticket.closed": "closed", "behind": "Sites behind this link",
         "unwatched": "This link is not watched over SNMP (no ports in the inventory): its state follows the sites at its ends.", "at": "At", "action": "Action",
         "configNote": "The configuration the engine runs with (from inventory/ and probes/); change the files, then pantau check. Credentials are never shown.",
     ]
