@@ -64,6 +64,13 @@ extension Store {
     }
 
     /// Delivery state per message, for `pantau tickets show` and tests.
+    /// Messages not yet delivered (a count: the dashboard and /metrics ask on every view).
+    public func outboxBacklog() async throws -> Int {
+        try await read("counting the outbox backlog") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sent_s IS NULL") ?? 0
+        }
+    }
+
     public func outbox() async throws -> [(message: OutboxMessage, sentAt: EpochSeconds?, lastError: String?)] {
         try await read("reading the outbox") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map {

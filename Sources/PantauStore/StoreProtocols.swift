@@ -67,6 +67,8 @@ public protocol OutboxStore: Sendable {
     func markSent(_ id: Int64, at: EpochSeconds) async throws
     func markFailed(_ id: Int64, error: String, retryAt: EpochSeconds?) async throws
     func outbox() async throws -> [(message: OutboxMessage, sentAt: EpochSeconds?, lastError: String?)]
+    /// How many messages are not yet delivered.
+    func outboxBacklog() async throws -> Int
 }
 
 /// Everything a single process needs.

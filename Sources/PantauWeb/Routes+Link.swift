@@ -30,7 +30,7 @@ extension WebApp {
     }
 
     /// The sites a link touches: both ends and everything behind it (who may read its page).
-    func sitesOf(_ link: Link) -> [String] { [link.from, link.to] + Topology(inventory).downstream(of: link) }
+    func sitesOf(_ link: Link) -> [String] { [link.from, link.to] + topology.downstream(of: link) }
 
     func linkView(_ link: Link, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
         let history = try await monthHistory(link.id)
@@ -43,7 +43,7 @@ extension WebApp {
         var view: [String: Any] = [
             "id": link.id, "name": link.name ?? link.id, "kind": link.kind.rawValue, "state": state, "stateText": stateText(state, lang),
             "from": link.from, "fromName": siteName(link.from), "to": link.to, "toName": siteName(link.to),
-            "behind": Topology(inventory).downstream(of: link).map(siteName).joined(separator: ", "),
+            "behind": topology.downstream(of: link).map(siteName).joined(separator: ", "),
             "ends": link.ends.map { "\($0.device)/\($0.interface)" }.joined(separator: " – "), "detail": line?.detail ?? "",
             "day": today().description, "month": monthToDate().0.description,
             "timeline": WebCharts.timeline(history, range: todayRange(), tz: tz), "monthTimeline": monthTimeline(history),

@@ -75,7 +75,7 @@ extension WebApp {
     func metricsText() async throws -> String {
         let report = try await status.build(store: store, now: now())
         let tickets = try await store.tickets(states: [.open, .acknowledged])
-        let backlog = try await store.outbox().filter { $0.sentAt == nil }.count
+        let backlog = try await store.outboxBacklog()
         metrics.update(report, tickets: tickets, backlog: backlog)
         return metrics.registry.emitToString()
     }

@@ -121,7 +121,7 @@ extension WebApp {
             "allAvailability": t["availability"]!,
         ]
         if id.access.seesEverything {
-            let backlog = try await store.outbox().filter { $0.sentAt == nil }.count
+            let backlog = try await store.outboxBacklog()
             view["health"] = ["sources": report.sources.map { s -> [String: Any] in
                 ["source": s.source, "state": s.state, "lastSeen": s.lastSeen,
                  "cycle": s.cycleMs.map { "\(s.cycleStarted ?? "") · \($0) ms · \(s.answered ?? 0)/\(s.done ?? 0)" } ?? "", "late": s.late ?? 0]

@@ -34,7 +34,8 @@ extension WebApp {
     /// A site's page: today's state timeline, RTT and loss, its links, its tickets, its month.
     func siteView(_ site: Site, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
         let now = self.now()
-        let (today, day, month, span) = (self.today(), self.todayRange(), monthToDate().0, monthToDate().1)
+        let (today, day) = (self.today(), self.todayRange())
+        let (month, span) = monthToDate()
         let history = try await monthHistory(site.id)
         let series = try await store.icmpSeries(target: site.id, range: day)
         let report = try await status.build(store: store, now: now)

@@ -37,6 +37,7 @@ public final class WebApp: Sendable {
     let siteNames: [String: String]
     /// The topology as people read it (DC → POP → OPD), built once.
     let topologyTree: TopologyTree
+    let topology: Topology
     let linkNames: [String: String]
 
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
@@ -56,6 +57,7 @@ public final class WebApp: Sendable {
         self.logger = logger
         tz = TimeZone(identifier: inventory.timezone) ?? .current
         topologyTree = TopologyTree(inventory: inventory)
+        topology = Topology(inventory)
         siteNames = Dictionary(inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         linkNames = Dictionary(inventory.links.map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
         metrics = EngineMetrics(inventory: inventory)

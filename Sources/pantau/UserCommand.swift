@@ -14,7 +14,10 @@ struct UserCommand: AsyncParsableCommand {
         defaultSubcommand: UserList.self)
 
     /// Who is changing users: the operating-system account, for the audit log.
-    static var actor: String { "cli:" + (ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "\(getuid())") }
+    static var actor: String {
+        let env = ProcessInfo.processInfo.environment
+        return "cli:" + (env["SUDO_USER"] ?? env["USER"] ?? getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "\(getuid())")
+    }
 
     /// The password: from standard input with `--password-stdin` (one line), else asked twice on the terminal.
     static func readPassword(fromStdin: Bool) throws -> String {

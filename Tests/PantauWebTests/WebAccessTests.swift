@@ -57,6 +57,7 @@ final class WebAccessTests: XCTestCase {
             let pop = html.range(of: "POP Kota")!, bkd = html.range(of: "/sites/bkd")!
             XCTAssertTrue(pop.lowerBound < bkd.lowerBound && html[pop.upperBound..<bkd.lowerBound].contains("<ul>"), "bkd sits under the POP")
             XCTAssertFalse(html.contains("$2b$") || html.contains("$2y$"), "no password hash in a page")
+            XCTAssertTrue(html.contains("<b id=\"outbox\">1</b>"), "the notification backlog")
             // Logging out ends the session: the same cookie is refused afterwards.
             let out = try await b.post(client, "/logout", form: ["csrf": b.csrf])
             XCTAssertEqual(out.status, .found)
@@ -179,6 +180,7 @@ final class WebAccessTests: XCTestCase {
             XCTAssertEqual(metrics.status, .ok)
             XCTAssertTrue(metrics.text.contains("pantau_site_state{site=\"bkd\",state=\"down\"} 1"), metrics.text)
             XCTAssertTrue(metrics.text.contains("pantau_open_tickets{priority=\"P1\"} 1"), metrics.text)
+            XCTAssertTrue(metrics.text.contains("pantau_outbox_backlog 1"), "one message not yet delivered: \(metrics.text)")
             XCTAssertStatus(try await client.execute(uri: "/api/v1/tickets", method: .get, headers: [.authorization: "Bearer pnt_nope"]), .unauthorized)
             // A session's API change needs the X-CSRF-Token header.
             let b = try await Browser.login(client, user: "noc")

@@ -52,11 +52,15 @@ struct WebFixture {
             Observation(kind: .site, element: "dinkes", source: ObservationSource(.icmp), what: .state(from: .unknown, to: .down), since: Self.now - 200),
         ], cycle: CycleReport(startedAt: Double(Self.now - 5), durationMs: 20, done: 4, answered: 2, late: 0)), session: icmp)
         let none: @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }
+        // One message for the P1 ticket, not yet delivered: the outbox backlog is 1.
+        let one: @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { t, c in
+            [OutboxDraft(dedupeKey: "\(t.number):\(c.rawValue):tg", channel: "telegram", subject: t.number, body: c.rawValue)]
+        }
         let p1 = PriorityDecision(priority: .p1, impact: .high, urgency: .high, score: 14, reason: "impact high x urgency high = P1")
         let p3 = PriorityDecision(priority: .p3, impact: .low, urgency: .medium, score: 4, reason: "impact low x urgency medium = P3")
         let (a, _) = try await store.openTicket(RootCause(element: .link("fo-bkd"), cause: .foCut, affectedSites: ["bkd"], startedAt: Self.now - 300,
                                                           evidence: ["fo-bkd down"]), decision: p1, at: Self.now - 290, month: "2025-12",
-                                                reopenWithin: 3600, prefix: "GGN", messages: none)
+                                                reopenWithin: 3600, prefix: "GGN", messages: one)
         let (b, _) = try await store.openTicket(RootCause(element: .site("dinkes"), cause: .opdDeviceOrPower, affectedSites: ["dinkes"],
                                                           startedAt: Self.now - 200, evidence: []), decision: p3, at: Self.now - 190,
                                                 month: "2025-12", reopenWithin: 3600, prefix: "GGN", messages: none)
