@@ -67,10 +67,16 @@ let package = Package(
             "PantauCore", "PantauStore", .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/PantauReports"),
+        // The helpdesk workflow (reports, escalation, installation, archive) for every face.
+        .target(name: "PantauHelpdesk", dependencies: [
+            "PantauCore", "PantauStore", "PantauNotify", "PantauReports", "PantauEngine",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/PantauHelpdesk"),
         // The web face: dashboard, JSON API, live events and /metrics (Hummingbird), a sibling
         // service of the engine; users, roles, sessions and the audit log.
         .target(name: "PantauWeb", dependencies: [
-            "PantauCore", "PantauStore", "PantauReports", "PantauEngine",
+            "PantauCore", "PantauStore", "PantauReports", "PantauEngine", "PantauHelpdesk",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -85,7 +91,7 @@ let package = Package(
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
             "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
-            "PantauReports", "PantauCapture", "PantauWeb",
+            "PantauReports", "PantauCapture", "PantauWeb", "PantauHelpdesk",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,11 +112,11 @@ let package = Package(
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
             "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
-            "PantauReports",
+            "PantauReports", "PantauHelpdesk",
         ], path: "Tests/PantauEngineTests"),
         // Every route, role and error of the web face on Hummingbird's test client.
         .testTarget(name: "PantauWebTests", dependencies: [
-            "PantauWeb", "PantauStore", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport",
+            "PantauWeb", "PantauStore", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/PantauWebTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.

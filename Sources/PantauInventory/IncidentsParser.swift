@@ -11,22 +11,33 @@ struct IncidentsParser {
 
     func parse(_ text: String) -> IncidentConfig? {
         let r = reader
-        guard let root = r.compose(text), let top = r.mapping(root, "", allowed: ["incidents", "notify"]) else { return nil }
+        guard let root = r.compose(text), let top = r.mapping(root, "", allowed: ["incidents", "notify", "requesters"]) else { return nil }
         var c = IncidentConfig()
+        var requesters: Node?, escalationNode: Node?
         for (key, _, v) in top {
-            if key == "incidents" { incidents(v, into: &c) } else { c.channels = channels(v) }
+            switch key {
+            case "incidents": escalationNode = incidents(v, into: &c)
+            case "requesters": requesters = v
+            default: c.channels = channels(v)
+            }
         }
+        // Both name channels, so they are read after `notify`, wherever they stand in the file.
+        if let escalationNode { c.escalation = escalation(escalationNode, channels: c.channels) }
+        if let requesters { c.requesterChannels = requesterChannels(requesters, channels: c.channels) }
         return c
     }
 
     func seconds(_ v: Node, _ path: String) -> Int64? { reader.durationMs(v, path, min: 1000).map { Int64($0 / 1000) } }
 
-    func incidents(_ node: Node, into c: inout IncidentConfig) {
+    /// Reads `incidents:`; returns its `escalation` node (read once the channels are known).
+    func incidents(_ node: Node, into c: inout IncidentConfig) -> Node? {
         let keys: Set<String> = ["group_window", "recovery_hold", "reopen_within", "settle", "number_prefix", "notices", "priority",
-                                 "evaluate_every"]
+                                 "evaluate_every", "escalation"]
+        var escalationNode: Node?
         for (key, _, v) in reader.mapping(node, "incidents", allowed: keys) ?? [] {
             let p = "incidents.\(key)"
             switch key {
+            case "escalation": escalationNode = v
             case "group_window": c.tracker.groupWindow = seconds(v, p) ?? c.tracker.groupWindow
             case "recovery_hold": c.tracker.recoveryHold = seconds(v, p) ?? c.tracker.recoveryHold
             case "reopen_within": c.tracker.reopenWithin = seconds(v, p) ?? c.tracker.reopenWithin
@@ -46,6 +57,7 @@ struct IncidentsParser {
             default: priority(v, into: &c.priority)
             }
         }
+        return escalationNode
     }
 
     func priorityMap<T>(_ node: Node, _ path: String, _ value: (Node, String) -> T?) -> [Priority: T] {
@@ -87,13 +99,14 @@ struct IncidentsParser {
     func channels(_ node: Node) -> [NotifyChannel] {
         var out: [NotifyChannel] = []
         let keys: Set<String> = ["name", "type", "priorities", "notices", "bot_token", "chat_id", "api_url", "url", "headers",
-                                 "smtp", "from", "to", "security", "username", "password", "ca_file"]
+                                 "smtp", "from", "to", "security", "username", "password", "ca_file", "broadcast"]
         let expander = CredentialsParser(reader: reader, environment: environment, requireSecrets: requireSecrets)
         for (i, item) in (reader.sequence(node, "notify") ?? []).enumerated() {
             let p = "notify[\(i)]"
             guard let m = reader.mapping(item, p, allowed: keys) else { continue }
             var values: [String: (String, Int)] = [:]
             var priorities = Set(Priority.allCases), notices = false, to: [String] = [], headers: [String: String] = [:]
+            var broadcast = true
             for (key, line, v) in m {
                 switch key {
                 case "priorities":
@@ -104,6 +117,7 @@ struct IncidentsParser {
                         }
                     }
                 case "notices": notices = reader.string(v, "\(p).notices") == "true"
+                case "broadcast": broadcast = reader.string(v, "\(p).broadcast") != "false"
                 case "to": to = (reader.stringList(v, "\(p).to") ?? []).map(\.0)
                 case "headers":
                     for (h, l, hv) in reader.mapping(v, "\(p).headers") ?? [] {
@@ -123,7 +137,7 @@ struct IncidentsParser {
             let kind: NotifyChannel.Kind?
             switch values["type"]?.0 {
             case "telegram":
-                if let token = need("bot_token"), let chat = need("chat_id") {
+                if let token = need("bot_token"), let chat = broadcast ? need("chat_id") : (values["chat_id"]?.0 ?? "") {
                     kind = .telegram(apiURL: values["api_url"]?.0 ?? "https://api.telegram.org", botToken: Secret(token), chatID: chat)
                 } else { kind = nil }
             case "webhook":
@@ -137,7 +151,9 @@ struct IncidentsParser {
                 if let smtp = need("smtp"), let from = need("from") {
                     let parts = smtp.split(separator: ":")
                     let port = parts.count == 2 ? Int(parts[1]) : 25
-                    if to.isEmpty { reader.sink.add(file, reader.line(item), "\(p).to", "at least one recipient") }
+                    if to.isEmpty && broadcast {
+                        reader.sink.add(file, reader.line(item), "\(p).to", "at least one recipient (or broadcast: false for a relay to requesters only)")
+                    }
                     if let port, (1...65535).contains(port), !parts.isEmpty {
                         kind = .email(host: String(parts[0]), port: port, from: from, to: to)
                     } else {
@@ -152,6 +168,7 @@ struct IncidentsParser {
             }
             guard let kind else { continue }
             var channel = NotifyChannel(name: name, kind: kind, priorities: priorities, notices: notices)
+            channel.broadcast = broadcast
             if case .email = kind {
                 if let sec = values["security"] {
                     if ["starttls-if-offered", "starttls", "smtps", "none"].contains(sec.0) { channel.smtp.security = sec.0 } else {
@@ -166,6 +183,86 @@ struct IncidentsParser {
                 }
             }
             out.append(channel)
+        }
+        return out
+    }
+
+    /// `incidents.escalation`: levels (who, which channels) and rules (per priority and level,
+    /// working time without acknowledgement or resolution).
+    func escalation(_ node: Node, channels: [NotifyChannel]) -> EscalationPolicy {
+        var policy = EscalationPolicy()
+        let names = Set(channels.map(\.name))
+        for (key, _, v) in reader.mapping(node, "incidents.escalation", allowed: ["levels", "rules"]) ?? [] {
+            for (i, item) in (reader.sequence(v, "incidents.escalation.\(key)") ?? []).enumerated() {
+                let p = "incidents.escalation.\(key)[\(i)]"
+                if key == "levels" {
+                    guard let m = reader.mapping(item, p, allowed: ["level", "name", "people", "notify"]) else { continue }
+                    var level: Int?, name: String?, people: [String] = [], notify: [String] = []
+                    for (k, _, x) in m {
+                        switch k {
+                        case "level": level = reader.int(x, "\(p).level", range: 1...9)
+                        case "name": name = reader.nonEmptyString(x, "\(p).name")
+                        case "people": people = (reader.stringList(x, "\(p).people") ?? []).map(\.0)
+                        default:
+                            for (c, l) in reader.stringList(x, "\(p).notify") ?? [] {
+                                if names.contains(c) { notify.append(c) } else {
+                                    reader.sink.add(file, l, "\(p).notify", "no channel named '\(c)' under notify (names: \(names.sorted().joined(separator: ", ")))")
+                                }
+                            }
+                        }
+                    }
+                    guard let level else { reader.sink.add(file, reader.line(item), "\(p).level", "required key is missing"); continue }
+                    if policy.levels.contains(where: { $0.level == level }) {
+                        reader.sink.add(file, reader.line(item), "\(p).level", "level \(level) is defined twice")
+                    }
+                    policy.levels.append(.init(level: level, name: name ?? "Level \(level)", people: people, channels: notify))
+                } else {
+                    guard let m = reader.mapping(item, p, allowed: ["priority", "level", "unacknowledged", "unresolved"]) else { continue }
+                    var pr: Priority?, level: Int?, unack: Int64?, unres: Int64?
+                    for (k, _, x) in m {
+                        switch k {
+                        case "priority":
+                            if let t = reader.string(x, "\(p).priority") {
+                                pr = Priority(rawValue: t.uppercased())
+                                if pr == nil { reader.sink.add(file, reader.line(x), "\(p).priority", "unknown priority '\(t)' (P1, P2, P3, P4)") }
+                            }
+                        case "level": level = reader.int(x, "\(p).level", range: 2...9)
+                        case "unacknowledged": unack = seconds(x, "\(p).unacknowledged")
+                        default: unres = seconds(x, "\(p).unresolved")
+                        }
+                    }
+                    guard let pr, let level else {
+                        reader.sink.add(file, reader.line(item), p, "a rule needs priority and level (2 or more)")
+                        continue
+                    }
+                    if unack == nil && unres == nil {
+                        reader.sink.add(file, reader.line(item), p, "a rule needs unacknowledged, unresolved or both (working time, e.g. 30m)")
+                    }
+                    policy.rules.append(.init(priority: pr, level: level, unacknowledgedSeconds: unack, unresolvedSeconds: unres))
+                }
+            }
+        }
+        for r in policy.rules where policy.level(r.level) == nil {
+            reader.sink.add(file, reader.line(node), "incidents.escalation.rules", "level \(r.level) is used by a rule but not defined under levels")
+        }
+        return policy
+    }
+
+    /// `requesters:` which channel carries messages to requesters per kind of contact.
+    func requesterChannels(_ node: Node, channels: [NotifyChannel]) -> [Contact.Kind: String] {
+        var out: [Contact.Kind: String] = [:]
+        for (k, line, v) in reader.mapping(node, "requesters", allowed: Set(Contact.Kind.allCases.map(\.rawValue))) ?? [] {
+            guard let kind = Contact.Kind(rawValue: k), let name = reader.nonEmptyString(v, "requesters.\(k)") else { continue }
+            guard let c = channels.first(where: { $0.name == name }) else {
+                reader.sink.add(file, line, "requesters.\(k)", "no channel named '\(name)' under notify")
+                continue
+            }
+            let want = switch kind { case .email: "email"; case .telegram: "telegram"; case .whatsapp: "webhook" }
+            if c.typeName != want {
+                reader.sink.add(file, line, "requesters.\(k)", "'\(name)' is a \(c.typeName) channel; \(k) contacts need a \(want) channel")
+                continue
+            }
+            out[kind] = name
         }
         return out
     }

@@ -11,7 +11,7 @@ struct NetworkParser {
 
     static let topKeys: Set<String> = ["organization", "timezone", "calendar", "sla", "sites", "links", "devices", "maintenance"]
     static let siteKeys: Set<String> = ["id", "name", "role", "criticality", "users", "address", "uplinks",
-                                        "bandwidth_mbps", "location", "notes", "subnets"]
+                                        "bandwidth_mbps", "location", "notes", "subnets", "contacts"]
     static let linkKeys: Set<String> = ["id", "kind", "from", "to", "name", "length_km", "notes", "a", "b", "bandwidth_mbps"]
     static let deviceKeys: Set<String> = ["id", "site", "address", "port", "vendor", "role", "snmp", "model", "notes"]
     static let maintenanceKeys: Set<String> = ["target", "from", "to", "reason"]
@@ -76,6 +76,7 @@ struct NetworkParser {
             guard let m = r.mapping(item, p, allowed: Self.siteKeys) else { continue }
             var id: String?, name: String?, role = SiteRole.opd, crit = Criticality.medium
             var users: Int?, address: String?, uplinks: [String] = [], uplinkLines: [Int] = [], bw: Double?, subnets: [IPv4Subnet] = []
+            var contacts: [Contact] = []
             for (key, _, v) in m {
                 let kp = "\(p).\(key)"
                 switch key {
@@ -102,6 +103,10 @@ struct NetworkParser {
                             sink.add(file, line, "\(kp)[\(j)]", "'\(text)' is not an IPv4 subnet a.b.c.d/n with the host bits zero (e.g. 10.10.1.0/24)")
                         }
                     }
+                case "contacts":
+                    for (j, (text, line)) in (r.stringList(v, kp) ?? []).enumerated() {
+                        if let c = Contact(text) { contacts.append(c) } else { sink.add(file, line, "\(kp)[\(j)]", Contact.problem(in: text) ?? "not a contact") }
+                    }
                 default: break
                 }
             }
@@ -112,8 +117,9 @@ struct NetworkParser {
             if name == nil && !m.contains(where: { $0.key == "name" }) {
                 sink.add(file, r.line(item), "\(p).name", "required key is missing")
             }
-            let site = Site(id: id, name: name ?? id, role: role, criticality: crit, users: users, address: address,
+            var site = Site(id: id, name: name ?? id, role: role, criticality: crit, users: users, address: address,
                             uplinks: uplinks, bandwidthMbps: bw, subnets: subnets)
+            site.contacts = contacts
             net.sites.append(.init(site: site, line: r.line(item), index: i, uplinkLines: uplinkLines))
         }
     }

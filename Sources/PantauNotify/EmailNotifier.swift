@@ -52,9 +52,12 @@ public struct EmailNotifier: Notifier {
     }()
 
     public func deliver(_ m: OutboxMessage) async -> DeliveryResult {
-        let message = Self.compose(m, from: from, to: to)
+        // A requester's message goes to the requester alone; the channel's list gets the rest.
+        let rcpt = m.recipient.map { [$0] } ?? to
+        guard !rcpt.isEmpty else { return .failed(error: "email channel '\(channel)': no recipient") }
+        let message = Self.compose(m, from: from, to: rcpt)
         return await withCheckedContinuation { (c: CheckedContinuation<DeliveryResult, Never>) in
-            let t = Thread { c.resume(returning: self.send(message)) }
+            let t = Thread { c.resume(returning: self.send(message, to: rcpt)) }
             t.name = "pantau-smtp"
             t.start()
         }
@@ -81,7 +84,7 @@ public struct EmailNotifier: Notifier {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
     }
 
-    func send(_ message: [UInt8]) -> DeliveryResult {
+    func send(_ message: [UInt8], to: [String]) -> DeliveryResult {
         _ = Self.initialised
         let what = "email channel '\(channel)' (\(host):\(port))"
         guard let curl = curl_easy_init() else { return .retry(after: nil, error: "\(what): libcurl could not start") }

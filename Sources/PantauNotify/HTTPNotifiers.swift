@@ -50,7 +50,7 @@ public struct TelegramNotifier: Notifier {
 
     public func deliver(_ m: OutboxMessage) async -> DeliveryResult {
         guard let url = URL(string: "\(apiURL)/bot\(token)/sendMessage") else { return .failed(error: "telegram channel '\(channel)': bad api_url") }
-        let body = try! JSONSerialization.data(withJSONObject: ["chat_id": chatID, "text": m.body, "disable_web_page_preview": true])
+        let body = try! JSONSerialization.data(withJSONObject: ["chat_id": m.recipient ?? chatID, "text": m.body, "disable_web_page_preview": true])
         let (result, data) = await poster.post(url, json: body, headers: [:], what: "telegram channel '\(channel)'")
         if case .retry(nil, let e) = result, e.contains("429"),
            let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -66,7 +66,8 @@ public struct TelegramNotifier: Notifier {
 }
 
 /// A generic JSON webhook (WhatsApp gateways, service desk portals):
-/// `{"channel","subject","text","ticket","event"}`.
+/// `{"channel","subject","text","ticket","event"}`, plus `"to"` (the requester's phone number)
+/// for a message to a requester.
 public struct WebhookNotifier: Notifier {
     let channel: String
     let url: String
@@ -82,10 +83,12 @@ public struct WebhookNotifier: Notifier {
     public func deliver(_ m: OutboxMessage) async -> DeliveryResult {
         guard let u = URL(string: url) else { return .failed(error: "webhook channel '\(channel)': bad url") }
         let parts = m.dedupeKey.split(separator: "/")
-        let body = try! JSONSerialization.data(withJSONObject: [
+        var payload: [String: String] = [
             "channel": channel, "subject": m.subject, "text": m.body,
             "ticket": parts.first.map(String.init) ?? "", "event": parts.count > 1 ? String(parts[1]) : "",
-        ], options: [.sortedKeys])
+        ]
+        if let to = m.recipient { payload["to"] = to }
+        let body = try! JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
         // The message's own key: a receiver that honours it drops a repeat (after a kill -9 mid-request).
         var h = headers
         h["Idempotency-Key"] = Secret(m.dedupeKey)

@@ -38,6 +38,9 @@ public struct BeritaAcaraDocument: Sendable {
         public var requesterName: String
         public var officerName: String
         public var officerNIP: String
+        /// The helpdesk steps from the ledger: reports, escalations, acceptance test, handover.
+        public var steps: [Line] = []
+        public var hasSteps = false
     }
 
     public let view: View
@@ -57,7 +60,8 @@ public struct BeritaAcaraDocument: Sendable {
         let assigned = t.assignedTo ?? handlers.first ?? ""
         let officers = ba?.officers.isEmpty == false ? ba!.officers : (assigned.isEmpty ? [] : [assigned])
         let rootName: String = {
-            guard let parsed = RootCause.parse(key: t.rootKey) else { return t.root }
+            if t.kind == Ticket.installationKind, let l = t.link { return inventory.link(l).map { "\($0.name ?? $0.id) (\($0.kind.rawValue), \($0.from) - \($0.to))" } ?? l }
+            guard let parsed = RootCause.parse(key: t.rootKey) else { return inventory.site(t.root).map { "\($0.name) (\(t.root))" } ?? t.root }
             switch parsed.element {
             case .link(let id):
                 return inventory.link(id).map { "\($0.name ?? $0.id) (\($0.kind.rawValue), \($0.from) - \($0.to))" } ?? id
@@ -70,10 +74,9 @@ public struct BeritaAcaraDocument: Sendable {
             return View.Line(label: label, value: "target \(LocalText.duration(x.targetSeconds)) jam kerja, terpakai "
                              + "\(LocalText.duration(x.elapsedSeconds)), batas \(when(x.due)): \(verdict)")
         }
-        view = View(
+        var view = View(
             organization: inventory.organization, number: t.number, assignedTo: assigned, officers: officers,
-            need: t.kind == "notice" ? "Pemberitahuan penurunan kualitas jaringan intra (tiket otomatis Pantau)"
-                : "Gangguan jaringan intra (tiket otomatis Pantau)",
+            need: Self.need(t),
             workSummary: ba?.workSummary ?? "", problemSummary: ba?.problemSummary ?? "\(t.cause.textID): \(t.evidence.first ?? "")",
             alternative: ba?.alternativeSolution ?? "", location: ba?.location ?? "",
             priority: t.priority.rawValue, priorityReason: t.priorityReason, cause: "\(t.cause.textID) (\(t.cause.rawValue))",
@@ -83,7 +86,31 @@ public struct BeritaAcaraDocument: Sendable {
             evidence: t.evidence,
             sla: [timerLine("Waktu tanggap", timers.response), timerLine("Waktu perbaikan", timers.repair)],
             city: city, signedOn: (t.closedAt ?? t.resolvedAt).map { LocalText.date($0, in: tz) } ?? "",
-            requesterName: "", officerName: Self.nameAndNIP(officers.first ?? "").name, officerNIP: Self.nameAndNIP(officers.first ?? "").nip)
+            requesterName: t.requesters.map(\.name).joined(separator: ", "), officerName: Self.nameAndNIP(officers.first ?? "").name, officerNIP: Self.nameAndNIP(officers.first ?? "").nip)
+        // Who reported (from the requesters), then escalations, acceptance test and handover (from the ledger).
+        let reports = t.requesters.map { r in
+            (r.at, View.Line(label: "Laporan OPD, \(LocalText.dateTime(r.at, in: tz))", value: "\(r.name) (\(r.site), melalui \(r.via)): \(r.text)"))
+        }
+        let ledger = events.compactMap { e in
+            Self.stepWords[e.kind].map { (e.at, View.Line(label: "\($0), \(LocalText.dateTime(e.at, in: tz))", value: e.text)) }
+        }
+        view.steps = (reports + ledger).sorted { $0.0 < $1.0 }.map(\.1)
+        view.hasSteps = !view.steps.isEmpty
+        self.view = view
+    }
+
+    static let stepWords = ["escalated": "Eskalasi", "acceptance": "Uji terima bandwidth",
+                            "handover": "Serah terima", "merged": "Digabung"]
+
+    /// The "kebutuhan" line: what kind of ticket this is.
+    static func need(_ t: Ticket) -> String {
+        switch t.kind {
+        case "notice": "Pemberitahuan penurunan kualitas jaringan intra (tiket otomatis Pantau)"
+        case Ticket.reportedKind: "Laporan gangguan jaringan intra dari OPD"
+        case Ticket.installationKind: "Pemasangan jaringan intra (instalasi baru)"
+        default: t.requesters.isEmpty ? "Gangguan jaringan intra (tiket otomatis Pantau)"
+            : "Gangguan jaringan intra (tiket otomatis Pantau, dilaporkan juga oleh OPD)"
+        }
     }
 
     /// "Budi Santoso (NIP 19800101…)" → ("Budi Santoso", "19800101…"); without a NIP the whole text is the name.

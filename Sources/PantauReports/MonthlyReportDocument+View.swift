@@ -1,11 +1,15 @@
 import Foundation
 import PantauCore
+import PantauStore
 
 extension MonthlyReportDocument {
     /// - Parameters:
     ///   - logo: the letterhead logo as a `data:` URI (embedded: the report works offline).
     ///   - signedOn: the date written above the signatures (the close date for a closed month).
-    public init(report r: MonthlyReport, config: ReportConfig, lang: LocalText.Language, logo: String?, signedOn: EpochSeconds) {
+    /// `archive`: the month's archived Berita Acara, linked as `archiveBase` + number (the
+    /// dashboard's `/archive/`, or `berita-acara/` beside a written report).
+    public init(report r: MonthlyReport, config: ReportConfig, lang: LocalText.Language, logo: String?, signedOn: EpochSeconds,
+                archive: [ArchiveEntry] = [], archiveBase: String = "berita-acara/", archiveSuffix: String = ".html") {
         let f = r.figures
         let x = ReportText(lang)
         let tz = TimeZone(identifier: f.timezone) ?? .current
@@ -96,7 +100,7 @@ extension MonthlyReportDocument {
         if let s = config.approver { signers.append(.init(role: x["approvedBy"], name: s.name, title: s.title, nip: s.nip)) }
         if signers.isEmpty { signers.append(.init(role: x["preparedBy"], name: "", title: "", nip: "")) }
         let letterhead = config.letterhead.isEmpty ? [f.organization] : config.letterhead
-        view = View(
+        var view = View(
             t: x.labels, lang: lang.rawValue, letterhead: letterhead, letterheadFirst: letterhead[0], letterheadRest: Array(letterhead.dropFirst()),
             logo: logo, organization: f.organization, monthName: x.monthName(ym), month: f.month, status: statusText, isClosed: r.isClosed,
             revisionLabel: r.revision.map { $0 > 0 ? "\(x["revision"]) \($0)" : "" } ?? "", hash: r.hash, hashShort: String(r.hash.prefix(16)),
@@ -111,6 +115,12 @@ extension MonthlyReportDocument {
             signers: signers,
             footerLeft: "\(f.organization) · \(x.monthName(ym)) · \(statusText) · \(x["coverage"]) \(x.pct(net.coveragePct)) · SHA-256 \(r.hash.prefix(16))",
             pageWord: x["page"], ofWord: x["of"])
+        view.archive = archive.map { e in
+            View.ArchiveLink(number: e.number, href: archiveBase + e.number + archiveSuffix, closed: LocalText.dateTime(e.closedAt, in: tz),
+                             kind: e.kind, root: e.root)
+        }
+        view.hasArchive = !archive.isEmpty
+        self.view = view
     }
 }
 

@@ -62,6 +62,10 @@ public struct MonthlyReportDocument: Sendable {
         public var footerLeft: String
         public var pageWord: String
         public var ofWord: String
+        /// The month's archived Berita Acara, each with where to read it.
+        public struct ArchiveLink: Sendable { public var number: String; public var href: String; public var closed: String; public var kind: String; public var root: String }
+        public var archive: [ArchiveLink] = []
+        public var hasArchive = false
     }
 
     public let view: View

@@ -54,6 +54,22 @@ public struct TicketView: Sendable, Codable, Hashable {
     public var ledger: [String]?
     public var events: [EventView]?
     public var beritaAcara: BeritaAcaraView?
+    public var escalationLevel: Int
+    public var mergedInto: String?
+    public var link: String?
+    /// Who reported it (only when one ticket is read).
+    public var requesters: [RequesterView]?
+
+    public struct RequesterView: Sendable, Codable, Hashable {
+        public var site: String
+        public var name: String
+        public var contact: String?
+        public var via: String
+        public var text: String
+        public var reportedBy: String
+        public var at: String
+        enum CodingKeys: String, CodingKey { case site, name, contact, via, text, reportedBy = "reported_by", at }
+    }
 
     enum CodingKeys: String, CodingKey {
         case number, state, priority, cause, kind, root, rootKind = "root_kind", affectedSites = "affected_sites"
@@ -61,6 +77,7 @@ public struct TicketView: Sendable, Codable, Hashable {
         case resolvedAt = "resolved_at", recoveredAt = "recovered_at", closedAt = "closed_at", priorityReason = "priority_reason"
         case evidence, flaps, reopened, response, repair, outageWallS = "outage_wall_s", outageWorkingS = "outage_working_s"
         case ledger, events, beritaAcara = "berita_acara"
+        case escalationLevel = "escalation_level", mergedInto = "merged_into", link, requesters
     }
 
     public init(_ t: Ticket, tz: TimeZone, timers: TicketTimers? = nil, events: [TicketEvent]? = nil) {
@@ -71,7 +88,14 @@ public struct TicketView: Sendable, Codable, Hashable {
         cause = t.cause.rawValue
         kind = t.kind
         root = t.root
-        rootKind = RootCause.parse(key: t.rootKey).map { if case .link = $0.element { "link" } else { "site" } } ?? "site"
+        rootKind = RootCause.parse(key: t.rootKey).map { if case .link = $0.element { "link" } else { "site" } } ?? (t.rootKey.hasPrefix("install:") ? "link" : "site")
+        escalationLevel = t.escalationLevel
+        mergedInto = t.mergedInto
+        link = t.link
+        requesters = t.requesters.isEmpty ? nil : t.requesters.map {
+            RequesterView(site: $0.site, name: $0.name, contact: $0.contact?.description, via: $0.via, text: $0.text, reportedBy: $0.reportedBy,
+                          at: ISO8601.format($0.at, in: tz))
+        }
         affectedSites = t.affectedSites
         startedAt = ISO8601.format(t.startedAt, in: tz)
         openedAt = ISO8601.format(t.openedAt, in: tz)

@@ -10,8 +10,12 @@ public struct OutboxMessage: Sendable, Hashable {
     public var body: String
     public var attempts: Int
     public var createdAt: EpochSeconds
+    /// A requester's address on the channel; nil: the channel's configured destination.
+    public var recipient: String?
 
-    public init(id: Int64, dedupeKey: String, channel: String, subject: String, body: String, attempts: Int, createdAt: EpochSeconds) {
+    public init(id: Int64, dedupeKey: String, channel: String, subject: String, body: String, attempts: Int, createdAt: EpochSeconds,
+                recipient: String? = nil) {
+        self.recipient = recipient
         self.id = id
         self.dedupeKey = dedupeKey
         self.channel = channel
@@ -30,14 +34,15 @@ extension Store {
     public func pendingOutbox(at: EpochSeconds, limit: Int = 100) async throws -> [OutboxMessage] {
         try await read("reading the outbox") { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, dedupe_key, channel, subject, body, attempts, created_s FROM outbox o
+                SELECT id, dedupe_key, channel, subject, body, attempts, created_s, recipient FROM outbox o
                 WHERE sent_s IS NULL AND next_s <= ?
                   AND NOT EXISTS (SELECT 1 FROM outbox e WHERE o.ticket_id IS NOT NULL AND e.ticket_id = o.ticket_id
-                                  AND e.channel = o.channel AND e.id < o.id AND e.sent_s IS NULL AND e.next_s < ?)
+                                  AND e.channel = o.channel AND COALESCE(e.recipient, '') = COALESCE(o.recipient, '')
+                                  AND e.id < o.id AND e.sent_s IS NULL AND e.next_s < ?)
                 ORDER BY id LIMIT ?
                 """, arguments: [at, Int64.max, limit]).map {
                 OutboxMessage(id: $0["id"], dedupeKey: $0["dedupe_key"], channel: $0["channel"], subject: $0["subject"],
-                              body: $0["body"], attempts: $0["attempts"], createdAt: $0["created_s"])
+                              body: $0["body"], attempts: $0["attempts"], createdAt: $0["created_s"], recipient: $0["recipient"])
             }
         }
     }
@@ -75,7 +80,8 @@ extension Store {
         try await read("reading the outbox") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map {
                 (OutboxMessage(id: $0["id"], dedupeKey: $0["dedupe_key"], channel: $0["channel"], subject: $0["subject"],
-                               body: $0["body"], attempts: $0["attempts"], createdAt: $0["created_s"]), $0["sent_s"], $0["last_error"])
+                               body: $0["body"], attempts: $0["attempts"], createdAt: $0["created_s"], recipient: $0["recipient"]),
+                 $0["sent_s"], $0["last_error"])
             }
         }
     }

@@ -9,8 +9,11 @@ public struct OutboxDraft: Sendable, Hashable {
     public var channel: String
     public var subject: String
     public var body: String
+    /// A requester's address on the channel (e-mail address, chat id, phone); nil: the channel's own.
+    public var recipient: String?
 
-    public init(dedupeKey: String, channel: String, subject: String, body: String) {
+    public init(dedupeKey: String, channel: String, subject: String, body: String, recipient: String? = nil) {
+        self.recipient = recipient
         self.dedupeKey = dedupeKey
         self.channel = channel
         self.subject = subject
@@ -21,6 +24,10 @@ public struct OutboxDraft: Sendable, Hashable {
 /// What happened to a ticket in one write.
 public enum TicketChange: String, Sendable, Hashable {
     case opened, reopened, updated, relapsed, acknowledged, resolved, closed, unchanged
+    /// A report attached to the ticket (a requester added).
+    case reported
+    /// The ticket moved up a helpdesk level.
+    case escalated
 }
 
 extension Store {
@@ -47,6 +54,7 @@ extension Store {
                 try Self.beginEpisode(db, recent.id, root)
                 try Self.event(db, recent.id, at, "reopened",
                                "same root failed again at \(root.startedAt) (\(root.cause.rawValue); \(decision.priority.rawValue): \(decision.reason)): \(root.evidence.first ?? "")")
+                try Self.absorbReports(db, into: recent.id, number: recent.number, sites: root.affectedSites, at: at)
                 let t = try Self.fetchTicket(db, "id = ?", [recent.id])!
                 try Self.enqueue(db, t, messages(t, .reopened), at: at)
                 return (t, .reopened)
@@ -65,6 +73,7 @@ extension Store {
             let id = db.lastInsertedRowID
             try Self.beginEpisode(db, id, root)
             try Self.event(db, id, at, "opened", "\(root.cause.rawValue) on \(root.key); \(decision.reason)")
+            try Self.absorbReports(db, into: id, number: number, sites: root.affectedSites, at: at)
             let t = try Self.fetchTicket(db, "id = ?", [id])!
             try Self.enqueue(db, t, messages(t, .opened), at: at)
             return (t, .opened)
@@ -93,7 +102,9 @@ extension Store {
             try db.execute(sql: "UPDATE ticket SET affected_sites = ?, evidence = ?, cause = ?, kind = ?, priority = ?, priority_reason = ? WHERE id = ?",
                            arguments: [Self.join(affectedEver), root.evidence.joined(separator: "\n"), root.cause.rawValue,
                                        root.isOutage || t.kind == "outage" ? "outage" : "notice", priority.rawValue, reason, t.id])
+            let absorbed = try Self.absorbReports(db, into: t.id, number: t.number, sites: affectedEver, at: at)
             let u = try Self.fetchTicket(db, "id = ?", [t.id])!
+            if absorbed > 0 { try Self.enqueue(db, u, messages(u, .reported), at: at) }
             // People are told when the priority, the sites cut off or the suspected cause change.
             if priority != t.priority || !grew.isEmpty || root.cause != t.cause { try Self.enqueue(db, u, messages(u, .updated), at: at) }
             return u
@@ -157,14 +168,20 @@ extension Store {
         }
     }
 
-    /// Closes a resolved ticket with the Berita Acara fields.
-    public func closeTicket(_ number: String, beritaAcara ba: BeritaAcara, at: EpochSeconds) async throws -> Ticket {
+    /// Closes a resolved ticket with the Berita Acara fields. In the same transaction: the
+    /// printable Berita Acara as closed is archived (`document`, given the closed ticket and its
+    /// ledger; nil: no archive) and the requesters' closing messages are queued. An installation
+    /// ticket closes only with a passed acceptance test and a handover report.
+    public func closeTicket(_ number: String, beritaAcara ba: BeritaAcara, at: EpochSeconds, month: String? = nil,
+                            document: (@Sendable (Ticket, [TicketEvent]) -> String)? = nil,
+                            messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) async throws -> Ticket {
         try await write("closing \(number)") { db in
             let t = try Self.require(db, number)
             guard t.state == .resolved else {
                 throw PantauError(.invalidInput, operation: "closing", subject: number,
                                   message: "only a resolved ticket can be closed (it is \(t.state.rawValue))")
             }
+            if t.kind == Ticket.installationKind { try Self.requireInstallationRecords(db, t) }
             try db.execute(sql: """
                 UPDATE ticket SET state = 'closed', closed_s = ?, ba_officers = ?, ba_problem = ?, ba_work = ?,
                   ba_alternative = ?, ba_location = ?, ba_cause = ? WHERE id = ?
@@ -172,6 +189,17 @@ extension Store {
                                  ba.alternativeSolution, ba.location, ba.cause, t.id])
             try Self.event(db, t.id, at, "closed", "Berita Acara: \(ba.officers.joined(separator: "; "))"
                            + (ba.cause.map { "; cause \($0)" } ?? ""))
+            let u = try Self.fetchTicket(db, "id = ?", [t.id])!
+            if let document {
+                let events = try Self.events(db, t.id)
+                try db.execute(sql: """
+                    INSERT INTO ticket_document(ticket_id, number, month, closed_s, html) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(ticket_id) DO UPDATE SET month = excluded.month, closed_s = excluded.closed_s, html = excluded.html, pdf = NULL
+                    """, arguments: [t.id, t.number, month ?? String(t.number.split(separator: "-").dropFirst().prefix(2).joined(separator: "-")),
+                                     at, document(u, events)])
+                try Self.event(db, t.id, at, "archived", "Berita Acara archived")
+            }
+            try Self.enqueue(db, u, messages(u, .closed), at: at)
             return try Self.fetchTicket(db, "id = ?", [t.id])!
         }
     }
@@ -191,10 +219,12 @@ extension Store {
     }
 
     public func ticketEvents(_ id: Int64) async throws -> [TicketEvent] {
-        try await read("reading the ledger of ticket \(id)") { db in
-            try Row.fetchAll(db, sql: "SELECT at_s, kind, text FROM ticket_event WHERE ticket_id = ? ORDER BY id", arguments: [id])
-                .map { TicketEvent(at: $0["at_s"], kind: $0["kind"], text: $0["text"]) }
-        }
+        try await read("reading the ledger of ticket \(id)") { db in try Self.events(db, id) }
+    }
+
+    static func events(_ db: Database, _ id: Int64) throws -> [TicketEvent] {
+        try Row.fetchAll(db, sql: "SELECT at_s, kind, text FROM ticket_event WHERE ticket_id = ? ORDER BY id", arguments: [id])
+            .map { TicketEvent(at: $0["at_s"], kind: $0["kind"], text: $0["text"]) }
     }
 
     // MARK: helpers
@@ -208,9 +238,9 @@ extension Store {
     static func enqueue(_ db: Database, _ t: Ticket, _ drafts: [OutboxDraft], at: EpochSeconds) throws {
         for d in drafts {
             try db.execute(sql: """
-                INSERT INTO outbox(dedupe_key, ticket_id, channel, subject, body, created_s, next_s)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING
-                """, arguments: [d.dedupeKey, t.id, d.channel, d.subject, d.body, at, at])
+                INSERT INTO outbox(dedupe_key, ticket_id, channel, subject, body, created_s, next_s, recipient)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING
+                """, arguments: [d.dedupeKey, t.id, d.channel, d.subject, d.body, at, at, d.recipient])
         }
     }
 
@@ -222,8 +252,11 @@ extension Store {
         return t
     }
 
+    /// One ticket with its requesters.
     static func fetchTicket(_ db: Database, _ condition: String, _ args: StatementArguments) throws -> Ticket? {
-        try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE \(condition) LIMIT 1", arguments: args).map(ticket)
+        guard var t = try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE \(condition) LIMIT 1", arguments: args).map(ticket) else { return nil }
+        t.requesters = try requesters(db, t.id)
+        return t
     }
 
     static func ticket(_ r: Row) -> Ticket {
@@ -240,7 +273,8 @@ extension Store {
                       affectedSites: affected.isEmpty ? [] : affected.split(separator: ",").map(String.init),
                       evidence: evidence.split(separator: "\n").map(String.init), startedAt: r["started_s"], openedAt: r["opened_s"],
                       acknowledgedAt: r["acknowledged_s"], assignedTo: r["assigned_to"], resolvedAt: r["resolved_s"],
-                      recoveredAt: r["recovered_s"], closedAt: r["closed_s"], reopened: r["reopened"], flaps: r["flaps"], beritaAcara: ba)
+                      recoveredAt: r["recovered_s"], closedAt: r["closed_s"], reopened: r["reopened"], flaps: r["flaps"], beritaAcara: ba,
+                      escalationLevel: r["escalation_level"], mergedInto: r["merged_into"], link: r["link_id"])
     }
 
     /// Every outage episode of a ticket (a reopen starts a new one), oldest first.

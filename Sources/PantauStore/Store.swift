@@ -406,6 +406,61 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v10-helpdesk") { db in
+            // The helpdesk workflow: who reported a disruption (and how to reach them), the
+            // escalation level a ticket reached, a reported ticket merged into the engine's,
+            // installation tickets' acceptance test and handover, the archived Berita Acara
+            // (the document as closed), and per-recipient messages in the outbox.
+            try db.execute(sql: """
+                ALTER TABLE ticket ADD COLUMN escalation_level INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE ticket ADD COLUMN merged_into TEXT;
+                ALTER TABLE ticket ADD COLUMN link_id TEXT;
+                ALTER TABLE outbox ADD COLUMN recipient TEXT;
+                CREATE TABLE ticket_requester (
+                  id INTEGER PRIMARY KEY,
+                  ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+                  site TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  contact TEXT,
+                  via TEXT NOT NULL,
+                  text TEXT NOT NULL,
+                  reported_by TEXT NOT NULL,
+                  at_s INTEGER NOT NULL
+                );
+                CREATE INDEX ticket_requester_ticket ON ticket_requester(ticket_id);
+                CREATE TABLE ticket_handover (
+                  ticket_id INTEGER PRIMARY KEY REFERENCES ticket(id),
+                  received_by TEXT NOT NULL,
+                  handed_by TEXT NOT NULL,
+                  equipment TEXT NOT NULL,
+                  note TEXT NOT NULL,
+                  at_s INTEGER NOT NULL
+                );
+                CREATE TABLE bandwidth_acceptance (
+                  id INTEGER PRIMARY KEY,
+                  link TEXT NOT NULL,
+                  ticket_id INTEGER REFERENCES ticket(id),
+                  at_s INTEGER NOT NULL,
+                  officer TEXT NOT NULL,
+                  passed INTEGER NOT NULL,
+                  upload_mbps REAL,
+                  download_mbps REAL,
+                  contract_mbps REAL,
+                  verdict TEXT NOT NULL,
+                  html TEXT NOT NULL
+                );
+                CREATE INDEX bandwidth_acceptance_ticket ON bandwidth_acceptance(ticket_id);
+                CREATE TABLE ticket_document (
+                  ticket_id INTEGER PRIMARY KEY REFERENCES ticket(id),
+                  number TEXT NOT NULL UNIQUE,
+                  month TEXT NOT NULL,
+                  closed_s INTEGER NOT NULL,
+                  html TEXT NOT NULL,
+                  pdf BLOB
+                );
+                CREATE INDEX ticket_document_month ON ticket_document(month, number);
+                """)
+        }
         return m
     }
 

@@ -53,7 +53,9 @@ public protocol TicketStore: Sendable {
                        messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket?
     func acknowledgeTicket(_ number: String, by: String, at: EpochSeconds) async throws -> Ticket
     func resolveTicketManually(_ number: String, by: String, note: String, at: EpochSeconds) async throws -> Ticket
-    func closeTicket(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds) async throws -> Ticket
+    func closeTicket(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds, month: String?,
+                     document: (@Sendable (Ticket, [TicketEvent]) -> String)?,
+                     messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket
     func tickets(states: Set<Ticket.State>?) async throws -> [Ticket]
     func ticket(_ number: String) async throws -> Ticket?
     func ticketEvents(_ id: Int64) async throws -> [TicketEvent]
@@ -69,6 +71,13 @@ public protocol OutboxStore: Sendable {
     func outbox() async throws -> [(message: OutboxMessage, sentAt: EpochSeconds?, lastError: String?)]
     /// How many messages are not yet delivered.
     func outboxBacklog() async throws -> Int
+}
+
+extension TicketStore {
+    /// Closes without archiving or telling requesters (tools and tests; the helpdesk does both).
+    public func closeTicket(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds) async throws -> Ticket {
+        try await closeTicket(number, beritaAcara: beritaAcara, at: at, month: nil, document: nil, messages: { _, _ in [] })
+    }
 }
 
 /// Everything a single process needs.

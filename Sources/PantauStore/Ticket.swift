@@ -39,9 +39,50 @@ public struct Ticket: Sendable, Hashable {
     public var reopened: Int
     public var flaps: Int
     public var beritaAcara: BeritaAcara?
+    /// The helpdesk level the ticket reached (1: the officer on duty).
+    public var escalationLevel: Int = 1
+    /// A reported ticket folded into the engine's ticket for the same outage: that ticket's number.
+    public var mergedInto: String?
+    /// An installation ticket's link.
+    public var link: String?
+    /// Who reported the disruption (filled when one ticket is read, empty in lists).
+    public var requesters: [Requester] = []
 
-    /// The root element's id ("fo-dc-kota", "bkd").
-    public var root: String { RootCause.parse(key: rootKey)?.element.id ?? "" }
+    /// The root element's id ("fo-dc-kota", "bkd"); a reported ticket's site, an installation's link.
+    public var root: String {
+        if let r = RootCause.parse(key: rootKey) { return r.element.id }
+        if let colon = rootKey.firstIndex(of: ":") { return String(rootKey[rootKey.index(after: colon)...]) }
+        return ""
+    }
+
+    /// Kinds: the engine's `outage` and `notice`, the helpdesk's `reported` and `installation`.
+    public static let reportedKind = "reported", installationKind = "installation"
+    public var isHelpdesk: Bool { kind == Self.reportedKind || kind == Self.installationKind }
+}
+
+/// Someone who reported a disruption (an OPD user, or a caller the NOC wrote down).
+public struct Requester: Sendable, Hashable {
+    public var site: String
+    /// "Rina (Kasubag Umum BKD)".
+    public var name: String
+    /// How to tell them (nil: through the OPD's registered contacts only).
+    public var contact: Contact?
+    /// `web`, `cli`, `api`, `phone`.
+    public var via: String
+    public var text: String
+    /// The user who wrote the report (the OPD user, or the NOC officer taking the call).
+    public var reportedBy: String
+    public var at: EpochSeconds
+
+    public init(site: String, name: String, contact: Contact?, via: String, text: String, reportedBy: String, at: EpochSeconds) {
+        self.site = site
+        self.name = name
+        self.contact = contact
+        self.via = via
+        self.text = text
+        self.reportedBy = reportedBy
+        self.at = at
+    }
 }
 
 /// The closing fields of the Berita Acara Gangguan (from the service catalog's forms).

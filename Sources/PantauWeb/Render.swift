@@ -5,7 +5,7 @@ import Mustache
 
 /// The pages, each a mustache template rendered inside the layout.
 enum Page: String, CaseIterable {
-    case login, overview, tickets, ticket, site, link, availability, explain, message, users, config
+    case login, overview, tickets, ticket, site, link, availability, explain, message, users, config, archive
 }
 
 extension WebApp {

@@ -91,7 +91,7 @@ extension WebApp {
             let ba = BeritaAcara(officers: b.officers, problemSummary: b.problem, workSummary: b.work, alternativeSolution: b.alternative ?? "-",
                                  location: b.location ?? "", cause: b.cause)
             let done = try await self.act(id, "ticket.close", t.number, b.cause ?? "") {
-                try await self.store.closeTicket(t.number, beritaAcara: ba, at: self.now())
+                try await self.helpdesk.close(t.number, beritaAcara: ba, at: self.now())
             }
             return try self.json(TicketView(done, tz: self.tz))
         }

@@ -78,7 +78,7 @@ extension WebApp {
         [
             "number": t.number, "priority": t.priority.rawValue, "state": t.state.rawValue,
             "ticketState": WebText.table(lang)["ticket.\(t.state.rawValue)"] ?? t.state.rawValue,
-            "cause": "\(lang == .en ? t.cause.textEN : t.cause.textID) (\(t.cause.rawValue))",
+            "cause": t.isHelpdesk ? (WebText.table(lang)["kind.\(t.kind)"] ?? t.kind) : "\(lang == .en ? t.cause.textEN : t.cause.textID) (\(t.cause.rawValue))",
             "affected": t.affectedSites.map(siteName).joined(separator: ", "),
             "opened": ISO8601.format(t.openedAt, in: tz), "assignedTo": t.assignedTo ?? "",
         ]

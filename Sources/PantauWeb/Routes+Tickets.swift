@@ -15,13 +15,17 @@ extension WebApp {
     func addTicketRoutes(_ router: Router<WebContext>) {
         router.get("/tickets") { _, context in
             let id = try self.requirePage(context)
-            let tickets = try await self.visibleTickets(id, states: nil).reversed().map { self.ticketRow($0, lang: context.lang) }
-            return try self.render(.tickets, context: context, view: ["tickets": Array(tickets)])
+            let tickets = try await self.visibleTickets(id, states: nil).filter { $0.mergedInto == nil }.reversed().map { self.ticketRow($0, lang: context.lang) }
+            var view = self.helpdeskFormsView(id)
+            view["tickets"] = Array(tickets)
+            return try self.render(.tickets, context: context, view: view)
         }
-        router.get("/tickets/:number") { _, context in
+        router.get("/tickets/:number") { request, context in
             let id = try self.requirePage(context)
             guard let t = try await self.visibleTicket(context, id) else { return try self.message("forbidden", context: context, status: .forbidden) }
-            return try self.render(.ticket, context: context, view: try await self.ticketView(t, id, lang: context.lang), title: t.number)
+            var view = try await self.ticketView(t, id, lang: context.lang)
+            view["joined"] = request.uri.queryParameters.get("joined") == "1"
+            return try self.render(.ticket, context: context, view: view, title: t.number)
         }
         router.post("/tickets/:number/ack") { request, context in
             let (id, t) = try await self.operable(context)
@@ -53,7 +57,7 @@ extension WebApp {
             let ba = BeritaAcara(officers: officers, problemSummary: form.problem, workSummary: form.work,
                                  alternativeSolution: form.alternative ?? "-", location: form.place ?? "", cause: cause)
             _ = try await self.act(id, "ticket.close", t.number, cause ?? "") {
-                try await self.store.closeTicket(t.number, beritaAcara: ba, at: self.now())
+                try await self.helpdesk.close(t.number, beritaAcara: ba, at: self.now())
             }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
@@ -109,6 +113,7 @@ extension WebApp {
         view["canResolve"] = t.state == .open || t.state == .acknowledged
         view["canClose"] = t.state == .resolved
         view["causes"] = causes.map { ["code": $0.code, "party": $0.party.rawValue] }
+        view.merge(try await helpdeskTicketView(t, id, lang: lang)) { _, b in b }
         return view
     }
 }

@@ -2,12 +2,13 @@ import Foundation
 import Hummingbird
 import Logging
 import PantauCore
+import PantauHelpdesk
 import PantauReports
 import PantauStore
 import Synchronization
 
 /// What the web face reads and writes: the store behind its protocols.
-public typealias WebStore = HistoryStore & SampleStore & SessionStore & TicketStore & OutboxStore & UserStore & SeriesStore
+public typealias WebStore = HistoryStore & SampleStore & SessionStore & TicketStore & OutboxStore & UserStore & SeriesStore & HelpdeskStore
 
 /// Everything the routes need; built once by `pantau run` or `pantau demo`.
 public final class WebApp: Sendable {
@@ -39,10 +40,15 @@ public final class WebApp: Sendable {
     let topologyTree: TopologyTree
     let topology: Topology
     let linkNames: [String: String]
+    /// Reports, installation tickets, closing with the archive and the requesters told.
+    public let helpdesk: Helpdesk
 
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
                 report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger,
-                reportRenderer: ReportRenderer? = nil, templatesDirectory: String? = nil) throws {
+                reportRenderer: ReportRenderer? = nil, templatesDirectory: String? = nil, incidents: IncidentConfig? = nil) throws {
+        var incidentConfig = incidents ?? IncidentConfig()
+        incidentConfig.priority = policy
+        helpdesk = Helpdesk(inventory: inventory, config: incidentConfig, report: report, store: store, templatesDirectory: templatesDirectory)
         reportConfig = report
         self.templatesDirectory = templatesDirectory
         self.reportRenderer = reportRenderer
@@ -72,6 +78,7 @@ public final class WebApp: Sendable {
         addLoginRoutes(router)
         addPageRoutes(router)
         addTicketRoutes(router)
+        addHelpdeskRoutes(router)
         addAdminRoutes(router)
         addReportRoutes(router)
         addLinkRoutes(router)

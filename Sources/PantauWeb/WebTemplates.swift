@@ -10,7 +10,7 @@ enum WebTemplates {
     <script src="/static/pantau.js" defer></script>
     </head><body data-page="{{page}}">
     <header><a class="brand" href="/">Pantau</a> <span class="org">{{organization}}</span>
-    {{#user}}<nav><a href="/">{{t.overview}}</a> <a href="/tickets">{{t.tickets}}</a> <a href="/availability">{{t.availability}}</a>{{#isAdmin}} <a href="/admin/users">{{t.users}}</a> <a href="/admin/config">{{t.configuration}}</a>{{/isAdmin}}</nav>
+    {{#user}}<nav><a href="/">{{t.overview}}</a> <a href="/tickets">{{t.tickets}}</a> <a href="/availability">{{t.availability}}</a> <a href="/archive">{{t.archive}}</a>{{#isAdmin}} <a href="/admin/users">{{t.users}}</a> <a href="/admin/config">{{t.configuration}}</a>{{/isAdmin}}</nav>
     <span class="who">{{name}} ({{role}})</span>
     <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button>{{t.logout}}</button></form>{{/user}}
     <a class="lang" href="/lang/{{other}}">{{t.language}}</a>
@@ -33,6 +33,7 @@ enum WebTemplates {
         case .message: "<p class=\"message\">{{text}}</p>"
         case .users: users
         case .config: configuration
+        case .archive: archive
         }
     }
 
@@ -67,6 +68,19 @@ enum WebTemplates {
 
     static let tickets = #"""
     <h1>{{t.tickets}}</h1>
+    {{#mayReport}}<details class="helpdesk" id="report-form"><summary>{{t.reportDisruption}}</summary>
+    <form method="post" action="/tickets/report" class="close"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.site}}<select name="site" required>{{#reportSites}}<option value="{{id}}">{{name}}</option>{{/reportSites}}</select></label>
+    <label>{{#isOperator}}{{t.callerName}}{{/isOperator}}{{^isOperator}}{{t.reporterName}}{{/isOperator}}<input name="name" value="{{reporterName}}"></label>
+    <label>{{t.contact}}<input name="contact" placeholder="whatsapp:+628… / email:… / telegram:…"></label>
+    {{#isOperator}}<label>{{t.via}}<select name="via"><option value="phone">{{t.via.phone}}</option><option value="whatsapp">WhatsApp</option><option value="email">e-mail</option><option value="visit">{{t.via.visit}}</option></select></label>{{/isOperator}}
+    <label>{{t.whatHappened}}<textarea name="text" required></textarea></label>
+    <button id="report-send">{{t.send}}</button></form></details>{{/mayReport}}
+    {{#hasInstallLinks}}<details class="helpdesk"><summary>{{t.requestInstall}}</summary>
+    <form method="post" action="/tickets/install" class="close"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.link}}<select name="link" required>{{#installLinks}}<option value="{{id}}">{{name}}</option>{{/installLinks}}</select></label>
+    <label>{{t.reporterName}}<input name="name"></label><label>{{t.contact}}<input name="contact"></label>
+    <label>{{t.whatHappened}}<textarea name="text" required></textarea></label><button>{{t.send}}</button></form></details>{{/hasInstallLinks}}
     <div class="scroll"><table class="list" id="tickets"><tr><th>{{t.number}}</th><th>{{t.priority}}</th><th>{{t.state}}</th><th>{{t.cause}}</th><th>{{t.affected}}</th><th>{{t.opened}}</th><th>{{t.assignedTo}}</th></tr>
     {{#tickets}}<tr class="p-{{priority}}"><td><a href="/tickets/{{number}}">{{number}}</a></td><td><b>{{priority}}</b></td><td class="tstate" data-state="{{state}}">{{ticketState}}</td><td>{{cause}}</td><td>{{affected}}</td><td>{{opened}}</td><td>{{assignedTo}}</td></tr>{{/tickets}}
     </table></div>
@@ -74,7 +88,10 @@ enum WebTemplates {
 
     static let ticket = #"""
     <h1>{{number}} <span class="p-{{priority}}">{{priority}}</span> <span class="tstate" id="ticket-state" data-state="{{state}}">{{ticketState}}</span></h1>
-    <table class="kv"><tr><td>{{t.cause}}</td><td>{{cause}}</td></tr><tr><td>{{t.affected}}</td><td>{{affected}}</td></tr>
+    {{#joined}}<p class="message" id="joined">{{t.reportJoined}}</p>{{/joined}}
+    {{#mergedInto}}<p class="message">{{t.mergedInto}} <a href="/tickets/{{mergedInto}}">{{mergedInto}}</a></p>{{/mergedInto}}
+    <table class="kv"><tr><td>{{t.kind}}</td><td id="kind">{{kind}}</td></tr><tr><td>{{t.escalationLevel}}</td><td id="escalation">{{escalation}}</td></tr>
+    <tr><td>{{t.cause}}</td><td>{{cause}}</td></tr><tr><td>{{t.affected}}</td><td>{{affected}}</td></tr>
     <tr><td>{{t.opened}}</td><td>{{opened}}</td></tr><tr><td>{{t.assignedTo}}</td><td id="assigned">{{assignedTo}}</td></tr>
     <tr><td>{{t.response}}</td><td>{{response}}</td></tr><tr><td>{{t.repair}}</td><td>{{repair}}</td></tr>
     <tr><td>{{t.priority}}</td><td>{{priorityReason}}</td></tr></table></div>
@@ -87,7 +104,14 @@ enum WebTemplates {
     <label>{{t.place}}<input name="place"></label><label>{{t.closingCause}}<select name="cause"><option value="">-</option>{{#causes}}<option value="{{code}}">{{code}} ({{party}})</option>{{/causes}}</select></label>
     <button>{{t.close}}</button></form>{{/canClose}}
     </div>{{/mayOperate}}
-    <p><a href="/tickets/{{number}}/berita-acara">Berita Acara</a> · <a href="/api/v1/tickets/{{number}}">{{t.export}}</a></p>
+    {{#hasRequesters}}<h2>{{t.requesters}}</h2><ul id="requesters">{{#requesters}}<li>{{at}} · <b>{{name}}</b> ({{site}}, {{via}}{{#contact}}, {{contact}}{{/contact}}): {{text}}</li>{{/requesters}}</ul>{{/hasRequesters}}
+    {{#installation}}<h2>{{t.installation}} {{link}}</h2><ul>{{#acceptances}}<li>{{t.acceptance}} {{at}} ({{officer}}): {{verdict}}</li>{{/acceptances}}
+    {{^acceptancePassed}}<li class="bad">{{t.acceptanceMissing}}</li>{{/acceptancePassed}}
+    {{#handover}}<li>{{t.handover}} {{at}}: {{handedBy}} → {{receivedBy}} ({{equipment}})</li>{{/handover}}{{^handover}}<li class="bad">{{t.handoverMissing}}</li>{{/handover}}</ul>
+    {{#mayHandover}}<form method="post" action="/tickets/{{number}}/handover" class="close"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.receivedBy}}<input name="receivedBy" required></label><label>{{t.equipment}}<textarea name="equipment" required></textarea></label>
+    <label>{{t.note}}<input name="note"></label><button>{{t.handover}}</button></form>{{/mayHandover}}{{/installation}}
+    <p><a href="/tickets/{{number}}/berita-acara">Berita Acara</a>{{#archived}} · <a id="archived" href="/archive/{{number}}">{{t.archivedDoc}}</a> (<a href="/archive/{{number}}/pdf">PDF</a>){{/archived}} · <a href="/api/v1/tickets/{{number}}">{{t.export}}</a></p>
     <h2>{{t.ledger}}</h2><ul class="ledger">{{#events}}<li>{{at}} · {{kind}} · {{text}}</li>{{/events}}</ul>
     """#
 
@@ -122,6 +146,14 @@ enum WebTemplates {
     {{#rows}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/availability/{{id}}">{{name}}</a></td><td class="n">{{scheduled}}</td><td class="n">{{down}}</td><td class="n">{{unreachable}}</td><td class="n">{{unknown}}</td><td class="n">{{maintenance}}</td><td class="n">{{pct}}</td><td>{{verdict}}</td></tr>{{/rows}}
     </table></div>
     {{#reportMonth}}<p><a href="/report/{{reportMonth}}">{{t.report}} {{reportMonth}}</a></p>{{/reportMonth}}
+    """#
+
+    static let archive = #"""
+    <h1>{{t.archive}} {{month}}</h1>
+    <p>{{#months}}<a href="/archive?month={{m}}">{{m}}</a> {{/months}}</p>
+    {{#hasEntries}}<div class="scroll"><table class="list" id="archive"><tr><th>{{t.number}}</th><th>{{t.kind}}</th><th>{{t.closed}}</th><th>{{t.root}}</th><th>{{t.affected}}</th><th></th></tr>
+    {{#entries}}<tr><td><a href="/tickets/{{number}}">{{number}}</a></td><td>{{kind}}</td><td>{{closed}}</td><td>{{root}}</td><td>{{sites}}</td><td><a href="/archive/{{number}}">HTML</a> · <a href="/archive/{{number}}/pdf">PDF</a></td></tr>{{/entries}}
+    </table></div>{{/hasEntries}}{{^hasEntries}}<p class="muted">{{t.archiveEmpty}}</p>{{/hasEntries}}
     """#
 
     static let users = #"""

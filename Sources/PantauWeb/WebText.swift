@@ -4,6 +4,15 @@ enum WebText {
     static func table(_ lang: WebLanguage) -> [String: String] { lang == .en ? en : id }
 
     static let id: [String: String] = [
+        "archive": "Arsip Berita Acara", "archiveEmpty": "Belum ada Berita Acara yang diarsipkan bulan ini.", "archivedDoc": "Berita Acara terarsip",
+        "reportDisruption": "Laporkan gangguan", "reporterName": "Nama pelapor", "callerName": "Nama penelepon / pelapor", "contact": "Kontak untuk kabar tiket",
+        "via": "Melalui", "via.phone": "telepon", "via.visit": "datang langsung", "whatHappened": "Apa yang terjadi", "send": "Kirim",
+        "requestInstall": "Tiket pemasangan (instalasi baru)", "link": "Tautan", "reportJoined": "Gangguan ini sudah tercatat oleh Pantau: laporan Anda ditambahkan ke tiket ini (tidak dibuat tiket ganda).",
+        "mergedInto": "Laporan ini digabung ke tiket", "kind": "Jenis", "kind.outage": "gangguan (otomatis)", "kind.notice": "pemberitahuan",
+        "kind.reported": "laporan OPD", "kind.installation": "pemasangan", "escalationLevel": "Level eskalasi", "requesters": "Pelapor",
+        "installation": "Pemasangan", "acceptance": "Uji terima bandwidth", "acceptanceMissing": "Belum ada uji terima bandwidth yang lulus (pantau bandwidth acceptance LINK --ticket NOMOR).",
+        "handover": "Serah terima", "handoverMissing": "Berita acara serah terima belum dicatat.", "receivedBy": "Diterima oleh (nama, NIP)",
+        "equipment": "Perangkat terpasang (satu per baris)", "closed": "Ditutup", "root": "Sumber",
         "appTitle": "Pantau — pemantauan jaringan", "overview": "Ringkasan", "tickets": "Tiket gangguan", "availability": "Ketersediaan",
         "logout": "Keluar", "login": "Masuk", "user": "Nama pengguna", "password": "Kata sandi", "loginFailed": "Nama pengguna atau kata sandi salah.",
         "sites": "Situs", "links": "Tautan", "state": "Status", "since": "Sejak", "rtt": "RTT (ms)", "loss": "Loss (%)",
@@ -32,6 +41,15 @@ enum WebText {
     ]
 
     static let en: [String: String] = [
+        "archive": "Berita Acara archive", "archiveEmpty": "No Berita Acara archived this month yet.", "archivedDoc": "Archived Berita Acara",
+        "reportDisruption": "Report a disruption", "reporterName": "Reporter's name", "callerName": "Caller / reporter name", "contact": "Contact for ticket news",
+        "via": "Received by", "via.phone": "phone", "via.visit": "walk-in", "whatHappened": "What happened", "send": "Send",
+        "requestInstall": "Installation ticket (new connection)", "link": "Link", "reportJoined": "Pantau already tracks this disruption: your report was added to this ticket (no duplicate ticket).",
+        "mergedInto": "This report was merged into ticket", "kind": "Kind", "kind.outage": "outage (automatic)", "kind.notice": "notice",
+        "kind.reported": "OPD report", "kind.installation": "installation", "escalationLevel": "Escalation level", "requesters": "Requesters",
+        "installation": "Installation", "acceptance": "Bandwidth acceptance test", "acceptanceMissing": "No passed bandwidth acceptance test yet (pantau bandwidth acceptance LINK --ticket NUMBER).",
+        "handover": "Handover", "handoverMissing": "The handover report is not recorded yet.", "receivedBy": "Received by (name, NIP)",
+        "equipment": "Equipment installed (one per line)", "closed": "Closed", "root": "Root",
         "appTitle": "Pantau — network monitor", "overview": "Overview", "tickets": "Gangguan tickets", "availability": "Availability",
         "logout": "Log out", "login": "Log in", "user": "User name", "password": "Password", "loginFailed": "Wrong user name or password.",
         "sites": "Sites", "links": "Links", "state": "State", "since": "Since", "rtt": "RTT (ms)", "loss": "Loss (%)",

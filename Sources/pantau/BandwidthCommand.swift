@@ -132,8 +132,9 @@ struct BandwidthAcceptance: AsyncParsableCommand {
         abstract: "The installation test of a link: both directions against its contract, recorded, with a printable acceptance record (HTML).")
     @OptionGroup var location: LocationOptions
     @Argument(help: "The link id.") var link: String
-    @Option(help: "Seconds per direction.") var duration: Int = 30
+    @Option(help: "Seconds per direction (default 30; 300 with --ticket: the installation SOP's 10-minute test).") var duration: Int?
     @Option(help: "The officer who ran the test (name, NIP).") var by: String
+    @Option(help: "The installation ticket this test accepts (its closing needs a passed test).") var ticket: String?
     @Option(help: "Output file (default: uji-terima-LINK-YYYY-MM-DD.html; - for stdout).") var out: String?
 
     func run() async throws {
@@ -144,8 +145,16 @@ struct BandwidthAcceptance: AsyncParsableCommand {
             throw usageError(Self.self, "no TCP bandwidth test for '\(link)' in probes/bandwidth.yaml (it names the iperf3 server)")
         }
         spec.direction = .both
-        spec.durationSeconds = max(5, min(300, duration))
+        spec.durationSeconds = max(5, min(300, duration ?? (ticket == nil ? 30 : 300)))
         let store = try failing { try location.openStore(.create) }
+        var ticketID: Int64?
+        if let ticket {
+            // Checked before the test runs: minutes of iperf3 for a wrong number would be wasted.
+            guard let t = try await failingAsync({ try await store.ticket(ticket) }), t.kind == Ticket.installationKind, t.link == link, t.state != .closed else {
+                throw usageError(Self.self, "\(ticket) is not an open installation ticket of \(link) (pantau tickets install --link \(link) …)")
+            }
+            ticketID = t.id
+        }
         let transport = IPerf3Transport()
         var results: [BandwidthResult] = []
         for d in [BandwidthDirection.upload, .download] {
@@ -158,6 +167,13 @@ struct BandwidthAcceptance: AsyncParsableCommand {
         let custom = location.inventoryDirectory.appendingPath("templates/bandwidth-acceptance.mustache")
         let html = try doc.html(templateFile: custom)
         let tz = TimeZone(identifier: inv.timezone) ?? .current
+        do {  // every acceptance test is recorded, with its ticket when it has one
+            let up = results.first { $0.direction == .upload }?.mbps, down = results.first { $0.direction == .download }?.mbps
+            let record = AcceptanceRecord(link: link, ticketID: ticketID, at: EpochSeconds(Date().timeIntervalSince1970), officer: by,
+                                          passed: doc.view.passed, uploadMbps: up, downloadMbps: down, contractMbps: contract,
+                                          verdict: doc.view.verdict, html: html)
+            _ = try await failingAsync { try await store.recordAcceptance(record) }
+        }
         let path = out ?? "uji-terima-\(link)-\(ISO8601.format(EpochSeconds(Date().timeIntervalSince1970), in: tz).prefix(10)).html"
         if path == "-" { print(html) } else {
             do { try html.write(toFile: path, atomically: true, encoding: .utf8) } catch {

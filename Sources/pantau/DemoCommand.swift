@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import PantauCore
 import PantauEngine
+import PantauInventory
+import PantauNotify
 import PantauReports
 import PantauProbes
 import PantauStore
@@ -43,6 +45,29 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Keep the dashboard up this many real seconds after the scenario ends (default 600 in a terminal, else 0; Ctrl-C ends it sooner).")
     var keepServing: Double?
+
+    @Option(help: "Send the demo's ticket news and the requesters' WhatsApp messages as JSON to this webhook on loopback (http://127.0.0.1:PORT/…).")
+    var notifyWebhook: String?
+
+    func validate() throws {
+        guard let u = notifyWebhook else { return }
+        let host = URL(string: u)?.host ?? ""
+        let loopback = host.hasPrefix("127.") || host == "localhost" || host == "::1" || host == "[::1]"
+        if !loopback || !(u.hasPrefix("http://") || u.hasPrefix("https://")) {
+            throw ValidationError("--notify-webhook must be an http(s) URL on loopback (127.0.0.1, ::1): the demo sends nothing off this machine")
+        }
+    }
+
+    /// The demo's incident settings: the inventory's priority policy; messages only to `--notify-webhook`.
+    func demoIncidents(_ config: LoadedConfiguration) -> IncidentConfig {
+        var c = IncidentConfig()
+        c.priority = config.incidents.priority
+        if let url = notifyWebhook {
+            c.channels = [NotifyChannel(name: "demo-webhook", kind: .webhook(url: url, headers: [:]))]
+            c.requesterChannels = [.whatsapp: "demo-webhook"]
+        }
+        return c
+    }
 
     /// A person is watching: the dashboard is on and the output goes to a terminal.
     var watched: Bool { !noWeb && isatty(1) == 1 }
@@ -175,7 +200,7 @@ struct DemoCommand: AsyncParsableCommand {
                 try WebApp(inventory: inv, config: webConfig, store: store, status: status, policy: config.incidents.priority,
                            report: config.report, clock: clock, hub: hub, logger: logger,
                            reportRenderer: location.webReportRenderer(config, store: store),
-                           templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
+                           templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: demoIncidents(config))
             }
             webApp = app
             web = try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in
@@ -187,10 +212,14 @@ struct DemoCommand: AsyncParsableCommand {
         let reporter = DemoReporter(query: query, store: store, clock: clock, lang: lang, everySeconds: 15 * 60)
         let icmp = ICMPProbeService(inventory: inv, probes: config.probes, transport: transport, bus: bus, clock: clock,
                                     logger: logger, engine: Self.engine, runFor: minutes * 60)
+        let incidentConfig = demoIncidents(config)
+        let composer = NotificationComposer(inventory: inv, config: incidentConfig)
         let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: bus, clock: clock, logger: logger,
-                                        runFor: minutes * 60, onEvent: onEvent)
+                                        runFor: minutes * 60, messages: { composer.drafts($0, $1) }, onEvent: onEvent)
+        let notifications = incidentConfig.channels.isEmpty ? nil
+            : NotificationService(store: store, notifiers: NotificationService.notifiers(for: incidentConfig.channels), clock: clock, logger: logger)
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, incidents: incidents,
-                                 capture: capture, faces: [reporter] + (web.map { [$0] } ?? []), runFor: minutes * 60, onEvent: onEvent)
+                                 notifications: notifications, capture: capture, faces: [reporter] + (web.map { [$0] } ?? []), runFor: minutes * 60, onEvent: onEvent)
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
         let keepServing = self.keepServing ?? (watched ? 600 : 0)

@@ -67,16 +67,21 @@ struct ReportCommand: AsyncParsableCommand {
         }
         if let site, let f = report.figures.restricted(to: site) { report.figures = f }
         if !report.isClosed { printErr("note: \(ym) is not closed: the figures are provisional ('pantau month close \(ym) --by NAME' freezes them)") }
+        // The month's archived Berita Acara, linked from the report and written beside it.
+        let archive = try await failingAsync { try await store.archive(month: ym.description) }.filter { site == nil || $0.sites.contains(site!) || $0.root == site }
         switch format {
         case .json: try emit(Self.json(report))
         case .csv: try emit(MonthlyReportCSV.opds(report))
         case .incidentsCSV: try emit(MonthlyReportCSV.incidents(report))
-        case .html: try emit(try html(report, config: config))
+        case .html:
+            try emit(try html(report, config: config, archive: archive))
+            if let out, out != "-" { try await writeArchive(archive, beside: out, store: store) }
         case .pdf:
             let path = out ?? (lang == .id ? "laporan-ketersediaan-\(ym)" : "availability-report-\(ym)") + (site.map { "-\($0)" } ?? "") + ".pdf"
-            let doc = try html(report, config: config)
+            let doc = try html(report, config: config, archive: archive)
             try failing { try WeasyPrint.render(html: doc, to: path) }
             print(path)
+            try await writeArchive(archive, beside: path, store: store)
         }
     }
 
@@ -86,11 +91,23 @@ struct ReportCommand: AsyncParsableCommand {
         return String(decoding: try e.encode(r), as: UTF8.self)
     }
 
-    func html(_ report: MonthlyReport, config: LoadedConfiguration) throws -> String {
+    /// The archived Berita Acara the report links, as `berita-acara/NUMBER.html` beside `path`.
+    func writeArchive(_ archive: [ArchiveEntry], beside path: String, store: Store) async throws {
+        guard !archive.isEmpty else { return }
+        let dir = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("berita-acara")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for e in archive {
+            guard let doc = try await failingAsync({ try await store.archivedDocument(e.number) }) else { continue }
+            try doc.html.write(toFile: (dir as NSString).appendingPathComponent("\(e.number).html"), atomically: true, encoding: .utf8)
+        }
+        print("\(dir)/ (\(archive.count) Berita Acara)")
+    }
+
+    func html(_ report: MonthlyReport, config: LoadedConfiguration, archive: [ArchiveEntry] = []) throws -> String {
         let signedOn = report.revisions.last(where: { $0.revision == report.revision }).flatMap { ISO8601.parse($0.closedAt) }
             ?? EpochSeconds(Date().timeIntervalSince1970)
         let doc = MonthlyReportDocument(report: report, config: config.report, lang: lang == .id ? .id : .en,
-                                        logo: try logoURI(config), signedOn: signedOn)
+                                        logo: try logoURI(config), signedOn: signedOn, archive: archive)
         let custom = location.inventoryDirectory.appendingPath("templates/report.mustache")
         do { return try doc.html(templateFile: custom) } catch {
             printErr("pantau: the report template \(custom) is not valid mustache: \(error)")

@@ -4,6 +4,7 @@ import Logging
 import PantauCapture
 import PantauCore
 import PantauEngine
+import PantauHelpdesk
 import PantauNotify
 import PantauInventory
 import PantauNetSNMP
@@ -57,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let hub = LiveHub(inventory: config.inventory)
         let web = try makeWeb(config, store: store, clock: clock, hub: hub, logger: logger)
-        let composer = NotificationComposer(inventory: config.inventory, channels: config.incidents.channels)
+        let composer = NotificationComposer(inventory: config.inventory, config: config.incidents)
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
             switch event {
             case .started(let sources, let targets, let recovered):
@@ -76,6 +77,15 @@ struct RunCommand: AsyncParsableCommand {
         let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus,
                                         clock: clock, logger: logger, runFor: seconds,
                                         messages: { composer.drafts($0, $1) }, onEvent: onEvent)
+        var faces: [any Service] = web.map { [$0] } ?? []
+        if config.incidents.escalation.isEnabled {
+            let helpdesk = Helpdesk(inventory: config.inventory, config: config.incidents, report: config.report, store: store,
+                                    templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
+            faces.append(EscalationService(helpdesk: helpdesk, clock: clock, logger: logger) { t, level in
+                hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue, sites: t.affectedSites + [t.root]))
+                say("\(ISO8601.format(EpochSeconds(clock.now()), in: tz))  ticket \(t.number) escalated to level \(level)")
+            })
+        }
         var notifications: NotificationService?
         if !config.incidents.channels.isEmpty {
             say("pantau: notifications to \(config.incidents.channels.map(\.description).joined(separator: ", "))")
@@ -83,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
                                                 clock: clock, logger: logger)
         }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                 incidents: incidents, notifications: notifications, bandwidth: bandwidth, capture: capture, faces: web.map { [$0] } ?? [],
+                                 incidents: incidents, notifications: notifications, bandwidth: bandwidth, capture: capture, faces: faces,
                                  recorderPolicy: recorderPolicy(config), runFor: seconds, onEvent: onEvent)
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
@@ -108,7 +118,7 @@ extension RunCommand {
             try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
                        report: config.report, clock: clock, hub: hub, logger: logger,
                        reportRenderer: location.webReportRenderer(config, store: store),
-                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
+                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents)
         }
         let scheme = config.web.tls ? "https" : "http"
         return try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in

@@ -43,7 +43,11 @@ enum TicketFormat {
     static func text(_ t: Ticket, events: [TicketEvent], timers: TicketTimers, inventory: Inventory, tz: TimeZone, lang: Language) -> String {
         let id = lang == .id
         var out = "\(t.number)  \(t.priority.rawValue)  \(id ? stateID[t.state]!.uppercased() : t.state.rawValue.uppercased())"
-            + (t.kind == "notice" ? (id ? "  (pemberitahuan, tidak ada situs terputus)" : "  (notice: no site cut off)") : "") + "\n"
+            + (t.kind == "notice" ? (id ? "  (pemberitahuan, tidak ada situs terputus)" : "  (notice: no site cut off)") : "")
+            + (t.kind == Ticket.reportedKind ? (id ? "  (laporan OPD)" : "  (reported by an OPD)") : "")
+            + (t.kind == Ticket.installationKind ? (id ? "  (pemasangan \(t.link ?? ""))" : "  (installation of \(t.link ?? ""))") : "") + "\n"
+        if let m = t.mergedInto { out += (id ? "Digabung ke tiket \(m)\n" : "Merged into ticket \(m)\n") }
+        if t.escalationLevel > 1 { out += (id ? "Level eskalasi: " : "Escalation level: ") + "\(t.escalationLevel)\n" }
         let rootName = t.rootKey.hasPrefix("link:") ? inventory.link(t.root).map { "\($0.name ?? $0.id) (\($0.kind.rawValue), \($0.from) - \($0.to))" }
             : inventory.site(t.root).map(\.name)
         out += (id ? "Dugaan penyebab: " : "Suspected cause: ") + "\(t.cause.rawValue) - \(t.cause.textID)\n"
@@ -53,6 +57,12 @@ enum TicketFormat {
         for s in t.affectedSites {
             let site = inventory.site(s)
             out += "  - \(s) \(site?.name ?? "") [\(site?.criticality.rawValue ?? "?")\(site?.users.map { ", \($0) \(id ? "pengguna" : "users")" } ?? "")]\n"
+        }
+        if !t.requesters.isEmpty {
+            out += (id ? "Pelapor (\(t.requesters.count)):\n" : "Requesters (\(t.requesters.count)):\n")
+            for r in t.requesters {
+                out += "  - \(ISO8601.format(r.at, in: tz)) \(r.name) (\(r.site), \(r.via)\(r.contact.map { ", \($0)" } ?? "")): \(r.text)\n"
+            }
         }
         out += (id ? "Alasan prioritas: " : "Why this priority: ") + t.priorityReason + "\n"
         out += (id ? "Waktu (jam kerja):\n" : "Timers (working time):\n") + timers.ledger.map { "  \($0)\n" }.joined()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PantauCore
+import PantauHelpdesk
 import PantauReports
 import PantauStore
 
@@ -8,8 +9,9 @@ import PantauStore
 struct TicketsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickets",
-        abstract: "Gangguan tickets: list, show, acknowledge, resolve, close with the Berita Acara, export.",
-        subcommands: [TicketsList.self, TicketsShow.self, TicketsAck.self, TicketsResolve.self, TicketsClose.self, TicketsExport.self],
+        abstract: "Gangguan tickets: list, show, report, acknowledge, resolve, close with the Berita Acara, export, archive.",
+        subcommands: [TicketsList.self, TicketsShow.self, TicketsReport.self, TicketsInstall.self, TicketsAck.self, TicketsResolve.self,
+                      TicketsHandover.self, TicketsClose.self, TicketsExport.self, TicketsArchive.self],
         defaultSubcommand: TicketsList.self)
 }
 
@@ -109,8 +111,8 @@ struct TicketsClose: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let config = try location.load(printWarnings: false, readOnly: true)
         if let cause {
-            let config = try location.load(printWarnings: false, readOnly: true)
             let causes = config.report.accountability.causes
             guard causes.contains(where: { $0.code == cause }) else {
                 throw usageError(Self.self, "--cause '\(cause)' is not a closing cause; one of: "
@@ -122,7 +124,8 @@ struct TicketsClose: AsyncParsableCommand {
         let store = try failing { try location.openStore(.existing) }
         let ba = BeritaAcara(officers: officers, problemSummary: problem, workSummary: work, alternativeSolution: alternative,
                              location: place, cause: cause)
-        let t = try await failingAsync { try await store.closeTicket(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)) }
-        print("\(t.number): \(t.state.rawValue)")
+        let helpdesk = location.helpdesk(config, store: store)
+        let t = try await failingAsync { try await helpdesk.close(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        print("\(t.number): \(t.state.rawValue); Berita Acara archived (pantau tickets archive --month \(YearMonth(helpdesk.calendar.localDate(of: t.closedAt ?? 0))))")
     }
 }

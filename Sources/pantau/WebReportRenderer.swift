@@ -28,7 +28,9 @@ extension LocationOptions {
             var report = try await MonthlyReport.load(month: month, builder: builder, store: store, now: now)
             if let site, let f = report.figures.restricted(to: site) { report.figures = f }
             let signedOn = report.revisions.last(where: { $0.revision == report.revision }).flatMap { ISO8601.parse($0.closedAt) } ?? now
-            return try MonthlyReportDocument(report: report, config: reportConfig, lang: lang == .id ? .id : .en, logo: logo, signedOn: signedOn)
+            let archive = try await store.archive(month: month.description).filter { site == nil || $0.sites.contains(site!) || $0.root == site }
+            return try MonthlyReportDocument(report: report, config: reportConfig, lang: lang == .id ? .id : .en, logo: logo, signedOn: signedOn,
+                                             archive: archive, archiveBase: "/archive/", archiveSuffix: "")
                 .html(templateFile: templateFile)
         }
     }

@@ -10,6 +10,11 @@ public struct IncidentConfig: Sendable, Hashable {
     public var evaluateEvery: Double = 5
     /// Where ticket news goes.
     public var channels: [NotifyChannel] = []
+    /// Helpdesk levels and when an unacknowledged or unresolved ticket moves up.
+    public var escalation = EscalationPolicy()
+    /// The channel that carries messages to requesters, per kind of contact (`requesters:`):
+    /// an e-mail channel as the relay, a Telegram bot, a webhook to a WhatsApp gateway.
+    public var requesterChannels: [Contact.Kind: String] = [:]
     public init() {}
 }
 
@@ -31,6 +36,8 @@ public struct NotifyChannel: Sendable, Hashable, CustomStringConvertible {
     public var priorities: Set<Priority>
     /// Also send notices (redundancy lost, degradation)?
     public var notices: Bool
+    /// Receives every ticket's news (false: only carries messages to requesters or escalations).
+    public var broadcast = true
 
     public init(name: String, kind: Kind, priorities: Set<Priority> = Set(Priority.allCases), notices: Bool = false) {
         self.name = name

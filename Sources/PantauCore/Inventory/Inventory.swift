@@ -76,6 +76,8 @@ public struct Site: Sendable, Hashable, Identifiable {
     public var bandwidthMbps: Double?
     /// The site's LAN subnets (`10.10.1.0/24`): mirrored traffic is counted per OPD by them.
     public var subnets: [IPv4Subnet]
+    /// The OPD's registered contacts: told when a ticket touching the site opens and closes.
+    public var contacts: [Contact] = []
 
     public init(id: String, name: String, role: SiteRole = .opd, criticality: Criticality = .medium,
                 users: Int? = nil, address: String? = nil, uplinks: [String] = [], bandwidthMbps: Double? = nil,

@@ -40,6 +40,8 @@ extension BeritaAcaraDocument {
     <tr><th>Bukti</th><td class="sep">:</td><td><ul>{{#evidence}}<li>{{.}}</li>{{/evidence}}</ul></td></tr>
     <tr><th>Target layanan</th><td class="sep">:</td><td><ul>{{#sla}}<li>{{label}}: {{value}}</li>{{/sla}}</ul></td></tr>
     </table>
+    {{#hasSteps}}<h2>Langkah penanganan</h2>
+    <table class="f">{{#steps}}<tr><th>{{label}}</th><td class="sep">:</td><td>{{value}}</td></tr>{{/steps}}</table>{{/hasSteps}}
     <div class="sig">
     <div>Pemohon,<div class="line">{{requesterName}}</div>NIP.</div>
     <div>{{#city}}{{city}}, {{/city}}{{signedOn}}<br>Petugas,<div class="line">{{officerName}}</div>NIP. {{officerNIP}}</div>

@@ -69,7 +69,9 @@ extension MonthlyReportDocument {
 
     <div class="page"><h2>{{t.incidentList}}</h2>
     {{#hasIncidents}}<table class="wide"><tr><th>{{t.ticket}}</th><th>{{t.priority}}</th><th>{{t.sites}}</th><th>{{t.start}}</th><th>{{t.recovered}}</th><th class="n">{{t.workingDuration}}</th><th>{{t.suspected}}</th><th>{{t.closingCause}}</th><th>{{t.party}}</th><th>{{t.resolution}}</th><th>{{t.repairOk}}</th></tr>
-    {{#incidentRows}}<tr class="{{css}}">{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/incidentRows}}</table>{{/hasIncidents}}{{^hasIncidents}}<p>{{t.none}}</p>{{/hasIncidents}}</div>
+    {{#incidentRows}}<tr class="{{css}}">{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/incidentRows}}</table>{{/hasIncidents}}{{^hasIncidents}}<p>{{t.none}}</p>{{/hasIncidents}}
+    <h3>{{t.archive}}</h3>{{#hasArchive}}<table id="berita-acara"><tr><th>{{t.ticket}}</th><th>{{t.closedAt}}</th><th>{{t.kind}}</th><th>{{t.sites}}</th></tr>
+    {{#archive}}<tr><td><a href="{{href}}">{{number}}</a></td><td>{{closed}}</td><td>{{kind}}</td><td>{{root}}</td></tr>{{/archive}}</table>{{/hasArchive}}{{^hasArchive}}<p>{{t.none}}</p>{{/hasArchive}}</div>
 
     <div class="page"><h2>{{t.calendar}}</h2>
     <table class="kv">{{#calendarRows}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/calendarRows}}</table>

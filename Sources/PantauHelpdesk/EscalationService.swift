@@ -1,0 +1,68 @@
+import Logging
+import PantauCore
+import PantauEngine
+import PantauStore
+import ServiceLifecycle
+
+/// Moves disruption tickets up the helpdesk levels (`incidents.escalation`): on each beat, every
+/// live `outage` or `reported` ticket whose working time without acknowledgement (or without
+/// resolution) passed a level's threshold is escalated. The store records the level reached
+/// with the queued messages in one write, so each level is told once, across restarts.
+/// Notices and installation tickets (service requests) do not escalate.
+public final class EscalationService: Service, Sendable {
+    let helpdesk: Helpdesk
+    let clock: any WallClock
+    let logger: Logger
+    let beatSeconds: Double
+    let onEscalated: @Sendable (Ticket, Int) -> Void
+
+    public init(helpdesk: Helpdesk, clock: any WallClock, logger: Logger, beatSeconds: Double = 30,
+                onEscalated: @escaping @Sendable (Ticket, Int) -> Void = { _, _ in }) {
+        self.helpdesk = helpdesk
+        self.clock = clock
+        self.logger = logger
+        self.beatSeconds = beatSeconds
+        self.onEscalated = onEscalated
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    do { try await self.escalateDue(at: self.clock.nowSeconds()) } catch is CancellationError { throw CancellationError() } catch {
+                        self.logger.warning("escalation check failed; retrying on the next beat", metadata: ["error": "\(error)"])
+                    }
+                    try await self.clock.sleep(untilMonotonic: self.clock.monotonic() + self.beatSeconds)
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    /// One pass: escalates what is due at `now`; returns (ticket number, level) per escalation.
+    @discardableResult
+    public func escalateDue(at now: EpochSeconds) async throws -> [(number: String, level: Int)] {
+        let policy = helpdesk.config.escalation
+        guard policy.isEnabled else { return [] }
+        let calendar = helpdesk.calendar
+        var done: [(String, Int)] = []
+        for t in try await helpdesk.store.tickets(states: [.open, .acknowledged]) where t.kind == "outage" || t.kind == Ticket.reportedKind {
+            var reached = t.escalationLevel
+            while let step = policy.due(priority: t.priority, openedAt: t.openedAt, acknowledgedAt: t.acknowledgedAt, resolvedAt: t.resolvedAt,
+                                        reachedLevel: reached, now: now, workingSeconds: calendar.workingSeconds(from:to:)) {
+                let level = policy.level(step.level)
+                let why = step.ground == .unacknowledged ? "not acknowledged" : "not resolved"
+                let text = "level \(step.level) (\(level?.name ?? "?")\(level?.people.isEmpty == false ? ": " + level!.people.joined(separator: ", ") : "")): "
+                    + "\(why) after \(DurationText.hms(step.thresholdSeconds)) of working time (\(t.priority.rawValue))"
+                if try await helpdesk.store.escalateTicket(t.number, to: step.level, text: text, at: now, messages: helpdesk.messages) {
+                    logger.notice("ticket escalated", metadata: ["number": "\(t.number)", "level": "\(step.level)", "why": "\(why)"])
+                    done.append((t.number, step.level))
+                    onEscalated(t, step.level)
+                }
+                reached = step.level
+            }
+        }
+        return done
+    }
+}
