@@ -223,7 +223,9 @@ struct DemoCommand: AsyncParsableCommand {
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
         let keepServing = self.keepServing ?? (watched ? 600 : 0)
-        if let webApp, keepServing > 0 {
+        // Stopped early by SIGTERM or Ctrl-C: the person wants it to end, not to keep serving.
+        let interrupted = clock.now() - start < minutes * 60 - 1
+        if let webApp, keepServing > 0, !interrupted {
             let web = try failing { try WebService(app: webApp, port: boundPort.withLock { $0 }) }
             say(id ? "Skenario selesai; dasbor tetap aktif \(Int(keepServing)) detik (Ctrl-C untuk berhenti)."
                    : "Scenario over; the dashboard stays up \(Int(keepServing)) s (Ctrl-C to stop).")

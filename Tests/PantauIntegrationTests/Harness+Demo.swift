@@ -16,11 +16,12 @@ extension Harness {
         }
     }
 
-    static func startDemo(db: String, log: URL, speed: Int, minutes: Int, keepServing: Int, lang: String = "id") throws -> Demo {
+    static func startDemo(db: String, log: URL, speed: Int, minutes: Int, keepServing: Int, lang: String = "id",
+                          extra: [String] = []) throws -> Demo {
         let p = try start(pantau, [
             "demo", "--inventory", packageRoot.appendingPathComponent("inventory").path, "--db", db, "--web-port", "0",
             "--speed", "\(speed)", "--minutes", "\(minutes)", "--keep-serving", "\(keepServing)", "--lang", lang,
-        ], log: log)
+        ] + extra, log: log)
         let marker = lang == "en" ? "Dashboard: " : "Dasbor: "
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
