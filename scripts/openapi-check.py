@@ -52,9 +52,9 @@ def resolve(obj):
     return obj
 
 
-def check(method, template, path, token, want=None):
+def check(method, template, path, token, want=None, body=None):
     op = spec["paths"][template][method.lower()]
-    status, ctype, data = call(method, path, token)
+    status, ctype, data = call(method, path, token, body)
     if want is not None and status != want:
         sys.exit(f"FAIL {method} {path}: status {status}, expected {want}: {data[:300]!r}")
     documented = op["responses"].get(str(status))
@@ -97,4 +97,14 @@ check("GET", "/metrics", "/metrics", opd, 403)
 closed = [t for t in tickets if t["state"] == "closed"]
 if closed:
     check("POST", "/api/v1/tickets/{number}/ack", f"/api/v1/tickets/{closed[0]['number']}/ack", noc, 409)
+# The helpdesk: an opd user reports for its own site (opened or joined), not for another.
+own = sorted(mine)[0]
+first = check("POST", "/api/v1/reports", "/api/v1/reports", opd, None, {"site": own, "text": "internet mati (openapi check)"})
+assert first["ticket"]["kind"] in ("reported", "outage", "notice"), first
+again = check("POST", "/api/v1/reports", "/api/v1/reports", opd, 200, {"site": own, "text": "masih mati", "contact": "whatsapp:+6281200000999"})
+assert again["attached"] and again["ticket"]["number"] == first["ticket"]["number"], again
+other = next(s["id"] for s in sites if s["id"] not in mine and s["role"] == "opd")
+check("POST", "/api/v1/reports", "/api/v1/reports", opd, 403, {"site": other, "text": "x"})
+check("POST", "/api/v1/reports", "/api/v1/reports", noc, 400, {"site": other, "text": "x", "contact": "0812"})
+check("POST", "/api/v1/reports", "/api/v1/reports", None, 401, {"site": other, "text": "x"})
 print("openapi-check: all answers match docs/openapi.yaml")

@@ -130,6 +130,13 @@ public enum InventoryLoader {
         if let name = capture.interface, !(parsed?.sites.contains { !$0.site.subnets.isEmpty } ?? false) {
             warnings.append("\(capturePath): capture.interface is \(name) but no site in network.yaml has subnets: mirrored traffic will be counted, not attributed to any OPD")
         }
+        // OPD contacts that no channel can reach would be told nothing: say so once notifications
+        // are set up at all (a fresh install with no channel yet is not nagged about each one).
+        let kinds: Set<Contact.Kind> = incidents.channels.isEmpty ? [] : Set((parsed?.sites ?? []).flatMap { $0.site.contacts.map(\.kind) })
+        for k in Contact.Kind.allCases where kinds.contains(k) && incidents.requesterChannels[k] == nil {
+            let n = (parsed?.sites ?? []).filter { $0.site.contacts.contains { $0.kind == k } }.count
+            warnings.append("\(incidentsPath): \(n) site(s) have \(k.rawValue) contacts but requesters.\(k.rawValue) names no channel: they are not told of tickets")
+        }
         var profiles: [String: (SNMPCredentials, Int)] = [:]
         let credPath = credentialsPath(credentials, inventoryDirectory: inventoryDirectory, environment: environment)
         let credExists = FileManager.default.fileExists(atPath: credPath)

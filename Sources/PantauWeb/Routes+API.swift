@@ -11,6 +11,7 @@ import PantauStore
 extension WebApp {
     struct APIError: Codable { var error: String }
     struct ResolveBody: Codable { var note: String? }
+    struct ReportAnswer: Encodable { var ticket: TicketView; var attached: Bool }
     struct CloseBody: Codable {
         var officers: [String]; var problem: String; var work: String
         var alternative: String?; var location: String?; var cause: String?
@@ -67,6 +68,19 @@ extension WebApp {
             guard let t = try await self.visibleTicket(context, id) else { throw HTTPError(.forbidden, message: Self.notYours) }
             let timers = TicketTimers(ticket: t, inventory: self.inventory, policy: self.policy, now: self.now())
             return try self.json(TicketView(t, tz: self.tz, timers: timers, events: try await self.store.ticketEvents(t.id)))
+        }
+        api.post("/reports") { request, context in
+            let id = try context.requireIdentity()
+            if let expected = id.csrf {
+                guard let given = request.headers[.csrfToken], Tokens.equal(expected, given) else {
+                    throw HTTPError(.forbidden, message: "a session needs the X-CSRF-Token header to change anything")
+                }
+            }
+            let body = try await self.jsonBody(ReportForm.self, request)
+            let r = try await self.report(body, id)
+            var response = try self.json(ReportAnswer(ticket: TicketView(r.ticket, tz: self.tz), attached: r.attached))
+            response.status = r.attached ? .ok : .created
+            return response
         }
         api.post("/tickets/:number/ack") { request, context in
             let (id, t) = try await self.apiOperable(request, context)

@@ -9,7 +9,7 @@ import PantauStore
 /// the NOC opens installation tickets and records the handover, and everyone reads the
 /// archived Berita Acara of what touches them.
 extension WebApp {
-    struct ReportForm: Decodable { var site: String; var name: String?; var contact: String?; var text: String; var via: String? }
+    struct ReportForm: Codable { var site: String; var name: String?; var contact: String?; var text: String; var via: String? }
     struct InstallForm: Decodable { var link: String; var name: String?; var contact: String?; var text: String }
     struct HandoverForm: Decodable { var receivedBy: String; var equipment: String; var note: String? }
 

@@ -85,6 +85,17 @@ final class SMTPTests: XCTestCase {
         XCTAssertTrue(data.contains("..titik di awal baris"), "dot-stuffed: \(data)")
         XCTAssertTrue(data.contains("Subject: =?UTF-8?B?"), data)
 
+        // A requester's message goes to the requester alone (RCPT TO and To:), not to the channel's list.
+        var toRequester = m
+        toRequester.dedupeKey = "GGN-2026-03-0001/closed-0/email:umum@bkd.example.go.id"
+        toRequester.recipient = "umum@bkd.example.go.id"
+        let relayed = await good.deliver(toRequester)
+        XCTAssertEqual(relayed, .sent)
+        let second = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        let rec2 = try XCTUnwrap(second.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        XCTAssertEqual(rec2["rcpt"] as? [String], ["<umum@bkd.example.go.id>"])
+        XCTAssertTrue((rec2["data"] as? String ?? "").contains("To: <umum@bkd.example.go.id>"))
+
         // A wrong password is final (535), and the error names the channel, never the password.
         let bad = EmailNotifier(channel: "kabid", host: "127.0.0.1", port: Int(port), from: "pantau@kab.go.id", to: ["kabid@kab.go.id"],
                                 security: .starttls, username: "pantau", password: Secret("wrong-Pass-1"), caFile: cert)
