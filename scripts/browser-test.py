@@ -14,6 +14,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, user, password, outdir = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], sys.argv[4]
@@ -32,6 +33,17 @@ started = time.time()
 
 def step(text):
     print(f"browser-test: {time.time() - started:5.1f}s {text}", flush=True)
+
+
+def fresh(fn, tries=10):
+    """Runs fn again when the page swapped its main content under it (a live update)."""
+    for i in range(tries):
+        try:
+            return fn()
+        except StaleElementReferenceException:
+            if i == tries - 1:
+                raise
+            time.sleep(0.1)
 
 
 def shot(name):
@@ -72,12 +84,13 @@ try:
 
     driver.execute_script("document.querySelector('#open-tickets tr.p-P1 a').click()")
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "ticket-state"))
-    assert number in driver.find_element(By.TAG_NAME, "h1").text
-    driver.find_element(By.ID, "ack").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "ticket-state").get_attribute("data-state") == "acknowledged")
-    shown = driver.find_element(By.ID, "ticket-state").text
+    assert number in fresh(lambda: driver.find_element(By.TAG_NAME, "h1").text)
+    fresh(lambda: driver.find_element(By.ID, "ack").click())
+    WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.ID, "ticket-state").get_attribute("data-state") == "acknowledged")
+    shown = fresh(lambda: driver.find_element(By.ID, "ticket-state").text)
     assert shown == "ditangani", f"the state in Bahasa Indonesia, got {shown!r}"
-    assigned = driver.find_element(By.ID, "assigned").text
+    assigned = fresh(lambda: driver.find_element(By.ID, "assigned").text)
     assert assigned == "Demo NOC", f"assigned to the logged-in user, got {assigned!r}"
     step(f"{number} acknowledged, assigned to {assigned}")
     shot("3-acknowledged.png")

@@ -13,6 +13,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -35,6 +36,21 @@ def browser():
 
 def step(text):
     print(f"helpdesk-browser-test: {time.time() - started:5.1f}s {text}", flush=True)
+
+
+def fresh(fn, tries=10):
+    """Runs fn again when the page swapped its main content under it (a live update)."""
+    for i in range(tries):
+        try:
+            return fn()
+        except StaleElementReferenceException:
+            if i == tries - 1:
+                raise
+            time.sleep(0.1)
+
+
+def state_is(d, want):
+    return fresh(lambda: d.find_element(By.ID, "ticket-state").get_attribute("data-state")) == want
 
 
 def login(d, user, password):
@@ -76,20 +92,24 @@ try:
 
     noc.execute_script(f'document.querySelector("{row}").click()')
     WebDriverWait(noc, 10).until(lambda d: d.find_elements(By.ID, "ticket-state"))
-    requesters = noc.find_element(By.ID, "requesters").text
+    requesters = fresh(lambda: noc.find_element(By.ID, "requesters").text)
     assert "+6281299990001" in requesters and "Internet kantor mati" in requesters, requesters
-    noc.find_element(By.ID, "ack").click()
-    WebDriverWait(noc, 10).until(lambda d: d.find_element(By.ID, "ticket-state").get_attribute("data-state") == "acknowledged")
-    noc.find_element(By.CSS_SELECTOR, "form[action$='/resolve'] button").click()
-    WebDriverWait(noc, 10).until(lambda d: d.find_element(By.ID, "ticket-state").get_attribute("data-state") == "resolved")
-    form = noc.find_element(By.CSS_SELECTOR, "form[action$='/close']")
-    form.find_element(By.NAME, "officers").send_keys("Budi Santoso (NIP 198001012006041001)")
-    form.find_element(By.NAME, "problem").send_keys("Switch di ruang server Dinsos mati")
-    form.find_element(By.NAME, "work").send_keys("Switch dinyalakan ulang, UPS diperiksa")
-    form.find_element(By.NAME, "place").send_keys("Ruang server Dinas Sosial")
-    Select(form.find_element(By.NAME, "cause")).select_by_value("opd-power")
-    form.find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(noc, 10).until(lambda d: d.find_element(By.ID, "ticket-state").get_attribute("data-state") == "closed")
+    fresh(lambda: noc.find_element(By.ID, "ack").click())
+    WebDriverWait(noc, 10).until(lambda d: state_is(d, "acknowledged"))
+    fresh(lambda: noc.find_element(By.CSS_SELECTOR, "form[action$='/resolve'] button").click())
+    WebDriverWait(noc, 10).until(lambda d: state_is(d, "resolved"))
+    close = "form[action$='/close']"
+
+    def fill(name, text):
+        fresh(lambda: noc.find_element(By.CSS_SELECTOR, f"{close} [name={name}]").send_keys(text))
+
+    fill("officers", "Budi Santoso (NIP 198001012006041001)")
+    fill("problem", "Switch di ruang server Dinsos mati")
+    fill("work", "Switch dinyalakan ulang, UPS diperiksa")
+    fill("place", "Ruang server Dinas Sosial")
+    fresh(lambda: Select(noc.find_element(By.CSS_SELECTOR, f"{close} [name=cause]")).select_by_value("opd-power"))
+    fresh(lambda: noc.find_element(By.CSS_SELECTOR, f"{close} button").click())
+    WebDriverWait(noc, 10).until(lambda d: state_is(d, "closed"))
     assert noc.find_elements(By.ID, "archived"), "the closed ticket links its archived Berita Acara"
     step(f"NOC: {number} acknowledged, resolved, closed with the Berita Acara")
     noc.save_screenshot(os.path.join(outdir, "h3-noc-closed.png"))

@@ -47,7 +47,9 @@ enum WebAssets {
         ? {up: 'up', down: 'down', unknown: 'no data', unresolved: 'name unresolved'}
         : {up: 'normal', down: 'putus', unknown: 'tanpa data', unresolved: 'nama tak terurai'};
       var live = document.getElementById('live');
-      var pending = null;
+      var pending = null, dirty = false;
+      // A form someone has started to fill, or an opened form section, is never swept away by a refresh.
+      document.addEventListener('input', function (e) { var m = document.querySelector('main'); if (m && m.contains(e.target)) dirty = true; });
       function refresh() {
         if (pending) return;
         pending = setTimeout(function () {
@@ -61,6 +63,7 @@ enum WebAssets {
             var fresh = doc.querySelector('main'), main = document.querySelector('main');
             var a = document.activeElement;
             if (a && main && main.contains(a) && /INPUT|TEXTAREA|SELECT/.test(a.tagName)) return;  // someone is typing
+            if (dirty || (main && main.querySelector('details[open]'))) return;
             if (fresh && main) main.innerHTML = fresh.innerHTML;
           });
         }, 300);

@@ -86,11 +86,26 @@ final class BandwidthNamespaceTests: XCTestCase {
         XCTAssertTrue(status.contains("\"verdict\":\"below-contract\""), status)
 
         // The installation test the catalogs require: a printable record, failed against a 100 Mbps contract.
+        // It runs for an installation ticket (the installation SOP): the record is tied to the ticket.
+        let install = try Harness.run(Harness.pantau, ["tickets", "install", "--link", "fo-bkd", "--by", "Kepala BKD", "--text", "sambungan baru"] + loc)
+        XCTAssertEqual(install.status, 0, install.stdout + install.stderr)
+        let number = String(install.stdout.prefix { $0 != ":" })
         let record = dir.appendingPathComponent("uji.html").path
         o = try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "bandwidth", "acceptance", "fo-bkd", "--duration", "5",
-                                             "--by", "Budi (NIP 198001012005011001)", "--out", record] + loc, timeout: 60)
+                                             "--by", "Budi (NIP 198001012005011001)", "--out", record, "--ticket", number] + loc, timeout: 60)
         XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
         XCTAssertTrue(o.stdout.contains("TIDAK LULUS UJI TERIMA"), o.stdout)
+        // A failed acceptance test does not let the installation close, even with the handover recorded.
+        let handover = try Harness.run(Harness.pantau, ["tickets", "handover", number, "--received-by", "Kasubag Umum BKD", "--by", "Budi",
+                                                        "--equipment", "ONT"] + loc)
+        XCTAssertEqual(handover.status, 0, handover.stderr)
+        XCTAssertEqual(try Harness.run(Harness.pantau, ["tickets", "resolve", number, "--by", "Budi"] + loc).status, 0)
+        let close = try Harness.run(Harness.pantau, ["tickets", "close", number, "--officer", "Budi (NIP 1980)", "--problem", "pemasangan",
+                                                     "--work", "FO terpasang"] + loc)
+        XCTAssertEqual(close.status, 1, close.stdout)
+        XCTAssertTrue(close.stderr.contains("a passed bandwidth acceptance test"), close.stderr)
+        let shown = try Harness.run(Harness.pantau, ["tickets", "show", number] + loc).stdout
+        XCTAssertTrue(shown.contains("acceptance: bandwidth acceptance test by Budi (NIP 198001012005011001): not passed"), shown)
         let html = try String(contentsOfFile: record, encoding: .utf8)
         XCTAssertTrue(html.contains("Berita Acara Uji Terima Bandwidth") && html.contains("100 Mbps") && html.contains("Budi (NIP 198001012005011001)"), html)
         XCTAssertTrue(html.contains("tidak memenuhi"), html)

@@ -66,6 +66,16 @@ final class HelpdeskBrowserTests: XCTestCase {
         // The OPD's registered contact (inventory) is told too, through the same gateway.
         XCTAssertTrue(messages().contains { $0["to"] as? String == "+6281200000121" && ($0["event"] as? String ?? "").hasPrefix("closed-") },
                       "the OPD's registered WhatsApp contact got the closing message")
+        // The monthly report lists and links the month's archived Berita Acara, written beside it.
+        let month = number.split(separator: "-").dropFirst().prefix(2).joined(separator: "-")
+        let out = dir.appendingPathComponent("laporan.html").path
+        let report = try Harness.run(Harness.pantau, ["report", "--month", month, "--format", "html", "--out", out] + inv, timeout: 60)
+        XCTAssertEqual(report.status, 0, report.stdout + report.stderr)
+        let html = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        XCTAssertTrue(html.contains("href=\"berita-acara/\(number).html\""), "the report links the Berita Acara")
+        let beside = dir.appendingPathComponent("berita-acara/\(number).html").path
+        XCTAssertTrue(((try? String(contentsOfFile: beside, encoding: .utf8)) ?? "").contains("Switch dinyalakan ulang"), "the archived document beside the report")
+
         // And the audit log names who reported and who closed.
         let audit = try Harness.sh("sqlite3 \(db) 'SELECT actor, action FROM audit_log ORDER BY id' 2>/dev/null || true").stdout
         if !audit.isEmpty {

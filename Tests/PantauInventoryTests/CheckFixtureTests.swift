@@ -85,7 +85,7 @@ final class CheckFixtureTests: XCTestCase {
 
     func testUnknownKeys() {
         XCTAssertEqual(check(replacing("role: core,", "role: core, colour: red,")),
-                       ["network.yaml:9: sites[0].colour: unknown key (allowed: address, bandwidth_mbps, criticality, id, location, name, notes, role, subnets, uplinks, users)"])
+                       ["network.yaml:9: sites[0].colour: unknown key (allowed: address, bandwidth_mbps, contacts, criticality, id, location, name, notes, role, subnets, uplinks, users)"])
         XCTAssertEqual(check(replacing("sla:", "slaa:")).first,
                        "network.yaml:7: slaa: unknown key (allowed: calendar, devices, links, maintenance, organization, sites, sla, timezone)")
     }
