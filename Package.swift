@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // Pure domain: inventory model, working calendar, availability math, topology,
@@ -34,6 +35,12 @@ let package = Package(
         .target(name: "PantauStore", dependencies: [
             "PantauCore", .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Sources/PantauStore"),
+        // The shared store for several engines: the store protocols on PostgreSQL (postgres-nio),
+        // history partitioned by month.
+        .target(name: "PantauPostgres", dependencies: [
+            "PantauCore", "PantauStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/PantauPostgres"),
         // Probers and their transports (ICMP over real sockets; simulated and recording fakes).
         .target(name: "PantauProbes", dependencies: [
             "PantauCore", .product(name: "Logging", package: "swift-log"),
@@ -103,8 +110,8 @@ let package = Package(
                     swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "PantauInventoryTests", dependencies: ["PantauInventory", "PantauCore"],
                     path: "Tests/PantauInventoryTests"),
-        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore", "PantauTestSupport",
-                                                            .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore", "PantauTestSupport", "PantauPostgres",
+                                                            "PantauReports", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/PantauStoreTests"),
         // Real agents for tests: snmpd, snmpsim, network namespaces (test-only helpers).
         .target(name: "PantauTestSupport", path: "Tests/PantauTestSupport"),

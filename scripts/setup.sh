@@ -8,6 +8,8 @@
 #  - iperf3: bandwidth tests (and their namespace tests)
 #  - libpcap-dev: passive traffic capture; tcpdump: its benchmark peer
 #  - chromium, chromium-driver: the dashboard's browser test (headless, driven by Selenium)
+#  - postgresql (15): the shared store's tests start their own server on a temp directory and a
+#    loopback port (the Debian cluster is not started during install, and never used)
 #  - PyPI selenium, openapi-spec-validator, jsonschema, pyyaml in a venv at $PANTAU_WEBTEST_VENV
 #    (default /opt/pantau-webtest): the browser test and the OpenAPI check of the API's answers
 #  - python3-venv, python3-gdbm + PyPI snmpsim, snmpsim-data: recorded vendor devices for tests,
@@ -17,7 +19,7 @@ set -euo pipefail
 need=()
 for pkg in libsqlite3-dev libsnmp-dev libcurl4-openssl-dev openssl tzdata iproute2 fping snmpd snmp snmptrapd \
            prometheus-snmp-exporter python3-venv python3-gdbm bzip2 curl bc time \
-           weasyprint fonts-dejavu-core poppler-utils iperf3 libpcap-dev tcpdump chromium chromium-driver; do
+           weasyprint fonts-dejavu-core poppler-utils iperf3 libpcap-dev tcpdump chromium chromium-driver postgresql; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

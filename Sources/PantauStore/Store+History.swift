@@ -16,6 +16,20 @@ public struct TargetStatus: Sendable, Hashable {
     public var jitterMs: Double?
     /// Why the last round sent nothing (e.g. "unresolved: …").
     public var note: String?
+
+    public init(target: String, state: TargetState, since: EpochSeconds?, lastSeen: EpochSeconds?, sessionEnded: Bool,
+                lastProbeAt: EpochSeconds?, rttMs: Double?, lossPct: Double?, jitterMs: Double?, note: String? = nil) {
+        self.target = target
+        self.state = state
+        self.since = since
+        self.lastSeen = lastSeen
+        self.sessionEnded = sessionEnded
+        self.lastProbeAt = lastProbeAt
+        self.rttMs = rttMs
+        self.lossPct = lossPct
+        self.jitterMs = jitterMs
+        self.note = note
+    }
 }
 
 extension Store {

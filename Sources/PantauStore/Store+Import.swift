@@ -16,6 +16,7 @@ public struct ImportOutcome: Sendable, Hashable {
 /// The import was refused; nothing was written.
 public struct ImportErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 

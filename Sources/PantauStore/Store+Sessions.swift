@@ -35,7 +35,7 @@ public struct EngineDetail: Sendable, Hashable {
         self.pid = pid
     }
 
-    var encoded: String { "host=\(host) pid=\(pid)" }
+    public var encoded: String { "host=\(host) pid=\(pid)" }
 }
 
 /// The claim an engine holds on a database for its whole life. With SQLite it is an
@@ -51,23 +51,28 @@ public final class EngineClaim: Sendable {
     }
 
     deinit { close(fd) }
+
+    /// An exclusive `flock` on `lockPath` for the life of the claim; throws naming `subject`
+    /// when another live process holds it.
+    public static func lock(_ lockPath: String, subject: String) throws -> EngineClaim {
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw PantauError(.storage, operation: "claiming the store for the engine", subject: lockPath,
+                              message: String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw PantauError(.storage, operation: "starting the engine", subject: subject,
+                              message: "another engine is running on this store (it holds \(lockPath))")
+        }
+        return EngineClaim(fd: fd, path: lockPath)
+    }
 }
 
 extension Store {
     /// Claims the database for one engine. Throws when another live engine holds it.
     public func claimEngine() throws -> EngineClaim {
-        let lockPath = path + ".engine.lock"
-        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw PantauError(.storage, operation: "claiming the database for the engine", subject: lockPath,
-                              message: String(cString: strerror(errno)))
-        }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw PantauError(.storage, operation: "starting the engine", subject: path,
-                              message: "another engine is running on this database (it holds \(lockPath))")
-        }
-        return EngineClaim(fd: fd, path: lockPath)
+        try EngineClaim.lock(path + ".engine.lock", subject: path)
     }
 
     /// Closes every session left open by a crash at its last heartbeat, so the time no engine

@@ -101,6 +101,18 @@ public struct SourceHealth: Sendable, Hashable {
     public var endedAt: EpochSeconds?
     public var endReason: String?
     public var cycle: CycleReport?
+
+    public init(session: Int64, prober: String, engine: String, startedAt: EpochSeconds, lastSeen: EpochSeconds, endedAt: EpochSeconds?,
+                endReason: String?, cycle: CycleReport?) {
+        self.session = session
+        self.prober = prober
+        self.engine = engine
+        self.startedAt = startedAt
+        self.lastSeen = lastSeen
+        self.endedAt = endedAt
+        self.endReason = endReason
+        self.cycle = cycle
+    }
 }
 
 /// Bandwidth test results.

@@ -1,0 +1,250 @@
+import Foundation
+import PantauCore
+import PantauStore
+import PostgresNIO
+
+extension PostgresStore: SessionStore, HistoryStore {
+    /// Claims this engine id on this host for the life of the process (a lock file in the
+    /// temporary directory, released by the kernel however the process ends). Two hosts running
+    /// the same engine id are not detected yet.
+    public nonisolated func claimEngine() throws -> EngineClaim {
+        let safe = "\(location.host)-\(location.port)-\(location.database)-\(engine)".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        return try EngineClaim.lock(FileManager.default.temporaryDirectory.appendingPathComponent("pantau-\(String(safe)).engine.lock").path,
+                                    subject: "\(location) engine \(engine)")
+    }
+
+    /// Closes this engine's sessions left open by a crash at their last heartbeat (other
+    /// engines' sessions are theirs: they are alive or will recover themselves).
+    public func recoverCrashedSessions() async throws -> RecoveryReport {
+        try await transaction("closing sessions left open by a crash") { c in
+            var report = RecoveryReport()
+            let rows = try await c.query("""
+                SELECT id, last_seen_s FROM source WHERE kind = 'engine' AND engine = \(engine) AND ended_s IS NULL FOR UPDATE
+                """, logger: logger)
+            var open: [(Int64, Int64)] = []
+            for try await (id, seen) in rows.decode((Int64, Int64).self) { open.append((id, seen)) }
+            for (id, seen) in open {
+                report.intervals += try await Self.closeIntervals(of: id, at: seen, on: c, logger: logger)
+                try await c.query("UPDATE source SET ended_s = last_seen_s, end_reason = 'crash-recovered' WHERE id = \(id)", logger: logger)
+                report.sessions.append(id)
+            }
+            return report
+        }
+    }
+
+    public func beginSource(_ source: ObservationSource, at now: EpochSeconds, detail: EngineDetail) async throws -> EngineSession {
+        try await transaction("starting the \(source) session") { c in
+            let rows = try await c.query("""
+                INSERT INTO source (kind, engine, prober, started_s, last_seen_s, detail)
+                VALUES ('engine', \(source.engine), \(source.prober.rawValue), \(now), \(now), \(detail.encoded)) RETURNING id
+                """, logger: logger)
+            var id: Int64 = 0
+            for try await x in rows.decode(Int64.self) { id = x }
+            return EngineSession(id: id, startedAt: now, source: source)
+        }
+    }
+
+    public func endSource(_ session: EngineSession, at: EpochSeconds, reason: String) async throws {
+        try await transaction("ending the \(session.source) session") { c in
+            _ = try await Self.closeIntervals(of: session.id, at: at, on: c, logger: logger)
+            try await c.query("""
+                UPDATE source SET ended_s = \(at), last_seen_s = GREATEST(last_seen_s, \(at)), end_reason = \(reason) WHERE id = \(session.id)
+                """, logger: logger)
+        }
+    }
+
+    /// The latest session of every prober of every engine (the same answer as the SQLite store).
+    public func sourceHealth() async throws -> [SourceHealth] {
+        let rows = try await run("reading the source sessions", """
+            SELECT id, prober, engine, started_s, last_seen_s, ended_s, end_reason, cycle FROM source
+            WHERE kind = 'engine' AND prober IS NOT NULL
+              AND id IN (SELECT MAX(id) FROM source WHERE kind = 'engine' AND prober IS NOT NULL GROUP BY prober, engine)
+            ORDER BY engine, prober
+            """)
+        var out: [SourceHealth] = []
+        for try await (id, prober, engine, started, seen, ended, reason, cycle) in rows.decode((Int64, String, String, Int64, Int64, Int64?, String?, String?).self) {
+            out.append(SourceHealth(session: id, prober: prober, engine: engine, startedAt: started, lastSeen: seen, endedAt: ended, endReason: reason,
+                                    cycle: cycle.flatMap { try? JSONDecoder().decode(CycleReport.self, from: Data($0.utf8)) }))
+        }
+        return out
+    }
+
+    /// Nothing to check beyond the connection: a query that fails says why.
+    public nonisolated func checkIntegrity() throws {}
+
+    /// Records one source's batch in one transaction: state changes, heartbeat, cycle, last ICMP round.
+    public func record(_ batch: ObservationBatch, session: EngineSession) async throws {
+        let cycle = try batch.cycle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let changes = batch.stateChanges
+        for c in changes where c.state != .unknown { try await ensurePartitionOutside(c.since) }
+        try await transaction("recording the \(batch.source) cycle") { c in
+            for ch in changes { try await Self.apply(ch, session: session.id, on: c, logger: logger) }
+            try await c.query("""
+                UPDATE source SET last_seen_s = GREATEST(last_seen_s, \(batch.at)), cycle = COALESCE(\(cycle), cycle) WHERE id = \(session.id)
+                """, logger: logger)
+            for s in batch.icmpSamples {
+                try await c.query("""
+                    INSERT INTO probe_last (target, at_s, sent, received, rtt_avg_ms, jitter_ms, note)
+                    VALUES (\(s.target), \(s.at), \(s.sent), \(s.received), \(s.rttAvgMs), \(s.jitterMs), \(s.note))
+                    ON CONFLICT (target) DO UPDATE SET at_s = excluded.at_s, sent = excluded.sent, received = excluded.received,
+                      rtt_avg_ms = excluded.rtt_avg_ms, jitter_ms = excluded.jitter_ms, note = excluded.note
+                    """, logger: logger)
+            }
+            if batch.ended {
+                _ = try await Self.closeIntervals(of: session.id, at: batch.at, on: c, logger: logger)
+                try await c.query("UPDATE source SET ended_s = \(batch.at), end_reason = 'stopped' WHERE id = \(session.id)", logger: logger)
+            }
+        }
+    }
+
+    /// Partition DDL in its own short transaction, so a batch's transaction only writes rows.
+    func ensurePartitionOutside(_ t: EpochSeconds) async throws {
+        guard !partitions.contains(Self.month(of: t).start) else { return }
+        try await transaction("creating the history partition for \(t)") { c in try await ensurePartition(for: t, on: c) }
+    }
+
+    static func apply(_ ch: StateChange, session: Int64, on c: PostgresConnection, logger: Logger) async throws {
+        let rows = try await c.query("""
+            SELECT id, from_s FROM state_interval WHERE target = \(ch.target) AND source_id = \(session) AND to_s IS NULL
+            """, logger: logger)
+        var open: (Int64, Int64)?
+        for try await x in rows.decode((Int64, Int64).self) { open = x }
+        if let (id, from) = open {
+            if ch.since > from {
+                try await c.query("UPDATE state_interval SET to_s = \(ch.since) WHERE id = \(id) AND from_s = \(from)", logger: logger)
+            } else {
+                try await c.query("DELETE FROM state_interval WHERE id = \(id) AND from_s = \(from)", logger: logger)
+            }
+        }
+        guard ch.state != .unknown else { return }
+        try await c.query("""
+            INSERT INTO state_interval (target, state, from_s, to_s, source_id) VALUES (\(ch.target), \(ch.state.rawValue), \(ch.since), NULL, \(session))
+            """, logger: logger)
+    }
+
+    static func closeIntervals(of session: Int64, at: EpochSeconds, on c: PostgresConnection, logger: Logger) async throws -> Int {
+        var closed = 0
+        let rows = try await c.query("""
+            UPDATE state_interval SET to_s = \(at) WHERE source_id = \(session) AND to_s IS NULL AND from_s < \(at) RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(Int64.self) { closed += 1 }
+        try await c.query("DELETE FROM state_interval WHERE source_id = \(session) AND to_s IS NULL", logger: logger)
+        return closed
+    }
+
+    /// Recorded intervals overlapping `range`, per target, open ones ended at their source's end
+    /// or last heartbeat, clipped to `range` (the same contract as the SQLite store).
+    public func history(overlapping range: TimeRange, targets: [String]?) async throws -> [String: [StateInterval]] {
+        let rows: PostgresRowSequence
+        if let targets {
+            rows = try await run("reading state history", """
+                SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) FROM state_interval i JOIN source s ON s.id = i.source_id
+                WHERE i.from_s < \(range.end) AND COALESCE(i.to_s, s.ended_s, s.last_seen_s) > \(range.start) AND i.target = ANY(\(targets))
+                ORDER BY i.target, i.from_s
+                """)
+        } else {
+            rows = try await run("reading state history", """
+                SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) FROM state_interval i JOIN source s ON s.id = i.source_id
+                WHERE i.from_s < \(range.end) AND COALESCE(i.to_s, s.ended_s, s.last_seen_s) > \(range.start)
+                ORDER BY i.target, i.from_s
+                """)
+        }
+        var out: [String: [StateInterval]] = [:]
+        for try await (target, state, from, end) in rows.decode((String, String, Int64, Int64).self) {
+            let r = TimeRange(from, end).clamped(to: range)
+            guard !r.isEmpty, let st = TargetState(rawValue: state) else { continue }
+            out[target, default: []].append(StateInterval(target: target, state: st, range: r))
+        }
+        return out
+    }
+
+    /// The latest recorded state of every target, with its last ICMP round.
+    public func currentStatus() async throws -> [String: TargetStatus] {
+        var out: [String: TargetStatus] = [:]
+        let rows = try await run("reading current status", """
+            SELECT DISTINCT ON (i.target) i.target, i.state, i.from_s, i.to_s, s.last_seen_s, s.ended_s
+            FROM state_interval i JOIN source s ON s.id = i.source_id ORDER BY i.target, i.from_s DESC, i.id DESC
+            """)
+        for try await (target, state, from, to, seen, ended) in rows.decode((String, String, Int64, Int64?, Int64, Int64?).self) {
+            let closed = to != nil || ended != nil
+            out[target] = TargetStatus(target: target, state: closed ? .unknown : TargetState(rawValue: state) ?? .unknown,
+                                       since: closed ? (to ?? ended) : from, lastSeen: seen, sessionEnded: ended != nil,
+                                       lastProbeAt: nil, rttMs: nil, lossPct: nil, jitterMs: nil)
+        }
+        let probes = try await run("reading the last probe rounds", "SELECT target, at_s, sent, received, rtt_avg_ms, jitter_ms, note FROM probe_last")
+        for try await (target, at, sent, recv, rtt, jitter, note) in probes.decode((String, Int64, Int, Int, Double?, Double?, String?).self) {
+            var st = out[target] ?? TargetStatus(target: target, state: .unknown, since: nil, lastSeen: nil, sessionEnded: true,
+                                                 lastProbeAt: nil, rttMs: nil, lossPct: nil, jitterMs: nil)
+            st.lastProbeAt = at
+            st.rttMs = rtt
+            st.lossPct = sent == 0 ? nil : Double(sent - recv) * 100 / Double(sent)
+            st.jitterMs = jitter
+            st.note = note
+            out[target] = st
+        }
+        return out
+    }
+
+    /// Imports history rows in one transaction, with the SQLite store's rules: rows identical
+    /// to an earlier import are skipped; a row in the future, overlapping another row of the
+    /// file or any recorded interval of its target refuses the whole import.
+    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
+        var problems: [Diagnostic] = []
+        for row in rows where row.range.end > now {
+            problems.append(Diagnostic(file: file, line: row.line, path: "to", message: "ends in the future: only past history can be imported"))
+        }
+        let byTarget = Dictionary(grouping: rows, by: \.target)
+        for (_, group) in byTarget {
+            let sorted = group.sorted { $0.range < $1.range }
+            for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.overlaps(b.range) {
+                problems.append(Diagnostic(file: file, line: b.line, path: "from", message: "overlaps line \(a.line) for target '\(b.target)'"))
+            }
+        }
+        if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
+        for row in rows { try await ensurePartitionOutside(row.range.start) }
+        return try await transaction("importing history") { c in
+            var fresh: [HistoryRow] = [], present = 0, problems: [Diagnostic] = []
+            for (target, group) in byTarget.sorted(by: { $0.key < $1.key }) {
+                let lo = group.map(\.range.start).min()!, hi = group.map(\.range.end).max()!
+                let stored = try await c.query("""
+                    SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, GREATEST(s.last_seen_s, \(now))), s.kind FROM state_interval i
+                    JOIN source s ON s.id = i.source_id
+                    WHERE i.target = \(target) AND i.from_s < \(hi) AND COALESCE(i.to_s, s.ended_s, GREATEST(s.last_seen_s, \(now))) > \(lo)
+                    """, logger: logger)
+                var existing: [(state: String, from: Int64, end: Int64, kind: String)] = []
+                for try await x in stored.decode((String, Int64, Int64, String).self) { existing.append(x) }
+                for row in group {
+                    let hits = existing.filter { $0.from < row.range.end && $0.end > row.range.start }
+                    if hits.isEmpty { fresh.append(row); continue }
+                    if hits.count == 1, let e = hits.first, e.kind == "import", e.state == row.state.rawValue,
+                       e.from == row.range.start, e.end == row.range.end {
+                        present += 1
+                        continue
+                    }
+                    let e = hits[0]
+                    problems.append(Diagnostic(file: file, line: row.line, path: "from",
+                                               message: "overlaps recorded '\(e.state)' of '\(row.target)' from \(e.from) to \(e.end) (epoch s; \(e.kind))"))
+                }
+            }
+            if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
+            guard !fresh.isEmpty else { return ImportOutcome(added: 0, alreadyPresent: present) }
+            let ids = try await c.query("""
+                INSERT INTO source (kind, engine, started_s, last_seen_s, ended_s, end_reason, detail)
+                VALUES ('import', \(engine), \(now), \(now), \(now), 'imported', \(file)) RETURNING id
+                """, logger: logger)
+            var sid: Int64 = 0
+            for try await x in ids.decode(Int64.self) { sid = x }
+            for row in fresh {
+                try await c.query("""
+                    INSERT INTO state_interval (target, state, from_s, to_s, source_id)
+                    VALUES (\(row.target), \(row.state.rawValue), \(row.range.start), \(row.range.end), \(sid))
+                    """, logger: logger)
+            }
+            try await c.query("""
+                INSERT INTO import_file (source_id, path, rows_added, rows_already_present, imported_s)
+                VALUES (\(sid), \(file), \(fresh.count), \(present), \(now))
+                """, logger: logger)
+            return ImportOutcome(added: fresh.count, alreadyPresent: present)
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import Logging
+import PantauCore
+import PantauStore
+import PostgresNIO
+
+/// The store protocols on PostgreSQL, for several engines writing to one central store. State
+/// history is partitioned by month (declarative range partitioning on `from_s`), so retention
+/// drops whole partitions instead of deleting rows. Each engine's sessions carry its id: one
+/// engine's crash recovery never touches another engine's live sessions.
+///
+/// One connection, used by one task at a time (the actor): an engine writes one batch after
+/// another, and a transaction never interleaves with another call.
+public actor PostgresStore {
+    public nonisolated let location: PostgresLocation
+    /// The engine this process writes as (`--engine`); sessions and crash recovery are per engine.
+    public nonisolated let engine: String
+    let connection: PostgresConnection
+    let logger: Logger
+    /// Partitions known to exist (created on demand before a row lands in them).
+    var partitions: Set<Int64> = []
+
+    init(location: PostgresLocation, engine: String, connection: PostgresConnection, logger: Logger) {
+        self.location = location
+        self.engine = engine
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Connects, and brings the schema up to date (each migration once, in a transaction,
+    /// serialised between processes by an advisory lock).
+    public static func open(_ location: PostgresLocation, engine: String = "local", logger: Logger = Logger(label: "pantau.postgres"))
+        async throws -> PostgresStore {
+        let config = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+                                                      password: location.password?.reveal(), database: location.database, tls: .disable)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        } catch {
+            throw PantauError(.storage, operation: "connecting to the store", subject: location.description, message: Self.describe(error))
+        }
+        let store = PostgresStore(location: location, engine: engine, connection: connection, logger: logger)
+        do { try await store.migrate() } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    deinit {
+        // A store dropped without close() (an error path) still closes its connection.
+        let future: EventLoopFuture<Void> = connection.close()
+        _ = future
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        try? await connection.close()
+    }
+
+    // MARK: running SQL
+
+    /// Runs `body` in one transaction, with the error named after `operation`.
+    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        } catch let e as PantauError { throw e } catch let e as ImportErrors { throw e } catch {
+            throw PantauError(.storage, operation: operation, subject: location.description, message: Self.describe(error))
+        }
+    }
+
+    /// Runs one statement outside an explicit transaction.
+    func run(_ operation: String, _ query: PostgresQuery) async throws -> PostgresRowSequence {
+        do { return try await connection.query(query, logger: logger) } catch {
+            throw PantauError(.storage, operation: operation, subject: location.description, message: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? PSQLError {
+            if let m = e.serverInfo?[.message] { return m + (e.serverInfo?[.detail].map { " (\($0))" } ?? "") }
+            return "\(e.code)"
+        }
+        return "\(error)"
+    }
+
+    // MARK: schema
+
+    /// The migrations, in order; each runs once.
+    static let migrations: [(version: Int, sql: String)] = [
+        (1, """
+            CREATE TABLE source (
+              id BIGSERIAL PRIMARY KEY,
+              kind TEXT NOT NULL CHECK (kind IN ('engine', 'import')),
+              engine TEXT NOT NULL,
+              prober TEXT,
+              started_s BIGINT NOT NULL,
+              last_seen_s BIGINT NOT NULL,
+              ended_s BIGINT,
+              end_reason TEXT,
+              detail TEXT NOT NULL,
+              cycle TEXT
+            );
+            CREATE INDEX source_open ON source (engine) WHERE ended_s IS NULL;
+            CREATE TABLE state_interval (
+              id BIGSERIAL,
+              target TEXT NOT NULL,
+              state TEXT NOT NULL CHECK (state IN ('up', 'down', 'unknown')),
+              from_s BIGINT NOT NULL,
+              to_s BIGINT CHECK (to_s IS NULL OR to_s > from_s),
+              source_id BIGINT NOT NULL REFERENCES source(id),
+              PRIMARY KEY (id, from_s)
+            ) PARTITION BY RANGE (from_s);
+            CREATE INDEX state_interval_by_target ON state_interval (target, from_s);
+            CREATE INDEX state_interval_open ON state_interval (source_id) WHERE to_s IS NULL;
+            CREATE TABLE probe_last (
+              target TEXT PRIMARY KEY,
+              at_s BIGINT NOT NULL,
+              sent INTEGER NOT NULL,
+              received INTEGER NOT NULL,
+              rtt_avg_ms DOUBLE PRECISION,
+              jitter_ms DOUBLE PRECISION,
+              note TEXT
+            );
+            CREATE TABLE import_file (
+              id BIGSERIAL PRIMARY KEY,
+              source_id BIGINT NOT NULL REFERENCES source(id),
+              path TEXT NOT NULL,
+              rows_added INTEGER NOT NULL,
+              rows_already_present INTEGER NOT NULL,
+              imported_s BIGINT NOT NULL
+            );
+            """),
+    ]
+
+    func migrate() async throws {
+        try await transaction("migrating the store") { c in
+            // One process migrates at a time; the others wait here and then find nothing to do.
+            try await c.query("SELECT pg_advisory_xact_lock(7274420)", logger: logger)
+            try await c.query("CREATE TABLE IF NOT EXISTS pantau_migration (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                              logger: logger)
+            var done = Set<Int>()
+            for try await v in try await c.query("SELECT version FROM pantau_migration", logger: logger).decode(Int.self) { done.insert(v) }
+            for m in Self.migrations where !done.contains(m.version) {
+                // One statement per query (the extended protocol takes one at a time).
+                for statement in m.sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+                    try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await c.query("INSERT INTO pantau_migration (version) VALUES (\(m.version))", logger: logger)
+            }
+        }
+    }
+
+    /// The UTC month holding `t`: its partition's bounds (epoch seconds) and name.
+    static func month(of t: EpochSeconds) -> (start: EpochSeconds, end: EpochSeconds, name: String) {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let d = cal.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(t)))
+        let start = cal.date(from: DateComponents(year: d.year, month: d.month, day: 1))!
+        let end = cal.date(byAdding: .month, value: 1, to: start)!
+        return (EpochSeconds(start.timeIntervalSince1970), EpochSeconds(end.timeIntervalSince1970),
+                String(format: "state_interval_y%04dm%02d", d.year!, d.month!))
+    }
+
+    /// Creates the month partition for `t` when it does not exist yet.
+    func ensurePartition(for t: EpochSeconds, on c: PostgresConnection) async throws {
+        let m = Self.month(of: t)
+        guard !partitions.contains(m.start) else { return }
+        // Another engine may create it at the same moment: IF NOT EXISTS, under a lock per month.
+        try await c.query("SELECT pg_advisory_xact_lock(7274421, \(Int32(truncatingIfNeeded: m.start / 86400)))", logger: logger)
+        try await c.query(PostgresQuery(unsafeSQL: """
+            CREATE TABLE IF NOT EXISTS \(m.name) PARTITION OF state_interval FOR VALUES FROM (\(m.start)) TO (\(m.end))
+            """), logger: logger)
+        partitions.insert(m.start)
+    }
+
+    /// The month partitions of the state history, oldest first: name, bounds and rows.
+    public func historyPartitions() async throws -> [(name: String, start: EpochSeconds, end: EpochSeconds)] {
+        var out: [(String, EpochSeconds, EpochSeconds)] = []
+        let rows = try await run("listing the history partitions", """
+            SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+            WHERE p.relname = 'state_interval' ORDER BY c.relname
+            """)
+        for try await name in rows.decode(String.self) {
+            // state_interval_yYYYYmMM
+            let digits = name.dropFirst("state_interval_y".count)
+            guard let y = Int(digits.prefix(4)), let m = Int(digits.suffix(2)) else { continue }
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = TimeZone(identifier: "UTC")!
+            let start = cal.date(from: DateComponents(year: y, month: m, day: 1))!
+            let b = Self.month(of: EpochSeconds(start.timeIntervalSince1970))
+            out.append((name, b.start, b.end))
+        }
+        return out
+    }
+
+    /// Retention: drops every month partition whose intervals all ended before `cutoff` (an
+    /// interval still being recorded by a live session, or ending later, keeps its partition).
+    /// Returns the dropped names.
+    public func dropHistory(before cutoff: EpochSeconds) async throws -> [String] {
+        var dropped: [String] = []
+        for p in try await historyPartitions() where p.end <= cutoff {
+            let kept = try await transaction("dropping \(p.name)") { c -> Bool in
+                let rows = try await c.query(PostgresQuery(unsafeSQL: """
+                    SELECT COUNT(*) FROM \(p.name) i JOIN source s ON s.id = i.source_id
+                    WHERE (i.to_s IS NULL AND s.ended_s IS NULL) OR COALESCE(i.to_s, s.ended_s, s.last_seen_s) > \(cutoff)
+                    """), logger: logger)
+                var n = 0
+                for try await x in rows.decode(Int.self) { n = x }
+                if n > 0 { return true }
+                try await c.query(PostgresQuery(unsafeSQL: "DROP TABLE \(p.name)"), logger: logger)
+                return false
+            }
+            if !kept {
+                dropped.append(p.name)
+                partitions.remove(p.start)
+            }
+        }
+        return dropped
+    }
+}

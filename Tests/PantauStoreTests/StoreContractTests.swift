@@ -1,0 +1,178 @@
+import Foundation
+import XCTest
+import PantauCore
+import PantauPostgres
+import PantauReports
+import PantauStore
+import PantauTestSupport
+
+/// The store contract, run against both implementations: the SQLite file (the embedded
+/// default) and PostgreSQL (a real server of the test's own on loopback, from Debian's
+/// packages). The same calls must give the same answers, to the second.
+final class StoreContractTests: XCTestCase {
+    static let server: PostgresServer? = try? PostgresServer()
+
+    override class func tearDown() {
+        server?.stop()
+        super.tearDown()
+    }
+
+    /// A fresh PostgreSQL store, or a skip saying why there is none.
+    func postgres(engine: String = "dc") async throws -> PostgresStore {
+        guard let server = Self.server else {
+            throw XCTSkip("SKIPPED: no PostgreSQL server could be started (\(PostgresServer.binaries == nil ? "not installed; scripts/setup.sh installs it" : "see initdb/pg_ctl"))")
+        }
+        let url = try server.newDatabase("contract_\(UUID().uuidString.prefix(8).lowercased().replacingOccurrences(of: "-", with: ""))")
+        return try await PostgresStore.open(try PostgresLocation(url, environment: [:]), engine: engine)
+    }
+
+    func sqlite() throws -> Store {
+        try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-contract-\(UUID().uuidString).sqlite").path)
+    }
+
+    func batch(_ source: ObservationSource, _ at: EpochSeconds, _ changes: [StateChange] = [], samples: [ProbeSample] = [],
+               ended: Bool = false) -> ObservationBatch {
+        ObservationBatch(source: source, at: at, observations: changes.map {
+            Observation(kind: .site, element: $0.target, source: source, what: .state(from: .unknown, to: $0.state), since: $0.since)
+        }, icmpSamples: samples, ended: ended)
+    }
+
+    /// What every store must do with sessions, heartbeats, crashes and history.
+    func contract(_ store: some SessionStore & HistoryStore, engine: String, reopen: () async throws -> any SessionStore & HistoryStore) async throws {
+        let icmp = ObservationSource(.icmp, engine: engine)
+        // A session that crashes after two heartbeats: readers see up to the last one.
+        let s1 = try await store.beginSource(icmp, at: 1_764_500_000, detail: EngineDetail(host: "dc", pid: 1))
+        try await store.record(batch(icmp, 1_764_500_010, [StateChange(target: "bkd", state: .up, since: 1_764_500_000),
+                                                           StateChange(target: "dinkes", state: .up, since: 1_764_500_000)],
+                                     samples: [ProbeSample(target: "bkd", at: 1_764_500_010, sent: 4, received: 3, rttsMs: [1, 2, 3], jitterMs: 0.5)]),
+                               session: s1)
+        try await store.record(batch(icmp, 1_764_500_040), session: s1)
+        var h = try await store.history(overlapping: TimeRange(1_764_400_000, 1_764_600_000), targets: nil)
+        XCTAssertEqual(h["bkd"], [StateInterval(target: "bkd", state: .up, range: TimeRange(1_764_500_000, 1_764_500_040))])
+        var now = try await store.currentStatus()
+        XCTAssertEqual(now["bkd"]?.state, .up)
+        XCTAssertEqual(now["bkd"]?.since, 1_764_500_000)
+        XCTAssertEqual(now["bkd"]?.lossPct ?? -1, 25, accuracy: 1e-9)
+        XCTAssertEqual(now["bkd"]?.rttMs ?? -1, 2, accuracy: 1e-9)
+        // The next start of the same engine closes it at its heartbeat; the gap stays unknown.
+        let again = try await reopen()
+        let report = try await again.recoverCrashedSessions()
+        XCTAssertEqual(report.sessions, [s1.id])
+        XCTAssertEqual(report.intervals, 2)
+        // A new session across a month boundary (30 Nov -> 1 Dec UTC): one interval, two partitions for PostgreSQL.
+        let s2 = try await again.beginSource(icmp, at: 1_764_547_000, detail: EngineDetail(host: "dc", pid: 2))
+        try await again.record(batch(icmp, 1_764_547_010, [StateChange(target: "bkd", state: .down, since: 1_764_547_000)]), session: s2)
+        try await again.record(batch(icmp, 1_764_554_000, [StateChange(target: "bkd", state: .up, since: 1_764_553_000)]), session: s2)
+        // A change that lands exactly on the open interval's start replaces it (no zero-length interval).
+        try await again.record(batch(icmp, 1_764_554_100, [StateChange(target: "dinkes", state: .down, since: 1_764_554_050)]), session: s2)
+        try await again.record(batch(icmp, 1_764_554_110, [StateChange(target: "dinkes", state: .up, since: 1_764_554_050)]), session: s2)
+        try await again.record(batch(icmp, 1_764_555_000, ended: true), session: s2)
+        h = try await again.history(overlapping: TimeRange(1_764_400_000, 1_764_600_000), targets: ["bkd", "dinkes"])
+        XCTAssertEqual(h["bkd"], [
+            StateInterval(target: "bkd", state: .up, range: TimeRange(1_764_500_000, 1_764_500_040)),
+            StateInterval(target: "bkd", state: .down, range: TimeRange(1_764_547_000, 1_764_553_000)),
+            StateInterval(target: "bkd", state: .up, range: TimeRange(1_764_553_000, 1_764_555_000)),
+        ])
+        XCTAssertEqual(h["dinkes"], [
+            StateInterval(target: "dinkes", state: .up, range: TimeRange(1_764_500_000, 1_764_500_040)),
+            StateInterval(target: "dinkes", state: .up, range: TimeRange(1_764_554_050, 1_764_555_000)),
+        ])
+        // Clipped to the range asked.
+        let clipped = try await again.history(overlapping: TimeRange(1_764_550_000, 1_764_553_500), targets: ["bkd"])
+        XCTAssertEqual(clipped["bkd"], [StateInterval(target: "bkd", state: .down, range: TimeRange(1_764_550_000, 1_764_553_000)),
+                                        StateInterval(target: "bkd", state: .up, range: TimeRange(1_764_553_000, 1_764_553_500))])
+        now = try await again.currentStatus()
+        XCTAssertEqual(now["bkd"]?.state, .unknown, "the session ended: no data now, never up")
+        XCTAssertEqual(now["bkd"]?.sessionEnded, true)
+        let health = try await again.sourceHealth()
+        XCTAssertEqual(health.map(\.engine), [engine], "the latest session per prober and engine")
+        XCTAssertEqual(health.last?.session, s2.id)
+        XCTAssertEqual(health.last?.endReason, "stopped")
+
+        // Import: past rows added once, identical rows skipped, overlaps refused whole.
+        let rows = [HistoryRow(line: 2, target: "dprd", state: .up, range: TimeRange(1_764_000_000, 1_764_003_600)),
+                    HistoryRow(line: 3, target: "dprd", state: .down, range: TimeRange(1_764_003_600, 1_764_004_000))]
+        var outcome = try await again.importHistory(rows, file: "lama.csv", at: 1_764_600_000)
+        XCTAssertEqual(outcome, ImportOutcome(added: 2, alreadyPresent: 0))
+        outcome = try await again.importHistory(rows, file: "lama.csv", at: 1_764_600_000)
+        XCTAssertEqual(outcome, ImportOutcome(added: 0, alreadyPresent: 2))
+        do {
+            _ = try await again.importHistory([HistoryRow(line: 2, target: "bkd", state: .up, range: TimeRange(1_764_546_000, 1_764_548_000))],
+                                              file: "salah.csv", at: 1_764_600_000)
+            XCTFail("an overlap with recorded history was accepted")
+        } catch let e as ImportErrors {
+            XCTAssertTrue(e.description.contains("salah.csv:2: from: overlaps recorded 'down' of 'bkd'"), e.description)
+        }
+    }
+
+    func testSQLiteKeepsTheContract() async throws {
+        let store = try sqlite()
+        try await contract(store, engine: "local") { store }
+    }
+
+    func testPostgreSQLKeepsTheContract() async throws {
+        let store = try await postgres(engine: "dc")
+        try await contract(store, engine: "dc") { store }
+        // History is partitioned by month: the interval of 30 Nov -> 1 Dec lives in November's.
+        let parts = try await store.historyPartitions().map(\.name)
+        XCTAssertTrue(parts.contains("state_interval_y2025m11"), "\(parts)")
+        await store.close()
+    }
+
+    /// Two engines write to one PostgreSQL store: one engine's crash recovery never closes the
+    /// other's live sessions, and both engines' observations are read back.
+    func testTwoEnginesShareOneStore() async throws {
+        let dc = try await postgres(engine: "dc")
+        let url = "postgresql://pantau@127.0.0.1:\(Self.server!.port)/\(dc.location.database)"
+        let pop = try await PostgresStore.open(try PostgresLocation(url, environment: [:]), engine: "pop-lepar")
+        let a = try await dc.beginSource(ObservationSource(.icmp, engine: "dc"), at: 1_764_500_000, detail: EngineDetail())
+        let b = try await pop.beginSource(ObservationSource(.icmp, engine: "pop-lepar"), at: 1_764_500_000, detail: EngineDetail())
+        try await dc.record(batch(ObservationSource(.icmp, engine: "dc"), 1_764_500_100,
+                                  [StateChange(target: "kec-lepar", state: .down, since: 1_764_500_050)]), session: a)
+        try await pop.record(batch(ObservationSource(.icmp, engine: "pop-lepar"), 1_764_500_100,
+                                   [StateChange(target: "kec-lepar", state: .up, since: 1_764_500_000)]), session: b)
+        // The POP engine restarts: only its own session is recovered.
+        let report = try await pop.recoverCrashedSessions()
+        XCTAssertEqual(report.sessions, [b.id])
+        let health = try await dc.sourceHealth()
+        XCTAssertEqual(health.map(\.engine), ["dc", "pop-lepar"])
+        XCTAssertNil(health.first { $0.session == a.id }?.endedAt, "the DC engine's session is still live")
+        let h = try await dc.history(overlapping: TimeRange(1_764_400_000, 1_764_600_000), targets: ["kec-lepar"])
+        XCTAssertEqual(h["kec-lepar"]?.count, 2, "both engines' views are kept: \(String(describing: h["kec-lepar"]))")
+        await dc.close()
+        await pop.close()
+    }
+
+    /// Retention drops whole month partitions, never one holding an interval that ends later.
+    func testRetentionDropsWholePartitions() async throws {
+        let store = try await postgres()
+        let icmp = ObservationSource(.icmp, engine: "dc")
+        let s = try await store.beginSource(icmp, at: 1_759_300_000, detail: EngineDetail())   // 2025-10-01
+        try await store.record(batch(icmp, 1_759_300_100, [StateChange(target: "bkd", state: .up, since: 1_759_300_000),
+                                                            StateChange(target: "dinkes", state: .up, since: 1_759_300_000)]), session: s)
+        try await store.record(batch(icmp, 1_759_400_000, [StateChange(target: "bkd", state: .down, since: 1_759_399_000)]), session: s)
+        try await store.record(batch(icmp, 1_762_000_000, [StateChange(target: "bkd", state: .up, since: 1_761_999_000)]), session: s)   // November
+        // October holds dinkes's interval, still open: nothing can go.
+        var dropped = try await store.dropHistory(before: 1_764_547_200)   // 2025-12-01
+        XCTAssertEqual(dropped, [])
+        try await store.record(batch(icmp, 1_762_000_100, [StateChange(target: "dinkes", state: .down, since: 1_761_999_500)]), session: s)
+        try await store.endSource(s, at: 1_762_000_200, reason: "stopped")
+        dropped = try await store.dropHistory(before: 1_762_000_000)   // mid-November: October's intervals all ended before
+        XCTAssertEqual(dropped, ["state_interval_y2025m10"])
+        let parts = try await store.historyPartitions().map(\.name)
+        XCTAssertEqual(parts, ["state_interval_y2025m11"])
+        await store.close()
+    }
+
+    /// The password never comes from the address.
+    func testTheAddressCarriesNoPassword() throws {
+        XCTAssertThrowsError(try PostgresLocation("postgresql://pantau:rahasia@127.0.0.1/pantau", environment: [:])) { e in
+            XCTAssertTrue("\(e)".contains("PGPASSWORD"), "\(e)")
+            XCTAssertFalse("\(e)".contains("rahasia"), "the password is never repeated: \(e)")
+        }
+        let l = try PostgresLocation("postgresql://pantau@10.0.0.5:5433/pantau", environment: ["PGPASSWORD": "rahasia"])
+        XCTAssertEqual(l.description, "postgresql://pantau@10.0.0.5:5433/pantau")
+        XCTAssertFalse("\(l)".contains("rahasia"))
+        XCTAssertThrowsError(try PostgresLocation("postgresql://pantau@127.0.0.1", environment: [:]))
+    }
+}
