@@ -98,7 +98,7 @@ let package = Package(
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
             "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
-            "PantauReports", "PantauCapture", "PantauWeb", "PantauHelpdesk",
+            "PantauReports", "PantauCapture", "PantauWeb", "PantauHelpdesk", "PantauPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -101,3 +101,52 @@ extension Store {
         }
     }
 }
+
+/// The whole state history as stored, to move it to another store (`pantau migrate`).
+public struct HistoryExport: Sendable {
+    public struct Source: Sendable, Hashable {
+        public var id: Int64
+        public var kind: String
+        public var engine: String
+        public var prober: String?
+        public var startedAt: EpochSeconds
+        public var lastSeen: EpochSeconds
+        public var endedAt: EpochSeconds?
+        public var endReason: String?
+        public var detail: String
+    }
+    public struct Interval: Sendable, Hashable {
+        public var target: String
+        public var state: TargetState
+        public var from: EpochSeconds
+        public var to: EpochSeconds?
+        public var source: Int64
+    }
+    public var sources: [Source]
+    public var intervals: [Interval]
+
+    /// The span the history covers (nil when empty).
+    public var span: TimeRange? {
+        guard let lo = intervals.map(\.from).min() else { return nil }
+        let hi = max(intervals.compactMap(\.to).max() ?? lo, sources.map { $0.endedAt ?? $0.lastSeen }.max() ?? lo)
+        return hi > lo ? TimeRange(lo, hi) : nil
+    }
+}
+
+extension Store {
+    /// Every source session and state interval, in id order (one read transaction).
+    public func exportHistory() async throws -> HistoryExport {
+        try await read("exporting the state history") { db in
+            let sources = try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY id").map { r in
+                HistoryExport.Source(id: r["id"], kind: r["kind"], engine: r["engine"] ?? "local", prober: r["prober"], startedAt: r["started_s"],
+                                     lastSeen: r["last_seen_s"], endedAt: r["ended_s"], endReason: r["end_reason"], detail: r["detail"])
+            }
+            let intervals = try Row.fetchAll(db, sql: "SELECT target, state, from_s, to_s, source_id FROM state_interval ORDER BY id").compactMap { r in
+                TargetState(rawValue: r["state"]).map {
+                    HistoryExport.Interval(target: r["target"], state: $0, from: r["from_s"], to: r["to_s"], source: r["source_id"])
+                }
+            }
+            return HistoryExport(sources: sources, intervals: intervals)
+        }
+    }
+}
