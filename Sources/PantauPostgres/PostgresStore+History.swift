@@ -82,19 +82,31 @@ extension PostgresStore: SessionStore, HistoryStore {
             try await c.query("""
                 UPDATE source SET last_seen_s = GREATEST(last_seen_s, \(batch.at)), cycle = COALESCE(\(cycle), cycle) WHERE id = \(session.id)
                 """, logger: logger)
-            for s in batch.icmpSamples {
-                try await c.query("""
-                    INSERT INTO probe_last (target, at_s, sent, received, rtt_avg_ms, jitter_ms, note)
-                    VALUES (\(s.target), \(s.at), \(s.sent), \(s.received), \(s.rttAvgMs), \(s.jitterMs), \(s.note))
-                    ON CONFLICT (target) DO UPDATE SET at_s = excluded.at_s, sent = excluded.sent, received = excluded.received,
-                      rtt_avg_ms = excluded.rtt_avg_ms, jitter_ms = excluded.jitter_ms, note = excluded.note
-                    """, logger: logger)
-            }
+            try await Self.writeProbeLast(batch.icmpSamples, on: c, logger: logger)
             if batch.ended {
                 _ = try await Self.closeIntervals(of: session.id, at: batch.at, on: c, logger: logger)
                 try await c.query("UPDATE source SET ended_s = \(batch.at), end_reason = 'stopped' WHERE id = \(session.id)", logger: logger)
             }
         }
+    }
+
+    /// The last ICMP round per site, all of a batch in one statement (arrays unnested; NaN and ""
+    /// stand for a missing RTT, jitter or note). The latest sample per site wins.
+    static func writeProbeLast(_ samples: [ProbeSample], on c: PostgresConnection, logger: Logger) async throws {
+        guard !samples.isEmpty else { return }
+        var latest: [String: ProbeSample] = [:]
+        for s in samples where (latest[s.target]?.at ?? .min) <= s.at { latest[s.target] = s }
+        let rows = latest.values.sorted { $0.target < $1.target }
+        let targets = rows.map(\.target), ats = rows.map(\.at), sent = rows.map { Int32($0.sent) }, received = rows.map { Int32($0.received) }
+        let rtt = rows.map { $0.rttAvgMs ?? .nan }, jitter = rows.map { $0.jitterMs ?? .nan }, notes = rows.map { $0.note ?? "" }
+        try await c.query("""
+            INSERT INTO probe_last (target, at_s, sent, received, rtt_avg_ms, jitter_ms, note)
+            SELECT t, a, s, r, NULLIF(rtt, 'NaN'), NULLIF(j, 'NaN'), NULLIF(n, '')
+            FROM unnest(\(targets)::text[], \(ats)::bigint[], \(sent)::int[], \(received)::int[], \(rtt)::float8[], \(jitter)::float8[], \(notes)::text[])
+              AS u(t, a, s, r, rtt, j, n)
+            ON CONFLICT (target) DO UPDATE SET at_s = excluded.at_s, sent = excluded.sent, received = excluded.received,
+              rtt_avg_ms = excluded.rtt_avg_ms, jitter_ms = excluded.jitter_ms, note = excluded.note
+            """, logger: logger)
     }
 
     /// Partition DDL in its own short transaction, so a batch's transaction only writes rows.

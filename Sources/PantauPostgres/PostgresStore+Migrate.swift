@@ -8,11 +8,27 @@ extension PostgresStore {
     /// (with its engine, heartbeats and end) and every interval, times unchanged. Refused when
     /// the store already holds history (a second run would double it).
     public func loadHistory(_ export: HistoryExport) async throws -> (sources: Int, intervals: Int) {
+        try await load(export, intoEmpty: true)
+    }
+
+    /// Loads an exported history beside what the store holds (benchmarks; not for migration).
+    public func loadHistoryAppending(_ export: HistoryExport) async throws -> (sources: Int, intervals: Int) {
+        try await load(export, intoEmpty: false)
+    }
+
+    /// The server process serving this connection (its CPU is what a benchmark reports).
+    public func backendPID() async throws -> Int32 {
+        var pid: Int32 = 0
+        for try await p in try await run("reading the backend pid", "SELECT pg_backend_pid()").decode(Int32.self) { pid = p }
+        return pid
+    }
+
+    func load(_ export: HistoryExport, intoEmpty: Bool) async throws -> (sources: Int, intervals: Int) {
         for t in Set(export.intervals.map { Self.month(of: $0.from).start }) { try await ensurePartitionOutside(t) }
         return try await transaction("loading the migrated history") { c in
             var existing = 0
             for try await n in try await c.query("SELECT COUNT(*) FROM source", logger: logger).decode(Int.self) { existing = n }
-            guard existing == 0 else {
+            guard existing == 0 || !intoEmpty else {
                 throw PantauError(.invalidInput, operation: "migrating the history", subject: location.description,
                                   message: "the store already holds \(existing) source session(s): migrate into an empty database")
             }

@@ -114,6 +114,18 @@ public struct HistoryExport: Sendable {
         public var endedAt: EpochSeconds?
         public var endReason: String?
         public var detail: String
+        public init(id: Int64, kind: String, engine: String, prober: String?, startedAt: EpochSeconds, lastSeen: EpochSeconds,
+                    endedAt: EpochSeconds?, endReason: String?, detail: String) {
+            self.id = id
+            self.kind = kind
+            self.engine = engine
+            self.prober = prober
+            self.startedAt = startedAt
+            self.lastSeen = lastSeen
+            self.endedAt = endedAt
+            self.endReason = endReason
+            self.detail = detail
+        }
     }
     public struct Interval: Sendable, Hashable {
         public var target: String
@@ -121,9 +133,21 @@ public struct HistoryExport: Sendable {
         public var from: EpochSeconds
         public var to: EpochSeconds?
         public var source: Int64
+        public init(target: String, state: TargetState, from: EpochSeconds, to: EpochSeconds?, source: Int64) {
+            self.target = target
+            self.state = state
+            self.from = from
+            self.to = to
+            self.source = source
+        }
     }
     public var sources: [Source]
     public var intervals: [Interval]
+
+    public init(sources: [Source], intervals: [Interval]) {
+        self.sources = sources
+        self.intervals = intervals
+    }
 
     /// The span the history covers (nil when empty).
     public var span: TimeRange? {

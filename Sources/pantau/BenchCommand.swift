@@ -6,7 +6,7 @@ import PantauProbes
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (loopback only; see docs/performance.md).",
-        subcommands: [ICMPBench.self, SNMPBench.self, StorageBench.self, WebBench.self])
+        subcommands: [ICMPBench.self, SNMPBench.self, StorageBench.self, WebBench.self, PostgresBench.self])
 }
 
 /// Pings N loopback addresses (127.10.0.1 …) for a few rounds through the real socket transport.

@@ -46,7 +46,8 @@ final class StoreContractTests: XCTestCase {
                                                            StateChange(target: "dinkes", state: .up, since: 1_764_500_000)],
                                      samples: [ProbeSample(target: "bkd", at: 1_764_500_010, sent: 4, received: 3, rttsMs: [1, 2, 3], jitterMs: 0.5)]),
                                session: s1)
-        try await store.record(batch(icmp, 1_764_500_040), session: s1)
+        try await store.record(batch(icmp, 1_764_500_040, samples: [ProbeSample(target: "dinkes", at: 1_764_500_040, sent: 3, received: 0,
+                                                                               rttsMs: [], jitterMs: nil)]), session: s1)
         var h = try await store.history(overlapping: TimeRange(1_764_400_000, 1_764_600_000), targets: nil)
         XCTAssertEqual(h["bkd"], [StateInterval(target: "bkd", state: .up, range: TimeRange(1_764_500_000, 1_764_500_040))])
         var now = try await store.currentStatus()
@@ -54,6 +55,9 @@ final class StoreContractTests: XCTestCase {
         XCTAssertEqual(now["bkd"]?.since, 1_764_500_000)
         XCTAssertEqual(now["bkd"]?.lossPct ?? -1, 25, accuracy: 1e-9)
         XCTAssertEqual(now["bkd"]?.rttMs ?? -1, 2, accuracy: 1e-9)
+        XCTAssertEqual(now["dinkes"]?.lossPct, 100)
+        XCTAssertNil(now["dinkes"]?.rttMs, "no reply: no RTT, never 0")
+        XCTAssertNil(now["dinkes"]?.jitterMs)
         // The next start of the same engine closes it at its heartbeat; the gap stays unknown.
         let again = try await reopen()
         let report = try await again.recoverCrashedSessions()
