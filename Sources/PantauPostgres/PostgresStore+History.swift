@@ -72,7 +72,9 @@ extension PostgresStore: SessionStore, HistoryStore {
     /// Nothing to check beyond the connection: a query that fails says why.
     public nonisolated func checkIntegrity() throws {}
 
-    /// Records one source's batch in one transaction: state changes, heartbeat, cycle, last ICMP round.
+    /// Records one source's batch in one transaction: state changes, heartbeat, cycle, the last
+    /// ICMP round and its rollups, link readings and optical power. Mirrored traffic per OPD
+    /// (`batch.traffic`) is not stored on PostgreSQL yet: an engine that captures writes to SQLite.
     public func record(_ batch: ObservationBatch, session: EngineSession) async throws {
         let cycle = try batch.cycle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let changes = batch.stateChanges
@@ -83,6 +85,8 @@ extension PostgresStore: SessionStore, HistoryStore {
                 UPDATE source SET last_seen_s = GREATEST(last_seen_s, \(batch.at)), cycle = COALESCE(\(cycle), cycle) WHERE id = \(session.id)
                 """, logger: logger)
             try await Self.writeProbeLast(batch.icmpSamples, on: c, logger: logger)
+            try await Self.writeICMPRollups(batch.icmpSamples, on: c, logger: logger)
+            try await Self.writeLinks(batch.linkSamples, optical: batch.optical, on: c, logger: logger)
             if batch.ended {
                 _ = try await Self.closeIntervals(of: session.id, at: batch.at, on: c, logger: logger)
                 try await c.query("UPDATE source SET ended_s = \(batch.at), end_reason = 'stopped' WHERE id = \(session.id)", logger: logger)

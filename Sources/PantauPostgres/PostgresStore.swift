@@ -139,6 +139,35 @@ public actor PostgresStore {
               imported_s BIGINT NOT NULL
             );
             """),
+        (2, """
+            CREATE TABLE icmp_rollup (
+              target TEXT NOT NULL, resolution_s BIGINT NOT NULL, bucket_s BIGINT NOT NULL,
+              rounds INTEGER NOT NULL, sent INTEGER NOT NULL, received INTEGER NOT NULL,
+              rtt_sum_ms DOUBLE PRECISION NOT NULL, rtt_samples INTEGER NOT NULL,
+              rtt_min_ms DOUBLE PRECISION, rtt_max_ms DOUBLE PRECISION,
+              jitter_sum_ms DOUBLE PRECISION NOT NULL, jitter_samples INTEGER NOT NULL,
+              PRIMARY KEY (target, resolution_s, bucket_s)
+            );
+            CREATE TABLE link_last (
+              target TEXT PRIMARY KEY, at_s BIGINT NOT NULL,
+              in_bps DOUBLE PRECISION, out_bps DOUBLE PRECISION, utilisation_pct DOUBLE PRECISION,
+              rx_dbm DOUBLE PRECISION, tx_dbm DOUBLE PRECISION, optical_level TEXT, detail TEXT NOT NULL DEFAULT ''
+            );
+            CREATE TABLE link_rollup (
+              target TEXT NOT NULL, bucket_s BIGINT NOT NULL, polls INTEGER NOT NULL,
+              in_bps_sum DOUBLE PRECISION NOT NULL, in_samples INTEGER NOT NULL, in_bps_max DOUBLE PRECISION,
+              out_bps_sum DOUBLE PRECISION NOT NULL, out_samples INTEGER NOT NULL, out_bps_max DOUBLE PRECISION,
+              PRIMARY KEY (target, bucket_s)
+            );
+            CREATE TABLE optical_hourly (
+              port TEXT NOT NULL, bucket_s BIGINT NOT NULL, rx_sum DOUBLE PRECISION NOT NULL, samples INTEGER NOT NULL,
+              rx_min DOUBLE PRECISION NOT NULL, PRIMARY KEY (port, bucket_s)
+            );
+            CREATE TABLE trap_rejection (
+              source TEXT NOT NULL, reason TEXT NOT NULL, count BIGINT NOT NULL, first_s BIGINT NOT NULL, last_s BIGINT NOT NULL,
+              PRIMARY KEY (source, reason)
+            )
+            """),
     ]
 
     func migrate() async throws {

@@ -12,6 +12,19 @@ public struct LinkLast: Sendable, Hashable {
     public var txDbm: Double?
     public var opticalLevel: String?
     public var detail: String
+
+    public init(target: String, at: EpochSeconds, inBps: Double?, outBps: Double?, utilisationPct: Double?, rxDbm: Double?, txDbm: Double?,
+                opticalLevel: String?, detail: String) {
+        self.target = target
+        self.at = at
+        self.inBps = inBps
+        self.outBps = outBps
+        self.utilisationPct = utilisationPct
+        self.rxDbm = rxDbm
+        self.txDbm = txDbm
+        self.opticalLevel = opticalLevel
+        self.detail = detail
+    }
 }
 
 extension Store {

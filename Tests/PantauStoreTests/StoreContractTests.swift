@@ -179,4 +179,65 @@ final class StoreContractTests: XCTestCase {
         XCTAssertFalse("\(l)".contains("rahasia"))
         XCTAssertThrowsError(try PostgresLocation("postgresql://pantau@127.0.0.1", environment: [:]))
     }
+
+    /// Measurements: the same batches into both stores give the same answers (last rounds,
+    /// rollups and the totals behind a loss figure, link readings, the optical baseline, rejected
+    /// traps, and what retention removes).
+    func testMeasurementsAreTheSameInBothStores() async throws {
+        let pg = try await postgres(engine: "local")
+        let lite = try sqlite()
+        let icmp = ObservationSource(.icmp), snmp = ObservationSource(.snmp)
+        let t0: EpochSeconds = 1_764_547_200   // 2025-12-01 00:00 UTC
+        func feed(_ store: some SessionStore & HistoryStore & SampleStore) async throws {
+            let a = try await store.beginSource(icmp, at: t0, detail: EngineDetail())
+            let b = try await store.beginSource(snmp, at: t0, detail: EngineDetail())
+            for i in 0..<40 {   // 40 rounds, 10 minutes apart, over more than 6 hours
+                let at = t0 + EpochSeconds(i * 600)
+                let lost = i % 7 == 0
+                try await store.record(ObservationBatch(source: icmp, at: at, icmpSamples: [
+                    ProbeSample(target: "bkd", at: at, sent: 3, received: lost ? 0 : 3, rttsMs: lost ? [] : [1.0 + Double(i % 3), 2.0, 3.5], jitterMs: lost ? nil : 0.4),
+                    ProbeSample(target: "dinkes", at: at, sent: 3, received: 2, rttsMs: [10, 12], jitterMs: 1),
+                    ProbeSample(target: "nama-tak-terurai", at: at, sent: 0, received: 0, rttsMs: [], jitterMs: nil, note: "unresolved: no such host"),
+                ]), session: a)
+                try await store.record(ObservationBatch(source: snmp, at: at, linkSamples: [
+                    LinkSample(target: "fo-bkd", at: at, inBps: Double(1_000_000 * i), outBps: i % 2 == 0 ? nil : 500_000, utilisationPct: Double(i),
+                               rxDbm: -7 - Double(i % 4) / 10, txDbm: -2, opticalLevel: "ok", detail: "sfp1 up"),
+                ], optical: [OpticalSample(port: "core-sw1/sfp1", at: at, rxDbm: -7 - Double(i % 4) / 10)]), session: b)
+            }
+            try await store.addTrapRejections([TrapRejectionCount(source: "10.0.0.9", reason: "unknown-community", count: 5, first: t0, last: t0 + 60)])
+            try await store.addTrapRejections([TrapRejectionCount(source: "10.0.0.9", reason: "unknown-community", count: 2, first: t0 + 70, last: t0 + 90)])
+        }
+        try await feed(pg)
+        try await feed(lite)
+        func same<T: Equatable>(_ what: String, _ f: (any SampleStore) async throws -> T) async throws {
+            let x = try await f(pg), y = try await f(lite)
+            XCTAssertEqual(x, y, what)
+        }
+        try await same("rollup counts") { try await $0.rollupCounts() }
+        let range = TimeRange(t0 + 1000, t0 + 20_000)
+        let pgTotals = try await pg.icmpTotals(overlapping: range), liteTotals = try await lite.icmpTotals(overlapping: range)
+        XCTAssertEqual(pgTotals.mapValues { [$0.sent, $0.received] }, liteTotals.mapValues { [$0.sent, $0.received] })
+        XCTAssertNil(pgTotals["nama-tak-terurai"], "nothing sent, no round counted")
+        let pgLast = try await pg.probeLast(), liteLast = try await lite.probeLast()
+        XCTAssertEqual(pgLast.mapValues { "\($0.lossPct.map { String($0) } ?? "-")/\($0.rttMs.map { String($0) } ?? "-")" },
+                       liteLast.mapValues { "\($0.lossPct.map { String($0) } ?? "-")/\($0.rttMs.map { String($0) } ?? "-")" })
+        try await same("link readings") { try await $0.linkLast() }
+        try await same("optical baseline") { try await $0.opticalBaseline(port: "core-sw1/sfp1", since: t0) }
+        let baseline = try await pg.opticalBaseline(port: "core-sw1/sfp1", since: t0)
+        XCTAssertNotNil(baseline)
+        let pgTraps = try await pg.trapRejections().map { "\($0.source) \($0.reason) \($0.count)" }
+        let liteTraps = try await lite.trapRejections().map { "\($0.source) \($0.reason) \($0.count)" }
+        XCTAssertEqual(pgTraps, ["10.0.0.9 unknown-community 7"])
+        XCTAssertEqual(pgTraps, liteTraps)
+        // Retention a year later: everything measured is old; the same rows go in both.
+        var policy = RetentionPolicy()
+        policy.dailyDays = 400
+        let later = t0 + 60 * 86400
+        let pgPruned = try await pg.prune(policy, now: later), litePruned = try await lite.prune(policy, now: later)
+        for table in ["icmp_rollup", "link_rollup", "optical_hourly", "trap_rejection"] {
+            XCTAssertEqual(pgPruned.deleted[table, default: 0], litePruned.deleted[table, default: 0], table)
+        }
+        try await same("rollup counts after retention (hourly compacted into daily)") { try await $0.rollupCounts() }
+        await pg.close()
+    }
 }
