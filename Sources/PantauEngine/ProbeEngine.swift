@@ -19,7 +19,7 @@ import UnixSignals
 /// non-zero for its supervisor).
 public final class ProbeEngine: Sendable {
     public let bus: ObservationBus
-    let store: any DataStore
+    let store: any HistoryStore & SessionStore & SampleStore
     let clock: any WallClock
     let logger: Logger
     let services: [ServiceGroupConfiguration.ServiceConfiguration]
@@ -32,7 +32,7 @@ public final class ProbeEngine: Sendable {
 
     /// - Parameters: the siblings, each built on `bus`; `runFor`: shut down after that many
     ///   seconds of engine time (give the probers the same value so they stop at that instant).
-    public init(store: any DataStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
+    public init(store: any HistoryStore & SessionStore & SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
                 icmp: ICMPProbeService? = nil, snmp: SNMPPoller? = nil, traps: TrapReceiverService? = nil,
                 incidents: IncidentManager? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
                 capture: CaptureService? = nil, faces: [any Service] = [],

@@ -8,6 +8,7 @@ import PantauHelpdesk
 import PantauNotify
 import PantauInventory
 import PantauNetSNMP
+import PantauPostgres
 import PantauProbes
 import PantauReports
 import PantauStore
@@ -27,6 +28,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .warning
 
+    @Option(help: "This engine's id (several engines write to one PostgreSQL store, each under its own id).")
+    var engine: String = "local"
+
+    @Option(help: "The sites this engine probes: all, role:ROLE, behind:SITE, SITE; comma-separated (default all).")
+    var sites: String = "all"
+
     @Option(help: "Exit non-zero when the database has failed this many seconds in a row (default 300), so a supervisor restarts the engine.")
     var storeOutageLimit: Double?
 
@@ -36,6 +43,10 @@ struct RunCommand: AsyncParsableCommand {
         limitMallocArenas(Int32(ProcessInfo.processInfo.environment["PANTAU_MALLOC_ARENAS"].flatMap { Int($0) } ?? 2))
         let config = try location.load()
         let logger = bootstrapLogging(level: logLevel)
+        if let url = location.db, PostgresLocation.isURL(url) {
+            try await runProbeEngine(config, url: url, logger: logger)
+            return
+        }
         let store = try failing { try location.openStore(.create) }
         let transport = try failing { try SocketEchoTransport() }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
@@ -43,11 +54,13 @@ struct RunCommand: AsyncParsableCommand {
         let clock = SystemWallClock()
         let bus = ObservationBus()
         let suspensions = ProbeSuspensions()
-        let icmp = ICMPProbeService(inventory: config.inventory, probes: config.probes, transport: transport, bus: bus,
-                                    clock: clock, logger: logger, runFor: seconds, suspensions: suspensions)
+        let selected = try selection(config)
+        let icmp = ICMPProbeService(inventory: config.inventory.probing(selected), probes: config.probes, transport: transport, bus: bus,
+                                    clock: clock, logger: logger, engine: engine, runFor: seconds, suspensions: suspensions)
         let bandwidth = BandwidthTestService(inventory: config.inventory, config: config.bandwidth, transport: IPerf3Transport(), store: store,
                                              bus: bus, clock: clock, logger: logger, suspensions: suspensions, runFor: seconds)
-        let (snmp, traps) = makeSNMP(config, store: store, bus: bus, clock: clock, logger: logger)
+        let (snmp, traps) = makeSNMP(config, inventory: config.inventory.probing(selected), samples: store, traffic: store, bus: bus, clock: clock,
+                                     logger: logger)
         let capture = config.capture.interface.map { name in
             CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),
                            bus: bus, clock: clock, logger: logger, runFor: seconds) { error in
@@ -127,12 +140,13 @@ extension RunCommand {
     }
 
     /// The SNMP poller and trap receiver, when devices have credentials.
-    func makeSNMP(_ config: LoadedConfiguration, store: Store, bus: ObservationBus, clock: any WallClock,
-                  logger: Logger) -> (SNMPPoller?, TrapReceiverService?) {
-        guard !config.inventory.devices.isEmpty, !config.credentials.isEmpty else { return (nil, nil) }
+    func makeSNMP(_ config: LoadedConfiguration, inventory: Inventory, samples: any SampleStore, traffic: (any TrafficStore)?, bus: ObservationBus,
+                  clock: any WallClock, logger: Logger) -> (SNMPPoller?, TrapReceiverService?) {
+        guard !inventory.devices.isEmpty, !config.credentials.isEmpty else { return (nil, nil) }
         let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight)
-        let poller = SNMPPoller(inventory: config.inventory, config: config.snmp, credentials: config.credentials,
-                                transport: transport, samples: store, bus: bus, clock: clock, logger: logger, runFor: seconds, traffic: store)
+        let poller = SNMPPoller(inventory: inventory, config: config.snmp, credentials: config.credentials,
+                                transport: transport, samples: samples, bus: bus, clock: clock, logger: logger, engine: engine, runFor: seconds,
+                                traffic: traffic)
         say("pantau: SNMP polling \(poller.deviceCount) devices watching \(poller.linkCount) links")
         guard let listen = config.snmp.trapListen else { return (poller, nil) }
         let traps = TrapReceiverService(listener: transport, address: listen, credentials: config.credentials, poller: poller,

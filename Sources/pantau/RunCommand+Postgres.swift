@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PantauCore
+import PantauEngine
+import PantauInventory
+import PantauPostgres
+import PantauProbes
+import PantauStore
+
+extension RunCommand {
+    /// The sites this engine probes (`--sites`), checked against the inventory.
+    func selection(_ config: LoadedConfiguration) throws -> Set<String> {
+        do { return try SiteSelector(sites, inventory: config.inventory).sites(in: config.inventory) } catch {
+            throw usageError(Self.self, error.description)
+        }
+    }
+
+    /// `pantau run --engine ID --sites SELECTOR --db postgresql://…`: a probe engine writing to
+    /// the central store (ICMP and SNMP of its sites: states, heartbeats, measurements), under its
+    /// own id. Tickets, notifications and the dashboard need the central correlator, which is
+    /// not built yet: this engine does not open tickets.
+    func runProbeEngine(_ config: LoadedConfiguration, url: String, logger: Logger) async throws {
+        guard engine != "local" else {
+            throw usageError(Self.self, "an engine writing to PostgreSQL needs its own id: --engine ID (e.g. dc, pop-lepar)")
+        }
+        let location = try failing { try PostgresLocation(url) }
+        let selected = try selection(config)
+        let store = try await failingAsync { try await PostgresStore.open(location, engine: engine, logger: logger) }
+        let transport = try failing { try SocketEchoTransport() }
+        let clock = SystemWallClock()
+        let bus = ObservationBus()
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        let inventory = config.inventory.probing(selected)
+        let icmp = ICMPProbeService(inventory: inventory, probes: config.probes, transport: transport, bus: bus, clock: clock, logger: logger,
+                                    engine: engine, runFor: seconds)
+        let (snmp, traps) = makeSNMP(config, inventory: inventory, samples: store, traffic: nil, bus: bus, clock: clock, logger: logger)
+        var policy = HistoryRecorder.Policy()
+        policy.retention = config.retention
+        if let limit = storeOutageLimit { policy.giveUpAfter = limit }
+        let engineID = engine
+        let onEvent: @Sendable (EngineEvent) -> Void = { event in
+            switch event {
+            case .started(let sources, let targets, let recovered):
+                say("pantau: engine \(engineID) started (\(sources.joined(separator: ", "))), \(targets) targets, writing to \(location)"
+                    + (recovered.isEmpty ? "" : "; closed crashed session(s) \(recovered) at their last heartbeat"))
+            case .stateChanged(let t, let from, let to, let since):
+                say("\(ISO8601.format(since, in: tz))  \(t)  \(from.rawValue) -> \(to.rawValue)")
+            case .stopped(let at):
+                say("pantau: engine \(engineID) stopped at \(ISO8601.format(at, in: tz))")
+            case .ticket: break
+            }
+        }
+        say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)); tickets need the central correlator (not in this engine)")
+        let probeEngine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
+                                      recorderPolicy: policy, runFor: seconds, onEvent: onEvent)
+        do {
+            try await failingAsync { try await probeEngine.run(signals: [.sigterm, .sigint]) }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+import PantauTestSupport
+
+/// Two probe engines, each with its own id and its own sites, write to one PostgreSQL (a real
+/// server the test starts on loopback): both engines' sessions, states and measurements land in
+/// it; a `kill -9` of one engine loses nothing it recorded, and its restart closes only its own
+/// crashed session, never the other engine's live one.
+final class PostgresEnginesTests: XCTestCase {
+    func testTwoEnginesWriteToOneStoreAndRecoverOnlyTheirOwnSessions() throws {
+        let server: PostgresServer
+        do { server = try PostgresServer() } catch { throw XCTSkip("SKIPPED: no PostgreSQL server: \(error)") }
+        defer { server.stop() }
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+              - {id: pop, name: POP Pulau, role: distribution, address: 127.0.0.2, uplinks: [fo-laut]}
+              - {id: kec, name: Kantor Camat, address: 127.0.0.3, uplinks: [fo-kec]}
+              - {id: pkm, name: Puskesmas, address: 127.0.0.4, uplinks: [fo-pkm]}
+              - {id: bkd, name: BKD, address: 127.0.0.5, uplinks: [fo-bkd]}
+            """, links: """
+              - {id: fo-laut, kind: fo-undersea, from: dc, to: pop}
+              - {id: fo-kec, kind: fo-underground, from: pop, to: kec}
+              - {id: fo-pkm, kind: fo-underground, from: pop, to: pkm}
+              - {id: fo-bkd, kind: fo-underground, from: dc, to: bkd}
+            """, probes: """
+            icmp:
+              defaults: {interval: 1s, packets: 1, timeout: 500ms, rounds_to_confirm_up: 1}
+            """)
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", server.url]
+        // Without an id an engine may not write to the shared store.
+        let anonymous = try Harness.run(Harness.pantau, ["run", "--seconds", "1"] + loc)
+        XCTAssertEqual(anonymous.status, 64, anonymous.stdout + anonymous.stderr)
+        XCTAssertTrue(anonymous.stderr.contains("--engine ID"), anonymous.stderr)
+
+        let dcLog = dir.appendingPathComponent("dc.log"), popLog = dir.appendingPathComponent("pop.log")
+        let dc = try Harness.start(Harness.pantau, ["run", "--engine", "dc", "--sites", "role:core,bkd,pop", "--seconds", "60"] + loc, log: dcLog)
+        defer { if dc.isRunning { dc.terminate() }; dc.waitUntilExit() }
+        var pop = try Harness.start(Harness.pantau, ["run", "--engine", "pop-pulau", "--sites", "behind:pop", "--seconds", "60"] + loc, log: popLog)
+        // Both engines have recorded their sites up (the POP from both sides).
+        func states() throws -> Set<String> {
+            Set(try server.psql("""
+                SELECT s.engine || ' ' || i.target || ' ' || i.state FROM state_interval i JOIN source s ON s.id = i.source_id WHERE i.to_s IS NULL
+                """).split(separator: "\n").map(String.init))
+        }
+        let want: Set<String> = ["dc dc up", "dc bkd up", "dc pop up", "pop-pulau pop up", "pop-pulau kec up", "pop-pulau pkm up"]
+        var deadline = Date().addingTimeInterval(30)
+        // (The schema exists once the first engine has connected: until then psql finds no table.)
+        while Date() < deadline, !want.isSubset(of: (try? states()) ?? []) { usleep(200_000) }
+        XCTAssertEqual(try states(), want, ((try? String(contentsOf: dcLog, encoding: .utf8)) ?? "") + ((try? String(contentsOf: popLog, encoding: .utf8)) ?? ""))
+        XCTAssertEqual(try server.psql("SELECT COUNT(*) FROM probe_last"), "5")
+        XCTAssertEqual(try server.psql("SELECT string_agg(DISTINCT engine, ',' ORDER BY engine) FROM source WHERE ended_s IS NULL"), "dc,pop-pulau")
+
+        // kill -9 the POP engine once a heartbeat has followed its states (so they cover time):
+        // what it recorded stays; its restart closes only its own session.
+        let covered = "SELECT COUNT(*) FROM state_interval i JOIN source s ON s.id = i.source_id WHERE s.engine = 'pop-pulau' AND i.to_s IS NULL AND s.last_seen_s > i.from_s"
+        deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? server.psql(covered)) != "3" { usleep(200_000) }
+        kill(pop.processIdentifier, SIGKILL)
+        pop.waitUntilExit()
+        let crashed = try server.psql("SELECT id FROM source WHERE engine = 'pop-pulau' AND ended_s IS NULL")
+        XCTAssertFalse(crashed.isEmpty)
+        pop = try Harness.start(Harness.pantau, ["run", "--engine", "pop-pulau", "--sites", "behind:pop", "--seconds", "60"] + loc,
+                                log: dir.appendingPathComponent("pop2.log"))
+        defer { if pop.isRunning { pop.terminate() }; pop.waitUntilExit() }
+        deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try server.psql("SELECT end_reason FROM source WHERE id = \(crashed)") != "crash-recovered" { usleep(200_000) }
+        XCTAssertEqual(try server.psql("SELECT end_reason FROM source WHERE id = \(crashed)"), "crash-recovered")
+        // Its intervals end at its last heartbeat (the gap is no data, never up or down); the DC engine's session is untouched.
+        XCTAssertEqual(try server.psql("""
+            SELECT COUNT(*) FROM state_interval i JOIN source s ON s.id = i.source_id WHERE s.id = \(crashed) AND i.to_s = s.last_seen_s
+            """), "3")
+        XCTAssertEqual(try server.psql("SELECT COUNT(*) FROM source WHERE engine = 'dc' AND ended_s IS NOT NULL"), "0")
+        // A clean stop ends the DC engine's sessions.
+        dc.terminate()
+        dc.waitUntilExit()
+        XCTAssertEqual(dc.terminationStatus, 0, (try? String(contentsOf: dcLog, encoding: .utf8)) ?? "")
+        XCTAssertEqual(try server.psql("SELECT COUNT(*) FROM source WHERE engine = 'dc' AND ended_s IS NULL"), "0")
+    }
+}
