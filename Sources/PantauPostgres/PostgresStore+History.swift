@@ -174,17 +174,36 @@ extension PostgresStore: SessionStore, HistoryStore {
         return out
     }
 
-    /// The latest recorded state of every target, with its last ICMP round.
+    /// The state of every target now, across every engine that watches it: **up** when any live
+    /// session says up (since the earliest of those), **down** only when every live session that
+    /// holds a state says down (since the latest of those), and when no live session holds one,
+    /// unknown from the end of the latest recorded interval (an engine that died never makes a
+    /// site down). With one engine this is the SQLite store's answer.
     public func currentStatus() async throws -> [String: TargetStatus] {
         var out: [String: TargetStatus] = [:]
-        let rows = try await run("reading current status", """
-            SELECT DISTINCT ON (i.target) i.target, i.state, i.from_s, i.to_s, s.last_seen_s, s.ended_s
-            FROM state_interval i JOIN source s ON s.id = i.source_id ORDER BY i.target, i.from_s DESC, i.id DESC
+        var live: [String: [(state: String, from: Int64, seen: Int64)]] = [:]
+        let open = try await run("reading current status", """
+            SELECT i.target, i.state, i.from_s, s.last_seen_s FROM state_interval i JOIN source s ON s.id = i.source_id
+            WHERE i.to_s IS NULL AND s.ended_s IS NULL
             """)
-        for try await (target, state, from, to, seen, ended) in rows.decode((String, String, Int64, Int64?, Int64, Int64?).self) {
-            let closed = to != nil || ended != nil
-            out[target] = TargetStatus(target: target, state: closed ? .unknown : TargetState(rawValue: state) ?? .unknown,
-                                       since: closed ? (to ?? ended) : from, lastSeen: seen, sessionEnded: ended != nil,
+        for try await (target, state, from, seen) in open.decode((String, String, Int64, Int64).self) { live[target, default: []].append((state, from, seen)) }
+        for (target, views) in live {
+            let ups = views.filter { $0.state == "up" }, downs = views.filter { $0.state == "down" }
+            let seen = views.map(\.seen).max()
+            if let first = ups.map(\.from).min() {
+                out[target] = TargetStatus(target: target, state: .up, since: first, lastSeen: seen, sessionEnded: false, lastProbeAt: nil,
+                                           rttMs: nil, lossPct: nil, jitterMs: nil)
+            } else if let last = downs.map(\.from).max() {
+                out[target] = TargetStatus(target: target, state: .down, since: last, lastSeen: seen, sessionEnded: false, lastProbeAt: nil,
+                                           rttMs: nil, lossPct: nil, jitterMs: nil)
+            }
+        }
+        let latest = try await run("reading current status", """
+            SELECT DISTINCT ON (i.target) i.target, i.state, i.from_s, i.to_s, s.last_seen_s, s.ended_s
+            FROM state_interval i JOIN source s ON s.id = i.source_id ORDER BY i.target, COALESCE(i.to_s, s.ended_s, s.last_seen_s) DESC, i.id DESC
+            """)
+        for try await (target, _, _, to, seen, ended) in latest.decode((String, String, Int64, Int64?, Int64, Int64?).self) where out[target] == nil {
+            out[target] = TargetStatus(target: target, state: .unknown, since: to ?? ended ?? seen, lastSeen: seen, sessionEnded: ended != nil,
                                        lastProbeAt: nil, rttMs: nil, lossPct: nil, jitterMs: nil)
         }
         let probes = try await run("reading the last probe rounds", "SELECT target, at_s, sent, received, rtt_avg_ms, jitter_ms, note FROM probe_last")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PantauCore
+import PantauPostgres
 import PantauReports
 import PantauStore
 
@@ -19,9 +20,20 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(readOnly: true)
-        let store = try failing { try location.openStore(.readOnly) }
         let query = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
-        let report = try await failingAsync { try await query.build(store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }
+        let report: StatusReport
+        if let url = location.db, PostgresLocation.isURL(url) {
+            // The central store: every engine's view of each site (up while any live engine says up).
+            let pg = try await failingAsync { try await PostgresStore.open(try PostgresLocation(url), engine: "status") }
+            do { report = try await failingAsync { try await query.build(store: pg, now: EpochSeconds(Date().timeIntervalSince1970)) } } catch {
+                await pg.close()
+                throw error
+            }
+            await pg.close()
+        } else {
+            let store = try failing { try location.openStore(.readOnly) }
+            report = try await failingAsync { try await query.build(store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }
+        }
         // The engine's store writer reports a failing database here (it cannot write it into the database).
         let health = FileManager.default.contents(atPath: location.databasePath + ".health.json")
             .flatMap { try? JSONDecoder().decode(StoreHealth.self, from: $0) }

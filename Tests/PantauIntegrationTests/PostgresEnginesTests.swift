@@ -51,6 +51,14 @@ final class PostgresEnginesTests: XCTestCase {
         XCTAssertEqual(try states(), want, ((try? String(contentsOf: dcLog, encoding: .utf8)) ?? "") + ((try? String(contentsOf: popLog, encoding: .utf8)) ?? ""))
         XCTAssertEqual(try server.psql("SELECT COUNT(*) FROM probe_last"), "5")
         XCTAssertEqual(try server.psql("SELECT string_agg(DISTINCT engine, ',' ORDER BY engine) FROM source WHERE ended_s IS NULL"), "dc,pop-pulau")
+        // The centre's view: `pantau status` on the shared store shows both engines and every site.
+        let status = try Harness.run(Harness.pantau, ["status", "--format", "json"] + loc)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stdout)
+        let sources = (json["sources"] as? [[String: Any]] ?? []).compactMap { $0["source"] as? String }
+        XCTAssertEqual(Set(sources), ["icmp@dc", "icmp@pop-pulau"], status.stdout)
+        let siteStates = (json["sites"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "") \($0["state"] ?? "")" }
+        XCTAssertEqual(Set(siteStates), ["dc up", "pop up", "kec up", "pkm up", "bkd up"], status.stdout)
 
         // kill -9 the POP engine once a heartbeat has followed its states (so they cover time):
         // what it recorded stays; its restart closes only its own session.

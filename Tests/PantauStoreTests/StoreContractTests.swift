@@ -135,6 +135,10 @@ final class StoreContractTests: XCTestCase {
                                   [StateChange(target: "kec-lepar", state: .down, since: 1_764_500_050)]), session: a)
         try await pop.record(batch(ObservationSource(.icmp, engine: "pop-lepar"), 1_764_500_100,
                                    [StateChange(target: "kec-lepar", state: .up, since: 1_764_500_000)]), session: b)
+        // Seen from both sides: up while any live engine says up; down only when every live one says down.
+        var now = try await dc.currentStatus()
+        XCTAssertEqual(now["kec-lepar"]?.state, .up)
+        XCTAssertEqual(now["kec-lepar"]?.since, 1_764_500_000)
         // The POP engine restarts: only its own session is recovered.
         let report = try await pop.recoverCrashedSessions()
         XCTAssertEqual(report.sessions, [b.id])
@@ -143,6 +147,14 @@ final class StoreContractTests: XCTestCase {
         XCTAssertNil(health.first { $0.session == a.id }?.endedAt, "the DC engine's session is still live")
         let h = try await dc.history(overlapping: TimeRange(1_764_400_000, 1_764_600_000), targets: ["kec-lepar"])
         XCTAssertEqual(h["kec-lepar"]?.count, 2, "both engines' views are kept: \(String(describing: h["kec-lepar"]))")
+        now = try await dc.currentStatus()
+        XCTAssertEqual(now["kec-lepar"]?.state, .down, "the POP engine is gone: the DC engine's view stands")
+        XCTAssertEqual(now["kec-lepar"]?.since, 1_764_500_050)
+        // And when no engine that watches it is alive, the site is unknown: never down because an engine died.
+        try await dc.endSource(a, at: 1_764_500_200, reason: "stopped")
+        now = try await dc.currentStatus()
+        XCTAssertEqual(now["kec-lepar"]?.state, .unknown)
+        XCTAssertEqual(now["kec-lepar"]?.since, 1_764_500_200)
         await dc.close()
         await pop.close()
     }
