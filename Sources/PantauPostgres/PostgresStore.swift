@@ -29,10 +29,11 @@ public actor PostgresStore {
 
     /// Connects, and brings the schema up to date (each migration once, in a transaction,
     /// serialised between processes by an advisory lock).
-    public static func open(_ location: PostgresLocation, engine: String = "local", logger: Logger = Logger(label: "pantau.postgres"))
-        async throws -> PostgresStore {
-        let config = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
+    public static func open(_ location: PostgresLocation, engine: String = "local", logger: Logger = Logger(label: "pantau.postgres"),
+                            connectTimeout: Int64 = 10) async throws -> PostgresStore {
+        var config = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                       password: location.password?.reveal(), database: location.database, tls: .disable)
+        config.options.connectTimeout = .seconds(connectTimeout)
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
@@ -166,6 +167,13 @@ public actor PostgresStore {
             CREATE TABLE trap_rejection (
               source TEXT NOT NULL, reason TEXT NOT NULL, count BIGINT NOT NULL, first_s BIGINT NOT NULL, last_s BIGINT NOT NULL,
               PRIMARY KEY (source, reason)
+            )
+            """),
+        (3, """
+            CREATE TABLE ingest_receipt (
+              key TEXT PRIMARY KEY,
+              remote_id BIGINT,
+              at TIMESTAMPTZ NOT NULL DEFAULT now()
             )
             """),
     ]

@@ -18,15 +18,20 @@ extension RunCommand {
 
     /// `pantau run --engine ID --sites SELECTOR --db postgresql://…`: a probe engine writing to
     /// the central store (ICMP and SNMP of its sites: states, heartbeats, measurements), under its
-    /// own id. Tickets, notifications and the dashboard need the central correlator, which is
-    /// not built yet: this engine does not open tickets.
+    /// own id, through a local spool (nothing lost while the centre is unreachable or after a
+    /// `kill -9`; replayed in order with the original times). Tickets, notifications and the
+    /// dashboard need the central correlator, which is not built yet: this engine opens none.
     func runProbeEngine(_ config: LoadedConfiguration, url: String, logger: Logger) async throws {
         guard engine != "local" else {
             throw usageError(Self.self, "an engine writing to PostgreSQL needs its own id: --engine ID (e.g. dc, pop-lepar)")
         }
         let location = try failing { try PostgresLocation(url) }
         let selected = try selection(config)
-        let store = try await failingAsync { try await PostgresStore.open(location, engine: engine, logger: logger) }
+        // Everything goes through the local spool: on disk first, then to the centre in order.
+        let spoolPath = spool ?? "pantau-spool-\(engine).sqlite"
+        let store = SpoolingStore(spool: try failing { try Spool(path: spoolPath) }, location: location, engine: engine, logger: logger)
+        let forwarded = await store.drain()
+        if forwarded > 0 { say("pantau: replayed \(forwarded) spooled entr\(forwarded == 1 ? "y" : "ies") to \(location)") }
         let transport = try failing { try SocketEchoTransport() }
         let clock = SystemWallClock()
         let bus = ObservationBus()
@@ -51,7 +56,7 @@ extension RunCommand {
             case .ticket: break
             }
         }
-        say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)); tickets need the central correlator (not in this engine)")
+        say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)), spool \(spoolPath); tickets need the central correlator (not in this engine)")
         let probeEngine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
                                       recorderPolicy: policy, runFor: seconds, onEvent: onEvent)
         do {

@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The sites this engine probes: all, role:ROLE, behind:SITE, SITE; comma-separated (default all).")
     var sites: String = "all"
 
+    @Option(help: "With --db postgresql://: the local spool that keeps everything until the centre has it (default ./pantau-spool-ENGINE.sqlite).")
+    var spool: String?
+
     @Option(help: "Exit non-zero when the database has failed this many seconds in a row (default 300), so a supervisor restarts the engine.")
     var storeOutageLimit: Double?
 

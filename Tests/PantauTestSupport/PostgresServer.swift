@@ -60,6 +60,20 @@ public final class PostgresServer: @unchecked Sendable {
         return r.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Stops the server and keeps its data: the centre "unreachable" (connections refused).
+    public func pause() throws {
+        let r = try Shell.run(asUser + ["\(bin)/pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "stop"])
+        guard r.status == 0 else { throw PostgresServerError(message: "pg_ctl stop: \(r.output)") }
+    }
+
+    /// Starts it again on the same port with the same data.
+    public func resume() throws {
+        let dir = (dataDirectory as NSString).deletingLastPathComponent
+        let r = try Shell.run(asUser + ["\(bin)/pg_ctl", "-D", dataDirectory, "-l", dir + "/server.log", "-w", "-t", "30", "start", "-o",
+                                        "-p \(port) -c listen_addresses=127.0.0.1 -k \(dir) -c fsync=on -c max_connections=60"])
+        guard r.status == 0 else { throw PostgresServerError(message: "pg_ctl start: \(r.output)") }
+    }
+
     public func stop() {
         _ = try? Shell.run(asUser + ["\(bin)/pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).deletingLastPathComponent)

@@ -1,6 +1,6 @@
 /// Which prober, in which engine instance, saw something. Each source has its own heartbeat:
 /// a site's state is vouched for only while the source that recorded it keeps beating.
-public struct ObservationSource: Sendable, Hashable, CustomStringConvertible {
+public struct ObservationSource: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The probers Pantau has; a new prober adds a case and a sibling service.
     public enum Prober: String, Sendable, Hashable, Codable, CaseIterable {
         case icmp, snmp, bandwidth, capture
@@ -27,8 +27,8 @@ public enum ElementKind: String, Sendable, Hashable, Codable {
 /// One thing a prober learned about one element: a confirmed state change, or a degradation
 /// starting or clearing. Published on the observation bus; the store writer, the correlator
 /// and the live views subscribe.
-public struct Observation: Sendable, Hashable {
-    public enum What: Sendable, Hashable {
+public struct Observation: Sendable, Hashable, Codable {
+    public enum What: Sendable, Hashable, Codable {
         /// A state change, in force from `since`. `from == to` is a confirmation: a poll read
         /// the state a trap had set (the state itself did not change).
         case state(from: TargetState, to: TargetState)
@@ -92,7 +92,8 @@ public struct CycleReport: Sendable, Hashable, Codable {
 
 /// Everything one source reports after one cycle, written atomically by the store writer:
 /// the observations, the samples behind them and the source's heartbeat.
-public struct ObservationBatch: Sendable, Hashable {
+/// Codable: a batch goes to an engine's local spool while the central store is unreachable.
+public struct ObservationBatch: Sendable, Hashable, Codable {
     public var source: ObservationSource
     /// The source's heartbeat: it was alive and probing up to this instant.
     public var at: EpochSeconds

@@ -15,7 +15,7 @@ public struct StateChange: Sendable, Hashable {
 }
 
 /// One round's ICMP measurement of one target.
-public struct ProbeSample: Sendable, Hashable {
+public struct ProbeSample: Sendable, Hashable, Codable {
     public var target: String
     public var at: EpochSeconds
     public var sent: Int
@@ -40,7 +40,7 @@ public struct ProbeSample: Sendable, Hashable {
 }
 
 /// One poll's measurement of one link (rates from its `a` port, optical from the ports).
-public struct LinkSample: Sendable, Hashable {
+public struct LinkSample: Sendable, Hashable, Codable {
     public var target: String
     public var at: EpochSeconds
     public var inBps: Double?
@@ -67,7 +67,7 @@ public struct LinkSample: Sendable, Hashable {
 }
 
 /// An rx power reading of a port (`device/ifName`), for the baseline median.
-public struct OpticalSample: Sendable, Hashable {
+public struct OpticalSample: Sendable, Hashable, Codable {
     public var port: String
     public var at: EpochSeconds
     public var rxDbm: Double

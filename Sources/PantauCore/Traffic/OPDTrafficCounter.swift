@@ -1,5 +1,5 @@
 /// Bytes and packets to and from one OPD in one time bucket, as a mirror port saw them.
-public struct OPDTrafficSample: Sendable, Hashable {
+public struct OPDTrafficSample: Sendable, Hashable, Codable {
     public var site: String
     /// Start of the bucket (epoch seconds, a multiple of the bucket length).
     public var bucket: EpochSeconds

@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+import PantauCore
+import PantauStore
+
+/// What a probe engine at a POP writes through: every session start, batch and end goes to
+/// the local spool first (on disk before the call returns), then to PostgreSQL in order, each
+/// applied once (receipts keyed by the spool's id and sequence). While the centre is
+/// unreachable the engine goes on probing and the spool grows; when it returns the spool is
+/// replayed with the original times, so an outage that began and ended meanwhile is recorded
+/// as it happened. Reads go to the centre.
+public actor SpoolingStore {
+    public nonisolated let spool: Spool
+    public nonisolated let location: PostgresLocation
+    public nonisolated let engine: String
+    let logger: Logger
+    var central: PostgresStore?
+    /// No new connection attempt before this (monotonic seconds): an unreachable centre does
+    /// not slow every batch down.
+    var retryAfter: Double = 0
+    public private(set) var lastError: String?
+
+    public init(spool: Spool, location: PostgresLocation, engine: String, logger: Logger) {
+        self.spool = spool
+        self.location = location
+        self.engine = engine
+        self.logger = logger
+    }
+
+    static func monotonic() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// The centre for reads, connecting when needed; throws while it is unreachable.
+    func centre() async throws -> PostgresStore {
+        guard let c = try await connection() else {
+            throw PantauError(.storage, operation: "reaching the central store", subject: location.description,
+                              message: lastError ?? "not reachable; retrying")
+        }
+        return c
+    }
+
+    /// The centre, connecting when needed: at most one attempt every 5 s while it is down (nil
+    /// in between; a call in between never pushes the next attempt further away).
+    func connection() async throws -> PostgresStore? {
+        if let central { return central }
+        guard Self.monotonic() >= retryAfter else { return nil }
+        do {
+            let c = try await PostgresStore.open(location, engine: engine, logger: logger, connectTimeout: 3)
+            central = c
+            if lastError != nil { logger.notice("central store reachable again; replaying the spool", metadata: ["backlog": "\((try? spool.backlog()) ?? -1)"]) }
+            lastError = nil
+            return c
+        } catch {
+            await lost(error)
+            throw error
+        }
+    }
+
+    func lost(_ error: Error) async {
+        if lastError == nil { logger.warning("central store unreachable; spooling locally", metadata: ["error": "\(error)", "spool": "\(spool.path)"]) }
+        lastError = "\(error)"
+        retryAfter = Self.monotonic() + 5
+        if let c = central {
+            central = nil
+            await c.close()
+        }
+    }
+
+    /// Forwards what the spool holds, in order, until it is empty or the centre fails.
+    /// Returns the entries forwarded.
+    @discardableResult
+    public func drain(limit: Int = 10_000) async -> Int {
+        var done = 0
+        while done < limit {
+            let batch: [(seq: Int64, entry: Spool.Entry)]
+            do { batch = try spool.pending(limit: 200) } catch {
+                logger.error("the spool cannot be read", metadata: ["error": "\(error)"])
+                return done
+            }
+            guard !batch.isEmpty else { return done }
+            do {
+                guard let c = try await connection() else { return done }
+                for (seq, entry) in batch {
+                    let key = "\(spool.id):\(seq)"
+                    switch entry {
+                    case .begin(let local, let source, let at, let detail):
+                        let remote = try await c.forwardBegin(key: key, source: source, at: at, detail: detail)
+                        try spool.taken(seq, remoteSession: (local, remote))
+                    case .batch(let local, let b):
+                        guard let remote = try spool.remoteID(local) else { try spool.taken(seq); continue }
+                        _ = try await c.forwardBatch(key: key, b, session: remote)
+                        try spool.taken(seq)
+                    case .end(let local, let at, let reason):
+                        if let remote = try spool.remoteID(local) { try await c.forwardEnd(key: key, session: remote, at: at, reason: reason) }
+                        try spool.taken(seq)
+                    case .recover:
+                        _ = try await c.recoverCrashedSessions()
+                        try spool.taken(seq)
+                    }
+                    done += 1
+                }
+            } catch {
+                await lost(error)
+                return done
+            }
+        }
+        return done
+    }
+
+    public func close() async {
+        if let central { await central.close() }
+        central = nil
+    }
+}
+
+extension SpoolingStore: SessionStore, HistoryStore, SampleStore {
+    /// One engine per spool file (the kernel's lock, released however the process ends).
+    public nonisolated func claimEngine() throws -> EngineClaim {
+        try EngineClaim.lock(spool.path + ".engine.lock", subject: spool.path)
+    }
+
+    /// Sessions the last run left open end at their last spooled instant (queued like the rest).
+    public func recoverCrashedSessions() async throws -> RecoveryReport {
+        var report = RecoveryReport()
+        report.sessions = try spool.recoverCrashed()
+        await drain()
+        return report
+    }
+
+    public func beginSource(_ source: ObservationSource, at: EpochSeconds, detail: EngineDetail) async throws -> EngineSession {
+        let local = try spool.begin(source, at: at, detail: detail.encoded)
+        await drain()
+        return EngineSession(id: local, startedAt: at, source: source)
+    }
+
+    public func endSource(_ session: EngineSession, at: EpochSeconds, reason: String) async throws {
+        try spool.end(session: session.id, at: at, reason: reason)
+        await drain()
+    }
+
+    /// On disk in the spool before this returns; forwarded now if the centre answers.
+    public func record(_ batch: ObservationBatch, session: EngineSession) async throws {
+        try spool.append(batch, session: session.id)
+        await drain()
+    }
+
+    public func sourceHealth() async throws -> [SourceHealth] { try await centre().sourceHealth() }
+
+    public nonisolated func checkIntegrity() throws {
+        guard FileManager.default.fileExists(atPath: spool.path) else {
+            throw PantauError(.storage, operation: "checking the spool", subject: spool.path, message: "the spool file is gone")
+        }
+    }
+
+    public func history(overlapping range: TimeRange, targets: [String]?) async throws -> [String: [StateInterval]] {
+        try await centre().history(overlapping: range, targets: targets)
+    }
+    public func currentStatus() async throws -> [String: TargetStatus] { try await centre().currentStatus() }
+    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
+        try await centre().importHistory(rows, file: file, at: now)
+    }
+    public func probeLast() async throws -> [String: (lossPct: Double?, rttMs: Double?)] { try await centre().probeLast() }
+    public func linkLast() async throws -> [String: LinkLast] { try await centre().linkLast() }
+    public func opticalBaseline(port: String, since: EpochSeconds) async throws -> Double? {
+        try await centre().opticalBaseline(port: port, since: since)
+    }
+    public func rollupCounts() async throws -> [Int64: Int] { try await centre().rollupCounts() }
+    public func icmpTotals(overlapping range: TimeRange) async throws -> [String: (sent: Int, received: Int)] {
+        try await centre().icmpTotals(overlapping: range)
+    }
+    public func addTrapRejections(_ counts: [TrapRejectionCount]) async throws { try await centre().addTrapRejections(counts) }
+    public func trapRejections() async throws -> [(source: String, reason: String, count: Int)] { try await centre().trapRejections() }
+    public func prune(_ policy: RetentionPolicy, now: EpochSeconds) async throws -> PruneReport { try await centre().prune(policy, now: now) }
+}
