@@ -69,8 +69,9 @@ public struct Helpdesk: Sendable {
     }
 
     /// Closes a resolved ticket with its Berita Acara: archived as the printable document in the
-    /// same write, the requesters' closing message queued.
-    public func close(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds) async throws -> Ticket {
+    /// same write, the requesters' closing message queued (`notify: false` for history written
+    /// after the fact, such as the demo's past month: archived, nobody told).
+    public func close(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds, notify: Bool = true) async throws -> Ticket {
         let inventory = inventory, policy = config.priority, city = report.city, templateFile = templateFile
         // Rendering is checked before the write: a broken office template must not block closing.
         let document: @Sendable (Ticket, [TicketEvent]) -> String = { t, events in
@@ -78,7 +79,9 @@ public struct Helpdesk: Sendable {
             let doc = BeritaAcaraDocument(ticket: t, events: events, timers: timers, inventory: inventory, city: city)
             return (try? doc.html(templateFile: templateFile)) ?? (try? doc.html()) ?? ""
         }
-        return try await store.closeTicket(number, beritaAcara: beritaAcara, at: at, month: month(at), document: document, messages: messages)
+        let none: @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }
+        return try await store.closeTicket(number, beritaAcara: beritaAcara, at: at, month: month(at), document: document,
+                                           messages: notify ? messages : none)
     }
 
     /// The archived Berita Acara as PDF: made once with WeasyPrint from the archived HTML, then kept.

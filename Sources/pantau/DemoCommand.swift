@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PantauCore
 import PantauEngine
+import PantauHelpdesk
 import PantauInventory
 import PantauNotify
 import PantauReports
@@ -101,7 +102,11 @@ struct DemoCommand: AsyncParsableCommand {
             day = day.adding(days: -1)
         }
         let start = Double(cal.instant(day, secondOfDay: 8 * 3600))
-        let lastMonth = try await failingAsync { try await DemoHistory.seed(store: store, inventory: inv, calendar: cal, today: day) }
+        let archiveDesk = Helpdesk(inventory: inv, config: demoIncidents(config), report: config.report, store: store,
+                                   templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
+        let lastMonth = try await failingAsync {
+            try await DemoHistory.seed(store: store, inventory: inv, calendar: cal, today: day, helpdesk: archiveDesk)
+        }
         let speed = self.speed ?? (watched ? 10 : 60)
         let clock = AcceleratedClock(start: start, speed: speed)
         let faults = DemoScenario.faults(for: inv, start: start)

@@ -1,5 +1,6 @@
 import Foundation
 import PantauCore
+import PantauHelpdesk
 import PantauStore
 
 /// Last month for the demo's database, so `pantau report --month <last month>` has a whole
@@ -22,7 +23,8 @@ enum DemoHistory {
     }
 
     /// Writes last month (relative to `today`) and returns it.
-    static func seed(store: Store, inventory inv: Inventory, calendar cal: WorkingCalendar, today: LocalDate) async throws -> YearMonth {
+    /// `helpdesk` closes the month's tickets with their Berita Acara archived (nobody is told: it is past history).
+    static func seed(store: Store, inventory inv: Inventory, calendar cal: WorkingCalendar, today: LocalDate, helpdesk: Helpdesk) async throws -> YearMonth {
         let month = YearMonth(today).previous
         let span = cal.range(of: month)
         let workdays = month.days.filter { cal.windows(on: $0) != nil }
@@ -66,9 +68,9 @@ enum DemoHistory {
             let (t, _) = try await store.openTicket(root, decision: d, at: o.range.start + 90, month: month.description, reopenWithin: 0)
             _ = try await store.acknowledgeTicket(t.number, by: "Petugas NOC (demo)", at: o.range.start + 600)
             _ = try await store.resolveTicket(rootKey: root.key, recoveredAt: o.range.end, at: o.range.end + 60, detail: "pulih")
-            _ = try await store.closeTicket(t.number, beritaAcara: BeritaAcara(
+            _ = try await helpdesk.close(t.number, beritaAcara: BeritaAcara(
                 officers: ["Petugas Lapangan (demo)"], problemSummary: o.problem, workSummary: o.work, alternativeSolution: "-",
-                location: inv.site(o.sites.first ?? "")?.name ?? "", cause: o.closing), at: o.range.end + 3600)
+                location: inv.site(o.sites.first ?? "")?.name ?? "", cause: o.closing), at: o.range.end + 3600, notify: false)
         }
         return month
     }

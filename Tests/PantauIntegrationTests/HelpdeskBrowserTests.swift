@@ -64,7 +64,8 @@ final class HelpdeskBrowserTests: XCTestCase {
         let text = closing.first?["text"] as? String ?? ""
         XCTAssertTrue(text.contains("Switch dinyalakan ulang, UPS diperiksa") && text.contains("Budi Santoso (NIP 198001012006041001)"), text)
         // The OPD's registered contact (inventory) is told too, through the same gateway.
-        XCTAssertTrue(messages().contains { $0["to"] as? String == "+6281200000121" && ($0["event"] as? String ?? "").hasPrefix("closed-") },
+        XCTAssertTrue(messages().contains { $0["to"] as? String == "+6281200000121" && $0["ticket"] as? String == String(number)
+                                            && ($0["event"] as? String ?? "").hasPrefix("closed-") },
                       "the OPD's registered WhatsApp contact got the closing message")
         // The monthly report lists and links the month's archived Berita Acara, written beside it.
         let month = number.split(separator: "-").dropFirst().prefix(2).joined(separator: "-")
