@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PantauCore
+import PantauPostgres
+import PantauStore
 import PantauReports
 
 struct AvailabilityCommand: AsyncParsableCommand {
@@ -46,11 +48,24 @@ struct AvailabilityCommand: AsyncParsableCommand {
         if let site, config.inventory.site(site) == nil {
             throw usageError(Self.self, "no site with id '\(site)' in the inventory")
         }
-        let store = try failing { try location.openStore(.readOnly) }
-        let results = try await failingAsync {
-            links ? try await query.computeLinks(store: store, span: query.calendar.range(of: ym))
-                  : try await query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
+        // The central store (PostgreSQL) has the history of every engine; the tickets behind
+        // excused intervals are not there yet, so --explain lists none from it.
+        var central: PostgresStore?
+        if let url = location.db, PostgresLocation.isURL(url) {
+            central = try await failingAsync { try await PostgresStore.open(try PostgresLocation(url), engine: "availability") }
         }
+        let store: any HistoryStore = try central ?? failing { try location.openStore(.readOnly) }
+        let results: [AvailabilityResult]
+        do {
+            results = try await failingAsync {
+                links ? try await query.computeLinks(store: store, span: query.calendar.range(of: ym))
+                      : try await query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
+            }
+        } catch {
+            await central?.close()
+            throw error
+        }
+        await central?.close()
         var names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for l in config.inventory.links { names[l.id] = l.name ?? "\(l.kind.rawValue) \(l.from) - \(l.to)" }
         switch format {
@@ -63,7 +78,7 @@ struct AvailabilityCommand: AsyncParsableCommand {
         }
         if explain {
             var excused: [String: [ExcusedInterval]] = [:]
-            if !links {
+            if !links, let store = store as? Store {
                 let builder = try failing {
                     try MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report)
                 }

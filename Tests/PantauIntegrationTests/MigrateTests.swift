@@ -36,6 +36,14 @@ final class MigrateTests: XCTestCase {
         // Partitioned by month.
         let parts = try server.psql("SELECT COUNT(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'state_interval'")
         XCTAssertGreaterThanOrEqual(Int(parts) ?? 0, 2)
+        // The same figures from the central store through the command line, month by month.
+        for line in months {
+            let month = String(line.prefix(7))
+            let lite = try Harness.run(Harness.pantau, ["availability", "--month", month, "--format", "json", "--inventory", inv, "--db", db])
+            let central = try Harness.run(Harness.pantau, ["availability", "--month", month, "--format", "json", "--inventory", inv, "--db", server.url])
+            XCTAssertEqual(central.status, 0, central.stderr)
+            XCTAssertEqual(central.stdout, lite.stdout, "pantau availability --month \(month): the same JSON from PostgreSQL and SQLite")
+        }
         // A second run would double the history: refused.
         let again = try Harness.run(Harness.pantau, ["migrate", "--inventory", inv, "--from", db, "--to", server.url], timeout: 60)
         XCTAssertEqual(again.status, 1)
