@@ -79,7 +79,9 @@ public struct BeritaAcaraDocument: Sendable {
             need: Self.need(t),
             workSummary: ba?.workSummary ?? "", problemSummary: ba?.problemSummary ?? "\(t.cause.textID): \(t.evidence.first ?? "")",
             alternative: ba?.alternativeSolution ?? "", location: ba?.location ?? "",
-            priority: t.priority.rawValue, priorityReason: t.priorityReason, cause: "\(t.cause.textID) (\(t.cause.rawValue))",
+            priority: t.priority.rawValue, priorityReason: t.priorityReason,
+            cause: t.kind == Ticket.reportedKind ? "dilaporkan OPD (belum terlihat oleh pemantauan)"
+                : t.kind == Ticket.installationKind ? "pemasangan baru" : "\(t.cause.textID) (\(t.cause.rawValue))",
             root: rootName, started: when(t.startedAt), opened: when(t.openedAt), recovered: when(t.recoveredAt ?? t.resolvedAt),
             duration: "\(LocalText.duration(timers.outageWallSeconds)) (jam kerja: \(LocalText.duration(timers.outageWorkingSeconds)))",
             sites: t.affectedSites.map { View.Site(id: $0, name: inventory.site($0)?.name ?? "") }, hasSites: !t.affectedSites.isEmpty,

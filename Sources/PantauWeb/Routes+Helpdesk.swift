@@ -13,7 +13,8 @@ extension WebApp {
     struct InstallForm: Decodable { var link: String; var name: String?; var contact: String?; var text: String }
     struct HandoverForm: Decodable { var receivedBy: String; var equipment: String; var note: String? }
 
-    static let reportVias: Set<String> = ["phone", "web", "email", "whatsapp", "visit"]
+    /// How a report came in (the CLI's `--via` takes the same words).
+    public static let reportVias: Set<String> = ["phone", "web", "email", "whatsapp", "visit"]
 
     func addHelpdeskRoutes(_ router: Router<WebContext>) {
         router.post("/tickets/report") { request, context in
@@ -140,8 +141,10 @@ extension WebApp {
                  "contact": r.contact.map(\.description) ?? ""] as [String: Any]
             },
             "escalation": helpdesk.config.escalation.level(t.escalationLevel).map { "\($0.level) · \($0.name)" } ?? "\(t.escalationLevel)",
-            "mergedInto": t.mergedInto ?? "", "archived": t.state == .closed && t.mergedInto == nil,
+            "archived": t.state == .closed && t.mergedInto == nil,
         ]
+        // Only when merged: an empty string is still a truthy section in mustache.
+        if let m = t.mergedInto { v["mergedInto"] = m }
         if t.kind == Ticket.installationKind {
             let acceptances = try await store.acceptances(ticket: t.id)
             let handover = try await store.handover(ticket: t.id)

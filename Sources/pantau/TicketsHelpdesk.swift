@@ -5,6 +5,7 @@ import PantauHelpdesk
 import PantauInventory
 import PantauReports
 import PantauStore
+import PantauWeb
 
 extension LocationOptions {
     /// The helpdesk over this location's configuration and store.
@@ -32,7 +33,7 @@ struct TicketsReport: AsyncParsableCommand {
     @Option(help: "The officer writing it down (default: the OS account).") var officer: String?
 
     func validate() throws {
-        guard WebAppVias.all.contains(via) else { throw ValidationError("--via is one of \(WebAppVias.all.sorted().joined(separator: ", "))") }
+        guard WebApp.reportVias.contains(via) else { throw ValidationError("--via is one of \(WebApp.reportVias.sorted().joined(separator: ", "))") }
     }
 
     func run() async throws {
@@ -47,8 +48,6 @@ struct TicketsReport: AsyncParsableCommand {
                          : "\(r.ticket.number): opened (reported, \(r.ticket.priority.rawValue)) with the engine's evidence for \(site)")
     }
 }
-
-enum WebAppVias { static let all: Set<String> = ["phone", "web", "email", "whatsapp", "visit"] }
 
 /// `pantau tickets install`: an installation ticket (the installation SOP).
 struct TicketsInstall: AsyncParsableCommand {

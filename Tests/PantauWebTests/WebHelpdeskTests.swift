@@ -82,11 +82,13 @@ final class WebHelpdeskTests: XCTestCase {
             XCTAssertStatus(close, .found)
             let page = try await noc.get(client, "/tickets/\(number)")
             XCTAssertTrue(page.text.contains("href=\"/archive/\(number)\""), "the ticket links its archived Berita Acara")
+            XCTAssertFalse(page.text.contains("digabung") || page.text.contains("merged into"), "a report that was not merged says nothing of it")
             let archive = try await noc.get(client, "/archive?month=2025-12")
             XCTAssertTrue(archive.text.contains(number), archive.text)
             let doc = try await noc.get(client, "/archive/\(number)")
             XCTAssertStatus(doc, .ok)
             XCTAssertTrue(doc.text.contains("switch dinyalakan ulang") && doc.text.contains("Sari (Puskesmas)"))
+            XCTAssertTrue(doc.text.contains("dilaporkan OPD") && !doc.text.contains("site-down"), "a report is not called a silent site")
             XCTAssertTrue(doc.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
 
             // The OPD of bkd may not read dinkes's archived document, nor see it listed.
