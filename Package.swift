@@ -119,7 +119,7 @@ let package = Package(
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
             "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
-            "PantauReports", "PantauHelpdesk",
+            "PantauReports", "PantauHelpdesk", "PantauPostgres",
         ], path: "Tests/PantauEngineTests"),
         // Every route, role and error of the web face on Hummingbird's test client.
         .testTarget(name: "PantauWebTests", dependencies: [

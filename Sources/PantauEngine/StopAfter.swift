@@ -5,11 +5,16 @@ import ServiceLifecycle
 /// when it returns, the group shuts down gracefully. Probers given the same `runFor` stop
 /// probing at exactly that instant and wait for the shutdown, so the last recorded instant
 /// does not depend on which task the scheduler wakes first.
-struct StopAfter: Service {
+public struct StopAfter: Service {
     let seconds: Double
     let clock: any WallClock
 
-    func run() async throws {
+    public init(seconds: Double, clock: any WallClock) {
+        self.seconds = seconds
+        self.clock = clock
+    }
+
+    public func run() async throws {
         let until = clock.monotonic() + seconds
         try? await cancelWhenGracefulShutdown { try await clock.sleep(untilMonotonic: until) }
     }

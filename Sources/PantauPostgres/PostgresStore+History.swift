@@ -34,6 +34,8 @@ extension PostgresStore: SessionStore, HistoryStore {
 
     public func beginSource(_ source: ObservationSource, at now: EpochSeconds, detail: EngineDetail) async throws -> EngineSession {
         try await transaction("starting the \(source) session") { c in
+            // What the previous session of this source held in force is not known any more.
+            try await c.query("DELETE FROM degradation WHERE engine = \(source.engine) AND prober = \(source.prober.rawValue)", logger: logger)
             let rows = try await c.query("""
                 INSERT INTO source (kind, engine, prober, started_s, last_seen_s, detail)
                 VALUES ('engine', \(source.engine), \(source.prober.rawValue), \(now), \(now), \(detail.encoded)) RETURNING id
@@ -81,6 +83,11 @@ extension PostgresStore: SessionStore, HistoryStore {
         for c in changes where c.state != .unknown { try await ensurePartitionOutside(c.since) }
         try await transaction("recording the \(batch.source) cycle") { c in
             for ch in changes { try await Self.apply(ch, session: session.id, on: c, logger: logger) }
+            let degradations = try await Self.writeDegradations(batch, on: c, logger: logger)
+            if !changes.isEmpty || degradations || batch.ended {
+                // The correlator listens: woken at commit, it reads the combined states.
+                try await c.query("SELECT pg_notify('pantau_observation', \(batch.source.engine))", logger: logger)
+            }
             try await c.query("""
                 UPDATE source SET last_seen_s = GREATEST(last_seen_s, \(batch.at)), cycle = COALESCE(\(cycle), cycle) WHERE id = \(session.id)
                 """, logger: logger)
@@ -111,6 +118,26 @@ extension PostgresStore: SessionStore, HistoryStore {
             ON CONFLICT (target) DO UPDATE SET at_s = excluded.at_s, sent = excluded.sent, received = excluded.received,
               rtt_avg_ms = excluded.rtt_avg_ms, jitter_ms = excluded.jitter_ms, note = excluded.note
             """, logger: logger)
+    }
+
+    /// This source's degradations in force (set or cleared by the batch; a new session of the
+    /// source starts with none). True when any changed.
+    static func writeDegradations(_ batch: ObservationBatch, on c: PostgresConnection, logger: Logger) async throws -> Bool {
+        var changed = false
+        let engine = batch.source.engine, prober = batch.source.prober.rawValue
+        for o in batch.observations {
+            guard case .degradation(let reason) = o.what else { continue }
+            changed = true
+            if let reason {
+                try await c.query("""
+                    INSERT INTO degradation (element, engine, prober, reason, since_s) VALUES (\(o.element), \(engine), \(prober), \(reason), \(o.since))
+                    ON CONFLICT (element, engine, prober) DO UPDATE SET reason = excluded.reason, since_s = excluded.since_s
+                    """, logger: logger)
+            } else {
+                try await c.query("DELETE FROM degradation WHERE element = \(o.element) AND engine = \(engine) AND prober = \(prober)", logger: logger)
+            }
+        }
+        return changed
     }
 
     /// Partition DDL in its own short transaction, so a batch's transaction only writes rows.
@@ -154,31 +181,35 @@ extension PostgresStore: SessionStore, HistoryStore {
         let rows: PostgresRowSequence
         if let targets {
             rows = try await run("reading state history", """
-                SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) FROM state_interval i JOIN source s ON s.id = i.source_id
+                SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s), s.engine FROM state_interval i JOIN source s ON s.id = i.source_id
                 WHERE i.from_s < \(range.end) AND COALESCE(i.to_s, s.ended_s, s.last_seen_s) > \(range.start) AND i.target = ANY(\(targets))
                 ORDER BY i.target, i.from_s
                 """)
         } else {
             rows = try await run("reading state history", """
-                SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s) FROM state_interval i JOIN source s ON s.id = i.source_id
+                SELECT i.target, i.state, i.from_s, COALESCE(i.to_s, s.ended_s, s.last_seen_s), s.engine FROM state_interval i JOIN source s ON s.id = i.source_id
                 WHERE i.from_s < \(range.end) AND COALESCE(i.to_s, s.ended_s, s.last_seen_s) > \(range.start)
                 ORDER BY i.target, i.from_s
                 """)
         }
-        var out: [String: [StateInterval]] = [:]
-        for try await (target, state, from, end) in rows.decode((String, String, Int64, Int64).self) {
+        // Per target, per engine: each engine's intervals are disjoint; several engines watching
+        // one target are combined by the vantage rule (up while any says up).
+        var byEngine: [String: [String: [StateInterval]]] = [:]
+        for try await (target, state, from, end, engine) in rows.decode((String, String, Int64, Int64, String).self) {
             let r = TimeRange(from, end).clamped(to: range)
             guard !r.isEmpty, let st = TargetState(rawValue: state) else { continue }
-            out[target, default: []].append(StateInterval(target: target, state: st, range: r))
+            byEngine[target, default: [:]][engine, default: []].append(StateInterval(target: target, state: st, range: r))
         }
-        return out
+        return byEngine.mapValues { engines in engines.count == 1 ? engines.first!.value : [] }
+            .merging(byEngine.filter { $0.value.count > 1 }.map { ($0.key, Vantage.merge(target: $0.key, Array($0.value.values))) }) { _, b in b }
     }
 
-    /// The state of every target now, across every engine that watches it: **up** when any live
-    /// session says up (since the earliest of those), **down** only when every live session that
-    /// holds a state says down (since the latest of those), and when no live session holds one,
-    /// unknown from the end of the latest recorded interval (an engine that died never makes a
-    /// site down). With one engine this is the SQLite store's answer.
+    /// The state of every target now, across every engine that watches it (`Vantage.current`):
+    /// **up** when a live session heard since the latest "down" began says up, **down** only when
+    /// every live session that holds a state says down (since the latest of those), and when no
+    /// live session holds one, unknown from the end of the latest recorded interval (an engine
+    /// that died never makes a site down). Live: not ended and (when `liveWithin` is set) heard
+    /// within that many seconds. With one engine this is the SQLite store's answer.
     public func currentStatus() async throws -> [String: TargetStatus] {
         var out: [String: TargetStatus] = [:]
         var live: [String: [(state: String, from: Int64, seen: Int64)]] = [:]
@@ -187,14 +218,16 @@ extension PostgresStore: SessionStore, HistoryStore {
             WHERE i.to_s IS NULL AND s.ended_s IS NULL
             """)
         for try await (target, state, from, seen) in open.decode((String, String, Int64, Int64).self) { live[target, default: []].append((state, from, seen)) }
+        // A session not heard for `liveWithin` seconds is an engine that died or is cut off from
+        // the centre: it holds no vote (its spool brings its view later, with the true times).
+        let heardSince = liveWithin.map { EpochSeconds(Date().timeIntervalSince1970) - $0 } ?? .min
         for (target, views) in live {
-            let ups = views.filter { $0.state == "up" }, downs = views.filter { $0.state == "down" }
+            let votes = views.filter { $0.seen >= heardSince }.compactMap { v in
+                TargetState(rawValue: v.state).map { Vantage.Vote(state: $0, since: v.from, heardAt: v.seen) }
+            }
             let seen = views.map(\.seen).max()
-            if let first = ups.map(\.from).min() {
-                out[target] = TargetStatus(target: target, state: .up, since: first, lastSeen: seen, sessionEnded: false, lastProbeAt: nil,
-                                           rttMs: nil, lossPct: nil, jitterMs: nil)
-            } else if let last = downs.map(\.from).max() {
-                out[target] = TargetStatus(target: target, state: .down, since: last, lastSeen: seen, sessionEnded: false, lastProbeAt: nil,
+            if let (state, since) = Vantage.current(votes) {
+                out[target] = TargetStatus(target: target, state: state, since: since, lastSeen: seen, sessionEnded: false, lastProbeAt: nil,
                                            rttMs: nil, lossPct: nil, jitterMs: nil)
             }
         }

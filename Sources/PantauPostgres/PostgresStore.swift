@@ -16,11 +16,24 @@ public actor PostgresStore {
     /// The engine this process writes as (`--engine`); sessions and crash recovery are per engine.
     public nonisolated let engine: String
     let connection: PostgresConnection
+    /// How to open another connection (the notification listener has its own).
+    nonisolated let configuration: PostgresConnection.Configuration
     let logger: Logger
     /// Partitions known to exist (created on demand before a row lands in them).
     var partitions: Set<Int64> = []
+    /// Seconds after its last heartbeat that an engine's session still votes on a target's
+    /// current state (nil: while it is not ended). The correlator and `status` set it.
+    public private(set) var liveWithin: Int64?
 
-    init(location: PostgresLocation, engine: String, connection: PostgresConnection, logger: Logger) {
+    /// Three heartbeats of a one-minute cycle: how long `status` and the correlator let a silent
+    /// engine vote by default.
+    public static let defaultLiveWithin: Int64 = 180
+
+    /// Sets how long a silent engine still votes (`liveWithin`).
+    public func setLiveWithin(_ seconds: Int64?) { liveWithin = seconds }
+
+    init(location: PostgresLocation, engine: String, connection: PostgresConnection, configuration: PostgresConnection.Configuration, logger: Logger) {
+        self.configuration = configuration
         self.location = location
         self.engine = engine
         self.connection = connection
@@ -40,7 +53,7 @@ public actor PostgresStore {
         } catch {
             throw PantauError(.storage, operation: "connecting to the store", subject: location.description, message: Self.describe(error))
         }
-        let store = PostgresStore(location: location, engine: engine, connection: connection, logger: logger)
+        let store = PostgresStore(location: location, engine: engine, connection: connection, configuration: config, logger: logger)
         do { try await store.migrate() } catch {
             await store.close()
             throw error
@@ -174,6 +187,89 @@ public actor PostgresStore {
               key TEXT PRIMARY KEY,
               remote_id BIGINT,
               at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """),
+        // The correlator's tables (the SQLite store's v3, v4, v5 and v10 ticket columns), and each
+        // engine's degradations in force (the correlator combines them across engines).
+        (4, """
+            CREATE TABLE ticket (
+              id BIGSERIAL PRIMARY KEY,
+              number TEXT NOT NULL UNIQUE,
+              root_key TEXT NOT NULL,
+              kind TEXT NOT NULL,
+              cause TEXT NOT NULL,
+              state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved', 'closed')),
+              priority TEXT NOT NULL,
+              priority_reason TEXT NOT NULL,
+              affected_sites TEXT NOT NULL,
+              evidence TEXT NOT NULL,
+              started_s BIGINT NOT NULL,
+              opened_s BIGINT NOT NULL,
+              acknowledged_s BIGINT, assigned_to TEXT,
+              resolved_s BIGINT, recovered_s BIGINT,
+              closed_s BIGINT,
+              reopened INTEGER NOT NULL DEFAULT 0,
+              flaps INTEGER NOT NULL DEFAULT 0,
+              ba_officers TEXT, ba_problem TEXT, ba_work TEXT, ba_alternative TEXT, ba_location TEXT, ba_cause TEXT,
+              escalation_level INTEGER NOT NULL DEFAULT 1,
+              merged_into TEXT,
+              link_id TEXT
+            );
+            CREATE UNIQUE INDEX ticket_live_root ON ticket (root_key) WHERE state IN ('open', 'acknowledged');
+            CREATE TABLE ticket_event (
+              id BIGSERIAL PRIMARY KEY,
+              ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+              at_s BIGINT NOT NULL,
+              kind TEXT NOT NULL,
+              text TEXT NOT NULL
+            );
+            CREATE INDEX ticket_event_ticket ON ticket_event (ticket_id, id);
+            CREATE TABLE ticket_counter (month TEXT PRIMARY KEY, last INTEGER NOT NULL);
+            CREATE TABLE ticket_episode (
+              id BIGSERIAL PRIMARY KEY,
+              ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+              started_s BIGINT NOT NULL,
+              recovered_s BIGINT,
+              cause TEXT NOT NULL
+            );
+            CREATE INDEX ticket_episode_ticket ON ticket_episode (ticket_id, id);
+            CREATE TABLE ticket_requester (
+              id BIGSERIAL PRIMARY KEY,
+              ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+              site TEXT NOT NULL, name TEXT NOT NULL, contact TEXT, via TEXT NOT NULL, text TEXT NOT NULL,
+              reported_by TEXT NOT NULL, at_s BIGINT NOT NULL
+            );
+            CREATE INDEX ticket_requester_ticket ON ticket_requester (ticket_id);
+            CREATE TABLE ticket_document (
+              ticket_id BIGINT PRIMARY KEY REFERENCES ticket(id),
+              number TEXT NOT NULL UNIQUE,
+              month TEXT NOT NULL,
+              closed_s BIGINT NOT NULL,
+              html TEXT NOT NULL,
+              pdf BYTEA
+            );
+            CREATE TABLE outbox (
+              id BIGSERIAL PRIMARY KEY,
+              dedupe_key TEXT NOT NULL UNIQUE,
+              ticket_id BIGINT REFERENCES ticket(id),
+              channel TEXT NOT NULL,
+              subject TEXT NOT NULL,
+              body TEXT NOT NULL,
+              created_s BIGINT NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0,
+              next_s BIGINT NOT NULL,
+              sent_s BIGINT,
+              last_error TEXT,
+              recipient TEXT
+            );
+            CREATE INDEX outbox_pending ON outbox (next_s) WHERE sent_s IS NULL;
+            CREATE TABLE degradation (
+              element TEXT NOT NULL,
+              engine TEXT NOT NULL,
+              prober TEXT NOT NULL,
+              reason TEXT NOT NULL,
+              since_s BIGINT NOT NULL,
+              PRIMARY KEY (element, engine, prober)
             )
             """),
     ]

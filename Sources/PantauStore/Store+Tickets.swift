@@ -297,4 +297,10 @@ public struct TicketEpisode: Sendable, Hashable {
     public var startedAt: EpochSeconds
     public var recoveredAt: EpochSeconds?
     public var cause: String
+
+    public init(startedAt: EpochSeconds, recoveredAt: EpochSeconds?, cause: String) {
+        self.startedAt = startedAt
+        self.recoveredAt = recoveredAt
+        self.cause = cause
+    }
 }

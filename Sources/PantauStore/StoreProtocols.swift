@@ -74,6 +74,25 @@ public protocol OutboxStore: Sendable {
 }
 
 extension TicketStore {
+    /// Opens with the default number prefix and no messages (tools and tests).
+    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64)
+        async throws -> (Ticket, TicketChange) {
+        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: { _, _ in [] })
+    }
+
+    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
+                           messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
+        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: messages)
+    }
+
+    public func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds) async throws -> Ticket? {
+        try await updateTicket(rootKey: rootKey, root: root, affectedEver: affectedEver, decision: decision, at: at, messages: { _, _ in [] })
+    }
+
+    public func resolveTicket(rootKey: String, recoveredAt: EpochSeconds, at: EpochSeconds, detail: String) async throws -> Ticket? {
+        try await resolveTicket(rootKey: rootKey, recoveredAt: recoveredAt, at: at, detail: detail, messages: { _, _ in [] })
+    }
+
     /// Closes without archiving or telling requesters (tools and tests; the helpdesk does both).
     public func closeTicket(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds) async throws -> Ticket {
         try await closeTicket(number, beritaAcara: beritaAcara, at: at, month: nil, document: nil, messages: { _, _ in [] })

@@ -48,6 +48,38 @@ public struct Ticket: Sendable, Hashable {
     /// Who reported the disruption (filled when one ticket is read, empty in lists).
     public var requesters: [Requester] = []
 
+    /// A ticket as a store reads it back (every field; the requesters are filled separately).
+    public init(id: Int64, number: String, rootKey: String, kind: String, cause: SuspectedCause, state: State, priority: Priority,
+                priorityReason: String, affectedSites: [String], evidence: [String], startedAt: EpochSeconds, openedAt: EpochSeconds,
+                acknowledgedAt: EpochSeconds?, assignedTo: String?, resolvedAt: EpochSeconds?, recoveredAt: EpochSeconds?,
+                closedAt: EpochSeconds?, reopened: Int, flaps: Int, beritaAcara: BeritaAcara?, escalationLevel: Int = 1,
+                mergedInto: String? = nil, link: String? = nil, requesters: [Requester] = []) {
+        self.id = id
+        self.number = number
+        self.rootKey = rootKey
+        self.kind = kind
+        self.cause = cause
+        self.state = state
+        self.priority = priority
+        self.priorityReason = priorityReason
+        self.affectedSites = affectedSites
+        self.evidence = evidence
+        self.startedAt = startedAt
+        self.openedAt = openedAt
+        self.acknowledgedAt = acknowledgedAt
+        self.assignedTo = assignedTo
+        self.resolvedAt = resolvedAt
+        self.recoveredAt = recoveredAt
+        self.closedAt = closedAt
+        self.reopened = reopened
+        self.flaps = flaps
+        self.beritaAcara = beritaAcara
+        self.escalationLevel = escalationLevel
+        self.mergedInto = mergedInto
+        self.link = link
+        self.requesters = requesters
+    }
+
     /// The root element's id ("fo-dc-kota", "bkd"); a reported ticket's site, an installation's link.
     public var root: String {
         if let r = RootCause.parse(key: rootKey) { return r.element.id }
@@ -113,4 +145,10 @@ public struct TicketEvent: Sendable, Hashable {
     public var at: EpochSeconds
     public var kind: String
     public var text: String
+
+    public init(at: EpochSeconds, kind: String, text: String) {
+        self.at = at
+        self.kind = kind
+        self.text = text
+    }
 }

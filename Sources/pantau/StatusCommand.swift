@@ -25,6 +25,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let url = location.db, PostgresLocation.isURL(url) {
             // The central store: every engine's view of each site (up while any live engine says up).
             let pg = try await failingAsync { try await PostgresStore.open(try PostgresLocation(url), engine: "status") }
+            await pg.setLiveWithin(PostgresStore.defaultLiveWithin)
             do { report = try await failingAsync { try await query.build(store: pg, now: EpochSeconds(Date().timeIntervalSince1970)) } } catch {
                 await pg.close()
                 throw error

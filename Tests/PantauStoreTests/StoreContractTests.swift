@@ -146,7 +146,12 @@ final class StoreContractTests: XCTestCase {
         XCTAssertEqual(health.map(\.engine), ["dc", "pop-lepar"])
         XCTAssertNil(health.first { $0.session == a.id }?.endedAt, "the DC engine's session is still live")
         let h = try await dc.history(overlapping: TimeRange(1_764_400_000, 1_764_600_000), targets: ["kec-lepar"])
-        XCTAssertEqual(h["kec-lepar"]?.count, 2, "both engines' views are kept: \(String(describing: h["kec-lepar"]))")
+        // History combines the engines by the same rule: up while either said up (the POP engine did, until its last heartbeat).
+        XCTAssertEqual(h["kec-lepar"], [StateInterval(target: "kec-lepar", state: .up, range: TimeRange(1_764_500_000, 1_764_500_100))])
+        try await dc.record(batch(ObservationSource(.icmp, engine: "dc"), 1_764_500_150), session: a)
+        let later = try await dc.history(overlapping: TimeRange(1_764_400_000, 1_764_600_000), targets: ["kec-lepar"])
+        XCTAssertEqual(later["kec-lepar"]?.map(\.state), [.up, .down], "after the POP engine fell silent only the DC engine's view counts")
+        XCTAssertEqual(later["kec-lepar"]?.last?.range, TimeRange(1_764_500_100, 1_764_500_150))
         now = try await dc.currentStatus()
         XCTAssertEqual(now["kec-lepar"]?.state, .down, "the POP engine is gone: the DC engine's view stands")
         XCTAssertEqual(now["kec-lepar"]?.since, 1_764_500_050)

@@ -5,10 +5,11 @@ import PantauCore
 import PantauStore
 import PantauTestSupport
 
-/// The ticket lifecycle in SQLite: numbers people can say, one live ticket per root cause,
-/// reopening, the officer's steps, and the outbox written with the change it reports.
-final class TicketStoreTests: XCTestCase {
-    func store() throws -> Store {
+/// The ticket lifecycle: numbers people can say, one live ticket per root cause, reopening,
+/// the officer's steps, and the outbox written with the change it reports. Run on SQLite here
+/// and, unchanged, on PostgreSQL by `PostgresTicketStoreTests` (the store contract).
+class TicketStoreTests: XCTestCase {
+    func store() async throws -> any TicketStore & OutboxStore {
         try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-t-\(UUID().uuidString).sqlite").path)
     }
 
@@ -23,7 +24,7 @@ final class TicketStoreTests: XCTestCase {
     /// Issue 14: after a channel outage the recovery ("PULIH") was delivered before the outage
     /// ("GANGGUAN") it answers. Per ticket and channel, messages leave in the order written.
     func testOutboxKeepsEachTicketsOrderPerChannel() async throws {
-        let s = try store()
+        let s = try await store()
         let (a, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
         let other = RootCause(element: .site("opd9"), cause: .siteDown, affectedSites: ["opd9"], startedAt: 1000, evidence: [])
         _ = try await s.openTicket(other, decision: decision, at: 1150, month: "2026-03", reopenWithin: 3600, messages: mail)
@@ -49,7 +50,7 @@ final class TicketStoreTests: XCTestCase {
 
     /// Issue 14: a later change of cause was recorded but never sent.
     func testChangeOfCauseIsSent() async throws {
-        let s = try store()
+        let s = try await store()
         let mailWithCause: @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { t, c in
             [OutboxDraft(dedupeKey: "\(t.number):\(c.rawValue):\(t.cause.rawValue):tg", channel: "telegram", subject: t.number,
                          body: "\(c.rawValue) \(t.cause.rawValue)")]
@@ -65,7 +66,7 @@ final class TicketStoreTests: XCTestCase {
     /// Issue 14: the flap counter restarted at 1 after every restart of the engine (a new
     /// tracker counts from 0); the ticket counts its flaps.
     func testFlapsCountAcrossRestarts() async throws {
-        let s = try store()
+        let s = try await store()
         _ = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
         try await s.recordRelapse(rootKey: trunk.key, at: 1200, flaps: 1)
         try await s.recordRelapse(rootKey: trunk.key, at: 1300, flaps: 2)
@@ -74,7 +75,7 @@ final class TicketStoreTests: XCTestCase {
     }
 
     func testNumbersIdempotentOpenAndOutbox() async throws {
-        let s = try store()
+        let s = try await store()
         let (a, c1) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
         XCTAssertEqual(a.number, "GGN-2026-03-0001")
         XCTAssertEqual(c1, .opened)
@@ -102,7 +103,7 @@ final class TicketStoreTests: XCTestCase {
     }
 
     func testOfficerStepsAndBeritaAcara() async throws {
-        let s = try store()
+        let s = try await store()
         let (t, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
         await XCTAssertThrowsErrorAsync(try await s.closeTicket(t.number, beritaAcara: BeritaAcara(officers: ["A"], problemSummary: "", workSummary: "",
                                                                                   alternativeSolution: "", location: ""), at: 1150))
@@ -124,7 +125,7 @@ final class TicketStoreTests: XCTestCase {
     }
 
     func testReopenWithinWindowElseNewTicket() async throws {
-        let s = try store()
+        let s = try await store()
         let (t, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
         _ = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 2000, at: 2300, detail: "")
         let (again, change) = try await s.openTicket(trunk, decision: decision, at: 4000, month: "2026-03", reopenWithin: 3600)
@@ -142,7 +143,7 @@ final class TicketStoreTests: XCTestCase {
     /// A reopen is a new episode: its own start, cause and priority; the first episode keeps
     /// its own times, so no duration includes the time the element was up in between.
     func testReopenStartsANewEpisodeWithItsOwnStartAndPriority() async throws {
-        let s = try store()
+        let s = try await store()
         let (t, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
         _ = try await s.resolveTicket(rootKey: trunk.key, recoveredAt: 2000, at: 2300, detail: "")
         var again = trunk

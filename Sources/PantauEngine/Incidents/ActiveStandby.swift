@@ -1,0 +1,56 @@
+import Logging
+import PantauCore
+import ServiceLifecycle
+
+/// Runs its services only while this process holds the leadership (a PostgreSQL advisory lock
+/// for the central correlator): until then it waits as a hot standby, trying again every
+/// `retryEvery` seconds, so it takes over within about that long after the active one dies.
+/// The lock lives on the store's connection: losing the connection loses the lock and fails
+/// every write, so a process cut off from the store can never act beside its successor.
+public final class ActiveStandby: Service, Sendable {
+    let acquire: @Sendable () async throws -> Bool
+    let retryEvery: Double
+    let clock: any WallClock
+    let logger: Logger
+    let services: [any Service]
+    let onStandby: @Sendable () -> Void
+    let onActive: @Sendable () -> Void
+
+    public init(acquire: @escaping @Sendable () async throws -> Bool, retryEvery: Double = 1, clock: any WallClock, logger: Logger,
+                services: [any Service], onStandby: @escaping @Sendable () -> Void = {}, onActive: @escaping @Sendable () -> Void = {}) {
+        self.acquire = acquire
+        self.retryEvery = retryEvery
+        self.clock = clock
+        self.logger = logger
+        self.services = services
+        self.onStandby = onStandby
+        self.onActive = onActive
+    }
+
+    public func run() async throws {
+        let active: Bool
+        do {
+            active = try await cancelWhenGracefulShutdown {
+                var told = false
+                while !Task.isCancelled {
+                    if try await self.acquire() { return true }
+                    if !told {
+                        told = true
+                        self.onStandby()
+                    }
+                    try await self.clock.sleep(untilMonotonic: self.clock.monotonic() + self.retryEvery)
+                }
+                return false
+            }
+        } catch is CancellationError { return }  // shut down while waiting
+        guard active else { return }
+        onActive()
+        logger.notice("active: this process holds the correlator lock")
+        // One child per service: when one fails (the store is lost), the others are cancelled
+        // and the error ends the process, so a supervisor restarts it as a standby.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for s in services { group.addTask { try await s.run() } }
+            try await group.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Logging
+import PantauCore
+import PantauStore
+import ServiceLifecycle
+
+/// Feeds the central correlator from the shared store: woken by the store's notifications
+/// (PostgreSQL `LISTEN/NOTIFY`, no polling loop), and on a slow beat (an engine that falls
+/// silent changes the combined view without writing anything), it reads the combined view and
+/// publishes what changed as observations on the correlator's bus. The correlator then works as
+/// it does beside one engine; the times are the engines' own (replayed spools included).
+public final class CentralFeed: Service, Sendable {
+    let source: any CorrelationSource
+    let bus: ObservationBus
+    let inventory: Inventory
+    let clock: any WallClock
+    let logger: Logger
+    let beat: Double
+    let watchedLinks: Set<String>
+
+    public init(source: any CorrelationSource, bus: ObservationBus, inventory: Inventory, clock: any WallClock, logger: Logger, beat: Double = 5) {
+        self.source = source
+        self.bus = bus
+        self.inventory = inventory
+        self.clock = clock
+        self.logger = logger
+        self.beat = beat
+        watchedLinks = Set(inventory.links.map(\.id))
+    }
+
+    /// The observations that turn `old` into `new` (pure: tested without a store).
+    public static func changes(from old: CombinedView, to new: CombinedView, links: Set<String>, at: EpochSeconds) -> ObservationBatch {
+        let central = ObservationSource(.icmp, engine: "central")
+        var out: [Observation] = []
+        for id in Set(old.states.keys).union(new.states.keys).sorted() {
+            let was = old.states[id]?.state ?? .unknown, now = new.states[id]?.state ?? .unknown
+            guard was != now else { continue }
+            out.append(Observation(kind: links.contains(id) ? .link : .site, element: id, source: central, what: .state(from: was, to: now),
+                                   since: new.states[id]?.since ?? at, evidence: new.linkDetail[id] ?? ""))
+        }
+        for id in Set(old.degraded.keys).union(new.degraded.keys).sorted() where old.degraded[id] != new.degraded[id] {
+            out.append(Observation(kind: links.contains(id) ? .link : .site, element: id, source: central,
+                                   what: .degradation(reason: new.degraded[id]?.reason), since: new.degraded[id]?.since ?? at))
+        }
+        let details = new.linkDetail.filter { old.linkDetail[$0.key] != $0.value }.sorted { $0.key < $1.key }.map {
+            LinkSample(target: $0.key, at: at, detail: $0.value)
+        }
+        return ObservationBatch(source: central, at: at, observations: out, linkSamples: details)
+    }
+
+    public func run() async throws {
+        let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        do {
+            try await cancelWhenGracefulShutdown { try await self.watch(wake) }
+        } catch is CancellationError {}
+    }
+
+    func watch(_ wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await self.source.waitForChanges { wake.continuation.yield() }
+                throw PantauError(.storage, operation: "listening for the engines' changes", subject: "the central store",
+                                  message: "the notification channel ended")
+            }
+            group.addTask {
+                // The slow beat: an engine that falls silent changes the view without a word.
+                while !Task.isCancelled {
+                    try await self.clock.sleep(untilMonotonic: self.clock.monotonic() + self.beat)
+                    wake.continuation.yield()
+                }
+            }
+            group.addTask {
+                var last = CombinedView()
+                wake.continuation.yield()
+                for await _ in wake.stream {
+                    if Task.isCancelled { break }
+                    let view = try await self.source.combinedView()
+                    let batch = Self.changes(from: last, to: view, links: self.watchedLinks, at: self.clock.nowSeconds())
+                    last = view
+                    if !batch.observations.isEmpty || !batch.linkSamples.isEmpty {
+                        self.logger.info("combined view changed", metadata: ["observations": "\(batch.observations.count)"])
+                        self.bus.publish(batch)
+                    }
+                }
+            }
+            // Any child ending ends the feed (the listener's error is the reason).
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import PantauCore
+import PantauStore
+import PostgresNIO
+
+/// The central correlator's side of the shared store: the combined view of every live engine,
+/// the engines' change notifications, and the leadership lock that lets exactly one correlator
+/// act while others wait as hot standbys.
+extension PostgresStore: CorrelationSource {
+    /// The advisory lock key of the active correlator (one per database).
+    static let correlatorLock: Int64 = 7_274_430
+
+    public func combinedView() async throws -> CombinedView {
+        var view = CombinedView()
+        for (id, st) in try await currentStatus() where st.state != .unknown {
+            if let since = st.since { view.states[id] = CombinedView.State(st.state, since: since) }
+        }
+        let heardSince = liveWithin.map { EpochSeconds(Date().timeIntervalSince1970) - $0 } ?? .min
+        // A degradation counts while the source that holds it is live; the earliest in force wins.
+        let rows = try await run("reading the degradations in force", """
+            SELECT d.element, d.reason, d.since_s FROM degradation d
+            WHERE EXISTS (SELECT 1 FROM source s WHERE s.kind = 'engine' AND s.engine = d.engine AND s.prober = d.prober
+                          AND s.ended_s IS NULL AND s.last_seen_s >= \(heardSince))
+            ORDER BY d.element, d.since_s, d.engine
+            """)
+        for try await (element, reason, since) in rows.decode((String, String, Int64).self) where view.degraded[element] == nil {
+            view.degraded[element] = CombinedView.Degraded(reason, since: since)
+        }
+        let details = try await run("reading the port readings", "SELECT target, detail FROM link_last WHERE detail <> ''")
+        for try await (target, detail) in details.decode((String, String).self) { view.linkDetail[target] = detail }
+        return view
+    }
+
+    /// Listens on `pantau_observation` (engines' state changes and degradations) and
+    /// `pantau_ticket` (ticket changes, from faces or another process) on a connection of its
+    /// own, so a transaction on the store's connection never holds a notification back.
+    public nonisolated func waitForChanges(_ onChange: @escaping @Sendable () -> Void) async throws {
+        let listener: PostgresConnection
+        do {
+            listener = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+        } catch {
+            throw PantauError(.storage, operation: "connecting the notification listener", subject: location.description, message: Self.describe(error))
+        }
+        do {
+            try await listener.listen(on: "pantau_observation") { observations in
+                try await listener.listen(on: "pantau_ticket") { tickets in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { for try await _ in observations { onChange() } }
+                        group.addTask { for try await _ in tickets { onChange() } }
+                        onChange()  // listening now: anything written before is read by the first look
+                        try await group.next()
+                        group.cancelAll()
+                    }
+                }
+            }
+        } catch is CancellationError {
+            try? await listener.close()
+            throw CancellationError()
+        } catch {
+            try? await listener.close()
+            throw PantauError(.storage, operation: "listening for the engines' changes", subject: location.description, message: Self.describe(error))
+        }
+        try? await listener.close()
+    }
+
+    /// Tries to become the active correlator: true when this connection holds the lock (kept
+    /// until the connection closes — a crash, a `kill -9` or a lost network releases it at once).
+    public func tryLeadership() async throws -> Bool {
+        var held = false
+        for try await x in try await run("taking the correlator lock", "SELECT pg_try_advisory_lock(\(Self.correlatorLock))").decode(Bool.self) { held = x }
+        return held
+    }
+}

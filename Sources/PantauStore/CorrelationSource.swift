@@ -1,0 +1,45 @@
+import PantauCore
+
+/// What several engines together say about the network now: the combined state of every
+/// target (`Vantage.current` over the live engines), the degradations any live engine holds,
+/// and the latest port reading per link. The central correlator reads this instead of one
+/// engine's observation bus.
+public struct CombinedView: Sendable, Hashable {
+    public struct State: Sendable, Hashable {
+        public var state: TargetState
+        public var since: EpochSeconds
+        public init(_ state: TargetState, since: EpochSeconds) {
+            self.state = state
+            self.since = since
+        }
+    }
+
+    public struct Degraded: Sendable, Hashable {
+        public var reason: String
+        public var since: EpochSeconds
+        public init(_ reason: String, since: EpochSeconds) {
+            self.reason = reason
+            self.since = since
+        }
+    }
+
+    public var states: [String: State] = [:]
+    public var degraded: [String: Degraded] = [:]
+    /// The latest port reading per link ("core-sw/trunk admin-up, oper-down").
+    public var linkDetail: [String: String] = [:]
+
+    public init(states: [String: State] = [:], degraded: [String: Degraded] = [:], linkDetail: [String: String] = [:]) {
+        self.states = states
+        self.degraded = degraded
+        self.linkDetail = linkDetail
+    }
+}
+
+/// A shared store that several engines write and one correlator reads (PostgreSQL).
+public protocol CorrelationSource: Sendable {
+    /// The combined view now.
+    func combinedView() async throws -> CombinedView
+    /// Calls `onChange` each time an engine records a state change or a degradation (or a
+    /// ticket changes), until cancelled; throws when the notification channel is lost.
+    func waitForChanges(_ onChange: @escaping @Sendable () -> Void) async throws
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PantauCore
+import PantauEngine
+import PantauNotify
+import PantauPostgres
+import PantauStore
+import ServiceLifecycle
+
+/// `pantau correlate --db postgresql://…`: the central correlator. It reads the combined view
+/// of every probe engine from the shared store (woken by `LISTEN/NOTIFY`), finds the root
+/// causes over the whole topology, opens and resolves the gangguan tickets and delivers their
+/// messages. Start it on two machines: one takes the advisory lock and acts, the other waits as
+/// a hot standby and takes over within about a second when the first dies.
+struct CorrelateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correlate",
+        abstract: "The central correlator on PostgreSQL: root causes, tickets and notifications from every engine's observations.",
+        discussion: """
+            Exactly one correlator acts (a PostgreSQL advisory lock); others started on the same store wait as hot standbys.
+            The password comes from PGPASSWORD or PANTAU_PG_PASSWORD_FILE, never from the address.
+            """)
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Stop by itself after this many seconds (default: run until stopped).")
+    var seconds: Double?
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .warning
+
+    @Option(help: "Seconds after its last heartbeat that a silent engine still counts (default 180).")
+    var liveWithin: Int64 = PostgresStore.defaultLiveWithin
+
+    @Option(help: "Seconds between a standby's attempts to take over (default 1).")
+    var retryEvery: Double = 1
+
+    func run() async throws {
+        let logger = bootstrapLogging(level: logLevel)
+        guard let url = location.db, PostgresLocation.isURL(url) else {
+            throw usageError(Self.self, "the correlator works on the central store: --db postgresql://USER@HOST:PORT/DATABASE")
+        }
+        let config = try location.load()
+        let pgLocation = try failing { try PostgresLocation(url) }
+        let store = try await failingAsync { try await PostgresStore.open(pgLocation, engine: "correlator", logger: logger) }
+        await store.setLiveWithin(liveWithin)
+        let clock = SystemWallClock()
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        let bus = ObservationBus()
+        let composer = NotificationComposer(inventory: config.inventory, config: config.incidents)
+        if config.incidents.escalation.isEnabled {
+            say("pantau: note: helpdesk escalation runs with the SQLite store only; this correlator opens, updates and resolves tickets")
+        }
+        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus, clock: clock,
+                                        logger: logger, messages: { composer.drafts($0, $1) }) { event in
+            if case .ticket(let number, let change, let priority, let cause, let root, let affected, let at) = event {
+                say("\(ISO8601.format(at, in: tz))  ticket \(number) \(change): \(priority) \(cause) \(root)"
+                    + (affected.isEmpty ? "" : " cuts off \(affected.count): \(affected.joined(separator: ", "))"))
+            }
+        }
+        let feed = CentralFeed(source: store, bus: bus, inventory: config.inventory, clock: clock, logger: logger)
+        var active: [any Service] = [feed, incidents]
+        if !config.incidents.channels.isEmpty {
+            active.append(NotificationService(store: store, notifiers: NotificationService.notifiers(for: config.incidents.channels),
+                                              clock: clock, logger: logger, pollSeconds: 1))
+        }
+        let pid = getpid()
+        let gate = ActiveStandby(acquire: { try await store.tryLeadership() }, retryEvery: retryEvery, clock: clock, logger: logger,
+                                 services: active,
+                                 onStandby: { say("pantau: correlator \(pid) on standby: another correlator holds the lock on \(pgLocation)") },
+                                 onActive: { say("pantau: correlator \(pid) active on \(pgLocation) (\(config.inventory.sites.count) sites)") })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: gate, successTerminationBehavior: .gracefullyShutdownGroup)]
+        if let seconds { services.append(.init(service: StopAfter(seconds: seconds, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup)) }
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(10)
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch {
+            await store.close()
+            printErr("pantau: the correlator stopped: \(error)")
+            throw ExitCode(1)
+        }
+        await store.close()
+        say("pantau: correlator \(pid) stopped")
+    }
+}
