@@ -87,17 +87,19 @@ public actor SpoolingStore {
                     let key = "\(spool.id):\(seq)"
                     switch entry {
                     case .begin(let local, let source, let at, let detail):
-                        let remote = try await c.forwardBegin(key: key, source: source, at: at, detail: detail)
+                        let remote = try await timed(c) { try await $0.forwardBegin(key: key, source: source, at: at, detail: detail) }
                         try spool.taken(seq, remoteSession: (local, remote))
                     case .batch(let local, let b):
                         guard let remote = try spool.remoteID(local) else { try spool.taken(seq); continue }
-                        _ = try await c.forwardBatch(key: key, b, session: remote)
+                        _ = try await timed(c) { try await $0.forwardBatch(key: key, b, session: remote) }
                         try spool.taken(seq)
                     case .end(let local, let at, let reason):
-                        if let remote = try spool.remoteID(local) { try await c.forwardEnd(key: key, session: remote, at: at, reason: reason) }
+                        if let remote = try spool.remoteID(local) {
+                            try await timed(c) { try await $0.forwardEnd(key: key, session: remote, at: at, reason: reason) }
+                        }
                         try spool.taken(seq)
                     case .recover:
-                        _ = try await c.recoverCrashedSessions()
+                        _ = try await timed(c) { try await $0.recoverCrashedSessions() }
                         try spool.taken(seq)
                     }
                     done += 1
@@ -108,6 +110,28 @@ public actor SpoolingStore {
             }
         }
         return done
+    }
+
+    /// Seconds a forward may take before the centre counts as unreachable. A cut link drops
+    /// packets silently (no reset): without this, a query would wait for TCP to give up, minutes.
+    static let forwardTimeout: Double = 10
+
+    /// Runs one forward with a deadline; past it the connection is closed (which fails the
+    /// stuck query) and the entry stays in the spool for the next attempt.
+    func timed<T: Sendable>(_ c: PostgresStore, _ op: @escaping @Sendable (PostgresStore) async throws -> T) async throws -> T {
+        let location = self.location
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await op(c) }
+            group.addTask {
+                try await Task.sleep(for: .seconds(Self.forwardTimeout))
+                return nil
+            }
+            defer { group.cancelAll() }
+            if let first = try await group.next(), let value = first { return value }
+            await c.close()
+            throw PantauError(.storage, operation: "forwarding the spool", subject: location.description,
+                              message: "no answer within \(Int(Self.forwardTimeout)) s (the link to the centre drops packets)")
+        }
     }
 
     public func close() async {

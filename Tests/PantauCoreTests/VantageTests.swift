@@ -53,7 +53,8 @@ final class VantageTests: XCTestCase {
         XCTAssertEqual(Vantage.current([.init(state: .up, since: 100, heardAt: 500), .init(state: .up, since: 50, heardAt: 500)])?.since, 50)
         // One sees it down, the other still hears it answer after that: up.
         XCTAssertEqual(Vantage.current([.init(state: .down, since: 400, heardAt: 500), .init(state: .up, since: 50, heardAt: 450)])?.state, .up)
-        // The other's last word predates the failure (an engine behind the cut, spooling): down.
+        // The other's last word predates the failure, or is of the same second (an engine behind the cut, spooling): down.
+        XCTAssertEqual(Vantage.current([.init(state: .down, since: 400, heardAt: 500), .init(state: .up, since: 50, heardAt: 400)])?.state, .down)
         let cut = Vantage.current([.init(state: .down, since: 400, heardAt: 500), .init(state: .up, since: 50, heardAt: 390)])
         XCTAssertEqual(cut?.state, .down)
         XCTAssertEqual(cut?.since, 400)

@@ -9,6 +9,9 @@ public final class PostgresServer: @unchecked Sendable {
     public let dataDirectory: String
     public let bin: String
     let asUser: [String]
+    /// `ip netns exec NS` when the server runs inside a test's network namespace.
+    let inNamespace: [String]
+    let listen: [String]
 
     /// The Debian binaries (`/usr/lib/postgresql/VERSION/bin`), or nil when PostgreSQL is not installed.
     public static var binaries: String? {
@@ -20,7 +23,9 @@ public final class PostgresServer: @unchecked Sendable {
     /// `postgresql://pantau@127.0.0.1:PORT/pantau`
     public var url: String { "postgresql://pantau@127.0.0.1:\(port)/pantau" }
 
-    public init() throws {
+    /// `namespace`: run inside that network namespace (the test's own), listening on `listen`
+    /// (its addresses there) and trusting 198.18.0.0/15, the test networks' range.
+    public init(namespace: String? = nil, listen: [String] = ["127.0.0.1"]) throws {
         guard let bin = Self.binaries else {
             throw PostgresServerError(message: "PostgreSQL is not installed (apt-get install postgresql; scripts/setup.sh does)")
         }
@@ -28,7 +33,9 @@ public final class PostgresServer: @unchecked Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         dataDirectory = dir + "/data"
-        asUser = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
+        inNamespace = namespace.map { ["/usr/sbin/ip", "netns", "exec", $0] } ?? []
+        self.listen = listen
+        asUser = inNamespace + (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : [])
         if getuid() == 0 {
             _ = try Shell.run(["/bin/chown", "-R", "postgres:postgres", dir])
             _ = try Shell.run(["/bin/chmod", "755", dir])
@@ -36,8 +43,14 @@ public final class PostgresServer: @unchecked Sendable {
         port = Self.freePort()
         let initdb = try Shell.run(asUser + ["\(bin)/initdb", "-D", dataDirectory, "-U", "pantau", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
         guard initdb.status == 0 else { throw PostgresServerError(message: "initdb failed: \(initdb.output)") }
+        if listen != ["127.0.0.1"] {
+            let hba = try FileHandle(forWritingTo: URL(fileURLWithPath: dataDirectory + "/pg_hba.conf"))
+            hba.seekToEndOfFile()
+            hba.write(Data("host all all 198.18.0.0/15 trust\n".utf8))
+            try hba.close()
+        }
         let start = try Shell.run(asUser + ["\(bin)/pg_ctl", "-D", dataDirectory, "-l", dir + "/server.log", "-w", "-t", "30", "start", "-o",
-                                            "-p \(port) -c listen_addresses=127.0.0.1 -k \(dir) -c fsync=on -c max_connections=60"])
+                                            "-p \(port) -c listen_addresses=\(listen.joined(separator: ",")) -k \(dir) -c fsync=on -c max_connections=60"])
         guard start.status == 0 else {
             let log = (try? String(contentsOfFile: dir + "/server.log", encoding: .utf8)) ?? ""
             throw PostgresServerError(message: "the server did not start: \(start.output) \(log)")
@@ -55,7 +68,7 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// Runs SQL with psql on `database`; returns its output (unaligned, tuples only).
     public func psql(_ sql: String, database: String = "pantau") throws -> String {
-        let r = try Shell.run(["/usr/bin/psql", "-h", "127.0.0.1", "-p", "\(port)", "-U", "pantau", "-d", database, "-At", "-c", sql])
+        let r = try Shell.run(inNamespace + ["/usr/bin/psql", "-h", "127.0.0.1", "-p", "\(port)", "-U", "pantau", "-d", database, "-At", "-c", sql])
         guard r.status == 0 else { throw PostgresServerError(message: "psql: \(r.output)") }
         return r.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -70,12 +83,13 @@ public final class PostgresServer: @unchecked Sendable {
     public func resume() throws {
         let dir = (dataDirectory as NSString).deletingLastPathComponent
         let r = try Shell.run(asUser + ["\(bin)/pg_ctl", "-D", dataDirectory, "-l", dir + "/server.log", "-w", "-t", "30", "start", "-o",
-                                        "-p \(port) -c listen_addresses=127.0.0.1 -k \(dir) -c fsync=on -c max_connections=60"])
+                                        "-p \(port) -c listen_addresses=\(listen.joined(separator: ",")) -k \(dir) -c fsync=on -c max_connections=60"])
         guard r.status == 0 else { throw PostgresServerError(message: "pg_ctl start: \(r.output)") }
     }
 
     public func stop() {
-        _ = try? Shell.run(asUser + ["\(bin)/pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "stop"])
+        // pg_ctl stops by signal (no network): works even after the namespace is gone.
+        _ = try? Shell.run(Array(asUser.dropFirst(inNamespace.count)) + ["\(bin)/pg_ctl", "-D", dataDirectory, "-m", "fast", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).deletingLastPathComponent)
     }
 

@@ -19,14 +19,14 @@ public enum Vantage {
     }
 
     /// The combined state now, from the live sources' votes (the caller drops sources not heard
-    /// for too long). An "up" counts only from a source heard since the latest "down" began:
-    /// an engine behind a cut, whose last word predates it, cannot vouch that the target is up
-    /// now. Up since the earliest counting up; down since the latest down (when the last source
+    /// for too long). An "up" counts only from a source heard after the second the latest
+    /// "down" began: an engine behind a cut, whose last word predates it (or is of the same
+    /// second), cannot vouch that the target is up now. Up since the earliest counting up; down since the latest down (when the last source
     /// saw it fail). Nil when no source holds a state.
     public static func current(_ votes: [Vote]) -> (state: TargetState, since: EpochSeconds)? {
         let downs = votes.filter { $0.state == .down }
         let latestDown = downs.map(\.since).max()
-        let ups = votes.filter { v in v.state == .up && (latestDown.map { v.heardAt >= $0 } ?? true) }
+        let ups = votes.filter { v in v.state == .up && (latestDown.map { v.heardAt > $0 } ?? true) }
         if let first = ups.map(\.since).min() { return (.up, first) }
         if let latestDown { return (.down, latestDown) }
         return nil
