@@ -138,10 +138,7 @@ extension PostgresStore: TicketStore {
             guard t.state == .resolved else {
                 throw PantauError(.invalidInput, operation: "closing", subject: number, message: "only a resolved ticket can be closed (it is \(t.state.rawValue))")
             }
-            if t.kind == Ticket.installationKind {
-                throw PantauError(.invalidInput, operation: "closing", subject: number,
-                                  message: "installation tickets (acceptance test and handover) are kept in the SQLite store only")
-            }
+            if t.kind == Ticket.installationKind { try await Self.requireInstallationRecords(t, on: c, logger: logger) }
             try await c.query("""
                 UPDATE ticket SET state = 'closed', closed_s = \(at), ba_officers = \(ba.officers.joined(separator: "\n")), ba_problem = \(ba.problemSummary),
                   ba_work = \(ba.workSummary), ba_alternative = \(ba.alternativeSolution), ba_location = \(ba.location), ba_cause = \(ba.cause) WHERE id = \(t.id)

@@ -272,6 +272,62 @@ public actor PostgresStore {
               PRIMARY KEY (element, engine, prober)
             )
             """),
+        // The faces on the centre: dashboard users, sessions and tokens (by SHA-256), the audit
+        // log, and the helpdesk's installation records.
+        (5, """
+            CREATE TABLE web_user (
+              name TEXT PRIMARY KEY,
+              display_name TEXT NOT NULL,
+              role TEXT NOT NULL,
+              sites TEXT NOT NULL DEFAULT '',
+              password_hash TEXT NOT NULL,
+              disabled BOOLEAN NOT NULL DEFAULT false,
+              created_s BIGINT NOT NULL
+            );
+            CREATE TABLE web_session (
+              token_sha256 TEXT PRIMARY KEY,
+              "user" TEXT NOT NULL REFERENCES web_user(name) ON DELETE CASCADE,
+              csrf TEXT NOT NULL,
+              created_s BIGINT NOT NULL,
+              last_seen_s BIGINT NOT NULL
+            );
+            CREATE TABLE api_token (
+              token_sha256 TEXT PRIMARY KEY,
+              label TEXT NOT NULL,
+              "user" TEXT NOT NULL REFERENCES web_user(name) ON DELETE CASCADE,
+              created_s BIGINT NOT NULL
+            );
+            CREATE TABLE audit_log (
+              id BIGSERIAL PRIMARY KEY,
+              at_s BIGINT NOT NULL,
+              actor TEXT NOT NULL,
+              action TEXT NOT NULL,
+              object TEXT NOT NULL,
+              detail TEXT NOT NULL DEFAULT ''
+            );
+            CREATE TABLE ticket_handover (
+              ticket_id BIGINT PRIMARY KEY REFERENCES ticket(id),
+              received_by TEXT NOT NULL,
+              handed_by TEXT NOT NULL,
+              equipment TEXT NOT NULL,
+              note TEXT NOT NULL,
+              at_s BIGINT NOT NULL
+            );
+            CREATE TABLE bandwidth_acceptance (
+              id BIGSERIAL PRIMARY KEY,
+              link TEXT NOT NULL,
+              ticket_id BIGINT REFERENCES ticket(id),
+              at_s BIGINT NOT NULL,
+              officer TEXT NOT NULL,
+              passed BOOLEAN NOT NULL,
+              upload_mbps DOUBLE PRECISION,
+              download_mbps DOUBLE PRECISION,
+              contract_mbps DOUBLE PRECISION,
+              verdict TEXT NOT NULL,
+              html TEXT NOT NULL
+            );
+            CREATE INDEX bandwidth_acceptance_ticket ON bandwidth_acceptance (ticket_id)
+            """),
     ]
 
     func migrate() async throws {

@@ -89,6 +89,16 @@ public struct ArchiveEntry: Sendable, Hashable {
     public var hasPDF: Bool
     /// The sites the ticket touched (who may read the document).
     public var sites: [String]
+
+    public init(number: String, month: String, closedAt: EpochSeconds, kind: String, root: String, hasPDF: Bool, sites: [String]) {
+        self.number = number
+        self.month = month
+        self.closedAt = closedAt
+        self.kind = kind
+        self.root = root
+        self.hasPDF = hasPDF
+        self.sites = sites
+    }
 }
 
 extension Store: HelpdeskStore {

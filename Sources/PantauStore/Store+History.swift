@@ -146,6 +146,12 @@ public struct ICMPBucket: Sendable, Hashable, Codable {
     public var start: EpochSeconds
     public var rttMs: Double?
     public var lossPct: Double
+
+    public init(start: EpochSeconds, rttMs: Double?, lossPct: Double) {
+        self.start = start
+        self.rttMs = rttMs
+        self.lossPct = lossPct
+    }
 }
 
 extension Store: SeriesStore {

@@ -28,6 +28,14 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var action: String
     public var object: String
     public var detail: String
+
+    public init(at: EpochSeconds, actor: String, action: String, object: String, detail: String) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.object = object
+        self.detail = detail
+    }
 }
 
 extension Store: UserStore {

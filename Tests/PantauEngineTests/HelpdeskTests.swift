@@ -19,7 +19,7 @@ actor RecordingNotifier: Notifier {
 /// The helpdesk steps of the service catalogs on a real store: reports that join the engine's
 /// ticket or open their own with evidence, escalation in working time told once per level,
 /// requesters told on opening and closing, the archive, and installation tickets.
-final class HelpdeskTests: XCTestCase {
+class HelpdeskTests: XCTestCase {
     let wib = TimeZone(identifier: "Asia/Jakarta")!
     /// Monday 2026-12-07 09:00 WIB.
     let monday: EpochSeconds = ISO8601.parse("2026-12-07T09:00:00+07:00")!
@@ -66,11 +66,12 @@ final class HelpdeskTests: XCTestCase {
         return c
     }
 
-    func makeStore() throws -> Store {
+    /// The store under test: SQLite here, PostgreSQL in `PostgresHelpdeskTests` (same tests).
+    func makeStore() async throws -> any HelpdeskData & OutboxStore & SessionStore {
         try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-helpdesk-\(UUID().uuidString).sqlite").path)
     }
 
-    func helpdesk(_ store: Store) -> Helpdesk {
+    func helpdesk(_ store: any HelpdeskData) -> Helpdesk {
         Helpdesk(inventory: inventory(), config: config(), report: ReportConfig(), store: store)
     }
 
@@ -84,7 +85,7 @@ final class HelpdeskTests: XCTestCase {
     }
 
     func testReportsWhileTheEngineTracksTheOutageJoinItsTicket() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         let h = helpdesk(store)
         let engine = try await openEngineOutage(h, at: monday)
         let a = try await h.report(site: "bkd", name: "Rina (Kasubag Umum BKD)", contact: Contact("whatsapp:+6281299990001"),
@@ -110,10 +111,10 @@ final class HelpdeskTests: XCTestCase {
     }
 
     func testAReportWithNoOutageSeenOpensAReportedTicketWithTheSitesEvidence() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         let h = helpdesk(store)
         // What the engine knows: dinkes answers ping with 20% loss, its uplink port is up.
-        let icmp = try await store.beginSource(ObservationSource(.icmp), at: monday - 600)
+        let icmp = try await store.beginSource(ObservationSource(.icmp), at: monday - 600, detail: EngineDetail())
         try await store.record(ObservationBatch(source: ObservationSource(.icmp), at: monday - 5, observations: [
             Observation(kind: .site, element: "dinkes", source: ObservationSource(.icmp), what: .state(from: .unknown, to: .up), since: monday - 600),
         ], icmpSamples: [ProbeSample(target: "dinkes", at: monday - 5, sent: 5, received: 4, rttsMs: [2.1, 2.3, 2.0, 2.2], jitterMs: 0.1)],
@@ -146,7 +147,7 @@ final class HelpdeskTests: XCTestCase {
     }
 
     func testEscalationRunsInWorkingTimeAndTellsEachLevelOnce() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         let h = helpdesk(store)
         // Friday 2026-12-11 15:30: a P1 outage (critical impact); Monday 14th is a holiday.
         let friday = ISO8601.parse("2026-12-11T15:30:00+07:00")!
@@ -201,7 +202,7 @@ final class HelpdeskTests: XCTestCase {
     }
 
     func testClosingArchivesTheBeritaAcaraAndTellsTheRequesters() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         let h = helpdesk(store)
         let r = try await h.report(site: "bkd", name: "Rina", contact: Contact("whatsapp:+6281299990001"), text: "internet mati", via: "web",
                                    reportedBy: "Operator BKD", at: monday)
@@ -234,7 +235,7 @@ final class HelpdeskTests: XCTestCase {
     }
 
     func testAnInstallationClosesOnlyWithAPassedAcceptanceTestAndTheHandover() async throws {
-        let store = try makeStore()
+        let store = try await makeStore()
         let h = helpdesk(store)
         let t = try await h.openInstallation(link: "fo-dishub-baru", name: "Kabid Dinkes", contact: nil, text: "sambungan baru gedung B",
                                              via: "cli", reportedBy: "Budi", at: monday)
