@@ -123,7 +123,7 @@ let package = Package(
         ], path: "Tests/PantauEngineTests"),
         // Every route, role and error of the web face on Hummingbird's test client.
         .testTarget(name: "PantauWebTests", dependencies: [
-            "PantauWeb", "PantauStore", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk",
+            "PantauWeb", "PantauStore", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk", "PantauPostgres",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/PantauWebTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.

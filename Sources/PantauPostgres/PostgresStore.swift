@@ -328,6 +328,42 @@ public actor PostgresStore {
             );
             CREATE INDEX bandwidth_acceptance_ticket ON bandwidth_acceptance (ticket_id)
             """),
+        // Closed months: a revision is frozen once written (only its reopen columns may be filled,
+        // once) and never deleted, enforced by the server as the SQLite store's triggers do.
+        (6, """
+            CREATE TABLE month_close (
+              id BIGSERIAL PRIMARY KEY,
+              month TEXT NOT NULL,
+              revision INTEGER NOT NULL,
+              closed_s BIGINT NOT NULL,
+              closed_by TEXT NOT NULL,
+              note TEXT NOT NULL,
+              reason TEXT,
+              hash TEXT NOT NULL,
+              snapshot TEXT NOT NULL,
+              reopened_s BIGINT,
+              reopened_by TEXT,
+              reopen_reason TEXT,
+              UNIQUE (month, revision)
+            )
+            ;;
+            CREATE FUNCTION month_close_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'DELETE' THEN
+                RAISE EXCEPTION 'closed months are kept: revisions cannot be deleted';
+              END IF;
+              IF (NEW.month, NEW.revision, NEW.closed_s, NEW.closed_by, NEW.note, NEW.reason, NEW.hash, NEW.snapshot)
+                 IS DISTINCT FROM (OLD.month, OLD.revision, OLD.closed_s, OLD.closed_by, OLD.note, OLD.reason, OLD.hash, OLD.snapshot) THEN
+                RAISE EXCEPTION 'a closed month cannot be changed: reopen it and close a new revision';
+              END IF;
+              IF OLD.reopened_s IS NOT NULL THEN
+                RAISE EXCEPTION 'this revision was already reopened';
+              END IF;
+              RETURN NEW;
+            END $$
+            ;;
+            CREATE TRIGGER month_close_frozen BEFORE UPDATE OR DELETE ON month_close FOR EACH ROW EXECUTE FUNCTION month_close_guard()
+            """),
     ]
 
     func migrate() async throws {
@@ -340,7 +376,9 @@ public actor PostgresStore {
             for try await v in try await c.query("SELECT version FROM pantau_migration", logger: logger).decode(Int.self) { done.insert(v) }
             for m in Self.migrations where !done.contains(m.version) {
                 // One statement per query (the extended protocol takes one at a time).
-                for statement in m.sql.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+                // A migration whose statements hold semicolons (a function body) separates them with ";;".
+                let separator = m.sql.contains(";;") ? ";;" : ";"
+                for statement in m.sql.components(separatedBy: separator).map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
                     try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 try await c.query("INSERT INTO pantau_migration (version) VALUES (\(m.version))", logger: logger)

@@ -29,7 +29,7 @@ public struct ClosedMonthGuard: Sendable {
     }
 
     /// One diagnostic per difference, for every month in force.
-    public func check(store: Store) async throws -> [Diagnostic] {
+    public func check(store: any ReportStore) async throws -> [Diagnostic] {
         var out: [Diagnostic] = []
         for c in try await store.latestMonthClosures() where c.isInForce {
             guard let month = YearMonth(c.month) else { continue }

@@ -101,7 +101,7 @@ public struct MonthlyReport: Sendable, Codable, Hashable {
     public var isClosed: Bool { status == "closed" }
 
     /// The report of `month`: the revision in force (or `revision`) when closed, else computed now.
-    public static func load(month: YearMonth, revision: Int? = nil, builder: MonthlyReportBuilder, store: Store,
+    public static func load(month: YearMonth, revision: Int? = nil, builder: MonthlyReportBuilder, store: any ReportStore,
                             now: EpochSeconds) async throws -> MonthlyReport {
         let closures = try await store.monthClosures(month.description)
         let tz = builder.query.calendar.timeZone

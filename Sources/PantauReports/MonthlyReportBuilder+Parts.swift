@@ -100,7 +100,7 @@ extension MonthlyReportBuilder {
 
     /// The 11 months before `month`, per OPD and network-wide ("*"): a closed month's frozen
     /// figures, else computed from history when there is any known time in that month.
-    func trend(ending month: YearMonth, store: Store, facts: [TicketFacts]) async throws -> [String: [MonthlyFigures.TrendPoint]] {
+    func trend(ending month: YearMonth, store: any ReportStore, facts: [TicketFacts]) async throws -> [String: [MonthlyFigures.TrendPoint]] {
         var months: [YearMonth] = []
         var m = month
         for _ in 0..<11 {
@@ -152,7 +152,7 @@ public struct ExcusedInterval: Sendable, Hashable {
 
 extension MonthlyReportBuilder {
     /// For each result (a site), its excused intervals, by ticket, in time order.
-    public func excused(_ results: [AvailabilityResult], store: Store, now: EpochSeconds) async throws -> [String: [ExcusedInterval]] {
+    public func excused(_ results: [AvailabilityResult], store: any ReportStore, now: EpochSeconds) async throws -> [String: [ExcusedInterval]] {
         let facts = try await ticketFacts(store: store, now: now).filter { $0.party != .diskominfo }
         var out: [String: [ExcusedInterval]] = [:]
         for r in results {

@@ -33,7 +33,7 @@ public struct MonthlyReportBuilder: Sendable {
     }
 
     /// The month's figures as of `now`.
-    public func figures(month: YearMonth, store: Store, now: EpochSeconds) async throws -> MonthlyFigures {
+    public func figures(month: YearMonth, store: any ReportStore, now: EpochSeconds) async throws -> MonthlyFigures {
         let span = calendar.range(of: month)
         let facts = try await ticketFacts(store: store, now: now)
         let results = try await query.compute(store: store, span: span, sites: opdSites.map(\.id))
@@ -103,7 +103,7 @@ public struct MonthlyReportBuilder: Sendable {
         facts.filter { $0.party != .diskominfo && $0.sites.contains(site) }.flatMap(\.episodes)
     }
 
-    func ticketFacts(store: Store, now: EpochSeconds) async throws -> [TicketFacts] {
+    func ticketFacts(store: any ReportStore, now: EpochSeconds) async throws -> [TicketFacts] {
         var out: [TicketFacts] = []
         for t in try await store.tickets(states: nil) {
             let eps = try await store.ticketEpisodes(t.id)

@@ -22,7 +22,36 @@ public struct MonthClosure: Sendable, Hashable {
 
     /// Closed and not reopened: its snapshot is the month's figures.
     public var isInForce: Bool { reopenedAt == nil }
+
+    public init(month: String, revision: Int, closedAt: EpochSeconds, closedBy: String, note: String, reason: String?, hash: String,
+                snapshot: String, reopenedAt: EpochSeconds?, reopenedBy: String?, reopenReason: String?) {
+        self.month = month
+        self.revision = revision
+        self.closedAt = closedAt
+        self.closedBy = closedBy
+        self.note = note
+        self.reason = reason
+        self.hash = hash
+        self.snapshot = snapshot
+        self.reopenedAt = reopenedAt
+        self.reopenedBy = reopenedBy
+        self.reopenReason = reopenReason
+    }
 }
+
+/// Closed months ("tutup buku"): frozen revisions, never changed or deleted, reopened only to
+/// close a corrected revision.
+public protocol MonthCloseStore: Sendable {
+    func monthClosures(_ month: String) async throws -> [MonthClosure]
+    func latestMonthClosures() async throws -> [MonthClosure]
+    func closeMonth(_ month: String, snapshot: String, hash: String, by: String, note: String, at: EpochSeconds) async throws -> MonthClosure
+    func reopenMonth(_ month: String, reason: String, by: String, at: EpochSeconds) async throws -> MonthClosure
+}
+
+/// What the monthly report reads: history, tickets and closed months.
+public typealias ReportStore = HistoryStore & TicketStore & MonthCloseStore
+
+extension Store: MonthCloseStore {}
 
 extension Store {
     /// Every revision of `month`, oldest first (empty: never closed).

@@ -6,5 +6,5 @@ struct Pantau: AsyncParsableCommand {
         commandName: "pantau",
         abstract: "Pantau: network operations monitor for a Diskominfo intranet (OPD links, SLA availability).",
         subcommands: [CheckCommand.self, RunCommand.self, UserCommand.self, StatusCommand.self, AvailabilityCommand.self, ReportCommand.self, MonthCommand.self, BandwidthCommand.self, TrafficCommand.self,
-                      HistoryCommand.self, TicketsCommand.self, BackupCommand.self, MigrateCommand.self, CorrelateCommand.self, DemoCommand.self, BenchCommand.self])
+                      HistoryCommand.self, TicketsCommand.self, BackupCommand.self, MigrateCommand.self, CorrelateCommand.self, WebCommand.self, DemoCommand.self, BenchCommand.self])
 }

@@ -66,9 +66,8 @@ struct UserAdd: AsyncParsableCommand {
             throw usageError(Self.self, "--site \(s): no such site in \(location.inventoryDirectory)/network.yaml")
         }
         let password = try UserCommand.readPassword(fromStdin: passwordStdin)
-        let store = try failing { try location.openStore(.create) }
         let user = WebUser(name: name, displayName: displayName ?? name, role: role, sites: sites)
-        try await failingAsync {
+        try await location.withStore(.create) { store in
             try await store.addUser(user, passwordHash: Passwords.hash(password), actor: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print("\(name): \(role.rawValue)" + (sites.isEmpty ? "" : " (\(sites.joined(separator: ", ")))"))
@@ -82,9 +81,8 @@ struct UserPasswd: AsyncParsableCommand {
     @Flag(help: "Read the password from standard input (one line).") var passwordStdin = false
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
         let password = try UserCommand.readPassword(fromStdin: passwordStdin)
-        try await failingAsync {
+        try await location.withStore(.existing) { store in
             try await store.setPassword(name, passwordHash: Passwords.hash(password), actor: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print("\(name): password changed; its sessions ended")
@@ -97,8 +95,7 @@ struct UserList: AsyncParsableCommand {
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
 
     func run() async throws {
-        let store = try failing { try location.openStore(.readOnly) }
-        let users = try await failingAsync { try await store.users() }
+        let users = try await location.withStore(.readOnly) { try await $0.users() }
         if format == .json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -119,8 +116,7 @@ struct UserDisable: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
-        try await failingAsync { try await store.setDisabled(name, true, actor: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        try await location.withStore(.existing) { store in try await store.setDisabled(name, true, actor: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(name): disabled")
     }
 }
@@ -131,8 +127,7 @@ struct UserEnable: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
-        try await failingAsync { try await store.setDisabled(name, false, actor: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        try await location.withStore(.existing) { store in try await store.setDisabled(name, false, actor: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(name): enabled")
     }
 }
@@ -144,9 +139,8 @@ struct UserToken: AsyncParsableCommand {
     @Option(help: "What the token is for, e.g. \"service desk portal\".") var label: String
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
         let token = WebApp.newToken()
-        try await failingAsync {
+        try await location.withStore(.existing) { store in
             try await store.addToken(tokenSHA256: WebApp.tokenHash(token), label: label, user: name, actor: UserCommand.actor,
                                      at: EpochSeconds(Date().timeIntervalSince1970))
         }

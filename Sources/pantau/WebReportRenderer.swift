@@ -9,7 +9,7 @@ extension LocationOptions {
     /// The monthly report for the web face: the same document as `pantau report --format html`
     /// (closed months from their frozen snapshot, open ones provisional), with the office's
     /// template and logo when they exist.
-    func webReportRenderer(_ config: LoadedConfiguration, store: Store) -> WebApp.ReportRenderer? {
+    func webReportRenderer(_ config: LoadedConfiguration, store: any ReportStore & HelpdeskStore) -> WebApp.ReportRenderer? {
         guard let builder = try? MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report) else {
             return nil
         }

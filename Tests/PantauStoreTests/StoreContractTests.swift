@@ -109,6 +109,29 @@ final class StoreContractTests: XCTestCase {
         }
     }
 
+    /// Closed months on PostgreSQL: the same rules as SQLite, and the server itself refuses to
+    /// change or delete a frozen revision, even to someone with SQL.
+    func testClosedMonthsAreFrozenOnPostgreSQL() async throws {
+        let store = try await postgres(engine: "cli")
+        let db = store.location.database
+        let first = try await store.closeMonth("2026-11", snapshot: "{}", hash: "h0", by: "Kabid", note: "", at: 1_764_600_000)
+        XCTAssertEqual(first.revision, 0)
+        await XCTAssertThrowsErrorAsync(try await store.closeMonth("2026-11", snapshot: "{}", hash: "h0", by: "x", note: "", at: 1_764_600_001))
+        for sql in ["UPDATE month_close SET snapshot = '{\"x\":1}'", "DELETE FROM month_close"] {
+            XCTAssertThrowsError(try Self.server!.psql(sql, database: db), sql) { e in
+                XCTAssertTrue("\(e)".contains("closed month") || "\(e)".contains("closed months are kept"), "\(e)")
+            }
+        }
+        _ = try await store.reopenMonth("2026-11", reason: "tiket GGN-2026-11-0003 salah pihak", by: "Kabid", at: 1_764_700_000)
+        await XCTAssertThrowsErrorAsync(try await store.reopenMonth("2026-11", reason: "again", by: "x", at: 1_764_700_001))
+        let second = try await store.closeMonth("2026-11", snapshot: "{\"v\":2}", hash: "h1", by: "Kabid", note: "Revisi 1", at: 1_764_800_000)
+        XCTAssertEqual(second.revision, 1)
+        XCTAssertEqual(second.reason, "tiket GGN-2026-11-0003 salah pihak")
+        await XCTAssertEqualAsync(try await store.latestMonthClosures().map(\.hash), ["h1"])
+        await XCTAssertEqualAsync(try await store.monthClosures("2026-11").map(\.isInForce), [false, true])
+        await store.close()
+    }
+
     func testSQLiteKeepsTheContract() async throws {
         let store = try sqlite()
         try await contract(store, engine: "local") { store }

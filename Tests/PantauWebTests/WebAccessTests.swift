@@ -8,9 +8,12 @@ import PantauWeb
 import XCTest
 
 /// Every route, role and error of the web face, on Hummingbird's test client.
-final class WebAccessTests: XCTestCase {
+class WebAccessTests: XCTestCase {
+    /// The fixture on SQLite; `PostgresWebAccessTests` runs every test here on PostgreSQL.
+    func fixture() async throws -> WebFixture { try await WebFixture() }
+
     func testEveryRouteNeedsALogin() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             for page in ["/", "/tickets", "/tickets/\(f.bkdTicket)", "/sites/bkd", "/availability", "/availability/bkd"] {
                 let r = try await client.execute(uri: page, method: .get)
@@ -35,7 +38,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testLoginSetsAStrictHttpOnlyCookieAndShowsTheOverview() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             var b = Browser()
             b.take(try await b.get(client, "/login"))
@@ -66,7 +69,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testLoginCSRFAndWrongPasswordsAreThrottledPerUser() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             var b = Browser()
             b.take(try await b.get(client, "/login"))
@@ -92,7 +95,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testDisabledUserCannotLogInAndLosesItsSession() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             let b = try await Browser.login(client, user: "kepala")
             try await f.store.setDisabled("kepala", true, actor: "test", at: WebFixture.now)
@@ -105,7 +108,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testTicketActionsNeedTheRoleAndTheCSRFTokenAndAreAudited() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             let manager = try await Browser.login(client, user: "kepala")
             let page = try await manager.get(client, "/tickets/\(f.bkdTicket)")
@@ -142,7 +145,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testAnOPDUserReadsOnlyItsOwnSiteOnEveryRoute() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             let b = try await Browser.login(client, user: "opd-bkd")
             XCTAssertStatus(try await b.get(client, "/sites/bkd"), .ok)
@@ -163,7 +166,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testAPITokensActWithTheirUsersRole() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         let token = WebApp.newToken()
         try await f.store.addToken(tokenSHA256: WebApp.tokenHash(token), label: "service desk", user: "noc", actor: "test", at: WebFixture.now)
         try await f.application().test(.router) { client in
@@ -195,7 +198,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testAnAdminManagesUsersFromThePageAndOthersMayNot() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             let noc = try await Browser.login(client, user: "noc")
             for uri in ["/admin/users", "/admin/config"] { XCTAssertStatus(try await noc.get(client, uri), .forbidden, uri) }
@@ -232,7 +235,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testLinkPagesAndTheBeritaAcaraFollowTheSameAccess() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         try await f.application().test(.router) { client in
             let noc = try await Browser.login(client, user: "noc")
             let link = try await noc.get(client, "/links/fo-pop")
@@ -252,7 +255,7 @@ final class WebAccessTests: XCTestCase {
     }
 
     func testLiveEventsReachOnlyThoseWhoMaySeeThem() async throws {
-        let f = try await WebFixture()
+        let f = try await fixture()
         let noc = f.app.hub.subscribe(Access(WebUser(name: "noc", displayName: "n", role: .noc)))
         let opd = f.app.hub.subscribe(Access(WebUser(name: "o", displayName: "o", role: .opd, sites: ["bkd"])))
         f.app.hub.publish(.state(target: "dinkes", state: "down", since: 1, sites: ["dinkes"]))

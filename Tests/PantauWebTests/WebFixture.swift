@@ -31,20 +31,21 @@ struct WebFixture {
         Link(id: "fo-bkd", kind: .foUnderground, from: "pop", to: "bkd"),
         Link(id: "fo-dinkes", kind: .foUnderground, from: "pop", to: "dinkes"),
     ], devices: [Device(id: "sw", site: "dc", address: "127.0.0.9", vendor: .mikrotik, role: .core, snmpProfile: "p")], maintenance: [])
-    let store: Store
+    let store: any WebStore
     let app: WebApp
     var bkdTicket = ""
     var dinkesTicket = ""
 
-    init() async throws {
-        store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-web-\(UUID().uuidString).sqlite").path)
+    /// `store`: an empty store to fill (PostgreSQL in the central variants); nil: a new SQLite file.
+    init(store given: (any WebStore)? = nil) async throws {
+        store = try given ?? Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-web-\(UUID().uuidString).sqlite").path)
         let hash = Passwords.hash(Self.password, cost: 4)
         for u in [WebUser(name: "admin", displayName: "Admin", role: .admin), WebUser(name: "noc", displayName: "Budi NOC (NIP 1980)", role: .noc),
                   WebUser(name: "kepala", displayName: "Kepala Bidang", role: .manager),
                   WebUser(name: "opd-bkd", displayName: "Operator BKD", role: .opd, sites: ["bkd"])] {
             try await store.addUser(u, passwordHash: hash, actor: "test", at: Self.now - 3600)
         }
-        let icmp = try await store.beginSource(ObservationSource(.icmp), at: Self.now - 600)
+        let icmp = try await store.beginSource(ObservationSource(.icmp), at: Self.now - 600, detail: EngineDetail())
         try await store.record(ObservationBatch(source: ObservationSource(.icmp), at: Self.now - 5, observations: [
             Observation(kind: .site, element: "dc", source: ObservationSource(.icmp), what: .state(from: .unknown, to: .up), since: Self.now - 600),
             Observation(kind: .site, element: "pop", source: ObservationSource(.icmp), what: .state(from: .unknown, to: .up), since: Self.now - 600),

@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+import PantauPostgres
+import PantauStore
+import PantauWeb
+
+extension LocationOptions {
+    /// True when `--db` names the central PostgreSQL store.
+    var isCentral: Bool { db.map(PostgresLocation.isURL) ?? false }
+
+    /// Runs `body` on the store `--db` names: the SQLite file (opened with `mode`) or the central
+    /// PostgreSQL store (connected for the call and closed after it).
+    func withStore<T>(_ mode: Store.OpenMode, engine: String = "cli", _ body: (any WebStore & MonthCloseStore) async throws -> T) async throws -> T {
+        guard let url = db, PostgresLocation.isURL(url) else {
+            let store = try failing { try openStore(mode) }
+            return try await failingAsync { try await body(store) }
+        }
+        let pg = try await failingAsync { try await PostgresStore.open(try PostgresLocation(url), engine: engine, logger: Logger(label: "pantau.cli")) }
+        do {
+            let value = try await failingAsync { try await body(pg) }
+            await pg.close()
+            return value
+        } catch {
+            await pg.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PantauCore
+import PantauEngine
+import PantauPostgres
+import PantauReports
+import PantauStore
+import PantauWeb
+import ServiceLifecycle
+
+/// `pantau web --db postgresql://…`: the faces on the central store — dashboard, tickets and
+/// helpdesk, archive, monthly report, API and metrics — for every engine at once. Live views
+/// follow the engines and the correlator through `LISTEN/NOTIFY`. Any number may run (they
+/// hold no lock); put them behind the office's reverse proxy like the single-office dashboard.
+struct WebCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "web",
+        abstract: "The dashboard, helpdesk, archive, monthly report and API on the central PostgreSQL store.",
+        discussion: "Listens as probes/web.yaml says. The password comes from PGPASSWORD or PANTAU_PG_PASSWORD_FILE, never from the address.")
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(help: "Stop by itself after this many seconds (default: run until stopped).")
+    var seconds: Double?
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .warning
+
+    @Option(help: "Seconds after its last heartbeat that a silent engine still counts (default 180).")
+    var liveWithin: Int64 = PostgresStore.defaultLiveWithin
+
+    func run() async throws {
+        let logger = bootstrapLogging(level: logLevel)
+        guard let url = location.db, PostgresLocation.isURL(url) else {
+            throw usageError(Self.self, "the faces of several engines read the central store: --db postgresql://USER@HOST:PORT/DATABASE "
+                             + "(a single office's dashboard runs inside 'pantau run')")
+        }
+        let config = try location.load()
+        guard let host = config.web.host else { throw usageError(Self.self, "probes/web.yaml says listen: off") }
+        let pgLocation = try failing { try PostgresLocation(url) }
+        let store = try await failingAsync { try await PostgresStore.open(pgLocation, engine: "web", logger: logger) }
+        await store.setLiveWithin(liveWithin)
+        let clock = SystemWallClock()
+        let bus = ObservationBus()
+        let hub = LiveHub(inventory: config.inventory)
+        hub.attach(bus)
+        let status = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
+        let app = try failing {
+            try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
+                       report: config.report, clock: clock, hub: hub, logger: logger,
+                       reportRenderer: location.webReportRenderer(config, store: store),
+                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents)
+        }
+        let scheme = config.web.tls ? "https" : "http"
+        let web = try failing {
+            try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in
+                say("pantau: dashboard on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)/ for every engine on \(pgLocation)")
+            }
+        }
+        let feed = CentralFeed(source: store, bus: bus, inventory: config.inventory, clock: clock, logger: logger)
+        let tickets = TicketWatch(store: store, hub: hub, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: feed), .init(service: tickets), .init(service: web)]
+        if let seconds { services.append(.init(service: StopAfter(seconds: seconds, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup)) }
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(10)
+        do { try await ServiceGroup(configuration: group).run() } catch {
+            await store.close()
+            printErr("pantau: the web face stopped: \(error)")
+            throw ExitCode(1)
+        }
+        await store.close()
+    }
+}
+
+/// Tells live dashboards about ticket changes made by any process (the correlator, another web
+/// face, the CLI): woken by the store's notifications, it compares the live tickets with what it
+/// saw last and publishes the differences.
+final class TicketWatch: Service, Sendable {
+    let store: PostgresStore
+    let hub: LiveHub
+    let logger: Logger
+
+    init(store: PostgresStore, hub: LiveHub, logger: Logger) {
+        self.store = store
+        self.hub = hub
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await self.store.waitForChanges { wake.continuation.yield() } }
+                    group.addTask {
+                        var seen: [String: String]?
+                        for await _ in wake.stream {
+                            var now: [String: String] = [:]
+                            for t in try await self.store.tickets(states: nil) {
+                                let key = "\(t.state.rawValue)|\(t.priority.rawValue)|\(t.affectedSites.joined(separator: ","))|\(t.escalationLevel)"
+                                now[t.number] = key
+                                if let seen, seen[t.number] != key {
+                                    self.hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue,
+                                                             sites: t.affectedSites + [t.root]))
+                                }
+                            }
+                            seen = now
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        } catch is CancellationError {}
+    }
+}
