@@ -123,7 +123,7 @@ final class CentralNamespaceTests: XCTestCase {
             return p
         }
         func log(_ name: String) -> String { (try? String(contentsOf: dir.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? "" }
-        func logs() -> String { ["dc", "pop", "corr-a", "corr-b"].map { "== \($0)\n" + String(log($0).suffix(2500)) }.joined(separator: "\n") }
+        func logs() -> String { ["dc", "pop", "corr-a", "corr-b", "web"].map { "== \($0)\n" + String(log($0).suffix(2500)) }.joined(separator: "\n") }
         func wait(_ what: String, timeout: Double, _ ok: () throws -> Bool) rethrows {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
@@ -147,6 +147,20 @@ final class CentralNamespaceTests: XCTestCase {
         try wait("the first correlator active", timeout: 30) { log("corr-a").contains("active on") }
         let corrB = try start("corr-b", in: "c", correlate)
         try wait("the second correlator on standby", timeout: 30) { log("corr-b").contains("on standby") }
+        // The faces on the centre: a user, an API token, and `pantau web` on the shared store.
+        let webPort = SNMPDAgent.freePort()
+        try "web:\n  listen: 127.0.0.1:\(webPort)\n".write(to: dir.appendingPathComponent("probes/web.yaml"), atomically: true, encoding: .utf8)
+        let cli = "ip netns exec \(ns("c")) \(Harness.pantau)", at = "--db \(centreURL) --inventory \(dir.appendingPathComponent("inventory").path)"
+        let add = try Harness.sh("echo 'kata-sandi-noc-123' | \(cli) user add noc --role noc --password-stdin \(at)")
+        XCTAssertEqual(add.status, 0, add.stdout + add.stderr)
+        let token = try Harness.sh("\(cli) user token noc --label uji \(at)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try start("web", in: "c", ["web", "--db", centreURL] + inventory)
+        try wait("the dashboard on the central store", timeout: 30) { log("web").contains("dashboard on http://127.0.0.1:\(webPort)/") }
+        func api(_ path: String) -> String {
+            let py = "import urllib.request as u; r = u.Request('http://127.0.0.1:\(webPort)\(path)', headers={'Authorization': 'Bearer \(token)'}); "
+                + "print(u.urlopen(r, timeout=5).read().decode())"
+            return (try? Harness.sh("ip netns exec \(ns("c")) python3 -c \"\(py)\"").stdout) ?? ""
+        }
         // The POP engine reaches the centre over the trunk (198.18.0.1).
         _ = try start("pop", in: "p", ["run", "--engine", "pop", "--sites", "pop", "--seconds", "400", "--spool", popSpool,
                                        "--db", "postgresql://pantau@198.18.0.1:\(server.port)/pantau"] + inventory)
@@ -170,6 +184,9 @@ final class CentralNamespaceTests: XCTestCase {
         XCTAssertEqual(ticket[2], "fo-cut")
         XCTAssertEqual(ticket[3], "opd1,opd2,pop", "every site cut off, named in one ticket")
         XCTAssertLessThanOrEqual(abs((Int64(ticket[4]) ?? 0) - cutAt), 15, "started when the port went down")
+        // The central dashboard's API shows it, with the sites it cuts off.
+        try wait("the ticket on the central dashboard", timeout: 10) { api("/api/v1/tickets").contains(number) }
+        XCTAssertTrue(api("/api/v1/tickets/\(number)").contains("opd2"), api("/api/v1/tickets/\(number)"))
         // The opening message left once; then the active correlator dies.
         try wait("the opening message delivered", timeout: 20) { sql("SELECT COUNT(*) FROM outbox WHERE sent_s IS NOT NULL") == "1" }
         XCTAssertGreaterThan(spooled(), 0, "the POP engine cannot reach the centre across the cut: it spools")
@@ -188,6 +205,7 @@ final class CentralNamespaceTests: XCTestCase {
         let restoredAt = Int64(Date().timeIntervalSince1970)
         sh("ip -n \(ns("p")) link set trunk-far up")
         try wait("the ticket resolved", timeout: 60) { sql("SELECT state FROM ticket") == "resolved" }
+        XCTAssertTrue(api("/api/v1/tickets/\(number)").contains("resolved"), api("/api/v1/tickets/\(number)"))
         let recovered = Int64(sql("SELECT recovered_s FROM ticket")) ?? 0
         XCTAssertTrue((restoredAt - 1)...(restoredAt + 15) ~= recovered, "recovered at \(recovered), spliced at \(restoredAt)")
         // The POP engine's spool reached the centre: its view of the cut with its true times.
