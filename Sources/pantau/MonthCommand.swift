@@ -35,7 +35,7 @@ struct MonthClose: AsyncParsableCommand {
         guard span.end <= now else {
             throw usageError(Self.self, "\(ym) is not over yet (it ends \(ISO8601.format(span.end, in: builder.query.calendar.timeZone)))")
         }
-        let store = try failing { try location.openStore(.existing) }
+        try await location.withStore(.existing) { store in
         let figures = try await failingAsync { try await builder.figures(month: ym, store: store, now: now) }
         let pending = figures.incidents.filter { $0.state != "closed" }
         if !pending.isEmpty {
@@ -47,6 +47,7 @@ struct MonthClose: AsyncParsableCommand {
             try await store.closeMonth(ym.description, snapshot: snapshot, hash: MonthSnapshot.hash(snapshot), by: by, note: note, at: now)
         }
         print("\(ym): closed, revision \(c.revision), SHA-256 \(c.hash)")
+        }
     }
 }
 
@@ -64,9 +65,8 @@ struct MonthReopen: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
         let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-        let c = try await failingAsync {
+        let c = try await location.withStore(.existing) { store in
             try await store.reopenMonth(month, reason: reason, by: who, at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print("\(c.month): revision \(c.revision) reopened; the report is provisional until 'pantau month close \(c.month)' makes revision \(c.revision + 1)")
@@ -80,11 +80,14 @@ struct MonthList: AsyncParsableCommand {
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
-        let store = try failing { try location.openStore(.readOnly) }
-        let latest = try await failingAsync { try await store.latestMonthClosures() }
-        if latest.isEmpty { print("no month closed yet"); return }
-        for l in latest {
-            for c in try await failingAsync({ try await store.monthClosures(l.month) }) {
+        let all = try await location.withStore(.readOnly) { store in
+            var out: [MonthClosure] = []
+            for l in try await store.latestMonthClosures() { out += try await store.monthClosures(l.month) }
+            return out
+        }
+        if all.isEmpty { print("no month closed yet"); return }
+        do {
+            for c in all {
                 let state = c.isInForce ? "in force" : "reopened \(ISO8601.format(c.reopenedAt!, in: tz)) by \(c.reopenedBy ?? "?"): \(c.reopenReason ?? "")"
                 print("\(c.month)  revision \(c.revision)  closed \(ISO8601.format(c.closedAt, in: tz)) by \(c.closedBy)  SHA-256 \(c.hash.prefix(16))  \(state)")
             }

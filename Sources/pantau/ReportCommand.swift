@@ -4,6 +4,7 @@ import PantauCore
 import PantauInventory
 import PantauReports
 import PantauStore
+import PantauWeb
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case html, pdf, csv, json
@@ -61,7 +62,12 @@ struct ReportCommand: AsyncParsableCommand {
             guard s.role == .opd else { throw usageError(Self.self, "'\(site)' is a \(s.role.rawValue) site; the report is per OPD") }
         }
         if let w = config.inventory.calendar.holidayWarning(for: ym) { printErr("warning: \(w)") }
-        let store = try failing { try location.openStore(.readOnly) }
+        try await location.withStore(.readOnly) { store in try await render(ym, store: store, config: config, builder: builder, now: now) }
+    }
+
+    /// The report of `ym` from `store`, in the chosen format.
+    func render(_ ym: YearMonth, store: any WebStore & MonthCloseStore, config: LoadedConfiguration, builder: MonthlyReportBuilder,
+                now: EpochSeconds) async throws {
         var report = try await failingAsync {
             try await MonthlyReport.load(month: ym, revision: revision, builder: builder, store: store, now: now)
         }
@@ -92,7 +98,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     /// The archived Berita Acara the report links, as `berita-acara/NUMBER.html` beside `path`.
-    func writeArchive(_ archive: [ArchiveEntry], beside path: String, store: Store) async throws {
+    func writeArchive(_ archive: [ArchiveEntry], beside path: String, store: any HelpdeskStore) async throws {
         guard !archive.isEmpty else { return }
         let dir = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("berita-acara")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -6,7 +6,7 @@ import PantauStore
 
 /// How tickets are printed: table, JSON, and the full text of one ticket.
 enum TicketFormat {
-    static func load(_ store: Store, _ number: String) async throws -> (Ticket, [TicketEvent]) {
+    static func load(_ store: any TicketStore, _ number: String) async throws -> (Ticket, [TicketEvent]) {
         guard let t = try await failingAsync({ try await store.ticket(number) }) else {
             printErr("pantau: no ticket \(number) (see 'pantau tickets list')")
             throw ExitCode(1)

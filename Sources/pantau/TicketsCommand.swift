@@ -25,7 +25,6 @@ struct TicketsList: AsyncParsableCommand {
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
-        let store = try failing { try location.openStore(.readOnly) }
         var states: Set<Ticket.State>?
         if let state {
             states = []
@@ -36,7 +35,7 @@ struct TicketsList: AsyncParsableCommand {
                 states!.insert(v)
             }
         }
-        let tickets = try await failingAsync { try await store.tickets(states: states) }
+        let tickets = try await location.withStore(.readOnly) { [states] in try await $0.tickets(states: states) }
         if format == .json {
             print(TicketFormat.json(tickets, tz: tz))
             return
@@ -54,8 +53,7 @@ struct TicketsShow: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
-        let store = try failing { try location.openStore(.readOnly) }
-        let (t, events) = try await TicketFormat.load(store, number)
+        let (t, events) = try await location.withStore(.readOnly) { try await TicketFormat.load($0, number) }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority, now: EpochSeconds(Date().timeIntervalSince1970))
         if format == .json {
@@ -73,8 +71,7 @@ struct TicketsAck: AsyncParsableCommand {
     @Option(help: "Who takes it (name, NIP).") var by: String
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
-        let t = try await failingAsync { try await store.acknowledgeTicket(number, by: by, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        let t = try await location.withStore(.existing) { try await $0.acknowledgeTicket(number, by: by, at: EpochSeconds(Date().timeIntervalSince1970)) }
         print("\(t.number): \(t.state.rawValue), \(by)")
     }
 }
@@ -87,8 +84,9 @@ struct TicketsResolve: AsyncParsableCommand {
     @Option(help: "A note for the ledger.") var note: String = ""
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
-        let t = try await failingAsync { try await store.resolveTicketManually(number, by: by, note: note, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        let t = try await location.withStore(.existing) {
+            try await $0.resolveTicketManually(number, by: by, note: note, at: EpochSeconds(Date().timeIntervalSince1970))
+        }
         print("\(t.number): \(t.state.rawValue)")
     }
 }
@@ -121,11 +119,12 @@ struct TicketsClose: AsyncParsableCommand {
         } else {
             printErr("note: closed without --cause: the outage counts against Diskominfo in the monthly report")
         }
-        let store = try failing { try location.openStore(.existing) }
         let ba = BeritaAcara(officers: officers, problemSummary: problem, workSummary: work, alternativeSolution: alternative,
                              location: place, cause: cause)
-        let helpdesk = location.helpdesk(config, store: store)
-        let t = try await failingAsync { try await helpdesk.close(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        let (t, helpdesk) = try await location.withStore(.existing) { store in
+            let helpdesk = location.helpdesk(config, store: store)
+            return (try await helpdesk.close(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)), helpdesk)
+        }
         print("\(t.number): \(t.state.rawValue); Berita Acara archived (pantau tickets archive --month \(YearMonth(helpdesk.calendar.localDate(of: t.closedAt ?? 0))))")
     }
 }

@@ -16,8 +16,7 @@ struct TicketsExport: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: true)
-        let store = try failing { try location.openStore(.readOnly) }
-        let (t, events) = try await TicketFormat.load(store, number)
+        let (t, events) = try await location.withStore(.readOnly) { try await TicketFormat.load($0, number) }
         let timers = TicketTimers(ticket: t, inventory: config.inventory, policy: config.incidents.priority,
                                   now: EpochSeconds(Date().timeIntervalSince1970))
         let doc = BeritaAcaraDocument(ticket: t, events: events, timers: timers, inventory: config.inventory, city: city ?? config.report.city)

@@ -9,7 +9,7 @@ import PantauWeb
 
 extension LocationOptions {
     /// The helpdesk over this location's configuration and store.
-    func helpdesk(_ config: LoadedConfiguration, store: Store) -> Helpdesk {
+    func helpdesk(_ config: LoadedConfiguration, store: any HelpdeskData) -> Helpdesk {
         Helpdesk(inventory: config.inventory, config: config.incidents, report: config.report, store: store,
                  templatesDirectory: inventoryDirectory.appendingPath("templates"))
     }
@@ -38,11 +38,9 @@ struct TicketsReport: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(printWarnings: false)
-        let store = try failing { try location.openStore(.create) }
-        let helpdesk = location.helpdesk(config, store: store)
-        let r = try await failingAsync {
-            try await helpdesk.report(site: site, name: by, contact: contact, text: text, via: via, reportedBy: officer ?? UserCommand.actor,
-                                      at: EpochSeconds(Date().timeIntervalSince1970))
+        let r = try await location.withStore(.create) { store in
+            try await location.helpdesk(config, store: store).report(site: site, name: by, contact: contact, text: text, via: via,
+                                                                     reportedBy: officer ?? UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print(r.attached ? "\(r.ticket.number): joined the live ticket (\(r.ticket.kind), \(r.ticket.priority.rawValue)); \(r.ticket.requesters.count) requester(s)"
                          : "\(r.ticket.number): opened (reported, \(r.ticket.priority.rawValue)) with the engine's evidence for \(site)")
@@ -61,11 +59,9 @@ struct TicketsInstall: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(printWarnings: false)
-        let store = try failing { try location.openStore(.create) }
-        let helpdesk = location.helpdesk(config, store: store)
-        let t = try await failingAsync {
-            try await helpdesk.openInstallation(link: link, name: by, contact: contact, text: text, via: "cli", reportedBy: UserCommand.actor,
-                                                at: EpochSeconds(Date().timeIntervalSince1970))
+        let t = try await location.withStore(.create) { store in
+            try await location.helpdesk(config, store: store).openInstallation(link: link, name: by, contact: contact, text: text, via: "cli",
+                                                                               reportedBy: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print("\(t.number): installation of \(link) opened; next: pantau bandwidth acceptance \(link) --ticket \(t.number) --by NAME, "
               + "pantau tickets handover \(t.number) …")
@@ -85,9 +81,8 @@ struct TicketsHandover: AsyncParsableCommand {
     func validate() throws { guard !equipment.isEmpty else { throw ValidationError("at least one --equipment item is required") } }
 
     func run() async throws {
-        let store = try failing { try location.openStore(.existing) }
         let now = EpochSeconds(Date().timeIntervalSince1970)
-        let t = try await failingAsync {
+        let t = try await location.withStore(.existing) { store in
             try await store.recordHandover(number, Handover(receivedBy: receivedBy, handedBy: by, equipment: equipment, note: note, at: now), at: now)
         }
         print("\(t.number): handover recorded")
@@ -104,7 +99,10 @@ struct TicketsArchive: AsyncParsableCommand {
 
     func run() async throws {
         let config = try location.load(printWarnings: false, readOnly: !pdf)
-        let store = try failing { try location.openStore(pdf ? .existing : .readOnly) }
+        try await location.withStore(pdf ? .existing : .readOnly) { store in try await list(store, config: config) }
+    }
+
+    func list(_ store: any HelpdeskData, config: LoadedConfiguration) async throws {
         let helpdesk = location.helpdesk(config, store: store)
         let m: String
         if let month {
