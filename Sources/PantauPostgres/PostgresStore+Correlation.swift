@@ -12,9 +12,7 @@ extension PostgresStore: CorrelationSource {
 
     public func combinedView() async throws -> CombinedView {
         var view = CombinedView()
-        for (id, st) in try await currentStatus() where st.state != .unknown {
-            if let since = st.since { view.states[id] = CombinedView.State(st.state, since: since) }
-        }
+        for (id, st) in try await liveStates() where st.state != .unknown { view.states[id] = CombinedView.State(st.state, since: st.since) }
         let heardSince = liveWithin.map { EpochSeconds(Date().timeIntervalSince1970) - $0 } ?? .min
         // A degradation counts while the source that holds it is live; the earliest in force wins.
         let rows = try await run("reading the degradations in force", """
@@ -31,10 +29,10 @@ extension PostgresStore: CorrelationSource {
         return view
     }
 
-    /// Listens on `pantau_observation` (engines' state changes and degradations) and
-    /// `pantau_ticket` (ticket changes, from faces or another process) on a connection of its
-    /// own, so a transaction on the store's connection never holds a notification back.
-    public nonisolated func waitForChanges(_ onChange: @escaping @Sendable () -> Void) async throws {
+    /// Listens on the `channels` (`pantau_observation`: engines' state changes and
+    /// degradations; `pantau_ticket`: ticket changes) on a connection of its own, so a
+    /// transaction on the store's connection never holds a notification back.
+    public nonisolated func waitForChanges(on channels: Set<ChangeChannel>, _ onChange: @escaping @Sendable () -> Void) async throws {
         let listener: PostgresConnection
         do {
             listener = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
@@ -42,25 +40,30 @@ extension PostgresStore: CorrelationSource {
             throw PantauError(.storage, operation: "connecting the notification listener", subject: location.description, message: Self.describe(error))
         }
         do {
-            try await listener.listen(on: "pantau_observation") { observations in
-                try await listener.listen(on: "pantau_ticket") { tickets in
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { for try await _ in observations { onChange() } }
-                        group.addTask { for try await _ in tickets { onChange() } }
-                        onChange()  // listening now: anything written before is read by the first look
-                        try await group.next()
-                        group.cancelAll()
-                    }
-                }
-            }
+            try await Self.listen(listener, Array(channels).sorted { $0.rawValue < $1.rawValue }, [], onChange)
         } catch is CancellationError {
             try? await listener.close()
             throw CancellationError()
         } catch {
             try? await listener.close()
-            throw PantauError(.storage, operation: "listening for the engines' changes", subject: location.description, message: Self.describe(error))
+            throw PantauError(.storage, operation: "listening for changes", subject: location.description, message: Self.describe(error))
         }
         try? await listener.close()
+    }
+
+    /// Registers each channel in turn (nested, so every LISTEN is in place), then reads them all.
+    static func listen(_ c: PostgresConnection, _ channels: [ChangeChannel], _ sequences: [PostgresNotificationSequence],
+                       _ onChange: @escaping @Sendable () -> Void) async throws {
+        if let first = channels.first {
+            try await c.listen(on: first.rawValue) { seq in try await listen(c, Array(channels.dropFirst()), sequences + [seq], onChange) }
+            return
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for seq in sequences { group.addTask { for try await _ in seq { onChange() } } }
+            onChange()  // listening now: anything written before is read by the first look
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Tries to become the active correlator: true when this connection holds the lock (kept

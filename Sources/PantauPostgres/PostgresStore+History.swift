@@ -212,24 +212,9 @@ extension PostgresStore: SessionStore, HistoryStore {
     /// within that many seconds. With one engine this is the SQLite store's answer.
     public func currentStatus() async throws -> [String: TargetStatus] {
         var out: [String: TargetStatus] = [:]
-        var live: [String: [(state: String, from: Int64, seen: Int64)]] = [:]
-        let open = try await run("reading current status", """
-            SELECT i.target, i.state, i.from_s, s.last_seen_s FROM state_interval i JOIN source s ON s.id = i.source_id
-            WHERE i.to_s IS NULL AND s.ended_s IS NULL
-            """)
-        for try await (target, state, from, seen) in open.decode((String, String, Int64, Int64).self) { live[target, default: []].append((state, from, seen)) }
-        // A session not heard for `liveWithin` seconds is an engine that died or is cut off from
-        // the centre: it holds no vote (its spool brings its view later, with the true times).
-        let heardSince = liveWithin.map { EpochSeconds(Date().timeIntervalSince1970) - $0 } ?? .min
-        for (target, views) in live {
-            let votes = views.filter { $0.seen >= heardSince }.compactMap { v in
-                TargetState(rawValue: v.state).map { Vantage.Vote(state: $0, since: v.from, heardAt: v.seen) }
-            }
-            let seen = views.map(\.seen).max()
-            if let (state, since) = Vantage.current(votes) {
-                out[target] = TargetStatus(target: target, state: state, since: since, lastSeen: seen, sessionEnded: false, lastProbeAt: nil,
-                                           rttMs: nil, lossPct: nil, jitterMs: nil)
-            }
+        for (target, v) in try await liveStates() {
+            out[target] = TargetStatus(target: target, state: v.state, since: v.since, lastSeen: v.lastSeen, sessionEnded: false, lastProbeAt: nil,
+                                       rttMs: nil, lossPct: nil, jitterMs: nil)
         }
         let latest = try await run("reading current status", """
             SELECT DISTINCT ON (i.target) i.target, i.state, i.from_s, i.to_s, s.last_seen_s, s.ended_s
@@ -249,6 +234,28 @@ extension PostgresStore: SessionStore, HistoryStore {
             st.jitterMs = jitter
             st.note = note
             out[target] = st
+        }
+        return out
+    }
+
+    /// The combined state of every target some live session holds one for (`Vantage.current`):
+    /// one query over the open intervals only (an index), whatever the size of the history.
+    func liveStates() async throws -> [String: (state: TargetState, since: EpochSeconds, lastSeen: EpochSeconds)] {
+        var live: [String: [(state: String, from: Int64, seen: Int64)]] = [:]
+        let open = try await run("reading current status", """
+            SELECT i.target, i.state, i.from_s, s.last_seen_s FROM state_interval i JOIN source s ON s.id = i.source_id
+            WHERE i.to_s IS NULL AND s.ended_s IS NULL
+            """)
+        for try await (target, state, from, seen) in open.decode((String, String, Int64, Int64).self) { live[target, default: []].append((state, from, seen)) }
+        // A session not heard for `liveWithin` seconds is an engine that died or is cut off from
+        // the centre: it holds no vote (its spool brings its view later, with the true times).
+        let heardSince = liveWithin.map { EpochSeconds(Date().timeIntervalSince1970) - $0 } ?? .min
+        var out: [String: (state: TargetState, since: EpochSeconds, lastSeen: EpochSeconds)] = [:]
+        for (target, views) in live {
+            let votes = views.filter { $0.seen >= heardSince }.compactMap { v in
+                TargetState(rawValue: v.state).map { Vantage.Vote(state: $0, since: v.from, heardAt: v.seen) }
+            }
+            if let (state, since) = Vantage.current(votes) { out[target] = (state, since, views.map(\.seen).max() ?? since) }
         }
         return out
     }

@@ -39,7 +39,15 @@ public struct CombinedView: Sendable, Hashable {
 public protocol CorrelationSource: Sendable {
     /// The combined view now.
     func combinedView() async throws -> CombinedView
-    /// Calls `onChange` each time an engine records a state change or a degradation (or a
-    /// ticket changes), until cancelled; throws when the notification channel is lost.
-    func waitForChanges(_ onChange: @escaping @Sendable () -> Void) async throws
+    /// Calls `onChange` each time something on `channels` changes (once at the start too),
+    /// until cancelled; throws when the notification channel is lost.
+    func waitForChanges(on channels: Set<ChangeChannel>, _ onChange: @escaping @Sendable () -> Void) async throws
+}
+
+/// What a face or the correlator waits for.
+public enum ChangeChannel: String, Sendable, Hashable, CaseIterable {
+    /// An engine recorded a state change or a degradation.
+    case observations = "pantau_observation"
+    /// A ticket changed (the correlator, a face, the CLI).
+    case tickets = "pantau_ticket"
 }

@@ -19,6 +19,7 @@ struct PostgresBench: AsyncParsableCommand {
     @Option(help: "Probe rounds each engine records.") var rounds: Int = 30
     @Option(help: "Sites in the availability month.") var sites: Int = 4000
     @Option(help: "Outages per site in the month.") var outages: Int = 10
+    @Option(help: "FO cuts timed from state change to ticket (the correlator's latency).") var cuts: Int = 20
 
     func validate() throws {
         guard (1...16).contains(engines), (1...20_000).contains(sitesPerEngine), (1...1000).contains(rounds), (10...20_000).contains(sites),
@@ -94,6 +95,7 @@ struct PostgresBench: AsyncParsableCommand {
                      a.count, pg, lite, pg / lite, a == b ? "identical" : "DIFFERENT"))
         for s in stores { await s.close() }
         if a != b { throw ExitCode(1) }
+        try await failingAsync { try await correlatorLatency(location, inventory: inv, cuts: cuts) }
     }
 
     /// Every engine records `rounds` cycles of its sites at once (one store each, or one shared).

@@ -92,7 +92,7 @@ final class TicketWatch: Service, Sendable {
         do {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await self.store.waitForChanges { wake.continuation.yield() } }
+                    group.addTask { try await self.store.waitForChanges(on: [.tickets]) { wake.continuation.yield() } }
                     group.addTask {
                         var seen: [String: String]?
                         for await _ in wake.stream {

@@ -57,7 +57,7 @@ public final class CentralFeed: Service, Sendable {
     func watch(_ wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await self.source.waitForChanges { wake.continuation.yield() }
+                try await self.source.waitForChanges(on: [.observations]) { wake.continuation.yield() }
                 throw PantauError(.storage, operation: "listening for the engines' changes", subject: "the central store",
                                   message: "the notification channel ended")
             }
