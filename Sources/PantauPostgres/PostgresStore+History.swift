@@ -78,26 +78,37 @@ extension PostgresStore: SessionStore, HistoryStore {
     /// ICMP round and its rollups, link readings and optical power. Mirrored traffic per OPD
     /// (`batch.traffic`) is not stored on PostgreSQL yet: an engine that captures writes to SQLite.
     public func record(_ batch: ObservationBatch, session: EngineSession) async throws {
+        try await prepare(batch)
+        try await transaction("recording the \(batch.source) cycle") { c in try await Self.write(batch, session: session.id, on: c, logger: logger) }
+    }
+
+    /// The partitions a batch lands in, created first in their own short transactions.
+    func prepare(_ batch: ObservationBatch) async throws {
+        for c in batch.stateChanges where c.state != .unknown { try await ensurePartitionOutside(c.since) }
+        try await ensureSamplePartitions(batch)
+    }
+
+    /// Everything of one batch, inside the caller's transaction (a live write or a replayed one):
+    /// state changes, heartbeat and cycle, the last ICMP round and its rollups, link readings,
+    /// optical power, degradations, and the notification the correlator waits for.
+    static func write(_ batch: ObservationBatch, session: Int64, on c: PostgresConnection, logger: Logger) async throws {
         let cycle = try batch.cycle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let changes = batch.stateChanges
-        for c in changes where c.state != .unknown { try await ensurePartitionOutside(c.since) }
-        try await transaction("recording the \(batch.source) cycle") { c in
-            for ch in changes { try await Self.apply(ch, session: session.id, on: c, logger: logger) }
-            let degradations = try await Self.writeDegradations(batch, on: c, logger: logger)
-            if !changes.isEmpty || degradations || batch.ended {
-                // The correlator listens: woken at commit, it reads the combined states.
-                try await c.query("SELECT pg_notify('pantau_observation', \(batch.source.engine))", logger: logger)
-            }
-            try await c.query("""
-                UPDATE source SET last_seen_s = GREATEST(last_seen_s, \(batch.at)), cycle = COALESCE(\(cycle), cycle) WHERE id = \(session.id)
-                """, logger: logger)
-            try await Self.writeProbeLast(batch.icmpSamples, on: c, logger: logger)
-            try await Self.writeICMPRollups(batch.icmpSamples, on: c, logger: logger)
-            try await Self.writeLinks(batch.linkSamples, optical: batch.optical, on: c, logger: logger)
-            if batch.ended {
-                _ = try await Self.closeIntervals(of: session.id, at: batch.at, on: c, logger: logger)
-                try await c.query("UPDATE source SET ended_s = \(batch.at), end_reason = 'stopped' WHERE id = \(session.id)", logger: logger)
-            }
+        for ch in changes { try await apply(ch, session: session, on: c, logger: logger) }
+        let degradations = try await writeDegradations(batch, on: c, logger: logger)
+        if !changes.isEmpty || degradations || batch.ended {
+            // The correlator listens: woken at commit, it reads the combined states.
+            try await c.query("SELECT pg_notify('pantau_observation', \(batch.source.engine))", logger: logger)
+        }
+        try await c.query("""
+            UPDATE source SET last_seen_s = GREATEST(last_seen_s, \(batch.at)), cycle = COALESCE(\(cycle), cycle) WHERE id = \(session)
+            """, logger: logger)
+        try await writeProbeLast(batch.icmpSamples, on: c, logger: logger)
+        try await writeICMPRollups(batch.icmpSamples, on: c, logger: logger)
+        try await writeLinks(batch.linkSamples, optical: batch.optical, on: c, logger: logger)
+        if batch.ended {
+            _ = try await closeIntervals(of: session, at: batch.at, on: c, logger: logger)
+            try await c.query("UPDATE source SET ended_s = \(batch.at), end_reason = 'stopped' WHERE id = \(session)", logger: logger)
         }
     }
 

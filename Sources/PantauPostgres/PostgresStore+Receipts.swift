@@ -13,6 +13,8 @@ extension PostgresStore {
             for try await id in try await c.query("SELECT remote_id FROM ingest_receipt WHERE key = \(key)", logger: logger).decode(Int64?.self) {
                 if let id { return id }
             }
+            // What the previous session of this source held in force is not known any more.
+            try await c.query("DELETE FROM degradation WHERE engine = \(source.engine) AND prober = \(source.prober.rawValue)", logger: logger)
             var id: Int64 = 0
             for try await x in try await c.query("""
                 INSERT INTO source (kind, engine, prober, started_s, last_seen_s, detail)
@@ -25,25 +27,13 @@ extension PostgresStore {
 
     /// Records a forwarded batch once: false when its key was already applied.
     public func forwardBatch(key: String, _ batch: ObservationBatch, session: Int64) async throws -> Bool {
-        let changes = batch.stateChanges
-        for c in changes where c.state != .unknown { try await ensurePartitionOutside(c.since) }
-        let cycle = try batch.cycle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try await prepare(batch)
         return try await transaction("recording the \(batch.source) cycle (forwarded)") { c in
             var fresh = false
             for try await _ in try await c.query("INSERT INTO ingest_receipt (key) VALUES (\(key)) ON CONFLICT DO NOTHING RETURNING 1",
                                                  logger: logger).decode(Int.self) { fresh = true }
             guard fresh else { return false }
-            for ch in changes { try await Self.apply(ch, session: session, on: c, logger: logger) }
-            try await c.query("""
-                UPDATE source SET last_seen_s = GREATEST(last_seen_s, \(batch.at)), cycle = COALESCE(\(cycle), cycle) WHERE id = \(session)
-                """, logger: logger)
-            try await Self.writeProbeLast(batch.icmpSamples, on: c, logger: logger)
-            try await Self.writeICMPRollups(batch.icmpSamples, on: c, logger: logger)
-            try await Self.writeLinks(batch.linkSamples, optical: batch.optical, on: c, logger: logger)
-            if batch.ended {
-                _ = try await Self.closeIntervals(of: session, at: batch.at, on: c, logger: logger)
-                try await c.query("UPDATE source SET ended_s = \(batch.at), end_reason = 'stopped' WHERE id = \(session)", logger: logger)
-            }
+            try await Self.write(batch, session: session, on: c, logger: logger)
             return true
         }
     }

@@ -188,16 +188,20 @@ extension PostgresStore: SampleStore {
     /// `dailyDays`; link rollups after `fineDays`; optical hours after `opticalDays`; rejected
     /// traps after `trapRejectionDays`. State history is kept (`dropHistory` drops partitions).
     public func prune(_ policy: RetentionPolicy, now: EpochSeconds) async throws -> PruneReport {
-        try await transaction("pruning old measurements") { c in
+        let day = RetentionPolicy.day
+        let fineCut = now - Int64(policy.fineDays) * day, hourlyCut = now - Int64(policy.hourlyDays) * day
+        let dailyCut = now - Int64(policy.dailyDays) * day, opticalCut = now - Int64(policy.opticalDays) * day
+        // The daily rollups the compaction writes land in monthly partitions: make them first.
+        var days: [EpochSeconds] = []
+        for try await d in try await run("finding hourly rollups to compact", """
+            SELECT DISTINCT bucket_s - MOD(bucket_s, 86400) FROM icmp_rollup WHERE resolution_s = 3600 AND bucket_s < \(hourlyCut)
+            """).decode(Int64.self) { days.append(d) }
+        if !days.isEmpty {
+            try await transaction("creating daily rollup partitions") { c in for d in days { try await ensurePartition(.icmpDaily, for: d, on: c) } }
+        }
+        return try await transaction("pruning old measurements") { c in
             var report = PruneReport()
-            let day = RetentionPolicy.day
-            func delete(_ table: String, _ q: PostgresQuery) async throws {
-                var n = 0
-                for try await _ in try await c.query(q, logger: logger).decode(Int.self) { n += 1 }
-                report.deleted[table, default: 0] += n
-            }
-            try await delete("icmp_rollup", "DELETE FROM icmp_rollup WHERE resolution_s = 300 AND bucket_s < \(now - Int64(policy.fineDays) * day) RETURNING 1")
-            let hourlyCut = now - Int64(policy.hourlyDays) * day
+            report.deleted["icmp_rollup", default: 0] += try await prune(.icmpFine, before: fineCut, on: c)
             try await c.query("""
                 INSERT INTO icmp_rollup (target, resolution_s, bucket_s, rounds, sent, received, rtt_sum_ms, rtt_samples, rtt_min_ms, rtt_max_ms,
                   jitter_sum_ms, jitter_samples)
@@ -210,11 +214,14 @@ extension PostgresStore: SampleStore {
                   rtt_min_ms = LEAST(icmp_rollup.rtt_min_ms, excluded.rtt_min_ms), rtt_max_ms = GREATEST(icmp_rollup.rtt_max_ms, excluded.rtt_max_ms),
                   jitter_sum_ms = icmp_rollup.jitter_sum_ms + excluded.jitter_sum_ms, jitter_samples = icmp_rollup.jitter_samples + excluded.jitter_samples
                 """, logger: logger)
-            try await delete("icmp_rollup", "DELETE FROM icmp_rollup WHERE resolution_s = 3600 AND bucket_s < \(hourlyCut) RETURNING 1")
-            try await delete("icmp_rollup", "DELETE FROM icmp_rollup WHERE resolution_s = 86400 AND bucket_s < \(now - Int64(policy.dailyDays) * day) RETURNING 1")
-            try await delete("link_rollup", "DELETE FROM link_rollup WHERE bucket_s < \(now - Int64(policy.fineDays) * day) RETURNING 1")
-            try await delete("optical_hourly", "DELETE FROM optical_hourly WHERE bucket_s < \(now - Int64(policy.opticalDays) * day) RETURNING 1")
-            try await delete("trap_rejection", "DELETE FROM trap_rejection WHERE last_s < \(now - Int64(policy.trapRejectionDays) * day) RETURNING 1")
+            report.deleted["icmp_rollup", default: 0] += try await prune(.icmpHourly, before: hourlyCut, on: c)
+            report.deleted["icmp_rollup", default: 0] += try await prune(.icmpDaily, before: dailyCut, on: c)
+            report.deleted["link_rollup", default: 0] += try await prune(.link, before: fineCut, on: c)
+            report.deleted["optical_hourly", default: 0] += try await prune(.optical, before: opticalCut, on: c)
+            var traps = 0
+            for try await _ in try await c.query("DELETE FROM trap_rejection WHERE last_s < \(now - Int64(policy.trapRejectionDays) * day) RETURNING 1",
+                                                 logger: logger).decode(Int.self) { traps += 1 }
+            report.deleted["trap_rejection", default: 0] += traps
             return report
         }
     }

@@ -21,6 +21,8 @@ public actor PostgresStore {
     let logger: Logger
     /// Partitions known to exist (created on demand before a row lands in them).
     var partitions: Set<Int64> = []
+    /// Measurement partitions known to exist, by name.
+    var samplePartitions: Set<String> = []
     /// Seconds after its last heartbeat that an engine's session still votes on a target's
     /// current state (nil: while it is not ended). The correlator and `status` set it.
     public private(set) var liveWithin: Int64?
@@ -43,7 +45,7 @@ public actor PostgresStore {
     /// Connects, and brings the schema up to date (each migration once, in a transaction,
     /// serialised between processes by an advisory lock).
     public static func open(_ location: PostgresLocation, engine: String = "local", logger: Logger = Logger(label: "pantau.postgres"),
-                            connectTimeout: Int64 = 10) async throws -> PostgresStore {
+                            connectTimeout: Int64 = 10, migrationsUpTo: Int? = nil) async throws -> PostgresStore {
         var config = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                       password: location.password?.reveal(), database: location.database, tls: .disable)
         config.options.connectTimeout = .seconds(connectTimeout)
@@ -54,7 +56,7 @@ public actor PostgresStore {
             throw PantauError(.storage, operation: "connecting to the store", subject: location.description, message: Self.describe(error))
         }
         let store = PostgresStore(location: location, engine: engine, connection: connection, configuration: config, logger: logger)
-        do { try await store.migrate() } catch {
+        do { try await store.migrate(upTo: migrationsUpTo) } catch {
             await store.close()
             throw error
         }
@@ -364,9 +366,42 @@ public actor PostgresStore {
             ;;
             CREATE TRIGGER month_close_frozen BEFORE UPDATE OR DELETE ON month_close FOR EACH ROW EXECUTE FUNCTION month_close_guard()
             """),
+        // Measurements partitioned like the history: ICMP rollups by resolution, then by UTC day
+        // (5-minute buckets) or month (hourly, daily); link rates and optical hours by day. The
+        // rows of migration 2's tables move over (`partitionMeasurements`).
+        (7, """
+            ALTER TABLE icmp_rollup RENAME TO icmp_rollup_v2;
+            ALTER TABLE icmp_rollup_v2 RENAME CONSTRAINT icmp_rollup_pkey TO icmp_rollup_v2_pkey;
+            ALTER TABLE link_rollup RENAME TO link_rollup_v2;
+            ALTER TABLE link_rollup_v2 RENAME CONSTRAINT link_rollup_pkey TO link_rollup_v2_pkey;
+            ALTER TABLE optical_hourly RENAME TO optical_hourly_v2;
+            ALTER TABLE optical_hourly_v2 RENAME CONSTRAINT optical_hourly_pkey TO optical_hourly_v2_pkey;
+            CREATE TABLE icmp_rollup (
+              target TEXT NOT NULL, resolution_s BIGINT NOT NULL, bucket_s BIGINT NOT NULL,
+              rounds INTEGER NOT NULL, sent INTEGER NOT NULL, received INTEGER NOT NULL,
+              rtt_sum_ms DOUBLE PRECISION NOT NULL, rtt_samples INTEGER NOT NULL,
+              rtt_min_ms DOUBLE PRECISION, rtt_max_ms DOUBLE PRECISION,
+              jitter_sum_ms DOUBLE PRECISION NOT NULL, jitter_samples INTEGER NOT NULL,
+              PRIMARY KEY (target, resolution_s, bucket_s)
+            ) PARTITION BY LIST (resolution_s);
+            CREATE TABLE icmp_rollup_r300 PARTITION OF icmp_rollup FOR VALUES IN (300) PARTITION BY RANGE (bucket_s);
+            CREATE TABLE icmp_rollup_r3600 PARTITION OF icmp_rollup FOR VALUES IN (3600) PARTITION BY RANGE (bucket_s);
+            CREATE TABLE icmp_rollup_r86400 PARTITION OF icmp_rollup FOR VALUES IN (86400) PARTITION BY RANGE (bucket_s);
+            CREATE TABLE link_rollup (
+              target TEXT NOT NULL, bucket_s BIGINT NOT NULL, polls INTEGER NOT NULL,
+              in_bps_sum DOUBLE PRECISION NOT NULL, in_samples INTEGER NOT NULL, in_bps_max DOUBLE PRECISION,
+              out_bps_sum DOUBLE PRECISION NOT NULL, out_samples INTEGER NOT NULL, out_bps_max DOUBLE PRECISION,
+              PRIMARY KEY (target, bucket_s)
+            ) PARTITION BY RANGE (bucket_s);
+            CREATE TABLE optical_hourly (
+              port TEXT NOT NULL, bucket_s BIGINT NOT NULL, rx_sum DOUBLE PRECISION NOT NULL, samples INTEGER NOT NULL,
+              rx_min DOUBLE PRECISION NOT NULL, PRIMARY KEY (port, bucket_s)
+            ) PARTITION BY RANGE (bucket_s)
+            """),
     ]
 
-    func migrate() async throws {
+    /// `upTo`: stop after that version (tests of a migration's data conversion).
+    func migrate(upTo: Int? = nil) async throws {
         try await transaction("migrating the store") { c in
             // One process migrates at a time; the others wait here and then find nothing to do.
             try await c.query("SELECT pg_advisory_xact_lock(7274420)", logger: logger)
@@ -374,13 +409,14 @@ public actor PostgresStore {
                               logger: logger)
             var done = Set<Int>()
             for try await v in try await c.query("SELECT version FROM pantau_migration", logger: logger).decode(Int.self) { done.insert(v) }
-            for m in Self.migrations where !done.contains(m.version) {
+            for m in Self.migrations where !done.contains(m.version) && m.version <= (upTo ?? .max) {
                 // One statement per query (the extended protocol takes one at a time).
                 // A migration whose statements hold semicolons (a function body) separates them with ";;".
                 let separator = m.sql.contains(";;") ? ";;" : ";"
                 for statement in m.sql.components(separatedBy: separator).map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
                     try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                if m.version == 7 { try await partitionMeasurements(on: c) }
                 try await c.query("INSERT INTO pantau_migration (version) VALUES (\(m.version))", logger: logger)
             }
         }

@@ -48,24 +48,16 @@ struct AvailabilityCommand: AsyncParsableCommand {
         if let site, config.inventory.site(site) == nil {
             throw usageError(Self.self, "no site with id '\(site)' in the inventory")
         }
-        // The central store (PostgreSQL) has the history of every engine; the tickets behind
-        // excused intervals are not there yet, so --explain lists none from it.
-        var central: PostgresStore?
-        if let url = location.db, PostgresLocation.isURL(url) {
-            central = try await failingAsync { try await PostgresStore.open(try PostgresLocation(url), engine: "availability") }
+        // The SQLite file, or the central store (PostgreSQL: every engine's history, combined).
+        let explain = self.explain, links = self.links, site = self.site
+        let (results, excused) = try await location.withStore(.readOnly) { store -> ([AvailabilityResult], [String: [ExcusedInterval]]) in
+            let span = query.calendar.range(of: ym)
+            let results = links ? try await query.computeLinks(store: store, span: span)
+                                : try await query.compute(store: store, span: span, sites: site.map { [$0] })
+            guard explain, !links else { return (results, [:]) }
+            let builder = try MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report)
+            return (results, try await builder.excused(results, store: store, now: EpochSeconds(Date().timeIntervalSince1970)))
         }
-        let store: any HistoryStore = try central ?? failing { try location.openStore(.readOnly) }
-        let results: [AvailabilityResult]
-        do {
-            results = try await failingAsync {
-                links ? try await query.computeLinks(store: store, span: query.calendar.range(of: ym))
-                      : try await query.compute(store: store, span: query.calendar.range(of: ym), sites: site.map { [$0] })
-            }
-        } catch {
-            await central?.close()
-            throw error
-        }
-        await central?.close()
         var names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for l in config.inventory.links { names[l.id] = l.name ?? "\(l.kind.rawValue) \(l.from) - \(l.to)" }
         switch format {
@@ -77,13 +69,6 @@ struct AvailabilityCommand: AsyncParsableCommand {
                                            targetPct: config.inventory.sla.availabilityTargetPct, links: links))
         }
         if explain {
-            var excused: [String: [ExcusedInterval]] = [:]
-            if !links, let store = store as? Store {
-                let builder = try failing {
-                    try MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report)
-                }
-                excused = try await failingAsync { try await builder.excused(results, store: store, now: EpochSeconds(Date().timeIntervalSince1970)) }
-            }
             print(AvailabilityFormat.explain(results, calendar: query.calendar, month: ym, lang: lang, excused: excused))
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PantauCore
 import PantauEngine
+import PantauHelpdesk
 import PantauNotify
 import PantauPostgres
 import PantauStore
@@ -38,7 +39,7 @@ struct CorrelateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = bootstrapLogging(level: logLevel)
-        guard let url = location.db, PostgresLocation.isURL(url) else {
+        guard let url = location.storeAddress, PostgresLocation.isURL(url) else {
             throw usageError(Self.self, "the correlator works on the central store: --db postgresql://USER@HOST:PORT/DATABASE")
         }
         let config = try location.load()
@@ -49,9 +50,6 @@ struct CorrelateCommand: AsyncParsableCommand {
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let bus = ObservationBus()
         let composer = NotificationComposer(inventory: config.inventory, config: config.incidents)
-        if config.incidents.escalation.isEnabled {
-            say("pantau: note: helpdesk escalation runs with the SQLite store only; this correlator opens, updates and resolves tickets")
-        }
         let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus, clock: clock,
                                         logger: logger, messages: { composer.drafts($0, $1) }) { event in
             if case .ticket(let number, let change, let priority, let cause, let root, let affected, let at) = event {
@@ -64,6 +62,14 @@ struct CorrelateCommand: AsyncParsableCommand {
         if !config.incidents.channels.isEmpty {
             active.append(NotificationService(store: store, notifiers: NotificationService.notifiers(for: config.incidents.channels),
                                               clock: clock, logger: logger, pollSeconds: 1))
+        }
+        if config.incidents.escalation.isEnabled {
+            // Escalation acts on the shared tickets: only the active correlator runs it.
+            let helpdesk = Helpdesk(inventory: config.inventory, config: config.incidents, report: config.report, store: store,
+                                    templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
+            active.append(EscalationService(helpdesk: helpdesk, clock: clock, logger: logger) { t, level in
+                say("\(ISO8601.format(EpochSeconds(clock.now()), in: tz))  ticket \(t.number) escalated to level \(level)")
+            })
         }
         let pid = getpid()
         let gate = ActiveStandby(acquire: { try await store.tryLeadership() }, retryEvery: retryEvery, clock: clock, logger: logger,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PantauCore
 import PantauInventory
+import PantauPostgres
 import PantauStore
 
 /// Where the inventory, probe profiles and database are; shared by every subcommand.
@@ -15,7 +16,7 @@ struct LocationOptions: ParsableArguments {
     @Option(help: "SNMP credentials file (default: $PANTAU_CREDENTIALS, else credentials.yaml in the inventory folder). Not committed.")
     var credentials: String?
 
-    @Option(help: "SQLite database file (default: $PANTAU_DB, else ./pantau.sqlite in the current folder).")
+    @Option(help: "The store: a SQLite file, or the central postgresql://USER@HOST:PORT/DATABASE (default: $PANTAU_DB, else ./pantau.sqlite).")
     var db: String?
 
     var probesDirectory: String {
@@ -26,6 +27,9 @@ struct LocationOptions: ParsableArguments {
     var inventoryDirectory: String { (inventory as NSString).standardizingPath }
 
     var databasePath: String { db ?? ProcessInfo.processInfo.environment["PANTAU_DB"] ?? "pantau.sqlite" }
+
+    /// The store as configured (`--db`, else `$PANTAU_DB`, e.g. in a systemd unit), when one is.
+    var storeAddress: String? { db ?? ProcessInfo.processInfo.environment["PANTAU_DB"] }
 
     /// Loads and validates the configuration; on errors prints every diagnostic and exits 1.
     /// `readOnly`: the command only reads (status, availability, tickets): secrets in `${ENV}`
@@ -52,7 +56,14 @@ struct LocationOptions: ParsableArguments {
 
     /// Opens the database: `.create` for `run` and `history import`, `.existing` for commands
     /// that change tickets, `.readOnly` for commands that only read.
-    func openStore(_ mode: Store.OpenMode) throws -> Store { try Store(path: databasePath, mode: mode) }
+    func openStore(_ mode: Store.OpenMode) throws -> Store {
+        if PostgresLocation.isURL(databasePath) {
+            throw PantauError(.invalidInput, operation: "opening the store", subject: "--db",
+                              message: "this command works on a SQLite file only (on the central PostgreSQL store use pg_dump for backups; "
+                                + "see docs/deployment.md#6a-the-central-store-postgresql-several-probe-engines-one-correlator)")
+        }
+        return try Store(path: databasePath, mode: mode)
+    }
 }
 
 extension String {

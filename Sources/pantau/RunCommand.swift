@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         limitMallocArenas(Int32(ProcessInfo.processInfo.environment["PANTAU_MALLOC_ARENAS"].flatMap { Int($0) } ?? 2))
         let config = try location.load()
         let logger = bootstrapLogging(level: logLevel)
-        if let url = location.db, PostgresLocation.isURL(url) {
+        if let url = location.storeAddress, PostgresLocation.isURL(url) {
             try await runProbeEngine(config, url: url, logger: logger)
             return
         }

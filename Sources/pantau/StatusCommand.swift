@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
         let config = try location.load(readOnly: true)
         let query = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
         let report: StatusReport
-        if let url = location.db, PostgresLocation.isURL(url) {
+        if let url = location.storeAddress, PostgresLocation.isURL(url) {
             // The central store: every engine's view of each site (up while any live engine says up).
             let pg = try await failingAsync { try await PostgresStore.open(try PostgresLocation(url), engine: "status") }
             await pg.setLiveWithin(PostgresStore.defaultLiveWithin)

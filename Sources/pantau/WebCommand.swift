@@ -32,7 +32,7 @@ struct WebCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = bootstrapLogging(level: logLevel)
-        guard let url = location.db, PostgresLocation.isURL(url) else {
+        guard let url = location.storeAddress, PostgresLocation.isURL(url) else {
             throw usageError(Self.self, "the faces of several engines read the central store: --db postgresql://USER@HOST:PORT/DATABASE "
                              + "(a single office's dashboard runs inside 'pantau run')")
         }

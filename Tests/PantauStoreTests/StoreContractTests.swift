@@ -269,6 +269,10 @@ final class StoreContractTests: XCTestCase {
         let liteTraps = try await lite.trapRejections().map { "\($0.source) \($0.reason) \($0.count)" }
         XCTAssertEqual(pgTraps, ["10.0.0.9 unknown-community 7"])
         XCTAssertEqual(pgTraps, liteTraps)
+        func partitions(_ like: String) throws -> Int { Int(try Self.server!.psql("SELECT COUNT(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE '\(like)'",
+                                                                               database: pg.location.database)) ?? -1 }
+        XCTAssertEqual(try partitions("icmp_rollup_r300_d%"), 1, "5-minute buckets of one day: one daily partition")
+        XCTAssertEqual(try partitions("link_rollup_d%"), 1)
         // Retention a year later: everything measured is old; the same rows go in both.
         var policy = RetentionPolicy()
         policy.dailyDays = 400
@@ -278,6 +282,47 @@ final class StoreContractTests: XCTestCase {
             XCTAssertEqual(pgPruned.deleted[table, default: 0], litePruned.deleted[table, default: 0], table)
         }
         try await same("rollup counts after retention (hourly compacted into daily)") { try await $0.rollupCounts() }
+        XCTAssertEqual(try partitions("icmp_rollup_r300_d%"), 0, "retention dropped the day's partition, not its rows one by one")
+        XCTAssertEqual(try partitions("link_rollup_d%"), 0)
+        XCTAssertEqual(try partitions("optical_hourly_d%"), 0)
+        XCTAssertEqual(try partitions("icmp_rollup_r86400_y%"), 1, "the daily rollups compacted from the hourly ones")
         await pg.close()
+    }
+
+    /// Migration 7 partitions the measurement tables of a store that already holds some: every
+    /// row moves over, and the store reads the same before and after.
+    func testMeasurementsSurviveTheirPartitioning() async throws {
+        guard let server = Self.server else { throw XCTSkip("SKIPPED: no PostgreSQL server") }
+        let url = try server.newDatabase("v6_\(UUID().uuidString.prefix(8).lowercased())")
+        let location = try PostgresLocation(url, environment: [:])
+        let old = try await PostgresStore.open(location, engine: "local", migrationsUpTo: 6)
+        await old.close()
+        // Rows as migration 2's tables held them (written by an earlier Pantau): two UTC days of
+        // 5-minute buckets, hourly and daily ones, link rates and optical hours.
+        let t0: EpochSeconds = 1_764_547_200   // 2025-12-01 00:00 UTC
+        _ = try server.psql("""
+            INSERT INTO icmp_rollup SELECT 'bkd', 300, \(t0) + g * 3600, 1, 3, 3, 6, 3, 1, 3, 0.5, 1 FROM generate_series(0, 29) g;
+            INSERT INTO icmp_rollup SELECT 'bkd', 3600, \(t0) + g * 3600, 1, 3, 3, 6, 3, 1, 3, 0.5, 1 FROM generate_series(0, 29) g;
+            INSERT INTO icmp_rollup VALUES ('bkd', 86400, \(t0 - 86_400 * 40), 24, 72, 70, 144, 70, 1, 3, 12, 24);
+            INSERT INTO link_rollup SELECT 'fo-bkd', \(t0) + g * 3600, 1, 1e6, 1, 1e6, 2e6, 1, 2e6 FROM generate_series(0, 29) g;
+            INSERT INTO optical_hourly SELECT 'sw/sfp1', \(t0) + g * 3600, -7, 1, -7 FROM generate_series(0, 29) g
+            """, database: location.database)
+        let new: PostgresStore
+        do { new = try await PostgresStore.open(location, engine: "local") } catch {
+            XCTFail("migration 7: \(error)")
+            return
+        }
+        await XCTAssertEqualAsync(try await new.rollupCounts(), [300: 30, 3600: 30, 86400: 1])
+        await XCTAssertEqualAsync(try await new.icmpSeries(target: "bkd", range: TimeRange(t0, t0 + 200_000)).count, 30)
+        await XCTAssertEqualAsync(try await new.opticalBaseline(port: "sw/sfp1", since: t0), -7)
+        let icmp = ObservationSource(.icmp)
+        XCTAssertEqual(try server.psql("SELECT COUNT(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE 'icmp_rollup_r300_d%'", database: location.database), "2")
+        XCTAssertEqual(try server.psql("SELECT COUNT(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE '%_v2'", database: location.database), "0")
+        // And it goes on recording into the partitions.
+        let c = try await new.beginSource(icmp, at: t0 + 200_000, detail: EngineDetail())
+        try await new.record(ObservationBatch(source: icmp, at: t0 + 200_000, icmpSamples: [
+            ProbeSample(target: "bkd", at: t0 + 200_000, sent: 3, received: 3, rttsMs: [1, 2, 3], jitterMs: 0.5)]), session: c)
+        await XCTAssertEqualAsync(try await new.rollupCounts()[300], 31)
+        await new.close()
     }
 }

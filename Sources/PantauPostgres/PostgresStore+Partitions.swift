@@ -1,0 +1,136 @@
+import Foundation
+import PantauCore
+import PantauStore
+import PostgresNIO
+
+/// A partitioned measurement table: the parent of its range partitions on `bucket_s`, and their
+/// width. Fine data (5-minute buckets, link rates, optical hours: kept days) has a partition per
+/// UTC day, coarser rollups one per UTC month, so retention drops whole partitions and deletes
+/// rows only in the one partition that straddles the cutoff.
+struct SampleTable: Sendable, Hashable {
+    let name: String
+    /// Partition width: one day, else one month.
+    let daily: Bool
+
+    static let icmpFine = SampleTable(name: "icmp_rollup_r300", daily: true)
+    static let icmpHourly = SampleTable(name: "icmp_rollup_r3600", daily: false)
+    static let icmpDaily = SampleTable(name: "icmp_rollup_r86400", daily: false)
+    static let link = SampleTable(name: "link_rollup", daily: true)
+    static let optical = SampleTable(name: "optical_hourly", daily: true)
+    static let all: [SampleTable] = [.icmpFine, .icmpHourly, .icmpDaily, .link, .optical]
+
+    /// The ICMP rollup table of a resolution.
+    static func icmp(_ resolution: Int64) -> SampleTable { resolution == 300 ? .icmpFine : resolution == 3600 ? .icmpHourly : .icmpDaily }
+
+    /// The partition holding `t`: bounds and name (`link_rollup_d20261130`, `icmp_rollup_r3600_y2026m11`).
+    func partition(of t: EpochSeconds) -> (start: EpochSeconds, end: EpochSeconds, name: String) {
+        if daily {
+            let start = t - ((t % 86_400) + 86_400) % 86_400
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = TimeZone(identifier: "UTC")!
+            let d = cal.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(start)))
+            return (start, start + 86_400, String(format: "%@_d%04d%02d%02d", name, d.year!, d.month!, d.day!))
+        }
+        let m = PostgresStore.month(of: t)
+        return (m.start, m.end, name + "_" + m.name.split(separator: "_").last!)
+    }
+}
+
+extension PostgresStore {
+    /// Creates the partition of `table` holding `t` when it does not exist (inside `c`'s transaction).
+    func ensurePartition(_ table: SampleTable, for t: EpochSeconds, on c: PostgresConnection) async throws {
+        let p = table.partition(of: t)
+        guard !samplePartitions.contains(p.name) else { return }
+        try await c.query("SELECT pg_advisory_xact_lock(7274422, \(Int32(truncatingIfNeeded: p.start / 3600)))", logger: logger)
+        try await c.query(PostgresQuery(unsafeSQL: """
+            CREATE TABLE IF NOT EXISTS \(p.name) PARTITION OF \(table.name) FOR VALUES FROM (\(p.start)) TO (\(p.end))
+            """), logger: logger)
+        samplePartitions.insert(p.name)
+    }
+
+    /// The partitions a batch's measurements land in, created in their own short transaction
+    /// first (so the batch's transaction only writes rows).
+    func ensureSamplePartitions(_ batch: ObservationBatch) async throws {
+        // Distinct UTC days first (integer arithmetic: a batch of thousands of samples spans a day or two).
+        func day(_ t: EpochSeconds) -> EpochSeconds { t - ((t % 86_400) + 86_400) % 86_400 }
+        struct Need: Hashable { var table: SampleTable; var day: EpochSeconds }
+        var needed: Set<Need> = []
+        for s in batch.icmpSamples where !(s.note != nil && s.sent == 0) {
+            for res in Store.rollupResolutions { needed.insert(Need(table: SampleTable.icmp(res), day: day(s.at))) }
+        }
+        for s in batch.linkSamples where s.inBps != nil || s.outBps != nil { needed.insert(Need(table: .link, day: day(s.at))) }
+        for o in batch.optical { needed.insert(Need(table: .optical, day: day(o.at))) }
+        let missing = needed.map { ($0.table, $0.day) }.filter { !samplePartitions.contains($0.0.partition(of: $0.1).name) }
+        guard !missing.isEmpty else { return }
+        try await transaction("creating measurement partitions") { c in
+            for (table, t) in missing { try await ensurePartition(table, for: t, on: c) }
+        }
+    }
+
+    /// The partitions of `table`, with their bounds (from their names).
+    func partitions(of table: SampleTable, on c: PostgresConnection) async throws -> [(name: String, start: EpochSeconds, end: EpochSeconds)] {
+        var out: [(String, EpochSeconds, EpochSeconds)] = []
+        let rows = try await c.query("""
+            SELECT k.relname FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+            WHERE p.relname = \(table.name) ORDER BY k.relname
+            """, logger: logger)
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        for try await name in rows.decode(String.self) {
+            let suffix = name.dropFirst(table.name.count + 1)
+            let digits = suffix.filter(\.isNumber)
+            let date: Date?
+            if suffix.hasPrefix("d"), digits.count == 8 {
+                date = cal.date(from: DateComponents(year: Int(digits.prefix(4)), month: Int(digits.dropFirst(4).prefix(2)), day: Int(digits.suffix(2))))
+            } else if suffix.hasPrefix("y"), digits.count == 6 {
+                date = cal.date(from: DateComponents(year: Int(digits.prefix(4)), month: Int(digits.suffix(2)), day: 1))
+            } else { date = nil }
+            guard let date else { continue }
+            let p = table.partition(of: EpochSeconds(date.timeIntervalSince1970))
+            out.append((p.name, p.start, p.end))
+        }
+        return out
+    }
+
+    /// Retention of one table inside `c`'s transaction: drops every partition wholly before
+    /// `cutoff` and deletes the older rows of the one that straddles it. Returns the rows removed.
+    func prune(_ table: SampleTable, before cutoff: EpochSeconds, on c: PostgresConnection) async throws -> Int {
+        var removed = 0
+        for p in try await partitions(of: table, on: c) where p.start < cutoff {
+            if p.end <= cutoff {
+                for try await n in try await c.query(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(p.name)"), logger: logger).decode(Int.self) { removed += n }
+                try await c.query(PostgresQuery(unsafeSQL: "DROP TABLE \(p.name)"), logger: logger)
+                samplePartitions.remove(p.name)
+            } else {
+                for try await _ in try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(p.name) WHERE bucket_s < \(cutoff) RETURNING 1"), logger: logger)
+                    .decode(Int.self) { removed += 1 }
+            }
+        }
+        return removed
+    }
+
+    /// Migration 7: the measurement tables of migration 2 become partitioned; their rows move
+    /// into partitions created for them, in the migration's transaction.
+    func partitionMeasurements(on c: PostgresConnection) async throws {
+        let moves: [(old: String, table: (Int64) -> SampleTable, filter: String)] = [
+            ("icmp_rollup_v2", { _ in .icmpFine }, "resolution_s = 300"),
+            ("icmp_rollup_v2", { _ in .icmpHourly }, "resolution_s = 3600"),
+            ("icmp_rollup_v2", { _ in .icmpDaily }, "resolution_s = 86400"),
+            ("link_rollup_v2", { _ in .link }, "true"),
+            ("optical_hourly_v2", { _ in .optical }, "true"),
+        ]
+        for m in moves {
+            let table = m.table(0)
+            var buckets: [EpochSeconds] = []
+            for try await b in try await c.query(PostgresQuery(unsafeSQL: """
+                SELECT DISTINCT bucket_s - MOD(bucket_s, 86400) FROM \(m.old) WHERE \(m.filter)
+                """), logger: logger).decode(Int64.self) { buckets.append(b) }
+            for b in buckets { try await ensurePartition(table, for: b, on: c) }
+            let parent = table.name.hasPrefix("icmp_rollup") ? "icmp_rollup" : table.name
+            try await c.query(PostgresQuery(unsafeSQL: "INSERT INTO \(parent) SELECT * FROM \(m.old) WHERE \(m.filter)"), logger: logger)
+        }
+        for old in ["icmp_rollup_v2", "link_rollup_v2", "optical_hourly_v2"] {
+            try await c.query(PostgresQuery(unsafeSQL: "DROP TABLE \(old)"), logger: logger)
+        }
+    }
+}
