@@ -75,8 +75,7 @@ extension PostgresStore: SessionStore, HistoryStore {
     public nonisolated func checkIntegrity() throws {}
 
     /// Records one source's batch in one transaction: state changes, heartbeat, cycle, the last
-    /// ICMP round and its rollups, link readings and optical power. Mirrored traffic per OPD
-    /// (`batch.traffic`) is not stored on PostgreSQL yet: an engine that captures writes to SQLite.
+    /// ICMP round and its rollups, link readings, optical power and mirrored traffic per OPD.
     public func record(_ batch: ObservationBatch, session: EngineSession) async throws {
         try await prepare(batch)
         try await transaction("recording the \(batch.source) cycle") { c in try await Self.write(batch, session: session.id, on: c, logger: logger) }
@@ -90,7 +89,7 @@ extension PostgresStore: SessionStore, HistoryStore {
 
     /// Everything of one batch, inside the caller's transaction (a live write or a replayed one):
     /// state changes, heartbeat and cycle, the last ICMP round and its rollups, link readings,
-    /// optical power, degradations, and the notification the correlator waits for.
+    /// optical power, mirrored traffic, degradations, and the notification the correlator waits for.
     static func write(_ batch: ObservationBatch, session: Int64, on c: PostgresConnection, logger: Logger) async throws {
         let cycle = try batch.cycle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let changes = batch.stateChanges
@@ -106,6 +105,7 @@ extension PostgresStore: SessionStore, HistoryStore {
         try await writeProbeLast(batch.icmpSamples, on: c, logger: logger)
         try await writeICMPRollups(batch.icmpSamples, on: c, logger: logger)
         try await writeLinks(batch.linkSamples, optical: batch.optical, on: c, logger: logger)
+        try await writeTraffic(batch, on: c, logger: logger)
         if batch.ended {
             _ = try await closeIntervals(of: session, at: batch.at, on: c, logger: logger)
             try await c.query("UPDATE source SET ended_s = \(batch.at), end_reason = 'stopped' WHERE id = \(session)", logger: logger)

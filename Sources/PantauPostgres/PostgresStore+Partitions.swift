@@ -17,7 +17,9 @@ struct SampleTable: Sendable, Hashable {
     static let icmpDaily = SampleTable(name: "icmp_rollup_r86400", daily: false)
     static let link = SampleTable(name: "link_rollup", daily: true)
     static let optical = SampleTable(name: "optical_hourly", daily: true)
-    static let all: [SampleTable] = [.icmpFine, .icmpHourly, .icmpDaily, .link, .optical]
+    static let trafficMinutes = SampleTable(name: "opd_traffic_r60", daily: true)
+    static let trafficHours = SampleTable(name: "opd_traffic_r3600", daily: false)
+    static let talkers = SampleTable(name: "top_talker", daily: true)
 
     /// The ICMP rollup table of a resolution.
     static func icmp(_ resolution: Int64) -> SampleTable { resolution == 300 ? .icmpFine : resolution == 3600 ? .icmpHourly : .icmpDaily }
@@ -60,6 +62,11 @@ extension PostgresStore {
         }
         for s in batch.linkSamples where s.inBps != nil || s.outBps != nil { needed.insert(Need(table: .link, day: day(s.at))) }
         for o in batch.optical { needed.insert(Need(table: .optical, day: day(o.at))) }
+        for t in batch.traffic {
+            needed.insert(Need(table: .trafficMinutes, day: day(t.bucket)))
+            needed.insert(Need(table: .trafficHours, day: day(t.bucket - ((t.bucket % 3600) + 3600) % 3600)))
+        }
+        for t in batch.talkers { needed.insert(Need(table: .talkers, day: day(t.bucket))) }
         let missing = needed.map { ($0.table, $0.day) }.filter { !samplePartitions.contains($0.0.partition(of: $0.1).name) }
         guard !missing.isEmpty else { return }
         try await transaction("creating measurement partitions") { c in

@@ -218,6 +218,9 @@ extension PostgresStore: SampleStore {
             report.deleted["icmp_rollup", default: 0] += try await prune(.icmpDaily, before: dailyCut, on: c)
             report.deleted["link_rollup", default: 0] += try await prune(.link, before: fineCut, on: c)
             report.deleted["optical_hourly", default: 0] += try await prune(.optical, before: opticalCut, on: c)
+            report.deleted["opd_traffic", default: 0] += try await prune(.trafficMinutes, before: fineCut, on: c)
+            report.deleted["opd_traffic", default: 0] += try await prune(.trafficHours, before: dailyCut, on: c)
+            report.deleted["top_talker", default: 0] += try await prune(.talkers, before: now - policy.topTalkerSeconds, on: c)
             var traps = 0
             for try await _ in try await c.query("DELETE FROM trap_rejection WHERE last_s < \(now - Int64(policy.trapRejectionDays) * day) RETURNING 1",
                                                  logger: logger).decode(Int.self) { traps += 1 }

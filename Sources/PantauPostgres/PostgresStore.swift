@@ -398,6 +398,27 @@ public actor PostgresStore {
               rx_min DOUBLE PRECISION NOT NULL, PRIMARY KEY (port, bucket_s)
             ) PARTITION BY RANGE (bucket_s)
             """),
+        // Mirrored traffic per OPD (per minute by UTC day, per hour by month), top talkers (by day)
+        // and the capture's latest counters.
+        (8, """
+            CREATE TABLE opd_traffic (
+              site TEXT NOT NULL, resolution_s BIGINT NOT NULL, bucket_s BIGINT NOT NULL,
+              in_bytes BIGINT NOT NULL, out_bytes BIGINT NOT NULL, in_packets BIGINT NOT NULL, out_packets BIGINT NOT NULL,
+              PRIMARY KEY (site, resolution_s, bucket_s)
+            ) PARTITION BY LIST (resolution_s);
+            CREATE TABLE opd_traffic_r60 PARTITION OF opd_traffic FOR VALUES IN (60) PARTITION BY RANGE (bucket_s);
+            CREATE TABLE opd_traffic_r3600 PARTITION OF opd_traffic FOR VALUES IN (3600) PARTITION BY RANGE (bucket_s);
+            CREATE INDEX opd_traffic_by_bucket ON opd_traffic (resolution_s, bucket_s);
+            CREATE TABLE top_talker (
+              bucket_s BIGINT NOT NULL, source TEXT NOT NULL, destination TEXT NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL,
+              bytes BIGINT NOT NULL
+            ) PARTITION BY RANGE (bucket_s);
+            CREATE INDEX top_talker_by_bucket ON top_talker (bucket_s);
+            CREATE TABLE capture_stats (
+              interface TEXT PRIMARY KEY, at_s BIGINT NOT NULL, received BIGINT NOT NULL, dropped BIGINT NOT NULL, if_dropped BIGINT NOT NULL,
+              unattributed BIGINT NOT NULL, non_ip BIGINT NOT NULL
+            )
+            """),
     ]
 
     /// `upTo`: stop after that version (tests of a migration's data conversion).

@@ -199,3 +199,12 @@ extension SpoolingStore: SessionStore, HistoryStore, SampleStore {
     public func trapRejections() async throws -> [(source: String, reason: String, count: Int)] { try await centre().trapRejections() }
     public func prune(_ policy: RetentionPolicy, now: EpochSeconds) async throws -> PruneReport { try await centre().prune(policy, now: now) }
 }
+
+/// Mirrored traffic is written with the batches (through the spool); reads go to the centre.
+extension SpoolingStore: TrafficStore {
+    public func opdTraffic(_ range: TimeRange, resolution: Int64, sites: [String]?) async throws -> [OPDTrafficSample] {
+        try await centre().opdTraffic(range, resolution: resolution, sites: sites)
+    }
+    public func topTalkers(_ range: TimeRange) async throws -> [TalkerSample] { try await centre().topTalkers(range) }
+    public func captureStatistics() async throws -> [(at: EpochSeconds, stats: CaptureStatistics)] { try await centre().captureStatistics() }
+}

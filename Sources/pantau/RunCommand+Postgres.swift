@@ -5,6 +5,7 @@ import PantauCore
 import PantauEngine
 import PantauInventory
 import PantauPostgres
+import PantauCapture
 import PantauProbes
 import PantauStore
 
@@ -19,8 +20,9 @@ extension RunCommand {
     /// `pantau run --engine ID --sites SELECTOR --db postgresql://…`: a probe engine writing to
     /// the central store (ICMP and SNMP of its sites: states, heartbeats, measurements), under its
     /// own id, through a local spool (nothing lost while the centre is unreachable or after a
-    /// `kill -9`; replayed in order with the original times). Tickets, notifications and the
-    /// dashboard need the central correlator, which is not built yet: this engine opens none.
+    /// `kill -9`; replayed in order with the original times), and mirrored traffic per OPD when it
+    /// has the mirror port. Tickets, notifications and the dashboard are the central processes'
+    /// (`pantau correlate`, `pantau web`).
     func runProbeEngine(_ config: LoadedConfiguration, url: String, logger: Logger) async throws {
         guard engine != "local" else {
             throw usageError(Self.self, "an engine writing to PostgreSQL needs its own id: --engine ID (e.g. dc, pop-lepar)")
@@ -39,7 +41,16 @@ extension RunCommand {
         let inventory = config.inventory.probing(selected)
         let icmp = ICMPProbeService(inventory: inventory, probes: config.probes, transport: transport, bus: bus, clock: clock, logger: logger,
                                     engine: engine, runFor: seconds)
-        let (snmp, traps) = makeSNMP(config, inventory: inventory, samples: store, traffic: nil, bus: bus, clock: clock, logger: logger)
+        let (snmp, traps) = makeSNMP(config, inventory: inventory, samples: store, traffic: store, bus: bus, clock: clock, logger: logger)
+        // Mirrored traffic per OPD, when this engine has the mirror port (probes/capture.yaml).
+        let capture = config.capture.interface.map { name in
+            CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),
+                           bus: bus, clock: clock, logger: logger, runFor: seconds) { error in
+                if let error { printErr("pantau: \(error); traffic per OPD is off, probing continues") } else {
+                    say("pantau: counting mirrored traffic per OPD on \(name)")
+                }
+            }
+        }
         var policy = HistoryRecorder.Policy()
         policy.retention = config.retention
         if let limit = storeOutageLimit { policy.giveUpAfter = limit }
@@ -56,9 +67,9 @@ extension RunCommand {
             case .ticket: break
             }
         }
-        say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)), spool \(spoolPath); tickets need the central correlator (not in this engine)")
+        say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)), spool \(spoolPath); tickets come from pantau correlate")
         let probeEngine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                      recorderPolicy: policy, runFor: seconds, onEvent: onEvent)
+                                      capture: capture, recorderPolicy: policy, runFor: seconds, onEvent: onEvent)
         do {
             try await failingAsync { try await probeEngine.run(signals: [.sigterm, .sigint]) }
         } catch {

@@ -244,15 +244,38 @@ final class StoreContractTests: XCTestCase {
                                rxDbm: -7 - Double(i % 4) / 10, txDbm: -2, opticalLevel: "ok", detail: "sfp1 up"),
                 ], optical: [OpticalSample(port: "core-sw1/sfp1", at: at, rxDbm: -7 - Double(i % 4) / 10)]), session: b)
             }
+            // Mirrored traffic: two minutes of two OPDs (the same hour), their top talkers, the capture's counters.
+            var traffic = ObservationBatch(source: snmp, at: t0 + 180)
+            for (site, minute, bytes) in [("bkd", 0, 1_000), ("bkd", 1, 2_500), ("dinkes", 0, 700), ("dinkes", 2, 300)] as [(String, Int64, Int64)] {
+                var t = OPDTrafficSample(site: site, bucket: t0 + minute * 60)
+                t.inBytes = bytes
+                t.outBytes = bytes / 2
+                t.inPackets = bytes / 100
+                t.outPackets = bytes / 200
+                traffic.traffic.append(t)
+            }
+            traffic.talkers = [TalkerSample(bucket: t0, source: "10.20.1.5", destination: "10.0.0.10", proto: 6, port: 443, bytes: 900),
+                               TalkerSample(bucket: t0 + 60, source: "10.20.2.7", destination: "10.0.0.11", proto: 17, port: 53, bytes: 120)]
+            var stats = CaptureStatistics(interface: "mirror0")
+            stats.received = 5_000
+            stats.dropped = 3
+            traffic.capture = stats
+            try await store.record(traffic, session: b)
             try await store.addTrapRejections([TrapRejectionCount(source: "10.0.0.9", reason: "unknown-community", count: 5, first: t0, last: t0 + 60)])
             try await store.addTrapRejections([TrapRejectionCount(source: "10.0.0.9", reason: "unknown-community", count: 2, first: t0 + 70, last: t0 + 90)])
         }
         try await feed(pg)
         try await feed(lite)
-        func same<T: Equatable>(_ what: String, _ f: (any SampleStore) async throws -> T) async throws {
+        func same<T: Equatable>(_ what: String, _ f: (any SampleStore & TrafficStore) async throws -> T) async throws {
             let x = try await f(pg), y = try await f(lite)
             XCTAssertEqual(x, y, what)
         }
+        let day = TimeRange(t0 - 3600, t0 + 86_400)
+        try await same("traffic per minute") { try await $0.opdTraffic(day, resolution: 60, sites: nil) }
+        try await same("traffic per hour") { try await $0.opdTraffic(day, resolution: 3600, sites: ["bkd"]) }
+        await XCTAssertEqualAsync(try await pg.opdTraffic(day, resolution: 3600, sites: nil).map(\.inBytes), [3_500, 1_000], "minutes added into their hour")
+        try await same("top talkers") { try await $0.topTalkers(day) }
+        try await same("capture counters") { try await $0.captureStatistics().map { "\($0.at) \($0.stats)" } }
         try await same("rollup counts") { try await $0.rollupCounts() }
         let range = TimeRange(t0 + 1000, t0 + 20_000)
         let pgTotals = try await pg.icmpTotals(overlapping: range), liteTotals = try await lite.icmpTotals(overlapping: range)
@@ -278,7 +301,7 @@ final class StoreContractTests: XCTestCase {
         policy.dailyDays = 400
         let later = t0 + 60 * 86400
         let pgPruned = try await pg.prune(policy, now: later), litePruned = try await lite.prune(policy, now: later)
-        for table in ["icmp_rollup", "link_rollup", "optical_hourly", "trap_rejection"] {
+        for table in ["icmp_rollup", "link_rollup", "optical_hourly", "trap_rejection", "opd_traffic", "top_talker"] {
             XCTAssertEqual(pgPruned.deleted[table, default: 0], litePruned.deleted[table, default: 0], table)
         }
         try await same("rollup counts after retention (hourly compacted into daily)") { try await $0.rollupCounts() }
