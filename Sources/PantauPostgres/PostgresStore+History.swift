@@ -91,6 +91,7 @@ extension PostgresStore: SessionStore, HistoryStore {
     /// state changes, heartbeat and cycle, the last ICMP round and its rollups, link readings,
     /// optical power, mirrored traffic, degradations, and the notification the correlator waits for.
     static func write(_ batch: ObservationBatch, session: Int64, on c: PostgresConnection, logger: Logger) async throws {
+        try await c.query("SELECT pg_advisory_xact_lock_shared(\(partitionLock))", logger: logger)
         let cycle = try batch.cycle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let changes = batch.stateChanges
         for ch in changes { try await apply(ch, session: session, on: c, logger: logger) }

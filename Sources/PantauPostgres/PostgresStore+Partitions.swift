@@ -39,11 +39,18 @@ struct SampleTable: Sendable, Hashable {
 }
 
 extension PostgresStore {
+    /// Partition DDL (create, drop) takes this advisory lock exclusively, and every batch's write
+    /// takes it shared before touching a table. Creating a partition locks its parent; a batch's
+    /// insert locks the parents it routes into, in its own order: without this one lock taken
+    /// first by both, an engine creating two partitions while another inserts into both parents
+    /// deadlocks (`StoreContractTests.testEnginesCreatingTheSamePartitionsAtOnce`).
+    static let partitionLock: Int64 = 7_274_422
+
     /// Creates the partition of `table` holding `t` when it does not exist (inside `c`'s transaction).
     func ensurePartition(_ table: SampleTable, for t: EpochSeconds, on c: PostgresConnection) async throws {
         let p = table.partition(of: t)
         guard !samplePartitions.contains(p.name) else { return }
-        try await c.query("SELECT pg_advisory_xact_lock(7274422, \(Int32(truncatingIfNeeded: p.start / 3600)))", logger: logger)
+        try await c.query("SELECT pg_advisory_xact_lock(\(Self.partitionLock))", logger: logger)
         try await c.query(PostgresQuery(unsafeSQL: """
             CREATE TABLE IF NOT EXISTS \(p.name) PARTITION OF \(table.name) FOR VALUES FROM (\(p.start)) TO (\(p.end))
             """), logger: logger)

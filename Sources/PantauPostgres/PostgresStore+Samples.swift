@@ -200,6 +200,7 @@ extension PostgresStore: SampleStore {
             try await transaction("creating daily rollup partitions") { c in for d in days { try await ensurePartition(.icmpDaily, for: d, on: c) } }
         }
         return try await transaction("pruning old measurements") { c in
+            try await c.query("SELECT pg_advisory_xact_lock(\(Self.partitionLock))", logger: logger)
             var report = PruneReport()
             report.deleted["icmp_rollup", default: 0] += try await prune(.icmpFine, before: fineCut, on: c)
             try await c.query("""

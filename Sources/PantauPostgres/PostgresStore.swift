@@ -459,7 +459,7 @@ public actor PostgresStore {
         let m = Self.month(of: t)
         guard !partitions.contains(m.start) else { return }
         // Another engine may create it at the same moment: IF NOT EXISTS, under a lock per month.
-        try await c.query("SELECT pg_advisory_xact_lock(7274421, \(Int32(truncatingIfNeeded: m.start / 86400)))", logger: logger)
+        try await c.query("SELECT pg_advisory_xact_lock(\(Self.partitionLock))", logger: logger)
         try await c.query(PostgresQuery(unsafeSQL: """
             CREATE TABLE IF NOT EXISTS \(m.name) PARTITION OF state_interval FOR VALUES FROM (\(m.start)) TO (\(m.end))
             """), logger: logger)
@@ -493,6 +493,7 @@ public actor PostgresStore {
         var dropped: [String] = []
         for p in try await historyPartitions() where p.end <= cutoff {
             let kept = try await transaction("dropping \(p.name)") { c -> Bool in
+                try await c.query("SELECT pg_advisory_xact_lock(\(Self.partitionLock))", logger: logger)
                 let rows = try await c.query(PostgresQuery(unsafeSQL: """
                     SELECT COUNT(*) FROM \(p.name) i JOIN source s ON s.id = i.source_id
                     WHERE (i.to_s IS NULL AND s.ended_s IS NULL) OR COALESCE(i.to_s, s.ended_s, s.last_seen_s) > \(cutoff)

@@ -61,8 +61,7 @@ extension CheckCommand {
     /// warned, as `probes/report.yaml` `report.closed_month_edits` says. Needs the database;
     /// without one nothing is closed.
     func checkClosedMonths(_ config: LoadedConfiguration) async throws {
-        guard FileManager.default.fileExists(atPath: location.databasePath) else { return }
-        let store = try failing { try location.openStore(.readOnly) }
+        guard location.isCentral || FileManager.default.fileExists(atPath: location.databasePath) else { return }
         let builder = try failing {
             try MonthlyReportBuilder(inventory: config.inventory, priority: config.incidents.priority, report: config.report)
         }
@@ -70,7 +69,7 @@ extension CheckCommand {
         let guardian = ClosedMonthGuard(builder: builder, lines: .init(networkFile: l.networkFile, calendarLine: l.calendarLine,
                                                                       maintenanceLines: l.maintenanceLines,
                                                                       specialPeriodLines: l.specialPeriodLines))
-        let found = try await failingAsync { try await guardian.check(store: store) }
+        let found = try await location.withStore(.readOnly) { try await guardian.check(store: $0) }
         guard !found.isEmpty else { return }
         if config.report.closedMonthEdits == .warn {
             for d in found { printErr("warning: \(d.description)") }

@@ -66,7 +66,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     /// The report of `ym` from `store`, in the chosen format.
-    func render(_ ym: YearMonth, store: any WebStore & MonthCloseStore, config: LoadedConfiguration, builder: MonthlyReportBuilder,
+    func render(_ ym: YearMonth, store: any CommandStore, config: LoadedConfiguration, builder: MonthlyReportBuilder,
                 now: EpochSeconds) async throws {
         var report = try await failingAsync {
             try await MonthlyReport.load(month: ym, revision: revision, builder: builder, store: store, now: now)

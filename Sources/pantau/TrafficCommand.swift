@@ -27,17 +27,19 @@ struct TrafficShow: AsyncParsableCommand {
         guard let ms = YAMLDuration.milliseconds(last), ms >= 60_000 else {
             throw usageError(Self.self, "--last takes a span of at least a minute, like 15m, 1h or 24h")
         }
-        let store = try failing { try location.openStore(.readOnly) }
         let now = EpochSeconds(Date().timeIntervalSince1970)
         let seconds = Int64(ms / 1000)
         let resolution: Int64 = seconds > 8 * 86_400 ? 3600 : 60
         let range = TimeRange(now - seconds, now + 1)
-        let rows = try await failingAsync { try await store.opdTraffic(range, resolution: resolution, sites: site.map { [$0] }) }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         // Conversations summed over the span; with --site, only those of that site's subnets.
         let within = site.map { id in SubnetMap(sites: config.inventory.sites.filter { $0.id == id }) }
-        let top = talkers > 0 ? TalkerSample.ranked(try await failingAsync { try await store.topTalkers(range) }, within: within) : []
-        let stats = try await failingAsync { try await store.captureStatistics() }
+        let (site, talkers) = (self.site, self.talkers)
+        let (rows, top, stats) = try await location.withStore(.readOnly) { store in
+            (try await store.opdTraffic(range, resolution: resolution, sites: site.map { [$0] }),
+             talkers > 0 ? TalkerSample.ranked(try await store.topTalkers(range), within: within) : [],
+             try await store.captureStatistics())
+        }
         let figures = TrafficFigures(rows: rows, seconds: Double(seconds), names: config.inventory)
         if format == .json {
             struct Out: Encodable {

@@ -1,4 +1,5 @@
 import Foundation
+import PantauTestSupport
 import XCTest
 
 /// Passive traffic per OPD on a real mirror port. Namespaces of the test's own: a router `pop`
@@ -77,6 +78,17 @@ final class CaptureNamespaceTests: XCTestCase {
     }
 
     func testMirroredTrafficIsCountedPerOPDWithinOnePercent() throws {
+        try mirrored(central: false)
+    }
+
+    /// The same, by a probe engine writing to the central PostgreSQL store (through its spool),
+    /// read back with `pantau traffic --db postgresql://…`.
+    func testMirroredTrafficOnTheCentralStore() throws {
+        try XCTSkipUnless(PostgresServer.binaries != nil, "PostgreSQL is not installed (scripts/setup.sh installs it)")
+        try mirrored(central: true)
+    }
+
+    func mirrored(central: Bool) throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         Harness.writeConfig(in: dir, sites: """
@@ -89,11 +101,16 @@ final class CaptureNamespaceTests: XCTestCase {
             """, probes: "icmp: {defaults: {interval: 30s}}\n")
         try "capture:\n  interface: m0\n  bucket: 10s\n  top_talkers: 5\n"
             .write(to: dir.appendingPathComponent("probes/capture.yaml"), atomically: true, encoding: .utf8)
-        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
+        // The central store runs in the POP's namespace here (the engine reaches it on loopback).
+        let server = central ? try PostgresServer(namespace: pop) : nil
+        defer { server?.stop() }
+        let db = server.map { "postgresql://pantau@127.0.0.1:\($0.port)/pantau" } ?? dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        let engineArgs = central ? ["--engine", "pop", "--spool", dir.appendingPathComponent("spool.sqlite").path] : []
         let log = dir.appendingPathComponent("run.log")
         let sinks = try [dc, opd2].map { try sink($0, dir) }
         defer { for p in sinks where p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", pop, Harness.pantau, "run", "--seconds", "120"] + loc, log: log)
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", pop, Harness.pantau, "run", "--seconds", "120"] + engineArgs + loc, log: log)
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(20)
         func logText() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
@@ -107,7 +124,7 @@ final class CaptureNamespaceTests: XCTestCase {
         // A graceful stop hands over the partial bucket too.
         engine.terminate()
         engine.waitUntilExit()
-        let out = try Harness.run(Harness.pantau, ["traffic", "--last", "15m", "--format", "json"] + loc)
+        let out = try Harness.run("/usr/sbin/ip", ["netns", "exec", pop, Harness.pantau, "traffic", "--last", "15m", "--format", "json"] + loc)
         XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any], out.stdout)
         let sites = Dictionary(uniqueKeysWithValues: (json["sites"] as? [[String: Any]] ?? []).map { ($0["site"] as! String, $0) })
@@ -128,7 +145,7 @@ final class CaptureNamespaceTests: XCTestCase {
         XCTAssertEqual(talkers.first?["source"] as? String, "198.18.21.2", "the biggest conversation first: \(talkers)")
         XCTAssertEqual(talkers.first?["destination"] as? String, "198.18.20.2")
         // The table names the OPDs.
-        let table = try Harness.run(Harness.pantau, ["traffic", "--last", "15m"] + loc).stdout
+        let table = try Harness.run("/usr/sbin/ip", ["netns", "exec", pop, Harness.pantau, "traffic", "--last", "15m"] + loc).stdout
         XCTAssertTrue(table.contains("Dinas Kesehatan") && table.contains("0 dropped by the kernel"), table)
     }
 

@@ -312,6 +312,41 @@ final class StoreContractTests: XCTestCase {
         await pg.close()
     }
 
+    /// Engines that start writing a new day at the same moment create its partitions once,
+    /// without deadlocking each other (the benchmark found one).
+    func testEnginesCreatingTheSamePartitionsAtOnce() async throws {
+        let first = try await postgres(engine: "e0")
+        let url = "postgresql://pantau@127.0.0.1:\(Self.server!.port)/\(first.location.database)"
+        var stores = [first]
+        for e in 1..<4 { stores.append(try await PostgresStore.open(try PostgresLocation(url, environment: [:]), engine: "e\(e)")) }
+        let t0: EpochSeconds = 1_767_830_400   // 2026-01-08 00:00 UTC
+        do {
+        try await withThrowingTaskGroup(of: Void.self) { g in
+            for (e, store) in stores.enumerated() {
+                g.addTask {
+                    let icmp = ObservationSource(.icmp, engine: "e\(e)"), snmp = ObservationSource(.snmp, engine: "e\(e)")
+                    let a = try await store.beginSource(icmp, at: t0, detail: EngineDetail())
+                    let b = try await store.beginSource(snmp, at: t0, detail: EngineDetail())
+                    for r in 0..<5 {
+                        // Each round a new month for some engines and the same for others: partitions
+                        // of two parents created while other engines insert into both parents.
+                        let at = t0 + EpochSeconds((r + e % 2) * 31 * 86_400 + e * 3600)
+                        try await store.record(ObservationBatch(source: icmp, at: at, icmpSamples: [
+                            ProbeSample(target: "s\(e)", at: at, sent: 1, received: 1, rttsMs: [1], jitterMs: nil)]), session: a)
+                        try await store.record(ObservationBatch(source: snmp, at: at, linkSamples: [LinkSample(target: "l\(e)", at: at, inBps: 1)],
+                                                                optical: [OpticalSample(port: "p\(e)", at: at, rxDbm: -5)]), session: b)
+                    }
+                }
+            }
+            try await g.waitForAll()
+        }
+        } catch {
+            XCTFail("engines writing at once: \(error)")
+        }
+        await XCTAssertEqualAsync(try await first.rollupCounts(), [300: 20, 3600: 20])
+        for s in stores { await s.close() }
+    }
+
     /// Migration 7 partitions the measurement tables of a store that already holds some: every
     /// row moves over, and the store reads the same before and after.
     func testMeasurementsSurviveTheirPartitioning() async throws {
