@@ -419,6 +419,21 @@ public actor PostgresStore {
               unattributed BIGINT NOT NULL, non_ip BIGINT NOT NULL
             )
             """),
+        // Bandwidth tests: one row per measured direction.
+        (9, """
+            CREATE TABLE bandwidth_test (
+              id BIGSERIAL PRIMARY KEY,
+              target TEXT NOT NULL,
+              at_s BIGINT NOT NULL,
+              direction TEXT NOT NULL CHECK (direction IN ('upload', 'download')),
+              protocol TEXT NOT NULL,
+              server TEXT NOT NULL,
+              duration_s DOUBLE PRECISION NOT NULL,
+              sender_bps DOUBLE PRECISION, receiver_bps DOUBLE PRECISION, retransmits BIGINT, jitter_ms DOUBLE PRECISION, loss_pct DOUBLE PRECISION,
+              error TEXT
+            );
+            CREATE INDEX bandwidth_test_by_target ON bandwidth_test (target, direction, at_s DESC)
+            """),
     ]
 
     /// `upTo`: stop after that version (tests of a migration's data conversion).

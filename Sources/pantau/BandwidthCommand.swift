@@ -45,7 +45,6 @@ struct BandwidthTest: AsyncParsableCommand {
         if cal.workingSeconds(from: now, to: now + 1) > 0 {
             printErr("warning: this is working time (\(ISO8601.format(now, in: tz))): the test fills the link the OPD is using")
         }
-        let store = try failing { try location.openStore(.create) }
         let transport = IPerf3Transport()
         let contract = inv.contractMbps(target)
         let judge = BandwidthJudge(config: config.bandwidth)
@@ -55,10 +54,12 @@ struct BandwidthTest: AsyncParsableCommand {
             let directions: [BandwidthDirection] = spec.direction == .both ? [.upload, .download] : [spec.direction]
             for d in directions {
                 let r = await transport.run(spec, direction: d, at: EpochSeconds(Date().timeIntervalSince1970))
-                try await failingAsync { try await store.recordBandwidth([r]) }
+                let target = self.target
+                let recent = try await location.withStore(.create) { store in
+                    try await store.recordBandwidth([r])
+                    return try await store.bandwidthHistory(target: target, direction: d, limit: 10)
+                }.filter { $0.proto == spec.proto }
                 if let e = r.error { failed += 1; printErr("\(target) \(d.rawValue): \(e)") }
-                let recent = try await failingAsync { try await store.bandwidthHistory(target: target, direction: d, limit: 10) }
-                    .filter { $0.proto == spec.proto }
                 let verdict: String = switch judge.verdict(contractMbps: contract, recent: recent) {
                 case .ok: contract == nil ? "no contract" : "ok"
                 case .short(let n): "short (\(n) of \(config.bandwidth.consecutive))"
@@ -93,8 +94,8 @@ struct BandwidthHistory: AsyncParsableCommand {
     func run() async throws {
         let config = try location.load(readOnly: true)
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
-        let store = try failing { try location.openStore(.readOnly) }
-        let rows = try await failingAsync { try await store.bandwidthHistory(target: target, limit: max(1, limit)) }
+        let (target, limit) = (self.target, self.limit)
+        let rows = try await location.withStore(.readOnly) { try await $0.bandwidthHistory(target: target, direction: nil, limit: max(1, limit)) }
         if format == .json {
             struct Line: Encodable {
                 var target, at, direction, proto, server: String
@@ -146,11 +147,11 @@ struct BandwidthAcceptance: AsyncParsableCommand {
         }
         spec.direction = .both
         spec.durationSeconds = max(5, min(300, duration ?? (ticket == nil ? 30 : 300)))
-        let store = try failing { try location.openStore(.create) }
         var ticketID: Int64?
         if let ticket {
             // Checked before the test runs: minutes of iperf3 for a wrong number would be wasted.
-            guard let t = try await failingAsync({ try await store.ticket(ticket) }), t.kind == Ticket.installationKind, t.link == link, t.state != .closed else {
+            let found = try await location.withStore(.create) { try await $0.ticket(ticket) }
+            guard let t = found, t.kind == Ticket.installationKind, t.link == link, t.state != .closed else {
                 throw usageError(Self.self, "\(ticket) is not an open installation ticket of \(link) (pantau tickets install --link \(link) …)")
             }
             ticketID = t.id
@@ -160,7 +161,6 @@ struct BandwidthAcceptance: AsyncParsableCommand {
         for d in [BandwidthDirection.upload, .download] {
             results.append(await transport.run(spec, direction: d, at: EpochSeconds(Date().timeIntervalSince1970)))
         }
-        try await failingAsync { try await store.recordBandwidth(results) }
         let contract = inv.contractMbps(link)
         let doc = BandwidthAcceptanceDocument(link: l, inventory: inv, results: results, contractMbps: contract, config: config.bandwidth,
                                               report: config.report, officer: by, at: EpochSeconds(Date().timeIntervalSince1970))
@@ -172,7 +172,11 @@ struct BandwidthAcceptance: AsyncParsableCommand {
             let record = AcceptanceRecord(link: link, ticketID: ticketID, at: EpochSeconds(Date().timeIntervalSince1970), officer: by,
                                           passed: doc.view.passed, uploadMbps: up, downloadMbps: down, contractMbps: contract,
                                           verdict: doc.view.verdict, html: html)
-            _ = try await failingAsync { try await store.recordAcceptance(record) }
+            // The measurements and the acceptance record, written after the test (no connection held through it).
+            _ = try await location.withStore(.create) { store in
+                try await store.recordBandwidth(results)
+                return try await store.recordAcceptance(record)
+            }
         }
         let path = out ?? "uji-terima-\(link)-\(ISO8601.format(EpochSeconds(Date().timeIntervalSince1970), in: tz).prefix(10)).html"
         if path == "-" { print(html) } else {

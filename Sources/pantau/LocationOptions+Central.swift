@@ -5,7 +5,7 @@ import PantauStore
 import PantauWeb
 
 /// Every store protocol a command may need; the SQLite `Store` and `PostgresStore` both conform.
-typealias CommandStore = WebStore & MonthCloseStore & TrafficStore
+typealias CommandStore = WebStore & MonthCloseStore & TrafficStore & BandwidthStore
 
 extension LocationOptions {
     /// True when `--db` names the central PostgreSQL store.

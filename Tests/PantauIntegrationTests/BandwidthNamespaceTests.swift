@@ -1,5 +1,6 @@
 import Foundation
 import PantauStore
+import PantauTestSupport
 import XCTest
 
 /// Bandwidth tests with real iperf3 across namespaces of the test's own: the OPD namespace runs
@@ -44,6 +45,17 @@ final class BandwidthNamespaceTests: XCTestCase {
     }
 
     func testShapedLinkIsMeasuredAndTwoShortTestsAreBelowContract() throws {
+        try shapedLink(central: false)
+    }
+
+    /// The same tests and the installation workflow on the central PostgreSQL store (a server in
+    /// the core's namespace): results, acceptance record and ticket gating through `--db postgresql://`.
+    func testBandwidthAndTheInstallationOnTheCentralStore() throws {
+        try XCTSkipUnless(PostgresServer.binaries != nil, "PostgreSQL is not installed (scripts/setup.sh installs it)")
+        try shapedLink(central: true)
+    }
+
+    func shapedLink(central: Bool) throws {
         let dir = Harness.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         Harness.writeConfig(in: dir, sites: """
@@ -59,7 +71,14 @@ final class BandwidthNamespaceTests: XCTestCase {
               tests:
                 - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: both, duration: 3s, protocol: tcp}
             """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
-        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", dir.appendingPathComponent("p.sqlite").path]
+        let pg = central ? try PostgresServer(namespace: core) : nil
+        defer { pg?.stop() }
+        let db = pg.map { "postgresql://pantau@127.0.0.1:\($0.port)/pantau" } ?? dir.appendingPathComponent("p.sqlite").path
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", db]
+        // Every command from the core's namespace (where the central store listens on loopback).
+        func pantau(_ args: [String], timeout: Double = 60) throws -> Harness.Output {
+            try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau] + args, timeout: timeout)
+        }
         // The far end runs Pantau's own server wrapper (stock iperf3 underneath).
         let server = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, Harness.pantau, "bandwidth", "serve", "--listen", "198.18.5.2",
                                                         "--port", "5201", "--seconds", "120"], log: dir.appendingPathComponent("iperf3.log"))
@@ -78,16 +97,16 @@ final class BandwidthNamespaceTests: XCTestCase {
         }
         o = try Harness.run(test[0], Array(test.dropFirst()), timeout: 60)
         XCTAssertEqual(o.stdout.components(separatedBy: "BELOW CONTRACT").count - 1, 2, "two short tests in a row, each way: \(o.stdout)")
-        let history = try Harness.run(Harness.pantau, ["bandwidth", "history", "fo-bkd", "--format", "json"] + loc).stdout
+        let history = try pantau(["bandwidth", "history", "fo-bkd", "--format", "json"] + loc).stdout
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Any]], history)
         XCTAssertEqual(rows.count, 4)
         XCTAssertTrue(rows.allSatisfy { ($0["receiver_bps"] as? Double ?? 0) > 15_000_000 && ($0["retransmits"] as? Int) != nil }, history)
-        let status = try Harness.run(Harness.pantau, ["status", "--format", "json"] + loc).stdout
+        let status = try pantau(["status", "--format", "json"] + loc).stdout
         XCTAssertTrue(status.contains("\"verdict\":\"below-contract\""), status)
 
         // The installation test the catalogs require: a printable record, failed against a 100 Mbps contract.
         // It runs for an installation ticket (the installation SOP): the record is tied to the ticket.
-        let install = try Harness.run(Harness.pantau, ["tickets", "install", "--link", "fo-bkd", "--by", "Kepala BKD", "--text", "sambungan baru"] + loc)
+        let install = try pantau(["tickets", "install", "--link", "fo-bkd", "--by", "Kepala BKD", "--text", "sambungan baru"] + loc)
         XCTAssertEqual(install.status, 0, install.stdout + install.stderr)
         let number = String(install.stdout.prefix { $0 != ":" })
         let record = dir.appendingPathComponent("uji.html").path
@@ -96,15 +115,15 @@ final class BandwidthNamespaceTests: XCTestCase {
         XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
         XCTAssertTrue(o.stdout.contains("TIDAK LULUS UJI TERIMA"), o.stdout)
         // A failed acceptance test does not let the installation close, even with the handover recorded.
-        let handover = try Harness.run(Harness.pantau, ["tickets", "handover", number, "--received-by", "Kasubag Umum BKD", "--by", "Budi",
+        let handover = try pantau(["tickets", "handover", number, "--received-by", "Kasubag Umum BKD", "--by", "Budi",
                                                         "--equipment", "ONT"] + loc)
         XCTAssertEqual(handover.status, 0, handover.stderr)
-        XCTAssertEqual(try Harness.run(Harness.pantau, ["tickets", "resolve", number, "--by", "Budi"] + loc).status, 0)
-        let close = try Harness.run(Harness.pantau, ["tickets", "close", number, "--officer", "Budi (NIP 1980)", "--problem", "pemasangan",
+        XCTAssertEqual(try pantau(["tickets", "resolve", number, "--by", "Budi"] + loc).status, 0)
+        let close = try pantau(["tickets", "close", number, "--officer", "Budi (NIP 1980)", "--problem", "pemasangan",
                                                      "--work", "FO terpasang"] + loc)
         XCTAssertEqual(close.status, 1, close.stdout)
         XCTAssertTrue(close.stderr.contains("a passed bandwidth acceptance test"), close.stderr)
-        let shown = try Harness.run(Harness.pantau, ["tickets", "show", number] + loc).stdout
+        let shown = try pantau(["tickets", "show", number] + loc).stdout
         XCTAssertTrue(shown.contains("acceptance: bandwidth acceptance test by Budi (NIP 198001012005011001): not passed"), shown)
         let html = try String(contentsOfFile: record, encoding: .utf8)
         XCTAssertTrue(html.contains("Berita Acara Uji Terima Bandwidth") && html.contains("100 Mbps") && html.contains("Budi (NIP 198001012005011001)"), html)

@@ -1,0 +1,37 @@
+import Foundation
+import PantauCore
+import PantauStore
+import PostgresNIO
+
+/// Bandwidth test results on PostgreSQL (one row per measured direction, as in SQLite).
+extension PostgresStore: BandwidthStore {
+    public func recordBandwidth(_ results: [BandwidthResult]) async throws {
+        guard !results.isEmpty else { return }
+        try await transaction("recording bandwidth tests") { c in
+            for r in results {
+                try await c.query("""
+                    INSERT INTO bandwidth_test (target, at_s, direction, protocol, server, duration_s, sender_bps, receiver_bps,
+                      retransmits, jitter_ms, loss_pct, error)
+                    VALUES (\(r.target), \(r.at), \(r.direction.rawValue), \(r.proto.rawValue), \(r.server), \(r.durationSeconds), \(r.senderBps),
+                            \(r.receiverBps), \(r.retransmits.map(Int64.init)), \(r.jitterMs), \(r.lossPct), \(r.error))
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func bandwidthHistory(target: String, direction: BandwidthDirection?, limit: Int) async throws -> [BandwidthResult] {
+        let directions = direction.map { [$0.rawValue] } ?? BandwidthDirection.allCases.map(\.rawValue)
+        let rows = try await run("reading the bandwidth tests of \(target)", """
+            SELECT target, at_s, direction, protocol, server, duration_s, sender_bps, receiver_bps, retransmits, jitter_ms, loss_pct, error
+            FROM bandwidth_test WHERE target = \(target) AND direction = ANY(\(directions)) ORDER BY at_s DESC, id DESC LIMIT \(limit)
+            """)
+        var out: [BandwidthResult] = []
+        for try await (t, at, d, p, server, duration, sender, receiver, retr, jitter, loss, error)
+            in rows.decode((String, Int64, String, String, String, Double, Double?, Double?, Int64?, Double?, Double?, String?).self) {
+            out.append(BandwidthResult(target: t, at: at, direction: BandwidthDirection(rawValue: d) ?? .upload, proto: BandwidthProtocol(rawValue: p) ?? .tcp,
+                                       server: server, durationSeconds: duration, senderBps: sender, receiverBps: receiver,
+                                       retransmits: retr.map { Int($0) }, jitterMs: jitter, lossPct: loss, error: error))
+        }
+        return out
+    }
+}
