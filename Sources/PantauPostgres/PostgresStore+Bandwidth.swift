@@ -7,15 +7,27 @@ import PostgresNIO
 extension PostgresStore: BandwidthStore {
     public func recordBandwidth(_ results: [BandwidthResult]) async throws {
         guard !results.isEmpty else { return }
-        try await transaction("recording bandwidth tests") { c in
-            for r in results {
-                try await c.query("""
-                    INSERT INTO bandwidth_test (target, at_s, direction, protocol, server, duration_s, sender_bps, receiver_bps,
-                      retransmits, jitter_ms, loss_pct, error)
-                    VALUES (\(r.target), \(r.at), \(r.direction.rawValue), \(r.proto.rawValue), \(r.server), \(r.durationSeconds), \(r.senderBps),
-                            \(r.receiverBps), \(r.retransmits.map(Int64.init)), \(r.jitterMs), \(r.lossPct), \(r.error))
-                    """, logger: logger)
-            }
+        try await transaction("recording bandwidth tests") { c in try await Self.insert(results, on: c, logger: logger) }
+    }
+
+    /// Bandwidth results forwarded from an engine's spool, applied once (keyed like every entry).
+    public func forwardBandwidth(key: String, _ results: [BandwidthResult]) async throws {
+        try await transaction("recording bandwidth tests (forwarded)") { c in
+            var fresh = false
+            for try await _ in try await c.query("INSERT INTO ingest_receipt (key) VALUES (\(key)) ON CONFLICT DO NOTHING RETURNING 1",
+                                                 logger: logger).decode(Int.self) { fresh = true }
+            if fresh { try await Self.insert(results, on: c, logger: logger) }
+        }
+    }
+
+    static func insert(_ results: [BandwidthResult], on c: PostgresConnection, logger: Logger) async throws {
+        for r in results {
+            try await c.query("""
+                INSERT INTO bandwidth_test (target, at_s, direction, protocol, server, duration_s, sender_bps, receiver_bps,
+                  retransmits, jitter_ms, loss_pct, error)
+                VALUES (\(r.target), \(r.at), \(r.direction.rawValue), \(r.proto.rawValue), \(r.server), \(r.durationSeconds), \(r.senderBps),
+                        \(r.receiverBps), \(r.retransmits.map(Int64.init)), \(r.jitterMs), \(r.lossPct), \(r.error))
+                """, logger: logger)
         }
     }
 

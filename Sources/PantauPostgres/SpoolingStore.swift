@@ -101,6 +101,9 @@ public actor SpoolingStore {
                     case .recover:
                         _ = try await timed(c) { try await $0.recoverCrashedSessions() }
                         try spool.taken(seq)
+                    case .bandwidth(let results):
+                        try await timed(c) { try await $0.forwardBandwidth(key: key, results) }
+                        try spool.taken(seq)
                     }
                     done += 1
                 }
@@ -198,6 +201,18 @@ extension SpoolingStore: SessionStore, HistoryStore, SampleStore {
     public func addTrapRejections(_ counts: [TrapRejectionCount]) async throws { try await centre().addTrapRejections(counts) }
     public func trapRejections() async throws -> [(source: String, reason: String, count: Int)] { try await centre().trapRejections() }
     public func prune(_ policy: RetentionPolicy, now: EpochSeconds) async throws -> PruneReport { try await centre().prune(policy, now: now) }
+}
+
+/// Bandwidth results go through the spool like everything written; reads go to the centre.
+extension SpoolingStore: BandwidthStore {
+    public func recordBandwidth(_ results: [BandwidthResult]) async throws {
+        guard !results.isEmpty else { return }
+        try spool.appendBandwidth(results)
+        await drain()
+    }
+    public func bandwidthHistory(target: String, direction: BandwidthDirection?, limit: Int) async throws -> [BandwidthResult] {
+        try await centre().bandwidthHistory(target: target, direction: direction, limit: limit)
+    }
 }
 
 /// Mirrored traffic is written with the batches (through the spool); reads go to the centre.

@@ -15,6 +15,8 @@ public final class Spool: Sendable {
         case end(session: Int64, at: EpochSeconds, reason: String)
         /// Close the engine's sessions the centre still holds open from before this spool knew them.
         case recover
+        /// Measured directions of a bandwidth test.
+        case bandwidth([BandwidthResult])
     }
 
     public let path: String
@@ -73,6 +75,13 @@ public final class Spool: Sendable {
         }
     }
 
+    public func appendBandwidth(_ results: [BandwidthResult]) throws {
+        let data = try JSONEncoder().encode(results)
+        try write("spooling bandwidth results") { db in
+            try db.execute(sql: "INSERT INTO entry (kind, at_s, payload) VALUES ('bandwidth', ?, ?)", arguments: [results.first?.at ?? 0, data])
+        }
+    }
+
     public func end(session: Int64, at: EpochSeconds, reason: String) throws {
         try write("spooling a session end") { db in
             try db.execute(sql: "INSERT INTO entry (kind, session, at_s, payload) VALUES ('end', ?, ?, ?)", arguments: [session, at, reason.data(using: .utf8)])
@@ -115,6 +124,7 @@ public final class Spool: Sendable {
                 return (seq, .begin(session: r["session"], source: try decoder.decode(ObservationSource.self, from: Data(src.utf8)), at: r["at_s"], detail: text))
             case "batch": return (seq, .batch(session: r["session"], try decoder.decode(ObservationBatch.self, from: payload ?? Data())))
             case "end": return (seq, .end(session: r["session"], at: r["at_s"], reason: text))
+            case "bandwidth": return (seq, .bandwidth(try decoder.decode([BandwidthResult].self, from: payload ?? Data())))
             default: return (seq, .recover)
             }
         }

@@ -39,8 +39,18 @@ extension RunCommand {
         let bus = ObservationBus()
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let inventory = config.inventory.probing(selected)
+        let suspensions = ProbeSuspensions()
         let icmp = ICMPProbeService(inventory: inventory, probes: config.probes, transport: transport, bus: bus, clock: clock, logger: logger,
-                                    engine: engine, runFor: seconds)
+                                    engine: engine, runFor: seconds, suspensions: suspensions)
+        // Scheduled bandwidth tests of this engine's sites: a test of a selected site, or of a
+        // link with a selected end (results go through the spool like everything else).
+        var tests = config.bandwidth
+        tests.tests = tests.tests.filter { t in
+            selected.contains(t.target) || config.inventory.link(t.target).map { selected.contains($0.from) || selected.contains($0.to) } ?? false
+        }
+        let bandwidth = tests.tests.isEmpty ? nil
+            : BandwidthTestService(inventory: config.inventory, config: tests, transport: IPerf3Transport(), store: store, bus: bus, clock: clock,
+                                   logger: logger, suspensions: suspensions, engine: engine, runFor: seconds)
         let (snmp, traps) = makeSNMP(config, inventory: inventory, samples: store, traffic: store, bus: bus, clock: clock, logger: logger)
         // Mirrored traffic per OPD, when this engine has the mirror port (probes/capture.yaml).
         let capture = config.capture.interface.map { name in
@@ -69,7 +79,7 @@ extension RunCommand {
         }
         say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)), spool \(spoolPath); tickets come from pantau correlate")
         let probeEngine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                      capture: capture, recorderPolicy: policy, runFor: seconds, onEvent: onEvent)
+                                      bandwidth: bandwidth, capture: capture, recorderPolicy: policy, runFor: seconds, onEvent: onEvent)
         do {
             try await failingAsync { try await probeEngine.run(signals: [.sigterm, .sigint]) }
         } catch {

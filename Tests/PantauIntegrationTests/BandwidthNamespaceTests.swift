@@ -230,6 +230,60 @@ final class BandwidthNamespaceTests: XCTestCase {
         other.waitUntilExit()
     }
 
+    /// A probe engine writing to the central PostgreSQL store runs the scheduled tests of its own
+    /// sites (here the link to bkd, off working time) and its results reach the centre through its
+    /// spool: `pantau bandwidth history --db postgresql://…` reads them.
+    func testAnEngineOnTheCentralStoreRunsItsScheduledTests() throws {
+        try XCTSkipUnless(PostgresServer.binaries != nil, "PostgreSQL is not installed (scripts/setup.sh installs it)")
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Jakarta")!
+        let days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+        let today = days[cal.component(.weekday, from: Date()) - 1]
+        let at = Date().addingTimeInterval(75)
+        let hhmm = String(format: "%02d:%02d", cal.component(.hour, from: at), cal.component(.minute, from: at))
+        let dir = Harness.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        Harness.writeConfig(in: dir, sites: """
+              - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
+              - {id: bkd, name: Badan Kepegawaian Daerah, address: 198.18.5.2, uplinks: [fo-bkd]}
+            """, links: """
+              - {id: fo-bkd, kind: fo-aerial, from: dc, to: bkd, bandwidth_mbps: 100}
+            """, probes: "icmp: {defaults: {interval: 30s}}\n")
+        let network = dir.appendingPathComponent("inventory/network.yaml")
+        let yaml = try String(contentsOf: network, encoding: .utf8)
+            .replacingOccurrences(of: "workweek: [mon, tue, wed, thu, fri]", with: "workweek: [\(days.filter { $0 != today }.joined(separator: ", "))]")
+        try yaml.write(to: network, atomically: true, encoding: .utf8)
+        try """
+            bandwidth:
+              start_jitter: 0s
+              tests:
+                - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
+            """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
+        let pg = try PostgresServer(namespace: core)
+        defer { pg.stop() }
+        let loc = ["--inventory", dir.appendingPathComponent("inventory").path, "--db", "postgresql://pantau@127.0.0.1:\(pg.port)/pantau"]
+        let iperf = try Harness.start("/usr/sbin/ip", ["netns", "exec", opd, "/usr/bin/iperf3", "-s", "-B", "198.18.5.2", "-p", "5201"],
+                                      log: dir.appendingPathComponent("iperf3.log"))
+        defer { if iperf.isRunning { kill(iperf.processIdentifier, SIGKILL) } }
+        let log = dir.appendingPathComponent("run.log")
+        let engine = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "run", "--engine", "dc", "--sites", "dc",
+                                                        "--spool", dir.appendingPathComponent("spool.sqlite").path, "--seconds", "150",
+                                                        "--log-level", "info"] + loc, log: log)
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        var rows: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(130)
+        while Date() < deadline && engine.isRunning && rows.isEmpty {
+            usleep(500_000)
+            let out = try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "bandwidth", "history", "fo-bkd", "--format", "json"] + loc)
+            rows = (try? JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]]) ?? []
+        }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        XCTAssertEqual(rows.count, 1, "the scheduled test of the engine's link reached the centre: \(rows); log: \(text.suffix(2000))")
+        XCTAssertEqual((rows.first?["receiver_bps"] as? Double ?? 0) / 1e6, 20, accuracy: 2, "\(rows)")
+        engine.terminate()
+        engine.waitUntilExit()
+    }
+
     /// UDP at a target rate above the shaped 20 Mbit/s: the receiver's rate, the loss and the
     /// jitter come from iperf3's server-side view.
     func testUDPAtATargetRateReportsLossAndJitter() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import XCTest
 import PantauCore
 import PantauPostgres
@@ -345,6 +346,36 @@ final class StoreContractTests: XCTestCase {
         }
         await XCTAssertEqualAsync(try await first.rollupCounts(), [300: 20, 3600: 20])
         for s in stores { await s.close() }
+    }
+
+    /// A POP engine's bandwidth results wait in its spool while the centre is down, arrive once
+    /// when it is back, and a replayed entry is not applied twice.
+    func testBandwidthResultsWaitInTheSpoolForTheCentre() async throws {
+        let server: PostgresServer
+        do { server = try PostgresServer() } catch { throw XCTSkip("SKIPPED: no PostgreSQL server: \(error)") }
+        defer { server.stop() }
+        let location = try PostgresLocation(server.url, environment: [:])
+        let spool = try Spool(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-spool-\(UUID().uuidString).sqlite").path)
+        let store = SpoolingStore(spool: spool, location: location, engine: "pop", logger: Logger(label: "test"))
+        let r = BandwidthResult(target: "fo-bkd", at: 1_764_550_000, direction: .download, proto: .tcp, server: "198.18.5.2", durationSeconds: 10,
+                                senderBps: 20_000_000, receiverBps: 19_500_000, retransmits: 3)
+        try server.pause()
+        try await store.recordBandwidth([r])   // the centre is down: on disk, not lost
+        XCTAssertEqual(try spool.backlog(), 1)
+        try server.resume()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, try spool.backlog() > 0 {
+            _ = await store.drain()
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        XCTAssertEqual(try spool.backlog(), 0, "forwarded once the centre is back")
+        await XCTAssertEqualAsync(try await store.bandwidthHistory(target: "fo-bkd", direction: nil, limit: 10), [r])
+        let centre = try await PostgresStore.open(location, engine: "check")
+        try await centre.forwardBandwidth(key: "replayed:1", [r])
+        try await centre.forwardBandwidth(key: "replayed:1", [r])
+        await XCTAssertEqualAsync(try await centre.bandwidthHistory(target: "fo-bkd", direction: nil, limit: 10).count, 2, "a replay applies once")
+        await centre.close()
+        await store.close()
     }
 
     /// Migration 7 partitions the measurement tables of a store that already holds some: every

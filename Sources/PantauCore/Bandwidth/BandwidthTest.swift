@@ -44,7 +44,8 @@ public struct BandwidthTestSpec: Sendable, Hashable {
 }
 
 /// One measured direction of one test.
-public struct BandwidthResult: Sendable, Hashable {
+/// Codable: an engine at a POP spools its results while the central store is unreachable.
+public struct BandwidthResult: Sendable, Hashable, Codable {
     public var target: String
     public var at: EpochSeconds
     /// upload or download (never both).
