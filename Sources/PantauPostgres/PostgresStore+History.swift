@@ -154,8 +154,8 @@ extension PostgresStore: SessionStore, HistoryStore {
 
     /// Partition DDL in its own short transaction, so a batch's transaction only writes rows.
     func ensurePartitionOutside(_ t: EpochSeconds) async throws {
-        guard !partitions.contains(Self.month(of: t).start) else { return }
-        try await transaction("creating the history partition for \(t)") { c in try await ensurePartition(for: t, on: c) }
+        guard !knownPartitions.contains(PartitionedTable.history.partition(of: t).name) else { return }
+        try await transaction("creating the history partition for \(t)") { c in try await ensurePartition(.history, for: t, on: c) }
     }
 
     static func apply(_ ch: StateChange, session: Int64, on c: PostgresConnection, logger: Logger) async throws {

@@ -19,10 +19,8 @@ public actor PostgresStore {
     /// How to open another connection (the notification listener has its own).
     nonisolated let configuration: PostgresConnection.Configuration
     let logger: Logger
-    /// Partitions known to exist (created on demand before a row lands in them).
-    var partitions: Set<Int64> = []
-    /// Measurement partitions known to exist, by name.
-    var samplePartitions: Set<String> = []
+    /// Partitions known to exist, by name (created on demand before a row lands in them).
+    var knownPartitions: Set<String> = []
     /// Seconds after its last heartbeat that an engine's session still votes on a target's
     /// current state (nil: while it is not ended). The correlator and `status` set it.
     public private(set) var liveWithin: Int64?
@@ -458,47 +456,19 @@ public actor PostgresStore {
         }
     }
 
-    /// The UTC month holding `t`: its partition's bounds (epoch seconds) and name.
-    static func month(of t: EpochSeconds) -> (start: EpochSeconds, end: EpochSeconds, name: String) {
+    /// The UTC month holding `t`: its bounds (epoch seconds) and a partition name's suffix ("y2026m11").
+    static func month(of t: EpochSeconds) -> (start: EpochSeconds, end: EpochSeconds, suffix: String) {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!
         let d = cal.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(t)))
         let start = cal.date(from: DateComponents(year: d.year, month: d.month, day: 1))!
         let end = cal.date(byAdding: .month, value: 1, to: start)!
-        return (EpochSeconds(start.timeIntervalSince1970), EpochSeconds(end.timeIntervalSince1970),
-                String(format: "state_interval_y%04dm%02d", d.year!, d.month!))
+        return (EpochSeconds(start.timeIntervalSince1970), EpochSeconds(end.timeIntervalSince1970), String(format: "y%04dm%02d", d.year!, d.month!))
     }
 
-    /// Creates the month partition for `t` when it does not exist yet.
-    func ensurePartition(for t: EpochSeconds, on c: PostgresConnection) async throws {
-        let m = Self.month(of: t)
-        guard !partitions.contains(m.start) else { return }
-        // Another engine may create it at the same moment: IF NOT EXISTS, under a lock per month.
-        try await c.query("SELECT pg_advisory_xact_lock(\(Self.partitionLock))", logger: logger)
-        try await c.query(PostgresQuery(unsafeSQL: """
-            CREATE TABLE IF NOT EXISTS \(m.name) PARTITION OF state_interval FOR VALUES FROM (\(m.start)) TO (\(m.end))
-            """), logger: logger)
-        partitions.insert(m.start)
-    }
-
-    /// The month partitions of the state history, oldest first: name, bounds and rows.
+    /// The month partitions of the state history, oldest first: name and bounds.
     public func historyPartitions() async throws -> [(name: String, start: EpochSeconds, end: EpochSeconds)] {
-        var out: [(String, EpochSeconds, EpochSeconds)] = []
-        let rows = try await run("listing the history partitions", """
-            SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-            WHERE p.relname = 'state_interval' ORDER BY c.relname
-            """)
-        for try await name in rows.decode(String.self) {
-            // state_interval_yYYYYmMM
-            let digits = name.dropFirst("state_interval_y".count)
-            guard let y = Int(digits.prefix(4)), let m = Int(digits.suffix(2)) else { continue }
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = TimeZone(identifier: "UTC")!
-            let start = cal.date(from: DateComponents(year: y, month: m, day: 1))!
-            let b = Self.month(of: EpochSeconds(start.timeIntervalSince1970))
-            out.append((name, b.start, b.end))
-        }
-        return out
+        try await transaction("listing the history partitions") { c in try await partitions(of: .history, on: c) }
     }
 
     /// Retention: drops every month partition whose intervals all ended before `cutoff` (an
@@ -521,7 +491,7 @@ public actor PostgresStore {
             }
             if !kept {
                 dropped.append(p.name)
-                partitions.remove(p.start)
+                knownPartitions.remove(p.name)
             }
         }
         return dropped

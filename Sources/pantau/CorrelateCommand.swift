@@ -23,29 +23,17 @@ struct CorrelateCommand: AsyncParsableCommand {
             The password comes from PGPASSWORD or PANTAU_PG_PASSWORD_FILE, never from the address.
             """)
 
-    @OptionGroup var location: LocationOptions
-
-    @Option(help: "Stop by itself after this many seconds (default: run until stopped).")
-    var seconds: Double?
-
-    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
-    var logLevel: Logger.Level = .warning
-
-    @Option(help: "Seconds after its last heartbeat that a silent engine still counts (default 180).")
-    var liveWithin: Int64 = PostgresStore.defaultLiveWithin
+    @OptionGroup var central: CentralOptions
 
     @Option(help: "Seconds between a standby's attempts to take over (default 1).")
     var retryEvery: Double = 1
 
     func run() async throws {
-        let logger = bootstrapLogging(level: logLevel)
-        guard let url = location.storeAddress, PostgresLocation.isURL(url) else {
-            throw usageError(Self.self, "the correlator works on the central store: --db postgresql://USER@HOST:PORT/DATABASE")
-        }
+        let logger = bootstrapLogging(level: central.logLevel)
+        let location = central.location
         let config = try location.load()
-        let pgLocation = try failing { try PostgresLocation(url) }
-        let store = try await failingAsync { try await PostgresStore.open(pgLocation, engine: "correlator", logger: logger) }
-        await store.setLiveWithin(liveWithin)
+        let (store, pgLocation) = try await central.openStore(Self.self, role: "correlator", logger: logger,
+                                                              why: "the correlator works on the central store")
         let clock = SystemWallClock()
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let bus = ObservationBus()
@@ -76,18 +64,8 @@ struct CorrelateCommand: AsyncParsableCommand {
                                  services: active,
                                  onStandby: { say("pantau: correlator \(pid) on standby: another correlator holds the lock on \(pgLocation)") },
                                  onActive: { say("pantau: correlator \(pid) active on \(pgLocation) (\(config.inventory.sites.count) sites)") })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: gate, successTerminationBehavior: .gracefullyShutdownGroup)]
-        if let seconds { services.append(.init(service: StopAfter(seconds: seconds, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup)) }
-        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = .seconds(10)
-        do {
-            try await ServiceGroup(configuration: group).run()
-        } catch {
-            await store.close()
-            printErr("pantau: the correlator stopped: \(error)")
-            throw ExitCode(1)
-        }
-        await store.close()
+        try await central.run([.init(service: gate, successTerminationBehavior: .gracefullyShutdownGroup)], store: store, clock: clock,
+                              logger: logger, what: "the correlator")
         say("pantau: correlator \(pid) stopped")
     }
 }

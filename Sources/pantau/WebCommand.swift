@@ -19,28 +19,16 @@ struct WebCommand: AsyncParsableCommand {
         abstract: "The dashboard, helpdesk, archive, monthly report and API on the central PostgreSQL store.",
         discussion: "Listens as probes/web.yaml says. The password comes from PGPASSWORD or PANTAU_PG_PASSWORD_FILE, never from the address.")
 
-    @OptionGroup var location: LocationOptions
-
-    @Option(help: "Stop by itself after this many seconds (default: run until stopped).")
-    var seconds: Double?
-
-    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
-    var logLevel: Logger.Level = .warning
-
-    @Option(help: "Seconds after its last heartbeat that a silent engine still counts (default 180).")
-    var liveWithin: Int64 = PostgresStore.defaultLiveWithin
+    @OptionGroup var central: CentralOptions
 
     func run() async throws {
-        let logger = bootstrapLogging(level: logLevel)
-        guard let url = location.storeAddress, PostgresLocation.isURL(url) else {
-            throw usageError(Self.self, "the faces of several engines read the central store: --db postgresql://USER@HOST:PORT/DATABASE "
-                             + "(a single office's dashboard runs inside 'pantau run')")
-        }
+        let logger = bootstrapLogging(level: central.logLevel)
+        let location = central.location
         let config = try location.load()
         guard let host = config.web.host else { throw usageError(Self.self, "probes/web.yaml says listen: off") }
-        let pgLocation = try failing { try PostgresLocation(url) }
-        let store = try await failingAsync { try await PostgresStore.open(pgLocation, engine: "web", logger: logger) }
-        await store.setLiveWithin(liveWithin)
+        let (store, pgLocation) = try await central.openStore(Self.self, role: "web", logger: logger,
+                                                              why: "the faces of several engines read the central store "
+                                                                + "(a single office's dashboard runs inside 'pantau run')")
         let clock = SystemWallClock()
         let bus = ObservationBus()
         let hub = LiveHub(inventory: config.inventory)
@@ -60,16 +48,8 @@ struct WebCommand: AsyncParsableCommand {
         }
         let feed = CentralFeed(source: store, bus: bus, inventory: config.inventory, clock: clock, logger: logger)
         let tickets = TicketWatch(store: store, hub: hub, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: feed), .init(service: tickets), .init(service: web)]
-        if let seconds { services.append(.init(service: StopAfter(seconds: seconds, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup)) }
-        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = .seconds(10)
-        do { try await ServiceGroup(configuration: group).run() } catch {
-            await store.close()
-            printErr("pantau: the web face stopped: \(error)")
-            throw ExitCode(1)
-        }
-        await store.close()
+        try await central.run([.init(service: feed), .init(service: tickets), .init(service: web)], store: store, clock: clock, logger: logger,
+                              what: "the web face")
     }
 }
 
