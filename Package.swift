@@ -31,14 +31,18 @@ let package = Package(
         .target(name: "PantauInventory", dependencies: [
             "PantauCore", .product(name: "Yams", package: "Yams"),
         ], path: "Sources/PantauInventory"),
-        // SQLite store (GRDB): state history, probe rollups, imports.
-        .target(name: "PantauStore", dependencies: [
-            "PantauCore", .product(name: "GRDB", package: "GRDB.swift"),
-        ], path: "Sources/PantauStore"),
+        // The store contract: protocols, record types and the rules every store follows (ticket
+        // lifecycle and numbering, helpdesk, month close, import checks) as pure functions that
+        // return what to write. No database library: faces and notifiers depend on this only.
+        .target(name: "PantauStoreKit", dependencies: ["PantauCore"], path: "Sources/PantauStoreKit"),
+        // The embedded store on SQLite (GRDB): SQL and row mapping under the contract; the spool.
+        .target(name: "PantauSQLite", dependencies: [
+            "PantauCore", "PantauStoreKit", .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Sources/PantauSQLite"),
         // The shared store for several engines: the store protocols on PostgreSQL (postgres-nio),
         // history partitioned by month.
         .target(name: "PantauPostgres", dependencies: [
-            "PantauCore", "PantauStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            "PantauCore", "PantauStoreKit", "PantauSQLite", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/PantauPostgres"),
         // Probers and their transports (ICMP over real sockets; simulated and recording fakes).
@@ -58,12 +62,12 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Notification channels (Telegram, JSON webhook, SMTP) delivering the durable outbox.
         .target(name: "PantauNotify", dependencies: [
-            "PantauCore", "PantauStore", "CCurl", .product(name: "Logging", package: "swift-log"),
+            "PantauCore", "PantauStoreKit", "CCurl", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauNotify"),
         // The probe engine: schedules rounds, tracks state, writes history. A Service.
         .target(name: "PantauEngine", dependencies: [
-            "PantauCore", "PantauProbes", "PantauStore",
+            "PantauCore", "PantauProbes", "PantauStoreKit",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -71,19 +75,19 @@ let package = Package(
         // Read models shared by every face (CLI, web, report): status, availability, tickets,
         // with their Codable output types and the staleness rule.
         .target(name: "PantauReports", dependencies: [
-            "PantauCore", "PantauStore", .product(name: "Mustache", package: "swift-mustache"),
+            "PantauCore", "PantauStoreKit", .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Sources/PantauReports"),
         // The helpdesk workflow (reports, escalation, installation, archive) for every face.
         .target(name: "PantauHelpdesk", dependencies: [
-            "PantauCore", "PantauStore", "PantauNotify", "PantauReports", "PantauEngine",
+            "PantauCore", "PantauStoreKit", "PantauNotify", "PantauReports", "PantauEngine",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauHelpdesk"),
         // The web face: dashboard, JSON API, live events and /metrics (Hummingbird), a sibling
         // service of the engine; users, roles, sessions and the audit log.
         .target(name: "PantauWeb", dependencies: [
-            "PantauCore", "PantauStore", "PantauReports", "PantauEngine", "PantauHelpdesk",
+            "PantauCore", "PantauStoreKit", "PantauReports", "PantauEngine", "PantauHelpdesk",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -97,7 +101,7 @@ let package = Package(
         ], path: "Sources/PantauWeb"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
-            "PantauCore", "PantauInventory", "PantauStore", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
+            "PantauCore", "PantauInventory", "PantauStoreKit", "PantauSQLite", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
             "PantauReports", "PantauCapture", "PantauWeb", "PantauHelpdesk", "PantauPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -110,7 +114,7 @@ let package = Package(
                     swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "PantauInventoryTests", dependencies: ["PantauInventory", "PantauCore"],
                     path: "Tests/PantauInventoryTests"),
-        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStore", "PantauCore", "PantauTestSupport", "PantauPostgres",
+        .testTarget(name: "PantauStoreTests", dependencies: ["PantauStoreKit", "PantauSQLite", "PantauCore", "PantauTestSupport", "PantauPostgres",
                                                             "PantauReports", .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/PantauStoreTests"),
         // Real agents for tests: snmpd, snmpsim, network namespaces (test-only helpers).
@@ -118,17 +122,17 @@ let package = Package(
         .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore", "PantauNetSNMP", "PantauCapture", "PantauTestSupport"],
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
-            "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStore", "PantauCore", "PantauInventory",
+            "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauInventory",
             "PantauReports", "PantauHelpdesk", "PantauPostgres",
         ], path: "Tests/PantauEngineTests"),
         // Every route, role and error of the web face on Hummingbird's test client.
         .testTarget(name: "PantauWebTests", dependencies: [
-            "PantauWeb", "PantauStore", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk", "PantauPostgres",
+            "PantauWeb", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk", "PantauPostgres",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/PantauWebTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.
         .testTarget(name: "PantauIntegrationTests", dependencies: [
-            "pantau", "PantauStore", "PantauCore", "PantauTestSupport",
+            "pantau", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauTestSupport",
         ], path: "Tests/PantauIntegrationTests"),
     ]
 )

@@ -1,6 +1,6 @@
 import Logging
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 import UnixSignals
 

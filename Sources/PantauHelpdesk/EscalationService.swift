@@ -1,7 +1,7 @@
 import Logging
 import PantauCore
 import PantauEngine
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 
 /// Moves disruption tickets up the helpdesk levels (`incidents.escalation`): on each beat, every

@@ -2,7 +2,7 @@ import Foundation
 import PantauCore
 import PantauNotify
 import PantauReports
-import PantauStore
+import PantauStoreKit
 
 /// What the helpdesk reads and writes.
 public typealias HelpdeskData = TicketStore & HelpdeskStore & HistoryStore & SampleStore

@@ -1,7 +1,7 @@
 import CCurl
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// E-mail through the office's relay with libcurl's SMTP: STARTTLS (required, tried, or off)
 /// or implicit TLS (`smtps`), AUTH when a user is set, one message to every recipient. Runs

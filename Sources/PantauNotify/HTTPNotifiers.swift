@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// POSTs JSON and maps the answer: 2xx sent, 429 retry after what the server asks, other 4xx
 /// failed, 5xx and network errors retried.

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// Writes the messages for a ticket change, one per channel that wants it: one combined message
 /// per root cause listing every OPD cut off, in Bahasa Indonesia.

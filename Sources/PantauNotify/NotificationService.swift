@@ -1,6 +1,6 @@
 import Logging
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 
 /// Delivers the outbox: every due message on its channel, with exponential backoff (honouring

@@ -1,5 +1,5 @@
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// The outcome of one delivery attempt.
 public enum DeliveryResult: Sendable, Hashable {

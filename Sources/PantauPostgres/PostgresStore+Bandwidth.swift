@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// Bandwidth test results on PostgreSQL (one row per measured direction, as in SQLite).

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// The central correlator's side of the shared store: the combined view of every live engine,

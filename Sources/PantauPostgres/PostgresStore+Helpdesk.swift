@@ -1,9 +1,9 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
-/// The helpdesk on PostgreSQL, with the SQLite store's rules: a report joins the live ticket
+/// The helpdesk on PostgreSQL, writing what `HelpdeskRules` decides: a report joins the live ticket
 /// covering the site or opens a `reported` one; installation tickets close only with a passed
 /// acceptance test and a handover report; each escalation level recorded once; the archive of
 /// closed Berita Acara.
@@ -18,51 +18,30 @@ extension PostgresStore: HelpdeskStore {
                 ORDER BY CASE WHEN kind = 'outage' THEN 0 WHEN kind = 'reported' THEN 1 ELSE 2 END, opened_s LIMIT 1
                 """).first
             if let id = covering {
-                try await Self.addRequester(id, req, on: c, logger: logger)
-                try await Self.event(id, at, "reported", "\(req.name) (\(req.site), via \(req.via), written by \(req.reportedBy)): \(req.text)", on: c, logger: logger)
-                let t = try await Self.ticket(id: id, on: c, logger: logger)
-                try await Self.enqueue(t, messages(t, .reported), at: at, on: c, logger: logger)
-                return (t, true)
+                let w = HelpdeskRules.attach(try await Self.ticket(id: id, on: c, logger: logger), req, at: at)
+                return (try await Self.apply(w, at: at, messages: messages, on: c, logger: logger), true)
             }
-            let id = try await Self.insertTicket(rootKey: "report:\(req.site)", kind: Ticket.reportedKind, decision: decision, affected: [req.site],
-                                                 evidence: evidence, startedAt: req.at, at: at, month: month, prefix: prefix, on: c, logger: logger)
-            try await Self.addRequester(id, req, on: c, logger: logger)
-            try await Self.event(id, at, "opened", "reported by \(req.name) (\(req.site), via \(req.via), written by \(req.reportedBy)): \(req.text); \(decision.reason)",
-                                 on: c, logger: logger)
-            let t = try await Self.ticket(id: id, on: c, logger: logger)
-            try await Self.enqueue(t, messages(t, .opened), at: at, on: c, logger: logger)
-            return (t, false)
+            let number = try await Self.nextNumber(month: month, prefix: prefix, on: c, logger: logger)
+            let w = HelpdeskRules.openReport(req, evidence: evidence, decision: decision, at: at, number: number)
+            return (try await Self.apply(w, at: at, messages: messages, on: c, logger: logger), false)
         }
     }
 
     public func openInstallation(site: String, link: String, requester req: Requester, decision: PriorityDecision, month: String, prefix: String,
                                  at: EpochSeconds, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket {
         try await transaction("opening the installation of \(link)") { c in
-            if let live = try await Self.liveTicket("install:\(link)", on: c, logger: logger) {
-                throw PantauError(.invalidInput, operation: "opening an installation ticket", subject: link, message: "\(live.number) is already open for this installation")
-            }
-            let id = try await Self.insertTicket(rootKey: "install:\(link)", kind: Ticket.installationKind, decision: decision, affected: [site],
-                                                 evidence: ["installation of \(link) to \(site): \(req.text)"], startedAt: at, at: at, month: month,
-                                                 prefix: prefix, on: c, logger: logger)
-            try await c.query("UPDATE ticket SET link_id = \(link) WHERE id = \(id)", logger: logger)
-            try await Self.addRequester(id, req, on: c, logger: logger)
-            try await Self.event(id, at, "opened", "installation of \(link) to \(site) requested by \(req.name) (written by \(req.reportedBy)): \(req.text)",
-                                 on: c, logger: logger)
-            let t = try await Self.ticket(id: id, on: c, logger: logger)
-            try await Self.enqueue(t, messages(t, .opened), at: at, on: c, logger: logger)
-            return t
+            try HelpdeskRules.checkInstallation(live: try await Self.liveTicket(HelpdeskRules.installationKey(link), on: c, logger: logger), link: link)
+            let number = try await Self.nextNumber(month: month, prefix: prefix, on: c, logger: logger)
+            let w = HelpdeskRules.openInstallation(site: site, link: link, req, decision: decision, at: at, number: number)
+            return try await Self.apply(w, at: at, messages: messages, on: c, logger: logger)
         }
     }
 
     public func escalateTicket(_ number: String, to level: Int, text: String, at: EpochSeconds,
                                messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Bool {
         try await transaction("escalating \(number)") { c in
-            let t = try await Self.require(number, on: c, logger: logger)
-            guard t.state == .open || t.state == .acknowledged, t.escalationLevel < level else { return false }
-            try await c.query("UPDATE ticket SET escalation_level = \(Int32(level)) WHERE id = \(t.id)", logger: logger)
-            try await Self.event(t.id, at, "escalated", text, on: c, logger: logger)
-            let u = try await Self.ticket(id: t.id, on: c, logger: logger)
-            try await Self.enqueue(u, messages(u, .escalated), at: at, on: c, logger: logger)
+            guard let w = HelpdeskRules.escalate(try await Self.require(number, on: c, logger: logger), to: level, text: text, at: at) else { return false }
+            _ = try await Self.apply(w, at: at, messages: messages, on: c, logger: logger)
             return true
         }
     }
@@ -70,39 +49,29 @@ extension PostgresStore: HelpdeskStore {
     public func recordHandover(_ number: String, _ h: Handover, at: EpochSeconds) async throws -> Ticket {
         try await transaction("recording the handover of \(number)") { c in
             let t = try await Self.require(number, on: c, logger: logger)
-            guard t.kind == Ticket.installationKind else {
-                throw PantauError(.invalidInput, operation: "recording a handover", subject: number, message: "only an installation ticket has a handover report")
-            }
-            guard t.state != .closed else { throw PantauError(.invalidInput, operation: "recording a handover", subject: number, message: "the ticket is closed") }
+            let line = try HelpdeskRules.handover(t, h, at: at)
             try await c.query("""
                 INSERT INTO ticket_handover (ticket_id, received_by, handed_by, equipment, note, at_s)
                 VALUES (\(t.id), \(h.receivedBy), \(h.handedBy), \(h.equipment.joined(separator: "\n")), \(h.note), \(h.at))
                 ON CONFLICT (ticket_id) DO UPDATE SET received_by = excluded.received_by, handed_by = excluded.handed_by,
                   equipment = excluded.equipment, note = excluded.note, at_s = excluded.at_s
                 """, logger: logger)
-            try await Self.event(t.id, at, "handover", "handed over by \(h.handedBy), received by \(h.receivedBy)", on: c, logger: logger)
+            try await Self.event(t.id, line.at, line.kind, line.text, on: c, logger: logger)
             return try await Self.ticket(id: t.id, on: c, logger: logger)
         }
     }
 
     public func recordAcceptance(_ r: AcceptanceRecord) async throws -> Int64 {
         try await transaction("recording the acceptance test of \(r.link)") { c in
-            if let tid = r.ticketID {
-                let t = try? await Self.ticket(id: tid, on: c, logger: logger)
-                guard let t, t.kind == Ticket.installationKind, t.link == r.link, t.state != .closed else {
-                    throw PantauError(.invalidInput, operation: "recording an acceptance test", subject: r.link,
-                                      message: "the ticket is not an open installation ticket of this link")
-                }
-            }
+            var t: Ticket?
+            if let tid = r.ticketID { t = try? await Self.ticket(id: tid, on: c, logger: logger) }
+            let line = try HelpdeskRules.acceptance(r, ticket: t)
             let id = try await Self.ids(c, logger, """
                 INSERT INTO bandwidth_acceptance (link, ticket_id, at_s, officer, passed, upload_mbps, download_mbps, contract_mbps, verdict, html)
                 VALUES (\(r.link), \(r.ticketID), \(r.at), \(r.officer), \(r.passed), \(r.uploadMbps), \(r.downloadMbps), \(r.contractMbps), \(r.verdict), \(r.html))
                 RETURNING id
                 """).first!
-            if let tid = r.ticketID {
-                try await Self.event(tid, r.at, "acceptance", "bandwidth acceptance test by \(r.officer): \(r.passed ? "passed" : "not passed") (\(r.verdict))",
-                                     on: c, logger: logger)
-            }
+            if let line, let tid = r.ticketID { try await Self.event(tid, line.at, line.kind, line.text, on: c, logger: logger) }
             return id
         }
     }
@@ -140,7 +109,7 @@ extension PostgresStore: HelpdeskStore {
     public func archivedDocument(_ number: String) async throws -> (entry: ArchiveEntry, html: String, pdf: Data?)? {
         let rows = try await run("reading the archived Berita Acara of \(number)", """
             SELECT d.number, d.month, d.closed_s, t.kind, t.root_key, t.affected_sites, d.pdf IS NOT NULL, d.html, d.pdf FROM ticket_document d
-            JOIN ticket t ON t.id = d.ticket_id WHERE d.number = \(Ticket.normalizedNumber(number))
+            JOIN ticket t ON t.id = d.ticket_id WHERE d.number = \(TicketRules.lookup(number).number)
             """)
         var out: (entry: ArchiveEntry, html: String, pdf: Data?)?
         for try await (n, m, closed, kind, key, sites, has, html, pdf) in rows.decode((String, String, Int64, String, String, String, Bool, String, ByteBuffer?).self) {
@@ -151,7 +120,7 @@ extension PostgresStore: HelpdeskStore {
 
     public func storeArchivePDF(_ number: String, _ pdf: Data) async throws {
         _ = try await run("archiving the PDF of \(number)",
-                          "UPDATE ticket_document SET pdf = \(ByteBuffer(bytes: pdf)) WHERE number = \(Ticket.normalizedNumber(number))")
+                          "UPDATE ticket_document SET pdf = \(ByteBuffer(bytes: pdf)) WHERE number = \(TicketRules.lookup(number).number)")
     }
 
     public func archiveMonths() async throws -> [String] {
@@ -187,32 +156,10 @@ extension PostgresStore: HelpdeskStore {
             """, logger: logger)
     }
 
-    /// A new ticket number in `month` and its row (with its first episode); returns its id.
-    static func insertTicket(rootKey: String, kind: String, decision: PriorityDecision, affected: [String], evidence: [String], startedAt: EpochSeconds,
-                             at: EpochSeconds, month: String, prefix: String, on c: PostgresConnection, logger: Logger) async throws -> Int64 {
-        let seq = try await ids(c, logger, """
-            INSERT INTO ticket_counter (month, last) VALUES (\(month), 1)
-            ON CONFLICT (month) DO UPDATE SET last = ticket_counter.last + 1 RETURNING last::bigint
-            """).first ?? 1
-        let number = "\(prefix)-\(month)-\(String(repeating: "0", count: max(0, 4 - String(seq).count)))\(seq)"
-        let id = try await ids(c, logger, """
-            INSERT INTO ticket (number, root_key, kind, cause, state, priority, priority_reason, affected_sites, evidence, started_s, opened_s)
-            VALUES (\(number), \(rootKey), \(kind), \(SuspectedCause.siteDown.rawValue), 'open', \(decision.priority.rawValue), \(decision.reason),
-                    \(affected.joined(separator: ",")), \(evidence.joined(separator: "\n")), \(startedAt), \(at)) RETURNING id
-            """).first!
-        try await c.query("INSERT INTO ticket_episode (ticket_id, started_s, cause) VALUES (\(id), \(startedAt), \(SuspectedCause.siteDown.rawValue))",
-                          logger: logger)
-        return id
-    }
-
     /// An installation closes with a passed acceptance test and a handover report.
     static func requireInstallationRecords(_ t: Ticket, on c: PostgresConnection, logger: Logger) async throws {
         let passed = try await ids(c, logger, "SELECT COUNT(*)::bigint FROM bandwidth_acceptance WHERE ticket_id = \(t.id) AND passed").first ?? 0
-        var missing: [String] = []
-        if passed == 0 { missing.append("a passed bandwidth acceptance test ('pantau bandwidth acceptance \(t.link ?? "LINK") --ticket \(t.number)')") }
-        if try await handover(t.id, on: c, logger: logger) == nil { missing.append("the handover report ('pantau tickets handover \(t.number)')") }
-        if !missing.isEmpty {
-            throw PantauError(.invalidInput, operation: "closing", subject: t.number, message: "an installation ticket closes only with " + missing.joined(separator: " and "))
-        }
+        let hasHandover = try await handover(t.id, on: c, logger: logger) != nil
+        if let e = TicketRules.installationMissing(t, passedAcceptance: passed > 0, hasHandover: hasHandover) { throw e }
     }
 }

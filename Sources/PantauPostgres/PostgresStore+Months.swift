@@ -1,10 +1,10 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
-/// Closed months on PostgreSQL (the SQLite store's rules; the server refuses any change to a
-/// frozen revision, whoever connects).
+/// Closed months on PostgreSQL, writing what `MonthRules` decides (the server refuses any change
+/// to a frozen revision, whoever connects).
 extension PostgresStore: MonthCloseStore {
     static let closureColumns = "month, revision, closed_s, closed_by, note, reason, hash, snapshot, reopened_s, reopened_by, reopen_reason"
 
@@ -20,39 +20,46 @@ extension PostgresStore: MonthCloseStore {
             """))
     }
 
+    /// Closes `month` (`MonthRules.close`): the latest revision is read and the new one written
+    /// in one transaction, holding the month's row lock (a second close waits, then is refused).
     public func closeMonth(_ month: String, snapshot: String, hash: String, by: String, note: String, at: EpochSeconds) async throws -> MonthClosure {
-        let last = try await monthClosures(month).last
-        if let last, last.isInForce {
-            throw PantauError(.invalidInput, operation: "closing the month", subject: month,
-                              message: "already closed (revision \(last.revision) by \(last.closedBy)); "
-                                + "to correct it: pantau month reopen \(month) --reason TEXT, then close it again")
+        try await transaction("closing the month \(month)") { c in
+            let r = try MonthRules.close(month, last: try await Self.lastClosure(month, on: c, logger: logger), snapshot: snapshot, hash: hash,
+                                         by: by, note: note, at: at)
+            try await c.query("""
+                INSERT INTO month_close (month, revision, closed_s, closed_by, note, reason, hash, snapshot)
+                VALUES (\(r.month), \(Int32(r.revision)), \(r.closedAt), \(r.closedBy), \(r.note), \(r.reason), \(r.hash), \(r.snapshot))
+                """, logger: logger)
+            return r
         }
-        let revision = (last?.revision ?? -1) + 1
-        // The unique (month, revision) key refuses a second close racing this one.
-        _ = try await run("closing the month \(month)", """
-            INSERT INTO month_close (month, revision, closed_s, closed_by, note, reason, hash, snapshot)
-            VALUES (\(month), \(Int32(revision)), \(at), \(by), \(note), \(last?.reopenReason), \(hash), \(snapshot))
-            """)
-        return try await monthClosures(month).last!
     }
 
+    /// Reopens the revision in force (`MonthRules.reopen`), in one transaction.
     public func reopenMonth(_ month: String, reason: String, by: String, at: EpochSeconds) async throws -> MonthClosure {
-        guard let last = try await monthClosures(month).last else {
-            throw PantauError(.invalidInput, operation: "reopening the month", subject: month, message: "it was never closed")
+        try await transaction("reopening the month \(month)") { c in
+            let r = try MonthRules.reopen(month, last: try await Self.lastClosure(month, on: c, logger: logger), reason: reason, by: by, at: at)
+            try await c.query("""
+                UPDATE month_close SET reopened_s = \(r.reopenedAt), reopened_by = \(r.reopenedBy), reopen_reason = \(r.reopenReason)
+                WHERE month = \(month) AND revision = \(Int32(r.revision))
+                """, logger: logger)
+            return r
         }
-        guard last.isInForce else {
-            throw PantauError(.invalidInput, operation: "reopening the month", subject: month,
-                              message: "already reopened (revision \(last.revision), reason: \(last.reopenReason ?? ""))")
+    }
+
+    /// The latest revision of `month`, its row locked until the transaction ends; a transaction
+    /// lock on the month's name serialises two first closes (no row to lock yet).
+    static func lastClosure(_ month: String, on c: PostgresConnection, logger: Logger) async throws -> MonthClosure? {
+        try await c.query("SELECT pg_advisory_xact_lock(7274421, hashtext(\(month)))", logger: logger)
+        var out: MonthClosure?
+        let rows = try await c.query("""
+            SELECT \(unescaped: closureColumns) FROM month_close WHERE month = \(month) ORDER BY revision DESC LIMIT 1 FOR UPDATE
+            """, logger: logger)
+        for try await (month, revision, closed, by, note, reason, hash, snapshot, reopened, reopenedBy, reopenReason)
+            in rows.decode((String, Int32, Int64, String, String, String?, String, String, Int64?, String?, String?).self) {
+            out = MonthClosure(month: month, revision: Int(revision), closedAt: closed, closedBy: by, note: note, reason: reason, hash: hash,
+                               snapshot: snapshot, reopenedAt: reopened, reopenedBy: reopenedBy, reopenReason: reopenReason)
         }
-        _ = try await run("reopening the month \(month)", """
-            UPDATE month_close SET reopened_s = \(at), reopened_by = \(by), reopen_reason = \(reason)
-            WHERE month = \(month) AND revision = \(Int32(last.revision))
-            """)
-        var r = last
-        r.reopenedAt = at
-        r.reopenedBy = by
-        r.reopenReason = reason
-        return r
+        return out
     }
 
     func closures(_ operation: String, _ query: PostgresQuery) async throws -> [MonthClosure] {

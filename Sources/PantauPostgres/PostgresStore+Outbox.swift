@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// The notification outbox on PostgreSQL: the SQLite store's ordering rule (a ticket's messages

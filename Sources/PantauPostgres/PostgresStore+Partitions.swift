@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// A table partitioned by time: the parent of its range partitions, and their width. The state
@@ -68,7 +68,7 @@ extension PostgresStore {
         struct Need: Hashable { var table: PartitionedTable; var day: EpochSeconds }
         var needed: Set<Need> = []
         for s in batch.icmpSamples where !(s.note != nil && s.sent == 0) {
-            for res in Store.rollupResolutions { needed.insert(Need(table: PartitionedTable.icmp(res), day: day(s.at))) }
+            for res in RetentionRules.rollupResolutions { needed.insert(Need(table: PartitionedTable.icmp(res), day: day(s.at))) }
         }
         for s in batch.linkSamples where s.inBps != nil || s.outBps != nil { needed.insert(Need(table: .link, day: day(s.at))) }
         for o in batch.optical { needed.insert(Need(table: .optical, day: day(o.at))) }

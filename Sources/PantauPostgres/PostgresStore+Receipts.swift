@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// What an engine forwards from its spool, each applied at most once: the entry's key (spool

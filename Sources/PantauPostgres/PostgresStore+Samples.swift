@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// Measurements on PostgreSQL: the same tables and rollups as the SQLite store, each batch's rows
@@ -13,7 +13,7 @@ extension PostgresStore: SampleStore {
                      var jitterSum = 0.0, jitterSamples = 0 }
         var sums: [Key: Sum] = [:]
         for s in samples where !(s.note != nil && s.sent == 0) {
-            for res in Store.rollupResolutions {
+            for res in RetentionRules.rollupResolutions {
                 let key = Key(target: s.target, res: res, bucket: s.at - ((s.at % res) + res) % res)
                 var x = sums[key] ?? Sum()
                 x.rounds += 1

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// Reading and writing ticket rows inside a transaction (helpers of `PostgresStore+Tickets`).
@@ -20,11 +20,77 @@ extension PostgresStore {
     }
 
     static func require(_ number: String, on c: PostgresConnection, logger: Logger) async throws -> Ticket {
-        guard let id = try await ids(c, logger, "SELECT id FROM ticket WHERE number = \(Ticket.normalizedNumber(number))").first else {
-            throw PantauError(.notFound, operation: "finding the ticket", subject: number,
-                              message: "no such ticket ('pantau tickets list' shows the numbers, e.g. GGN-2026-11-0001)")
+        guard let t = try await find(number, on: c, logger: logger) else { throw TicketRules.notFound(number) }
+        return t
+    }
+
+    /// The ticket a typed number names (`TicketRules.lookup`: a bare number under any prefix).
+    static func find(_ typed: String, on c: PostgresConnection, logger: Logger) async throws -> Ticket? {
+        let (number, bare) = TicketRules.lookup(typed)
+        var id = try await ids(c, logger, "SELECT id FROM ticket WHERE number = \(number)").first
+        if id == nil, let bare {
+            id = try await ids(c, logger, "SELECT id FROM ticket WHERE right(number, \(Int32(bare.count))) = \(bare) ORDER BY id LIMIT 1").first
         }
+        guard let id else { return nil }
         return try await ticket(id: id, on: c, logger: logger)
+    }
+
+    /// Draws the next number of local month `month` ("2026-03").
+    static func nextNumber(month: String, prefix: String, on c: PostgresConnection, logger: Logger) async throws -> String {
+        let seq = try await ids(c, logger, """
+            INSERT INTO ticket_counter (month, last) VALUES (\(month), 1)
+            ON CONFLICT (month) DO UPDATE SET last = ticket_counter.last + 1 RETURNING last::bigint
+            """).first ?? 1
+        return Ticket.number(prefix: prefix, month: month, sequence: Int(seq))
+    }
+
+    /// Writes what the rules decided: the ticket row (inserted when new), its ledger, its
+    /// episode, the reports it folds in, then the messages it announces. Returns the ticket as stored.
+    static func apply(_ w: TicketWrite, at: EpochSeconds, messages: (Ticket, TicketChange) -> [OutboxDraft], on c: PostgresConnection,
+                      logger: Logger) async throws -> Ticket {
+        let t = w.ticket, ba = t.beritaAcara
+        let affected = t.affectedSites.joined(separator: ","), evidence = t.evidence.joined(separator: "\n")
+        let officers = ba?.officers.joined(separator: "\n")
+        let id: Int64
+        if t.id == 0 {
+            id = try await ids(c, logger, """
+                INSERT INTO ticket (number, root_key, opened_s, kind, cause, state, priority, priority_reason, affected_sites, evidence, started_s,
+                                    acknowledged_s, assigned_to, resolved_s, recovered_s, closed_s, reopened, flaps, ba_officers, ba_problem, ba_work,
+                                    ba_alternative, ba_location, ba_cause, merged_into, escalation_level, link_id)
+                VALUES (\(t.number), \(t.rootKey), \(t.openedAt), \(t.kind), \(t.cause.rawValue), \(t.state.rawValue), \(t.priority.rawValue),
+                        \(t.priorityReason), \(affected), \(evidence), \(t.startedAt), \(t.acknowledgedAt), \(t.assignedTo), \(t.resolvedAt),
+                        \(t.recoveredAt), \(t.closedAt), \(Int32(t.reopened)), \(Int32(t.flaps)), \(officers), \(ba?.problemSummary), \(ba?.workSummary),
+                        \(ba?.alternativeSolution), \(ba?.location), \(ba?.cause), \(t.mergedInto), \(Int32(t.escalationLevel)), \(t.link))
+                RETURNING id
+                """).first!
+        } else {
+            id = t.id
+            try await c.query("""
+                UPDATE ticket SET kind = \(t.kind), cause = \(t.cause.rawValue), state = \(t.state.rawValue), priority = \(t.priority.rawValue),
+                  priority_reason = \(t.priorityReason), affected_sites = \(affected), evidence = \(evidence), started_s = \(t.startedAt),
+                  acknowledged_s = \(t.acknowledgedAt), assigned_to = \(t.assignedTo), resolved_s = \(t.resolvedAt), recovered_s = \(t.recoveredAt),
+                  closed_s = \(t.closedAt), reopened = \(Int32(t.reopened)), flaps = \(Int32(t.flaps)), ba_officers = \(officers),
+                  ba_problem = \(ba?.problemSummary), ba_work = \(ba?.workSummary), ba_alternative = \(ba?.alternativeSolution),
+                  ba_location = \(ba?.location), ba_cause = \(ba?.cause), merged_into = \(t.mergedInto), escalation_level = \(Int32(t.escalationLevel)),
+                  link_id = \(t.link)
+                WHERE id = \(id)
+                """, logger: logger)
+        }
+        switch w.episode {
+        case .begin(let started, let cause)?:
+            try await c.query("UPDATE ticket_episode SET recovered_s = started_s WHERE ticket_id = \(id) AND recovered_s IS NULL", logger: logger)
+            try await c.query("INSERT INTO ticket_episode (ticket_id, started_s, cause) VALUES (\(id), \(started), \(cause))", logger: logger)
+        case .end(let recovered)?:
+            try await c.query("UPDATE ticket_episode SET recovered_s = \(recovered) WHERE ticket_id = \(id) AND recovered_s IS NULL", logger: logger)
+        case nil: break
+        }
+        for e in w.events { try await event(id, e.at, e.kind, e.text, on: c, logger: logger) }
+        if let r = w.addRequester { try await addRequester(id, r, on: c, logger: logger) }
+        let absorbed = try await absorbReports(into: id, number: t.number, sites: w.absorbReportsOn, at: at, on: c, logger: logger)
+        let u = try await ticket(id: id, on: c, logger: logger)
+        if absorbed > 0 && w.announceAbsorbed { try await enqueue(u, messages(u, .reported), at: at, on: c, logger: logger) }
+        if let change = w.announce { try await enqueue(u, messages(u, change), at: at, on: c, logger: logger) }
+        return u
     }
 
     /// One ticket with its requesters.
@@ -86,33 +152,21 @@ extension PostgresStore {
         if !drafts.isEmpty { try await c.query("SELECT pg_notify('pantau_outbox', '')", logger: logger) }
     }
 
-    static func beginEpisode(_ id: Int64, _ root: RootCause, on c: PostgresConnection, logger: Logger) async throws {
-        try await c.query("UPDATE ticket_episode SET recovered_s = started_s WHERE ticket_id = \(id) AND recovered_s IS NULL", logger: logger)
-        try await c.query("INSERT INTO ticket_episode (ticket_id, started_s, cause) VALUES (\(id), \(root.startedAt), \(root.cause.rawValue))",
-                          logger: logger)
-    }
-
     /// Folds live `reported` tickets of `sites` into the engine's ticket (as the SQLite store does).
     @discardableResult
     static func absorbReports(into id: Int64, number: String, sites: [String], at: EpochSeconds, on c: PostgresConnection,
                               logger: Logger) async throws -> Int {
-        guard !sites.isEmpty else { return 0 }
-        let keys = sites.map { "report:\($0)" }
-        var reports: [(Int64, String)] = []
-        let rows = try await c.query("SELECT id, number FROM ticket WHERE state IN ('open', 'acknowledged') AND root_key = ANY(\(keys)) ORDER BY id",
-                                     logger: logger)
-        for try await x in rows.decode((Int64, String).self) { reports.append(x) }
-        for (rid, rnumber) in reports {
-            let moved = try await ticket(id: rid, on: c, logger: logger).requesters
+        let keys = TicketRules.reportKeys(sites)
+        guard !keys.isEmpty else { return 0 }
+        let reportIDs = try await ids(c, logger, "SELECT id FROM ticket WHERE state IN ('open', 'acknowledged') AND root_key = ANY(\(keys)) ORDER BY id")
+        for rid in reportIDs {
+            let r = try await ticket(id: rid, on: c, logger: logger)
             try await c.query("UPDATE ticket_requester SET ticket_id = \(id) WHERE ticket_id = \(rid)", logger: logger)
-            try await c.query("""
-                UPDATE ticket SET state = 'closed', closed_s = \(at), merged_into = \(number), resolved_s = COALESCE(resolved_s, \(at)) WHERE id = \(rid)
-                """, logger: logger)
-            try await c.query("UPDATE ticket_episode SET recovered_s = \(at) WHERE ticket_id = \(rid) AND recovered_s IS NULL", logger: logger)
-            try await event(rid, at, "merged", "the engine's ticket \(number) covers this disruption; handled there", on: c, logger: logger)
-            try await event(id, at, "reported", "report \(rnumber) merged: " + moved.map { "\($0.name) (\($0.site)): \($0.text)" }.joined(separator: "; "),
-                            on: c, logger: logger)
+            let (w, line) = TicketRules.merge(report: r, requesters: r.requesters, into: number, targetID: id, at: at)
+            _ = try await apply(w, at: at, messages: { _, _ in [] }, on: c, logger: logger)
+            try await event(id, line.at, line.kind, line.text, on: c, logger: logger)
         }
-        return reports.count
+        return reportIDs.count
     }
 }
+

@@ -1,54 +1,32 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
-/// Gangguan tickets on PostgreSQL, with the SQLite store's rules (the store contract tests run
-/// both): one live ticket per root (a unique index), reopen within the window, priority only
-/// rises unless the cause changes, messages queued in the same transaction as the change. Every
+/// Gangguan tickets on PostgreSQL: what `TicketRules` decides, written in one transaction (one
+/// live ticket per root is also a unique index; messages are queued with the change). Every
 /// change is announced on the `pantau_ticket` channel (NOTIFY, delivered at commit) for faces
 /// and the outbox sender.
 extension PostgresStore: TicketStore {
     public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
                            prefix: String, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
         try await transaction("opening the ticket of \(root.key)") { c in
-            if let live = try await Self.liveTicket(root.key, on: c, logger: logger) { return (live, .unchanged) }
-            let evidence = root.evidence.joined(separator: "\n"), affected = root.affectedSites.joined(separator: ",")
-            let recent = try await Self.ids(c, logger, """
-                SELECT id FROM ticket WHERE root_key = \(root.key) AND state = 'resolved' AND resolved_s >= \(at - reopenWithin)
-                ORDER BY resolved_s DESC LIMIT 1
+            let live = try await Self.liveTicket(root.key, on: c, logger: logger)
+            let recentID = try await Self.ids(c, logger, """
+                SELECT id FROM ticket WHERE root_key = \(root.key) AND state = 'resolved' ORDER BY resolved_s DESC LIMIT 1
                 """).first
-            if let id = recent {
-                try await c.query("""
-                    UPDATE ticket SET state = 'open', reopened = reopened + 1, resolved_s = NULL, recovered_s = NULL, affected_sites = \(affected),
-                      evidence = \(evidence), cause = \(root.cause.rawValue), started_s = \(root.startedAt), priority = \(decision.priority.rawValue),
-                      priority_reason = \(decision.reason) WHERE id = \(id)
-                    """, logger: logger)
-                try await Self.beginEpisode(id, root, on: c, logger: logger)
-                try await Self.event(id, at, "reopened", "same root failed again at \(root.startedAt) (\(root.cause.rawValue); "
-                                     + "\(decision.priority.rawValue): \(decision.reason)): \(root.evidence.first ?? "")", on: c, logger: logger)
-                let t = try await Self.ticket(id: id, on: c, logger: logger)
-                try await Self.absorbReports(into: id, number: t.number, sites: root.affectedSites, at: at, on: c, logger: logger)
-                let u = try await Self.ticket(id: id, on: c, logger: logger)
-                try await Self.enqueue(u, messages(u, .reopened), at: at, on: c, logger: logger)
-                return (u, .reopened)
+            var recent: Ticket?
+            if let recentID { recent = try await Self.ticket(id: recentID, on: c, logger: logger) }
+            switch TicketRules.opening(live: live, recentlyResolved: recent, at: at, reopenWithin: reopenWithin) {
+            case .unchanged(let t): return (t, .unchanged)
+            case .reopen(let t):
+                return (try await Self.apply(TicketRules.reopen(t, root: root, decision: decision, at: at), at: at, messages: messages, on: c, logger: logger),
+                        .reopened)
+            case .create:
+                let number = try await Self.nextNumber(month: month, prefix: prefix, on: c, logger: logger)
+                let w = TicketRules.create(root: root, decision: decision, at: at, number: number)
+                return (try await Self.apply(w, at: at, messages: messages, on: c, logger: logger), .opened)
             }
-            let seq = try await Self.ids(c, logger, """
-                INSERT INTO ticket_counter (month, last) VALUES (\(month), 1)
-                ON CONFLICT (month) DO UPDATE SET last = ticket_counter.last + 1 RETURNING last::bigint
-                """).first ?? 1
-            let number = "\(prefix)-\(month)-\(String(repeating: "0", count: max(0, 4 - String(seq).count)))\(seq)"
-            let id = try await Self.ids(c, logger, """
-                INSERT INTO ticket (number, root_key, kind, cause, state, priority, priority_reason, affected_sites, evidence, started_s, opened_s)
-                VALUES (\(number), \(root.key), \(root.isOutage ? "outage" : "notice"), \(root.cause.rawValue), 'open', \(decision.priority.rawValue),
-                        \(decision.reason), \(affected), \(evidence), \(root.startedAt), \(at)) RETURNING id
-                """).first!
-            try await Self.beginEpisode(id, root, on: c, logger: logger)
-            try await Self.event(id, at, "opened", "\(root.cause.rawValue) on \(root.key); \(decision.reason)", on: c, logger: logger)
-            try await Self.absorbReports(into: id, number: number, sites: root.affectedSites, at: at, on: c, logger: logger)
-            let t = try await Self.ticket(id: id, on: c, logger: logger)
-            try await Self.enqueue(t, messages(t, .opened), at: at, on: c, logger: logger)
-            return (t, .opened)
         }
     }
 
@@ -56,39 +34,15 @@ extension PostgresStore: TicketStore {
                              messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket? {
         try await transaction("updating the ticket of \(rootKey)") { c in
             guard let t = try await Self.liveTicket(rootKey, on: c, logger: logger) else { return nil }
-            var priority = t.priority, reason = t.priorityReason
-            if let d = decision, root.cause != t.cause, d.priority != t.priority {
-                priority = d.priority
-                reason = d.reason
-                try await Self.event(t.id, at, "priority", "\(t.priority.rawValue) -> \(d.priority.rawValue) with the new cause: \(d.reason)",
-                                     on: c, logger: logger)
-            } else if let d = decision, d.priority < t.priority {
-                priority = d.priority
-                reason = d.reason
-                try await Self.event(t.id, at, "priority", "raised \(t.priority.rawValue) -> \(d.priority.rawValue): \(d.reason)", on: c, logger: logger)
-            }
-            let grew = Set(affectedEver).subtracting(t.affectedSites)
-            if !grew.isEmpty { try await Self.event(t.id, at, "affected", "also cut off: \(grew.sorted().joined(separator: ", "))", on: c, logger: logger) }
-            if root.cause != t.cause { try await Self.event(t.id, at, "cause", "\(t.cause.rawValue) -> \(root.cause.rawValue)", on: c, logger: logger) }
-            let kind = root.isOutage || t.kind == "outage" ? "outage" : "notice"
-            try await c.query("""
-                UPDATE ticket SET affected_sites = \(affectedEver.joined(separator: ",")), evidence = \(root.evidence.joined(separator: "\n")),
-                  cause = \(root.cause.rawValue), kind = \(kind), priority = \(priority.rawValue), priority_reason = \(reason) WHERE id = \(t.id)
-                """, logger: logger)
-            let absorbed = try await Self.absorbReports(into: t.id, number: t.number, sites: affectedEver, at: at, on: c, logger: logger)
-            let u = try await Self.ticket(id: t.id, on: c, logger: logger)
-            if absorbed > 0 { try await Self.enqueue(u, messages(u, .reported), at: at, on: c, logger: logger) }
-            if priority != t.priority || !grew.isEmpty || root.cause != t.cause { try await Self.enqueue(u, messages(u, .updated), at: at, on: c, logger: logger) }
-            return u
+            let w = TicketRules.update(t, root: root, affectedEver: affectedEver, decision: decision, at: at)
+            return try await Self.apply(w, at: at, messages: messages, on: c, logger: logger)
         }
     }
 
     public func recordRelapse(rootKey: String, at: EpochSeconds, flaps: Int) async throws {
         try await transaction("recording a relapse of \(rootKey)") { c in
             guard let t = try await Self.liveTicket(rootKey, on: c, logger: logger) else { return }
-            let n = max(t.flaps + 1, flaps)
-            try await c.query("UPDATE ticket SET flaps = \(n) WHERE id = \(t.id)", logger: logger)
-            try await Self.event(t.id, at, "flap", "failed again before the recovery hold ended (flap \(n))", on: c, logger: logger)
+            _ = try await Self.apply(TicketRules.relapse(t, flaps: flaps, at: at), at: at, messages: { _, _ in [] }, on: c, logger: logger)
         }
     }
 
@@ -96,37 +50,22 @@ extension PostgresStore: TicketStore {
                               messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket? {
         try await transaction("resolving the ticket of \(rootKey)") { c in
             guard let t = try await Self.liveTicket(rootKey, on: c, logger: logger) else { return nil }
-            try await c.query("UPDATE ticket SET state = 'resolved', resolved_s = \(at), recovered_s = \(recoveredAt) WHERE id = \(t.id)", logger: logger)
-            try await c.query("UPDATE ticket_episode SET recovered_s = \(recoveredAt) WHERE ticket_id = \(t.id) AND recovered_s IS NULL", logger: logger)
-            try await Self.event(t.id, at, "resolved", detail, on: c, logger: logger)
-            let u = try await Self.ticket(id: t.id, on: c, logger: logger)
-            try await Self.enqueue(u, messages(u, .resolved), at: at, on: c, logger: logger)
-            return u
+            let w = TicketRules.resolve(t, recoveredAt: recoveredAt, at: at, detail: detail)
+            return try await Self.apply(w, at: at, messages: messages, on: c, logger: logger)
         }
     }
 
     public func acknowledgeTicket(_ number: String, by: String, at: EpochSeconds) async throws -> Ticket {
         try await transaction("acknowledging \(number)") { c in
-            let t = try await Self.require(number, on: c, logger: logger)
-            guard t.state != .closed else { throw PantauError(.invalidInput, operation: "acknowledging", subject: number, message: "the ticket is closed") }
-            try await c.query("""
-                UPDATE ticket SET state = CASE state WHEN 'resolved' THEN 'resolved' ELSE 'acknowledged' END,
-                  acknowledged_s = COALESCE(acknowledged_s, \(at)), assigned_to = \(by) WHERE id = \(t.id)
-                """, logger: logger)
-            try await Self.event(t.id, at, "acknowledged", "assigned to \(by)", on: c, logger: logger)
-            return try await Self.ticket(id: t.id, on: c, logger: logger)
+            let w = try TicketRules.acknowledge(try await Self.require(number, on: c, logger: logger), by: by, at: at)
+            return try await Self.apply(w, at: at, messages: { _, _ in [] }, on: c, logger: logger)
         }
     }
 
     public func resolveTicketManually(_ number: String, by: String, note: String, at: EpochSeconds) async throws -> Ticket {
         try await transaction("resolving \(number)") { c in
-            let t = try await Self.require(number, on: c, logger: logger)
-            guard t.state == .open || t.state == .acknowledged else {
-                throw PantauError(.invalidInput, operation: "resolving", subject: number, message: "the ticket is \(t.state.rawValue)")
-            }
-            try await c.query("UPDATE ticket SET state = 'resolved', resolved_s = \(at) WHERE id = \(t.id)", logger: logger)
-            try await Self.event(t.id, at, "resolved", "by \(by)\(note.isEmpty ? "" : ": \(note)")", on: c, logger: logger)
-            return try await Self.ticket(id: t.id, on: c, logger: logger)
+            let w = try TicketRules.resolveManually(try await Self.require(number, on: c, logger: logger), by: by, note: note, at: at)
+            return try await Self.apply(w, at: at, messages: { _, _ in [] }, on: c, logger: logger)
         }
     }
 
@@ -135,27 +74,22 @@ extension PostgresStore: TicketStore {
                             messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket {
         try await transaction("closing \(number)") { c in
             let t = try await Self.require(number, on: c, logger: logger)
-            guard t.state == .resolved else {
-                throw PantauError(.invalidInput, operation: "closing", subject: number, message: "only a resolved ticket can be closed (it is \(t.state.rawValue))")
-            }
+            var w = try TicketRules.close(t, beritaAcara: ba, at: at)
             if t.kind == Ticket.installationKind { try await Self.requireInstallationRecords(t, on: c, logger: logger) }
-            try await c.query("""
-                UPDATE ticket SET state = 'closed', closed_s = \(at), ba_officers = \(ba.officers.joined(separator: "\n")), ba_problem = \(ba.problemSummary),
-                  ba_work = \(ba.workSummary), ba_alternative = \(ba.alternativeSolution), ba_location = \(ba.location), ba_cause = \(ba.cause) WHERE id = \(t.id)
-                """, logger: logger)
-            try await Self.event(t.id, at, "closed", "Berita Acara: \(ba.officers.joined(separator: "; "))" + (ba.cause.map { "; cause \($0)" } ?? ""),
-                                 on: c, logger: logger)
-            let u = try await Self.ticket(id: t.id, on: c, logger: logger)
+            let announce = w.announce
+            w.announce = nil
+            let u = try await Self.apply(w, at: at, messages: messages, on: c, logger: logger)
             if let document {
                 let html = document(u, try await Self.events(t.id, on: c, logger: logger))
-                let m = month ?? t.number.split(separator: "-").dropFirst().prefix(2).joined(separator: "-")
+                let m = month ?? Ticket.month(ofNumber: t.number)
                 try await c.query("""
                     INSERT INTO ticket_document (ticket_id, number, month, closed_s, html) VALUES (\(t.id), \(t.number), \(m), \(at), \(html))
                     ON CONFLICT (ticket_id) DO UPDATE SET month = excluded.month, closed_s = excluded.closed_s, html = excluded.html, pdf = NULL
                     """, logger: logger)
-                try await Self.event(t.id, at, "archived", "Berita Acara archived", on: c, logger: logger)
+                let e = TicketRules.archived(at: at)
+                try await Self.event(t.id, e.at, e.kind, e.text, on: c, logger: logger)
             }
-            try await Self.enqueue(u, messages(u, .closed), at: at, on: c, logger: logger)
+            if let announce { try await Self.enqueue(u, messages(u, announce), at: at, on: c, logger: logger) }
             return try await Self.ticket(id: t.id, on: c, logger: logger)
         }
     }
@@ -169,11 +103,7 @@ extension PostgresStore: TicketStore {
     }
 
     public func ticket(_ number: String) async throws -> Ticket? {
-        let number = Ticket.normalizedNumber(number)
-        return try await transaction("reading \(number)") { c in
-            guard let id = try await Self.ids(c, logger, "SELECT id FROM ticket WHERE number = \(number)").first else { return nil }
-            return try await Self.ticket(id: id, on: c, logger: logger)
-        }
+        try await transaction("reading \(number)") { c in try await Self.find(number, on: c, logger: logger) }
     }
 
     public func ticketEvents(_ id: Int64) async throws -> [TicketEvent] {

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// Mirrored traffic per OPD on PostgreSQL (the SQLite store's tables and rules): per minute and

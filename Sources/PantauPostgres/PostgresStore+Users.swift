@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// Dashboard users, sessions, API tokens and the audit log on PostgreSQL (the SQLite store's

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import PostgresNIO
 
 /// The store protocols on PostgreSQL, for several engines writing to one central store. State
@@ -9,8 +9,10 @@ import PostgresNIO
 /// drops whole partitions instead of deleting rows. Each engine's sessions carry its id: one
 /// engine's crash recovery never touches another engine's live sessions.
 ///
-/// One connection, used by one task at a time (the actor): an engine writes one batch after
-/// another, and a transaction never interleaves with another call.
+/// One connection. Every transaction and every statement holds `exclusive` (an `AsyncLock`)
+/// while it talks to the connection: the actor alone would not do, since it is reentrant and
+/// another call runs whenever a transaction awaits, which would put its statements between
+/// someone else's `BEGIN` and `COMMIT`.
 public actor PostgresStore {
     public nonisolated let location: PostgresLocation
     /// The engine this process writes as (`--engine`); sessions and crash recovery are per engine.
@@ -19,6 +21,8 @@ public actor PostgresStore {
     /// How to open another connection (the notification listener has its own).
     nonisolated let configuration: PostgresConnection.Configuration
     let logger: Logger
+    /// Held across each transaction and statement on `connection` (see the type's note).
+    nonisolated let exclusive = AsyncLock()
     /// Partitions known to exist, by name (created on demand before a row lands in them).
     var knownPartitions: Set<String> = []
     /// Seconds after its last heartbeat that an engine's session still votes on a target's
@@ -76,6 +80,10 @@ public actor PostgresStore {
 
     /// Runs `body` in one transaction, with the error named after `operation`.
     func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await exclusive.withLock { try await unlockedTransaction(operation, body) }
+    }
+
+    private func unlockedTransaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             try await connection.query("BEGIN", logger: logger)
             do {
@@ -91,10 +99,13 @@ public actor PostgresStore {
         }
     }
 
-    /// Runs one statement outside an explicit transaction.
+    /// Runs one statement outside an explicit transaction (sent while no transaction is open:
+    /// the connection answers statements in the order they were sent).
     func run(_ operation: String, _ query: PostgresQuery) async throws -> PostgresRowSequence {
-        do { return try await connection.query(query, logger: logger) } catch {
-            throw PantauError(.storage, operation: operation, subject: location.description, message: Self.describe(error))
+        try await exclusive.withLock {
+            do { return try await connection.query(query, logger: logger) } catch {
+                throw PantauError(.storage, operation: operation, subject: location.description, message: Self.describe(error))
+            }
         }
     }
 

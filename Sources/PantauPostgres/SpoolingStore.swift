@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// What a probe engine at a POP writes through: every session start, batch and end goes to
 /// the local spool first (on disk before the call returns), then to PostgreSQL in order, each
@@ -19,6 +20,10 @@ public actor SpoolingStore {
     /// not slow every batch down.
     var retryAfter: Double = 0
     public private(set) var lastError: String?
+    /// A drain is under way: another caller only asks it to look again (an actor is reentrant,
+    /// and two drains would forward the same entries side by side).
+    var draining = false
+    var drainAgain = false
 
     public init(spool: Spool, location: PostgresLocation, engine: String, logger: Logger) {
         self.spool = spool
@@ -70,9 +75,15 @@ public actor SpoolingStore {
     }
 
     /// Forwards what the spool holds, in order, until it is empty or the centre fails.
-    /// Returns the entries forwarded.
+    /// Returns the entries forwarded (0 when a drain already under way takes them instead).
     @discardableResult
     public func drain(limit: Int = 10_000) async -> Int {
+        guard !draining else {
+            drainAgain = true
+            return 0
+        }
+        draining = true
+        defer { draining = false }
         var done = 0
         while done < limit {
             let batch: [(seq: Int64, entry: Spool.Entry)]
@@ -80,7 +91,11 @@ public actor SpoolingStore {
                 logger.error("the spool cannot be read", metadata: ["error": "\(error)"])
                 return done
             }
-            guard !batch.isEmpty else { return done }
+            if batch.isEmpty {
+                guard drainAgain else { return done }
+                drainAgain = false
+                continue
+            }
             do {
                 guard let c = try await connection() else { return done }
                 for (seq, entry) in batch {

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// Computes availability for sites over a span from the store and the inventory:
 /// the calendar gives the scheduled seconds, the store the recorded states of each site

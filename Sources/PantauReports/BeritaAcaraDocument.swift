@@ -1,7 +1,7 @@
 import Foundation
 import Mustache
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// The Berita Acara Penanganan of a ticket: the document officers sign to close it. Filled
 /// from the ticket, its history and the inventory, rendered from a mustache template the

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// Finds edits to the calendar or maintenance windows of months already closed: the closed
 /// report keeps its frozen figures, so such an edit is either a mistake or a correction that

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// The frozen form of a month's figures: canonical JSON (sorted keys) and its SHA-256.
 public enum MonthSnapshot {

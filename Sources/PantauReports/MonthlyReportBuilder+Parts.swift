@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 extension MonthlyReportBuilder {
     func incident(_ f: TicketFacts, span: TimeRange, now: EpochSeconds) -> MonthlyFigures.Incident {

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// Computes a month's `MonthlyFigures` from the store and the configuration, with the same
 /// `AvailabilityQuery` that `pantau availability` uses: the report's experienced figures are

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// What `pantau status` (and later the dashboard and the API) shows: every site and watched
 /// link with its state and last measurement, and every source's health. `Codable`: the JSON

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// A ticket's SLA timers in working time, with the ledger that explains them.
 public struct TicketTimers: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// A ticket as every face shows it (CLI JSON, API): its facts, SLA timers in working time,
 /// ledger and Berita Acara. `Codable`, encoded by `JSONEncoder`.

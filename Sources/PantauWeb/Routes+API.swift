@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauStoreKit
 
 /// The JSON REST API under `/api/v1` (documented in docs/openapi.yaml). Authenticated by an API
 /// token (`Authorization: Bearer …`, `pantau user token`) or by the dashboard's session; a

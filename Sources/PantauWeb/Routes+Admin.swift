@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// The admin role's pages: users (add, disable, enable, set a password) and a read-only view of
 /// the configuration the engine runs with (never a credential: the web face does not hold them).

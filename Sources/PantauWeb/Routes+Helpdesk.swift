@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PantauCore
 import PantauHelpdesk
-import PantauStore
+import PantauStoreKit
 
 /// The helpdesk in the browser: an OPD user (or the NOC for a caller) reports a disruption,
 /// the NOC opens installation tickets and records the handover, and everyone reads the

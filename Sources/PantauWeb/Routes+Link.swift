@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauStoreKit
 
 /// A link's page (`/links/ID`) and a ticket's printable Berita Acara (`/tickets/N/berita-acara`).
 extension WebApp {

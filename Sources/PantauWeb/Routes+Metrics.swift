@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauStoreKit
 import Prometheus
 
 /// `/metrics` in the Prometheus exposition format (swift-prometheus): per-site state, RTT and

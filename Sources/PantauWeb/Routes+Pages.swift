@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauStoreKit
 
 extension WebApp {
     func addPageRoutes(_ router: Router<WebContext>) {

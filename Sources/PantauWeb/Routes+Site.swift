@@ -1,7 +1,7 @@
 import Foundation
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauStoreKit
 
 extension WebApp {
     func today() -> LocalDate { availability.calendar.localDate(of: now()) }

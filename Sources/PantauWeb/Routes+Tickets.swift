@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauStoreKit
 
 extension WebApp {
     struct ResolveForm: Decodable { var note: String? }

@@ -4,7 +4,7 @@ import Logging
 import PantauCore
 import PantauHelpdesk
 import PantauReports
-import PantauStore
+import PantauStoreKit
 import Synchronization
 
 /// What the web face reads and writes: the store behind its protocols.

@@ -1,6 +1,6 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// Charts drawn by the server as SVG (no chart library in the browser).
 enum WebCharts {

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import PantauCore
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauReports
 
 struct AvailabilityCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau backup FILE`: an online, consistent copy of the database while the engine runs.
 struct BackupCommand: AsyncParsableCommand {

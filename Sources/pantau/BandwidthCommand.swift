@@ -4,7 +4,8 @@ import PantauCore
 import PantauInventory
 import PantauProbes
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import UnixSignals
 
 /// `pantau bandwidth test|history`: achievable throughput against iperf3 servers, judged

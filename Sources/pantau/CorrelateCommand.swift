@@ -6,7 +6,8 @@ import PantauEngine
 import PantauHelpdesk
 import PantauNotify
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import ServiceLifecycle
 
 /// `pantau correlate --db postgresql://…`: the central correlator. It reads the combined view

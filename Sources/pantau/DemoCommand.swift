@@ -8,7 +8,8 @@ import PantauInventory
 import PantauNotify
 import PantauReports
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 import ServiceLifecycle
 import Synchronization

@@ -1,7 +1,8 @@
 import Foundation
 import PantauCore
 import PantauHelpdesk
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// Last month for the demo's database, so `pantau report --month <last month>` has a whole
 /// month to show: every site up but for a scripted undersea-cable cut, an OPD whose power was

@@ -1,7 +1,8 @@
 import Foundation
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import ServiceLifecycle
 import Synchronization
 

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import PantauCore
 import PantauInventory
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

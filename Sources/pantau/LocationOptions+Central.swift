@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 
 /// Every store protocol a command may need; the SQLite `Store` and `PostgresStore` both conform.

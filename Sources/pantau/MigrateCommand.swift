@@ -4,7 +4,8 @@ import Logging
 import PantauCore
 import PantauPostgres
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau migrate`: moves a single office's history from its SQLite file to the central
 /// PostgreSQL store, then proves it: the availability of every site for every month the history

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau month close|reopen|list`: freezing a month's figures ("tutup buku") and correcting them by revision.
 struct MonthCommand: AsyncParsableCommand {

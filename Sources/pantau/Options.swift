@@ -3,7 +3,8 @@ import Foundation
 import PantauCore
 import PantauInventory
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// Where the inventory, probe profiles and database are; shared by every subcommand.
 struct LocationOptions: ParsableArguments {

@@ -3,7 +3,8 @@ import Logging
 import PantauCore
 import PantauEngine
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import ServiceLifecycle
 
 extension PostgresBench {

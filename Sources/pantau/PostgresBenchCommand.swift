@@ -4,7 +4,8 @@ import Logging
 import PantauCore
 import PantauPostgres
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau bench postgres`: several engines writing to one PostgreSQL, and the monthly
 /// availability of thousands of sites read back from it (and from SQLite, side by side), for

@@ -3,7 +3,8 @@ import Foundation
 import PantauCore
 import PantauInventory
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {

@@ -7,7 +7,8 @@ import PantauInventory
 import PantauPostgres
 import PantauCapture
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 extension RunCommand {
     /// The sites this engine probes (`--sites`), checked against the inventory.

@@ -11,7 +11,8 @@ import PantauNetSNMP
 import PantauPostgres
 import PantauProbes
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 import ServiceLifecycle
 

@@ -3,7 +3,8 @@ import Foundation
 import PantauCore
 import PantauPostgres
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// The database size a year of monitoring leaves under the default retention, measured: writes
 /// a year of hourly ICMP and traffic samples for N sites and N links (the last 8 days at one

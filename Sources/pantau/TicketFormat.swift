@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// How tickets are printed: table, JSON, and the full text of one ticket.
 enum TicketFormat {

@@ -3,7 +3,8 @@ import Foundation
 import PantauCore
 import PantauHelpdesk
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau tickets`: the gangguan tickets the engine opened, and the officer's side of them.
 struct TicketsCommand: AsyncParsableCommand {

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau tickets export`: the Berita Acara Penanganan as printable HTML (Bahasa Indonesia),
 /// with the fields of the service catalog's form and the ticket's evidence.

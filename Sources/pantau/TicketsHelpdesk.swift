@@ -4,7 +4,8 @@ import PantauCore
 import PantauHelpdesk
 import PantauInventory
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 
 extension LocationOptions {

@@ -4,7 +4,8 @@ import PantauCapture
 import PantauCore
 import PantauInventory
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau traffic`: mirrored traffic per OPD (per-site subnets), top talkers and the capture's
 /// own counters; `pantau traffic replay FILE` counts a capture file with the same code.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 
 /// `pantau user`: the dashboard's users and API tokens. Every change goes to the audit log

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 import ServiceLifecycle
 

@@ -5,7 +5,8 @@ import PantauCore
 import PantauEngine
 import PantauPostgres
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 import ServiceLifecycle
 

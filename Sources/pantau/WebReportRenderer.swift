@@ -2,7 +2,8 @@ import Foundation
 import PantauCore
 import PantauInventory
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 
 extension LocationOptions {

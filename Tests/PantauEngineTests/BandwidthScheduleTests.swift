@@ -5,7 +5,8 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// Scheduled bandwidth tests on the working calendar: never in working time, one at a time,
 /// thresholds of the sites behind the path suspended meanwhile, and a link below contract on two

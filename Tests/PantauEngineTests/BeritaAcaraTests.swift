@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 final class BeritaAcaraTests: XCTestCase {
     /// What an officer reads on the document they sign: site names (never a database dump),

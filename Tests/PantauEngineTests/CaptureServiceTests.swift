@@ -4,7 +4,8 @@ import PantauCore
 import PantauEngine
 import PantauProbes
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import Synchronization
 import XCTest
 

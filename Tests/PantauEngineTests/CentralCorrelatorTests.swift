@@ -5,7 +5,8 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// The central correlator on a real PostgreSQL (started by the test on loopback): two engines

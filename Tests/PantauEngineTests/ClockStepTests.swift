@@ -3,7 +3,8 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// A test clock whose wall time steps (an operator or NTP sets the clock) while its monotonic
 /// time runs on undisturbed.

@@ -3,7 +3,8 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// A flaky site: loss above its threshold for a few minutes, fine, lossy again. On the test
 /// clock, through the whole engine (ICMP prober, bus, correlator, store).

@@ -6,7 +6,8 @@ import PantauCore
 import PantauEngine
 import PantauProbes
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// A manual clock: sleeping advances time instantly, so whole days run in milliseconds. Time
 /// moves only when every participant (each sibling service that schedules on the clock) is

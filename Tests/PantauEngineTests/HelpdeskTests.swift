@@ -5,7 +5,8 @@ import PantauCore
 import PantauEngine
 import PantauHelpdesk
 import PantauNotify
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// A channel that keeps what it was given (the snmp_exporter scraper-mock idea for notifiers).
 actor RecordingNotifier: Notifier {

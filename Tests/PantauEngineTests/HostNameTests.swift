@@ -5,7 +5,8 @@ import PantauCore
 import PantauEngine
 import PantauProbes
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// Sites given by host name or IPv6: pinged at the address the name resolves to; a name that
 /// never resolved is its own state (`unresolved`), recorded as no data and never as down; a name

@@ -7,7 +7,8 @@ import PantauEngine
 import PantauProbes
 import PantauReports
 import PantauTestSupport
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// The whole engine (ICMP, SNMP, incidents, store) on a manual clock against the simulated
 /// network: scripted cuts become exactly the tickets a network team expects.

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// A closed month's figures do not move: not when history is imported later, not when the

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// Generated months (WIB/WITA/WIT, Ramadan hours, holidays, maintenance, parents, tickets closed
 /// with causes on either side): the report's figures equal `pantau availability`'s query and an

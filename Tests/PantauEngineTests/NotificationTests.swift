@@ -7,7 +7,8 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauNotify
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// Telegram, webhook and SMTP delivery against local mock servers (loopback only): 429

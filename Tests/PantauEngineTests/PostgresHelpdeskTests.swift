@@ -3,7 +3,8 @@ import XCTest
 import PantauCore
 import PantauHelpdesk
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// Every helpdesk test of `HelpdeskTests` (reports joining the engine's ticket, escalation,

@@ -4,7 +4,8 @@ import Synchronization
 import XCTest
 import PantauCore
 import PantauEngine
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// A store that fails on demand (a full disk, a lock held for a long time), delegating to SQLite otherwise.
 final class FlakyStore: HistoryStore, SessionStore, SampleStore, Sendable {

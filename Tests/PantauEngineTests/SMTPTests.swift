@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 import PantauCore
 import PantauNotify
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// E-mail through libcurl against a local relay that offers STARTTLS (its own certificate) and

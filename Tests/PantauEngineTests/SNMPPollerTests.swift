@@ -5,7 +5,8 @@ import XCTest
 import PantauCore
 import PantauEngine
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// An agent whose counters and port state follow the manual clock: the recording fake's view
 /// is rewritten before every poll, as a real switch's would move between polls.

@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 final class StatusQueryTests: XCTestCase {
     /// Staleness is per source: a site held by an ICMP prober that stopped beating is unknown

@@ -4,7 +4,8 @@ import Synchronization
 import PantauCore
 import PantauEngine
 import PantauProbes
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// Builds the engine's siblings on one bus the way `pantau run` does, for tests on a manual
 /// clock: ICMP over `transport`, optional SNMP and correlator, all stopping after `runFor`.

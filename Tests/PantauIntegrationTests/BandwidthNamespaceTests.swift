@@ -1,5 +1,6 @@
 import Foundation
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 import XCTest
 

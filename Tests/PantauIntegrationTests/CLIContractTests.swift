@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// The JSON and CSV contracts of the CLI, on a history imported from a logbook.
 final class CLIContractTests: XCTestCase {

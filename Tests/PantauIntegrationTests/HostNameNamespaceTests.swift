@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau run` with sites given by host name and by IPv6, in a namespace of the test's own:
 /// its /etc/hosts names the hosts and its resolver is 127.0.0.1 inside the namespace (nothing

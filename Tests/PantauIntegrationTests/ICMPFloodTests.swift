@@ -1,6 +1,7 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import XCTest
 
 /// Foreign ICMP on the same host (another monitor, an operator's flood ping, a benchmark) must

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// A real topology in network namespaces: the engine runs inside namespace C (the data
 /// centre) and pings two OPD namespaces over veth links in 198.18.0.0/15 (the benchmark

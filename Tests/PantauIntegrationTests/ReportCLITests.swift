@@ -4,7 +4,8 @@ import FoundationXML
 #endif
 import XCTest
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 
 /// `pantau report` and `pantau month` from the command line, as a Diskominfo office uses them:
 /// a March in WITA with a holiday, history from a logbook, a ticket closed with the OPD's power

@@ -1,6 +1,7 @@
 import Foundation
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 import XCTest
 

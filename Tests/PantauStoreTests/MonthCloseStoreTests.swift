@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import XCTest
 import PantauCore
-@testable import PantauStore
+@testable import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// The database itself keeps a closed month's snapshot: no update, no delete, one reopen per revision.

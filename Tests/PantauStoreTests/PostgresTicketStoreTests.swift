@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 import PantauCore
 import PantauPostgres
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// Every ticket and outbox test of `TicketStoreTests`, run on PostgreSQL (a real server of the

@@ -4,7 +4,8 @@ import XCTest
 import PantauCore
 import PantauPostgres
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// The store contract, run against both implementations: the SQLite file (the embedded

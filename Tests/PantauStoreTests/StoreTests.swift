@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 final class StoreTests: XCTestCase {

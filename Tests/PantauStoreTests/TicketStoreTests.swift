@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import XCTest
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauTestSupport
 
 /// The ticket lifecycle: numbers people can say, one live ticket per root cause, reopening,

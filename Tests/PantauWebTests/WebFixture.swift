@@ -5,7 +5,8 @@ import HummingbirdTesting
 import Logging
 import PantauCore
 import PantauReports
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 import XCTest
 

@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PantauCore
-import PantauStore
+import PantauSQLite
+import PantauStoreKit
 import PantauWeb
 import XCTest
 

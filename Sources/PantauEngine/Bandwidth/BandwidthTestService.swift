@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PantauCore
 import PantauProbes
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 
 /// Scheduled bandwidth tests as a sibling service. Each configured test with `at:` times runs

@@ -1,6 +1,6 @@
 import Logging
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 
 /// Feeds the central correlator from the shared store: woken by the store's notifications

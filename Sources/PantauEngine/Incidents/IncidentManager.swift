@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 
 /// The correlator as a sibling service: subscribes to the observation bus, keeps the network

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PantauCore
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 import Synchronization
 

@@ -1,7 +1,7 @@
 import Foundation
 import PantauCore
 import PantauProbes
-import PantauStore
+import PantauStoreKit
 
 extension SNMPPoller {
     /// What a poll saw of one port.

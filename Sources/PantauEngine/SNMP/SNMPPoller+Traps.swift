@@ -1,6 +1,6 @@
 import PantauCore
 import PantauProbes
-import PantauStore
+import PantauStoreKit
 
 extension SNMPPoller {
     /// Applies queued traps: a linkDown/linkUp from a known device with the right credentials

@@ -1,7 +1,7 @@
 import Logging
 import PantauCore
 import PantauProbes
-import PantauStore
+import PantauStoreKit
 import ServiceLifecycle
 import Synchronization
 

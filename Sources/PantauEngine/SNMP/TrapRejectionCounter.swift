@@ -1,5 +1,5 @@
 import PantauCore
-import PantauStore
+import PantauStoreKit
 
 /// Rejected notifications counted in memory between two writes. Bounded: past `maxKeys`
 /// distinct (sender, reason) pairs, further senders are counted under "other", so a flood of

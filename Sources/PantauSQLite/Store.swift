@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PantauCore
+import PantauStoreKit
 
 /// The embedded SQLite store (WAL mode). Safe to read from other processes while the
 /// engine writes, e.g. `pantau status` next to `pantau run`.

@@ -1,14 +1,26 @@
+import Foundation
 import PantauCore
 
 /// A gangguan ticket as stored.
 public struct Ticket: Sendable, Hashable {
     /// How people say a ticket number: `GGN-2026-11-0001`, `ggn-2026-11-0001`, or `2026-11-0001`;
-    /// all mean the same ticket.
-    public static func normalizedNumber(_ s: String) -> String {
+    /// all mean the same ticket. A bare number takes `prefix` (the office's `number_prefix`).
+    public static func normalizedNumber(_ s: String, prefix: String = "GGN") -> String {
         let t = s.trimmingCharacters(in: .whitespaces).uppercased()
-        if t.hasPrefix("GGN-") { return t }
-        if let first = t.first, first.isNumber, t.split(separator: "-").count == 3 { return "GGN-" + t }
+        if let first = t.first, first.isNumber, t.split(separator: "-", omittingEmptySubsequences: false).count == 3 { return prefix.uppercased() + "-" + t }
         return t
+    }
+
+    /// The number of the `sequence`th ticket opened in local month `month` ("2026-03"):
+    /// `GGN-2026-03-0007`.
+    public static func number(prefix: String, month: String, sequence: Int) -> String {
+        let seq = String(sequence)
+        return "\(prefix)-\(month)-\(String(repeating: "0", count: max(0, 4 - seq.count)))\(seq)"
+    }
+
+    /// The local month a number was drawn in ("2026-03"), whatever the prefix.
+    public static func month(ofNumber number: String) -> String {
+        number.split(separator: "-").dropFirst().prefix(2).joined(separator: "-")
     }
 
     public enum State: String, Sendable, Hashable, CaseIterable {

@@ -1,11 +1,9 @@
 import Foundation
 import GRDB
 import PantauCore
+import PantauStoreKit
 
 extension Store {
-    /// Rollup resolutions written live: 5-minute and hourly buckets (`prune` compacts and drops them).
-    public static let rollupResolutions: [Int64] = [300, 3600]
-
     /// Records one source's batch atomically: state changes, heartbeat, the cycle's figures,
     /// samples and rollups; ends the session when the source stopped. Once this returns, the
     /// changes survive a crash (WAL, synchronous=FULL).
@@ -50,7 +48,7 @@ extension Store {
             let mn = s.rttsMs.min(), mx = s.rttsMs.max()
             try last.execute(arguments: [s.target, s.at, s.sent, s.received, s.rttAvgMs, mn, mx, s.jitterMs, s.note])
             if s.note != nil && s.sent == 0 { continue }  // nothing was sent (unresolved): no round to count
-            for res in Self.rollupResolutions {
+            for res in RetentionRules.rollupResolutions {
                 let bucket = s.at - ((s.at % res) + res) % res
                 try rollup.execute(arguments: [s.target, res, bucket, s.sent, s.received, s.rttsMs.reduce(0, +),
                                                s.rttsMs.count, mn, mx, s.jitterMs ?? 0, s.jitterMs == nil ? 0 : 1])

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PantauCore
+import PantauStoreKit
 
 extension Store {
     public func sourceHealth() async throws -> [SourceHealth] {

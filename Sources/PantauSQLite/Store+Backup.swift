@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PantauCore
+import PantauStoreKit
 
 extension Store {
     /// Copies the database to `destination` with SQLite's online backup, consistent even while

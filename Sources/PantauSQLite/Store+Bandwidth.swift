@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PantauCore
+import PantauStoreKit
 
 extension Store: BandwidthStore {
     /// Records measured directions of bandwidth tests.

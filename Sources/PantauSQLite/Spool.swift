@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PantauCore
+import PantauStoreKit
 
 /// An engine's local spool (a small SQLite file): everything it would write to the central
 /// store, in order, kept until the centre has taken it. A batch is on disk before `append`

@@ -1,9 +1,10 @@
 import PantauCore
 
 // The store behind protocols split by concern. Callers (probers, correlator, notifier, faces)
-// depend on these, never on SQL: the SQLite implementation (`Store`, GRDB) is the embedded
-// default; a second implementation (PostgreSQL) fits without changing them. Every call is
-// async: the work runs off the cooperative pool.
+// depend on these, never on SQL: the SQLite implementation (`PantauSQLite.Store`, GRDB) is the
+// embedded default; PostgreSQL (`PantauPostgres`) the shared one. The rules both follow live in
+// this module (`TicketRules`, `HelpdeskRules`, `MonthRules`, `ImportRules`): a store is SQL and
+// row mapping under them.
 
 /// Engine claims and source sessions (one per prober and engine), whose heartbeats end the
 /// states they hold open.
@@ -73,36 +74,8 @@ public protocol OutboxStore: Sendable {
     func outboxBacklog() async throws -> Int
 }
 
-extension TicketStore {
-    /// Opens with the default number prefix and no messages (tools and tests).
-    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64)
-        async throws -> (Ticket, TicketChange) {
-        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: { _, _ in [] })
-    }
-
-    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
-                           messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
-        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: messages)
-    }
-
-    public func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds) async throws -> Ticket? {
-        try await updateTicket(rootKey: rootKey, root: root, affectedEver: affectedEver, decision: decision, at: at, messages: { _, _ in [] })
-    }
-
-    public func resolveTicket(rootKey: String, recoveredAt: EpochSeconds, at: EpochSeconds, detail: String) async throws -> Ticket? {
-        try await resolveTicket(rootKey: rootKey, recoveredAt: recoveredAt, at: at, detail: detail, messages: { _, _ in [] })
-    }
-
-    /// Closes without archiving or telling requesters (tools and tests; the helpdesk does both).
-    public func closeTicket(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds) async throws -> Ticket {
-        try await closeTicket(number, beritaAcara: beritaAcara, at: at, month: nil, document: nil, messages: { _, _ in [] })
-    }
-}
-
 /// Everything a single process needs.
 public typealias DataStore = SessionStore & HistoryStore & SampleStore & TicketStore & OutboxStore
-
-extension Store: SessionStore, HistoryStore, SampleStore, TicketStore, OutboxStore {}
 
 /// What pruning removed, per table.
 public struct PruneReport: Sendable, Hashable {
@@ -148,4 +121,29 @@ public protocol TrafficStore: Sendable {
     func captureStatistics() async throws -> [(at: EpochSeconds, stats: CaptureStatistics)]
 }
 
-extension Store: TrafficStore {}
+extension TicketStore {
+    /// Opens with the default number prefix and no messages (tools and tests).
+    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64)
+        async throws -> (Ticket, TicketChange) {
+        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: { _, _ in [] })
+    }
+
+    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
+                           messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
+        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: messages)
+    }
+
+    public func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds) async throws -> Ticket? {
+        try await updateTicket(rootKey: rootKey, root: root, affectedEver: affectedEver, decision: decision, at: at, messages: { _, _ in [] })
+    }
+
+    public func resolveTicket(rootKey: String, recoveredAt: EpochSeconds, at: EpochSeconds, detail: String) async throws -> Ticket? {
+        try await resolveTicket(rootKey: rootKey, recoveredAt: recoveredAt, at: at, detail: detail, messages: { _, _ in [] })
+    }
+
+    /// Closes without archiving or telling requesters (tools and tests; the helpdesk does both).
+    public func closeTicket(_ number: String, beritaAcara: BeritaAcara, at: EpochSeconds) async throws -> Ticket {
+        try await closeTicket(number, beritaAcara: beritaAcara, at: at, month: nil, document: nil, messages: { _, _ in [] })
+    }
+}
+

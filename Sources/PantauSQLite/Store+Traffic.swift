@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PantauCore
+import PantauStoreKit
 
 extension Store {
     /// Per-OPD traffic (per bucket and added into its hour), top talkers, the capture's counters.

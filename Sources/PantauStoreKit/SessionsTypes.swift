@@ -1,0 +1,69 @@
+import Foundation
+import PantauCore
+
+/// A source session: one prober (ICMP, SNMP) of one engine run writing to the store. Its
+/// heartbeat ends, for every reader, the states it holds open.
+public struct EngineSession: Sendable, Hashable {
+    public let id: Int64
+    public let startedAt: EpochSeconds
+    public let source: ObservationSource
+
+    public init(id: Int64, startedAt: EpochSeconds, source: ObservationSource) {
+        self.id = id
+        self.startedAt = startedAt
+        self.source = source
+    }
+}
+
+/// What the store did to sessions that were never closed (the engine was killed).
+public struct RecoveryReport: Sendable, Hashable {
+    /// Sessions closed at their last heartbeat.
+    public var sessions: [Int64] = []
+    /// Open intervals closed there.
+    public var intervals: Int = 0
+    public init() {}
+}
+
+/// Who runs an engine, recorded with each of its source sessions.
+public struct EngineDetail: Sendable, Hashable {
+    public var host: String
+    public var pid: Int32
+
+    public init(host: String = ProcessInfo.processInfo.hostName, pid: Int32 = ProcessInfo.processInfo.processIdentifier) {
+        self.host = host
+        self.pid = pid
+    }
+
+    public var encoded: String { "host=\(host) pid=\(pid)" }
+}
+
+/// The claim an engine holds on a database for its whole life. With SQLite it is an
+/// exclusive `flock` on `<db>.engine.lock`: the kernel releases it when the process dies,
+/// however it dies, so a killed engine never blocks the next one (no PID that can be reused).
+public final class EngineClaim: Sendable {
+    let fd: Int32
+    public let path: String
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// An exclusive `flock` on `lockPath` for the life of the claim; throws naming `subject`
+    /// when another live process holds it.
+    public static func lock(_ lockPath: String, subject: String) throws -> EngineClaim {
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw PantauError(.storage, operation: "claiming the store for the engine", subject: lockPath,
+                              message: String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw PantauError(.storage, operation: "starting the engine", subject: subject,
+                              message: "another engine is running on this store (it holds \(lockPath))")
+        }
+        return EngineClaim(fd: fd, path: lockPath)
+    }
+}
