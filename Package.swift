@@ -65,9 +65,21 @@ let package = Package(
             "PantauCore", "PantauStoreKit", "CCurl", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauNotify"),
+        // What the running services share: the observation bus, engine events, the wall clock
+        // and the board of store faults. No store, no prober: the web face uses it without the engine.
+        .target(name: "PantauBus", dependencies: [
+            "PantauCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/PantauBus"),
+        // The correlator: incidents from observations (IncidentManager), the central feed of
+        // several engines and the active/standby lock. Services over the bus and the store contract.
+        .target(name: "PantauCorrelator", dependencies: [
+            "PantauCore", "PantauStoreKit", "PantauBus",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Sources/PantauCorrelator"),
         // The probe engine: schedules rounds, tracks state, writes history. A Service.
         .target(name: "PantauEngine", dependencies: [
-            "PantauCore", "PantauProbes", "PantauStoreKit",
+            "PantauCore", "PantauProbes", "PantauStoreKit", "PantauBus",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -80,14 +92,14 @@ let package = Package(
         ], path: "Sources/PantauReports"),
         // The helpdesk workflow (reports, escalation, installation, archive) for every face.
         .target(name: "PantauHelpdesk", dependencies: [
-            "PantauCore", "PantauStoreKit", "PantauNotify", "PantauReports", "PantauEngine",
+            "PantauCore", "PantauStoreKit", "PantauNotify", "PantauReports", "PantauBus",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauHelpdesk"),
         // The web face: dashboard, JSON API, live events and /metrics (Hummingbird), a sibling
         // service of the engine; users, roles, sessions and the audit log.
         .target(name: "PantauWeb", dependencies: [
-            "PantauCore", "PantauStoreKit", "PantauReports", "PantauEngine", "PantauHelpdesk",
+            "PantauCore", "PantauStoreKit", "PantauReports", "PantauBus", "PantauHelpdesk",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -101,7 +113,7 @@ let package = Package(
         ], path: "Sources/PantauWeb"),
         // The one executable, with subcommands.
         .executableTarget(name: "pantau", dependencies: [
-            "PantauCore", "PantauInventory", "PantauStoreKit", "PantauSQLite", "PantauProbes", "PantauEngine", "PantauNetSNMP", "PantauNotify",
+            "PantauCore", "PantauInventory", "PantauStoreKit", "PantauSQLite", "PantauProbes", "PantauBus", "PantauEngine", "PantauCorrelator", "PantauNetSNMP", "PantauNotify",
             "PantauReports", "PantauCapture", "PantauWeb", "PantauHelpdesk", "PantauPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -122,12 +134,12 @@ let package = Package(
         .testTarget(name: "PantauProbesTests", dependencies: ["PantauProbes", "PantauCore", "PantauNetSNMP", "PantauCapture", "PantauTestSupport"],
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
-            "PantauEngine", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauInventory",
+            "PantauEngine", "PantauBus", "PantauCorrelator", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauInventory",
             "PantauReports", "PantauHelpdesk", "PantauPostgres",
         ], path: "Tests/PantauEngineTests"),
         // Every route, role and error of the web face on Hummingbird's test client.
         .testTarget(name: "PantauWebTests", dependencies: [
-            "PantauWeb", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk", "PantauPostgres",
+            "PantauWeb", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauBus", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk", "PantauPostgres",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/PantauWebTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.

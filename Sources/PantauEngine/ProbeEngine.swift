@@ -1,4 +1,5 @@
 import Logging
+import PantauBus
 import PantauCore
 import PantauStoreKit
 import ServiceLifecycle
@@ -34,7 +35,7 @@ public final class ProbeEngine: Sendable {
     ///   seconds of engine time (give the probers the same value so they stop at that instant).
     public init(store: any HistoryStore & SessionStore & SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
                 icmp: ICMPProbeService? = nil, snmp: SNMPPoller? = nil, traps: TrapReceiverService? = nil,
-                incidents: IncidentManager? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
+                incidents: (any Service)? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
                 capture: CaptureService? = nil, faces: [any Service] = [],
                 recorderPolicy: HistoryRecorder.Policy = .init(), shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {

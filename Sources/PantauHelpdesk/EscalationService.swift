@@ -1,6 +1,6 @@
 import Logging
 import PantauCore
-import PantauEngine
+import PantauBus
 import PantauStoreKit
 import ServiceLifecycle
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PantauCore
-import PantauEngine
+import PantauBus
 import ServiceLifecycle
 import Synchronization
 

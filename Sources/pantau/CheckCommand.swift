@@ -3,6 +3,8 @@ import Foundation
 import PantauInventory
 import PantauReports
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauNetSNMP
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauHelpdesk
 import PantauInventory

@@ -1,4 +1,6 @@
 import Foundation
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauReports
 

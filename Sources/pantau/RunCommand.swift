@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import PantauCapture
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauHelpdesk
 import PantauNotify

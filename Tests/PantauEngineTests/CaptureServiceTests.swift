@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauProbes
 import PantauReports

@@ -3,6 +3,8 @@ import Logging
 import ServiceLifecycle
 import XCTest
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauPostgres
 import PantauSQLite

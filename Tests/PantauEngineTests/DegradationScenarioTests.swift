@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauProbes
 import PantauSQLite

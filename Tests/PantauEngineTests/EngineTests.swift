@@ -3,6 +3,8 @@ import Logging
 import Synchronization
 import XCTest
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauProbes
 import PantauReports

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import XCTest
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauHelpdesk
 import PantauNotify

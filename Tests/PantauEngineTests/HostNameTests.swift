@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 import XCTest
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauProbes
 import PantauReports

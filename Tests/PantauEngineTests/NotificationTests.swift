@@ -5,6 +5,8 @@ import FoundationNetworking
 import Logging
 import XCTest
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauNotify
 import PantauSQLite

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import Synchronization
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauProbes
 import PantauSQLite

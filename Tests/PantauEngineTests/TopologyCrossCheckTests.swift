@@ -1,4 +1,6 @@
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauProbes
 import XCTest

@@ -1,5 +1,7 @@
 import Foundation
 import PantauCore
+import PantauBus
+import PantauCorrelator
 import PantauEngine
 import PantauWeb
 import XCTest

@@ -1,4 +1,5 @@
 import Logging
+import PantauBus
 import PantauCore
 import PantauProbes
 import ServiceLifecycle

@@ -1,3 +1,4 @@
+import PantauBus
 import PantauCore
 import ServiceLifecycle
 

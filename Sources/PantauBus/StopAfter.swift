@@ -22,6 +22,6 @@ public struct StopAfter: Service {
 
 /// What a service given `runFor` does when its time is up: wait for the group to shut down
 /// (returning earlier would count as an unexpected exit during another's shutdown).
-func parkUntilShutdown() async {
+public func parkUntilShutdown() async {
     try? await gracefulShutdown()
 }

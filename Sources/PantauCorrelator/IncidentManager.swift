@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PantauBus
 import PantauCore
 import PantauStoreKit
 import ServiceLifecycle
