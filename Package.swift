@@ -62,7 +62,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Notification channels (Telegram, JSON webhook, SMTP) delivering the durable outbox.
         .target(name: "PantauNotify", dependencies: [
-            "PantauCore", "PantauStoreKit", "CCurl", .product(name: "Logging", package: "swift-log"),
+            "PantauCore", "PantauStoreKit", "PantauBus", "CCurl", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Sources/PantauNotify"),
         // What the running services share: the observation bus, engine events, the wall clock
@@ -135,7 +135,7 @@ let package = Package(
                     path: "Tests/PantauProbesTests"),
         .testTarget(name: "PantauEngineTests", dependencies: [
             "PantauEngine", "PantauBus", "PantauCorrelator", "PantauNotify", "PantauTestSupport", "PantauProbes", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauInventory",
-            "PantauReports", "PantauHelpdesk", "PantauPostgres",
+            "PantauReports", "PantauHelpdesk", "PantauPostgres", .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Tests/PantauEngineTests"),
         // Every route, role and error of the web face on Hummingbird's test client.
         .testTarget(name: "PantauWebTests", dependencies: [

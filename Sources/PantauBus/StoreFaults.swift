@@ -1,20 +1,6 @@
 import PantauCore
 import Synchronization
 
-/// A long-running service that cannot reach the store right now: since when, and why.
-public struct StoreFault: Sendable, Codable, Hashable {
-    public var since: EpochSeconds
-    public var error: String
-    /// Retries so far.
-    public var attempts: Int
-
-    public init(since: EpochSeconds, error: String, attempts: Int) {
-        self.since = since
-        self.error = error
-        self.attempts = attempts
-    }
-}
-
 /// The store faults of every long-running service of one process (the correlator, the
 /// bandwidth tests, the outbox, the escalation): each service says when a store call failed and
 /// when one worked again. The board keeps one entry per failing service, so the log says it

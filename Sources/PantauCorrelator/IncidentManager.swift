@@ -26,11 +26,21 @@ public final class IncidentManager: Service, Sendable {
     let messages: @Sendable (Ticket, TicketChange) -> [OutboxDraft]
     let onEvent: @Sendable (EngineEvent) -> Void
     let runFor: Double?
+    /// Where a failing store is said (once per episode) for the log, `pantau status` and the dashboard.
+    public let faults: StoreFaultBoard
+    /// Backoff while the store fails.
+    let retry: StoreRetry
+
+    /// The name the correlator goes by on the fault board.
+    public static let serviceName = "correlator"
 
     public init(inventory: Inventory, config: IncidentConfig, store: any TicketStore & HistoryStore, bus: ObservationBus,
-                clock: any WallClock, logger: Logger, runFor: Double? = nil,
+                clock: any WallClock, logger: Logger, runFor: Double? = nil, faults: StoreFaultBoard = StoreFaultBoard(),
+                retry: StoreRetry = StoreRetry(),
                 messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] },
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
+        self.faults = faults
+        self.retry = retry
         self.inventory = inventory
         self.config = config
         self.store = store
@@ -56,35 +66,53 @@ public final class IncidentManager: Service, Sendable {
 
     /// Mutable state of one run, touched only by the task running `run()`.
     final class RunState: @unchecked Sendable {
-        var tracker: IncidentTracker
-        var view: View
-        init(tracker: IncidentTracker, view: View) {
-            self.tracker = tracker
-            self.view = view
-        }
+        var tracker = IncidentTracker(policy: .init())
+        var view = View()
+        /// The tracker must be rebuilt from the store before the next evaluation (at start, and
+        /// after a store call failed midway: the store, not memory, says which tickets exist).
+        var needsAdopt = true
+        /// No store call before this (monotonic) while the store fails.
+        var retryAt = -Double.infinity
+        var retry: StoreRetry
+        init(retry: StoreRetry) { self.retry = retry }
     }
 
+    /// Runs until shut down. A store that fails (busy past its timeout, disk full, a PostgreSQL
+    /// restart) never ends it: the failure is said once (log, fault board), observations keep
+    /// arriving into the view, and the store is retried with backoff; once it answers, the
+    /// tracker is rebuilt from the tickets it holds and evaluation goes on from the live view.
     public func run() async throws {
-        let state = RunState(tracker: try await adopt(), view: try await seed())
+        let state = RunState(retry: retry)
         let start = clock.monotonic()
         let until = runFor.map { start + $0 }
         do {
             try await cancelWhenGracefulShutdown {
                 var nextBeat = start
+                var seeded = false
                 while !Task.isCancelled {
                     let now = self.clock.monotonic()
                     if let until, now >= until { break }
+                    if !seeded, now >= state.retryAt {
+                        // The current states recorded by live sources, before the first batch.
+                        seeded = await self.storeCall(state) {
+                            // What arrived on the bus while the store was away is newer than what it recorded.
+                            let recorded = try await self.seed().snapshot
+                            state.view.snapshot.sites.merge(recorded.sites) { live, _ in live }
+                            state.view.snapshot.links.merge(recorded.links) { live, _ in live }
+                        }
+                    }
                     var news = false
                     for batch in self.subscription.drain() { news = self.apply(batch, to: &state.view) || news }
-                    if news || now >= nextBeat {
-                        try await self.evaluate(state, at: self.clock.nowSeconds(), reconcile: now >= nextBeat)
+                    if seeded, news || now >= nextBeat {
+                        await self.evaluateSurviving(state, at: self.clock.nowSeconds(), reconcile: now >= nextBeat)
                         if now >= nextBeat { nextBeat = now + self.config.evaluateEvery }
                     }
                     var wake = nextBeat
+                    if state.retryAt > now { wake = min(wake, state.retryAt) }
                     if let until { wake = min(wake, until) }
                     // Sleep until the next beat, or less when a batch arrives.
-                    if let batch = try await self.nextBatch(untilMonotonic: wake), self.apply(batch, to: &state.view) {
-                        try await self.evaluate(state, at: batch.at)
+                    if let batch = try await self.nextBatch(untilMonotonic: wake), self.apply(batch, to: &state.view), seeded {
+                        await self.evaluateSurviving(state, at: batch.at)
                     }
                 }
             }
@@ -92,6 +120,45 @@ public final class IncidentManager: Service, Sendable {
             return  // graceful shutdown
         }
         if until != nil { await parkUntilShutdown() }
+    }
+
+    /// Evaluates unless the store is being waited for; rebuilds the tracker first when needed.
+    func evaluateSurviving(_ state: RunState, at: EpochSeconds, reconcile: Bool = false) async {
+        guard clock.monotonic() >= state.retryAt else { return }
+        _ = await storeCall(state) {
+            if state.needsAdopt {
+                state.tracker = try await self.adopt()
+                state.needsAdopt = false
+            }
+            do { try await self.evaluate(state, at: at, reconcile: reconcile) } catch {
+                // Actions after the failed one were never performed: the store says what was.
+                state.needsAdopt = true
+                throw error
+            }
+        }
+    }
+
+    /// Runs a store call; on failure says so once, schedules the retry and returns false.
+    func storeCall(_ state: RunState, _ body: () async throws -> Void) async -> Bool {
+        do {
+            try await body()
+            state.retry.succeeded()
+            state.retryAt = -Double.infinity
+            if let fault = faults.recovered(Self.serviceName) {
+                logger.notice("store reachable again; tickets follow the live view", metadata: [
+                    "since": "\(fault.since)", "attempts": "\(fault.attempts)"])
+            }
+            return true
+        } catch {
+            if Task.isCancelled { return false }
+            let wait = state.retry.failed()
+            state.retryAt = clock.monotonic() + wait
+            if faults.failed(Self.serviceName, error: error, at: clock.nowSeconds()) {
+                logger.error("store call failed; the correlator keeps watching and retries (tickets wait)", metadata: [
+                    "error": "\(error)", "retry_s": "\(wait)"])
+            }
+            return false
+        }
     }
 
     /// The next batch, or nil when `deadline` (monotonic) comes first.
@@ -145,6 +212,7 @@ public final class IncidentManager: Service, Sendable {
 
     /// The tracker seeded with the store's live and recently resolved tickets.
     func adopt() async throws -> IncidentTracker {
+        try Task.checkCancellation()
         var t = IncidentTracker(policy: config.tracker)
         for ticket in try await store.tickets(states: [.open, .acknowledged, .resolved]) {
             guard let parsed = RootCause.parse(key: ticket.rootKey) else { continue }

@@ -37,7 +37,8 @@ public final class ProbeEngine: Sendable {
                 icmp: ICMPProbeService? = nil, snmp: SNMPPoller? = nil, traps: TrapReceiverService? = nil,
                 incidents: (any Service)? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
                 capture: CaptureService? = nil, faces: [any Service] = [],
-                recorderPolicy: HistoryRecorder.Policy = .init(), shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
+                recorderPolicy: HistoryRecorder.Policy = .init(), faults: StoreFaultBoard = StoreFaultBoard(),
+                shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.store = store
         self.bus = bus
@@ -45,7 +46,7 @@ public final class ProbeEngine: Sendable {
         self.logger = logger
         self.onEvent = onEvent
         self.shutdownLimit = shutdownLimit
-        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy)
+        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy, faults: faults)
         // Shutdown runs in reverse order: receivers and probers stop first (publishing their
         // last batches), the correlator next, the store writer last, after reading to the end.
         var list: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recorder)]

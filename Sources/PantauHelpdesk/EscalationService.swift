@@ -15,9 +15,13 @@ public final class EscalationService: Service, Sendable {
     let logger: Logger
     let beatSeconds: Double
     let onEscalated: @Sendable (Ticket, Int) -> Void
+    /// Where a failing store is said, once per episode.
+    public let faults: StoreFaultBoard
+    public static let serviceName = "escalation"
 
-    public init(helpdesk: Helpdesk, clock: any WallClock, logger: Logger, beatSeconds: Double = 30,
+    public init(helpdesk: Helpdesk, clock: any WallClock, logger: Logger, beatSeconds: Double = 30, faults: StoreFaultBoard = StoreFaultBoard(),
                 onEscalated: @escaping @Sendable (Ticket, Int) -> Void = { _, _ in }) {
+        self.faults = faults
         self.helpdesk = helpdesk
         self.clock = clock
         self.logger = logger
@@ -29,8 +33,15 @@ public final class EscalationService: Service, Sendable {
         do {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
-                    do { try await self.escalateDue(at: self.clock.nowSeconds()) } catch is CancellationError { throw CancellationError() } catch {
-                        self.logger.warning("escalation check failed; retrying on the next beat", metadata: ["error": "\(error)"])
+                    do {
+                        try await self.escalateDue(at: self.clock.nowSeconds())
+                        if let f = self.faults.recovered(Self.serviceName) {
+                            self.logger.notice("escalation checks work again", metadata: ["since": "\(f.since)"])
+                        }
+                    } catch is CancellationError { throw CancellationError() } catch {
+                        if self.faults.failed(Self.serviceName, error: error, at: self.clock.nowSeconds()) {
+                            self.logger.error("escalation check failed; retrying on every beat", metadata: ["error": "\(error)"])
+                        }
                     }
                     try await self.clock.sleep(untilMonotonic: self.clock.monotonic() + self.beatSeconds)
                 }

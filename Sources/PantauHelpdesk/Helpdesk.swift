@@ -92,7 +92,7 @@ public struct Helpdesk: Sendable {
         if let pdf = doc.pdf { return pdf }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-ba-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).pdf").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try WeasyPrint.render(html: doc.html, to: path)
+        try await WeasyPrint.render(html: doc.html, to: path)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try await store.storeArchivePDF(doc.entry.number, data)
         return data

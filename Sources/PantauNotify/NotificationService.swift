@@ -1,4 +1,5 @@
 import Logging
+import PantauBus
 import PantauCore
 import PantauStoreKit
 import ServiceLifecycle
@@ -15,9 +16,13 @@ public final class NotificationService: Service, Sendable {
     let pollSeconds: Double
     let maxAgeSeconds: Int64
     let runFor: Double?
+    /// Where a failing store is said, once per episode.
+    public let faults: StoreFaultBoard
+    public static let serviceName = "outbox"
 
     public init(store: any OutboxStore, notifiers: [String: any Notifier], clock: any WallClock, logger: Logger,
-                pollSeconds: Double = 2, maxAgeSeconds: Int64 = 24 * 3600, runFor: Double? = nil) {
+                pollSeconds: Double = 2, maxAgeSeconds: Int64 = 24 * 3600, runFor: Double? = nil, faults: StoreFaultBoard = StoreFaultBoard()) {
+        self.faults = faults
         self.store = store
         self.notifiers = notifiers
         self.clock = clock
@@ -51,9 +56,16 @@ public final class NotificationService: Service, Sendable {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     if let runFor = self.runFor, self.clock.monotonic() - start >= runFor { break }
-                    do { try await self.deliverDue() } catch is CancellationError { throw CancellationError() } catch {
-                        // The store is failing: the recorder reports it; try again on the next beat.
-                        self.logger.warning("outbox not readable; retrying", metadata: ["error": "\(error)"])
+                    do {
+                        try await self.deliverDue()
+                        if let f = self.faults.recovered(Self.serviceName) {
+                            self.logger.notice("outbox readable again; delivering", metadata: ["since": "\(f.since)"])
+                        }
+                    } catch is CancellationError { throw CancellationError() } catch {
+                        // Said once per episode; tried again on every beat.
+                        if self.faults.failed(Self.serviceName, error: error, at: EpochSeconds(self.clock.now())) {
+                            self.logger.error("outbox not readable; messages wait, retrying on every beat", metadata: ["error": "\(error)"])
+                        }
                     }
                     try await self.clock.sleep(untilMonotonic: self.clock.monotonic() + self.pollSeconds)
                 }

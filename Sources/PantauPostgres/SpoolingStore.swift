@@ -20,6 +20,8 @@ public actor SpoolingStore {
     /// not slow every batch down.
     var retryAfter: Double = 0
     public private(set) var lastError: String?
+    /// The spool's fsync'd writes run here, in call order, off the cooperative pool.
+    nonisolated let disk = BlockingQueue(label: "pantau.spool", serial: true)
     /// A drain is under way: another caller only asks it to look again (an actor is reentrant,
     /// and two drains would forward the same entries side by side).
     var draining = false
@@ -87,7 +89,7 @@ public actor SpoolingStore {
         var done = 0
         while done < limit {
             let batch: [(seq: Int64, entry: Spool.Entry)]
-            do { batch = try spool.pending(limit: 200) } catch {
+            do { batch = try await disk.run { [spool] in try spool.pending(limit: 200) } } catch {
                 logger.error("the spool cannot be read", metadata: ["error": "\(error)"])
                 return done
             }
@@ -103,22 +105,22 @@ public actor SpoolingStore {
                     switch entry {
                     case .begin(let local, let source, let at, let detail):
                         let remote = try await timed(c) { try await $0.forwardBegin(key: key, source: source, at: at, detail: detail) }
-                        try spool.taken(seq, remoteSession: (local, remote))
+                        try await disk.run { [spool] in try spool.taken(seq, remoteSession: (local, remote)) }
                     case .batch(let local, let b):
-                        guard let remote = try spool.remoteID(local) else { try spool.taken(seq); continue }
+                        guard let remote = try await disk.run({ [spool] in try spool.remoteID(local) }) else { try await disk.run { [spool] in try spool.taken(seq) }; continue }
                         _ = try await timed(c) { try await $0.forwardBatch(key: key, b, session: remote) }
-                        try spool.taken(seq)
+                        try await disk.run { [spool] in try spool.taken(seq) }
                     case .end(let local, let at, let reason):
-                        if let remote = try spool.remoteID(local) {
+                        if let remote = try await disk.run({ [spool] in try spool.remoteID(local) }) {
                             try await timed(c) { try await $0.forwardEnd(key: key, session: remote, at: at, reason: reason) }
                         }
-                        try spool.taken(seq)
+                        try await disk.run { [spool] in try spool.taken(seq) }
                     case .recover:
                         _ = try await timed(c) { try await $0.recoverCrashedSessions() }
-                        try spool.taken(seq)
+                        try await disk.run { [spool] in try spool.taken(seq) }
                     case .bandwidth(let results):
                         try await timed(c) { try await $0.forwardBandwidth(key: key, results) }
-                        try spool.taken(seq)
+                        try await disk.run { [spool] in try spool.taken(seq) }
                     }
                     done += 1
                 }
@@ -167,25 +169,29 @@ extension SpoolingStore: SessionStore, HistoryStore, SampleStore {
     /// Sessions the last run left open end at their last spooled instant (queued like the rest).
     public func recoverCrashedSessions() async throws -> RecoveryReport {
         var report = RecoveryReport()
-        report.sessions = try spool.recoverCrashed()
+        let spool = self.spool
+        report.sessions = try await disk.run { try spool.recoverCrashed() }
         await drain()
         return report
     }
 
     public func beginSource(_ source: ObservationSource, at: EpochSeconds, detail: EngineDetail) async throws -> EngineSession {
-        let local = try spool.begin(source, at: at, detail: detail.encoded)
+        let spool = self.spool, encoded = detail.encoded
+        let local = try await disk.run { try spool.begin(source, at: at, detail: encoded) }
         await drain()
         return EngineSession(id: local, startedAt: at, source: source)
     }
 
     public func endSource(_ session: EngineSession, at: EpochSeconds, reason: String) async throws {
-        try spool.end(session: session.id, at: at, reason: reason)
+        let spool = self.spool
+        try await disk.run { try spool.end(session: session.id, at: at, reason: reason) }
         await drain()
     }
 
     /// On disk in the spool before this returns; forwarded now if the centre answers.
     public func record(_ batch: ObservationBatch, session: EngineSession) async throws {
-        try spool.append(batch, session: session.id)
+        let spool = self.spool
+        try await disk.run { try spool.append(batch, session: session.id) }
         await drain()
     }
 
@@ -222,7 +228,8 @@ extension SpoolingStore: SessionStore, HistoryStore, SampleStore {
 extension SpoolingStore: BandwidthStore {
     public func recordBandwidth(_ results: [BandwidthResult]) async throws {
         guard !results.isEmpty else { return }
-        try spool.appendBandwidth(results)
+        let spool = self.spool
+        try await disk.run { try spool.appendBandwidth(results) }
         await drain()
     }
     public func bandwidthHistory(target: String, direction: BandwidthDirection?, limit: Int) async throws -> [BandwidthResult] {

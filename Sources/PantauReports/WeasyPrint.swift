@@ -14,8 +14,18 @@ public enum WeasyPrint {
         return nil
     }
 
-    /// Renders `html` into `pdfPath` (PDF/A-3b). The HTML has no external reference, so nothing is fetched.
-    public static func render(html: String, to pdfPath: String) throws {
+    /// How long a PDF may take before WeasyPrint is stopped (a 1,000-site month takes about a minute).
+    public static let defaultTimeout: Double = 300
+
+    /// Renders `html` into `pdfPath` (PDF/A-3b), waiting for WeasyPrint off the cooperative pool;
+    /// past `timeout` seconds it is terminated (then killed) and the call fails saying so. The
+    /// HTML has no external reference, so nothing is fetched.
+    public static func render(html: String, to pdfPath: String, timeout: Double = defaultTimeout) async throws {
+        try await BlockingQueue.shared.run { try renderBlocking(html: html, to: pdfPath, timeout: timeout) }
+    }
+
+    /// The blocking render (a thread of its own: the CLI, or `render` above).
+    public static func renderBlocking(html: String, to pdfPath: String, timeout: Double = defaultTimeout) throws {
         guard let exe = executable() else {
             throw PantauError(.notFound, operation: "writing the PDF", subject: pdfPath,
                               message: "WeasyPrint is not installed: apt-get install weasyprint (or use --format html and print it from a browser)")
@@ -23,18 +33,30 @@ public enum WeasyPrint {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-report-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("report.html")
+        let input = dir.appendingPathComponent("report.html"), errors = dir.appendingPathComponent("stderr.txt")
         try Data(html.utf8).write(to: input)
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = ["--quiet", "--pdf-variant", "pdf/a-3b", input.path, pdfPath]
-        let err = Pipe()
+        let err = try FileHandle(forWritingTo: errors)
+        defer { try? err.close() }
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in done.signal() }
         try p.run()
-        let message = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            p.terminate()
+            if done.wait(timeout: .now() + 5) == .timedOut {
+                kill(p.processIdentifier, SIGKILL)
+                done.wait()
+            }
+            throw PantauError(.transport, operation: "writing the PDF with \(exe)", subject: pdfPath,
+                              message: "no PDF within \(Int(timeout)) s; WeasyPrint was stopped")
+        }
         guard p.terminationStatus == 0 else {
+            let message = (try? Data(contentsOf: errors)) ?? Data()
             throw PantauError(.transport, operation: "writing the PDF with \(exe)", subject: pdfPath,
                               message: "exit \(p.terminationStatus): \(String(decoding: message, as: UTF8.self).suffix(600))")
         }

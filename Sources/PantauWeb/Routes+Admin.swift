@@ -29,7 +29,7 @@ extension WebApp {
             let display = (form.displayName ?? "").trimmingCharacters(in: .whitespaces)
             do {
                 try await self.store.addUser(WebUser(name: name, displayName: display.isEmpty ? name : display, role: role, sites: sites),
-                                             passwordHash: Passwords.hash(form.password), actor: id.user.name, at: self.now())
+                                             passwordHash: await Passwords.hashed(form.password), actor: id.user.name, at: self.now())
             } catch let e as PantauError where e.code == .invalidInput { throw HTTPError(.conflict, message: e.message) }
             return Response.redirect(to: "/admin/users", type: .found)
         }
@@ -48,7 +48,7 @@ extension WebApp {
             let form: PasswordForm = try await self.checkedForm(request, context, id)
             if let p = Passwords.problem(with: form.password) { throw HTTPError(.badRequest, message: p) }
             let name = context.parameters.get("name") ?? ""
-            try await self.userAction { try await self.store.setPassword(name, passwordHash: Passwords.hash(form.password), actor: id.user.name, at: self.now()) }
+            try await self.userAction { try await self.store.setPassword(name, passwordHash: await Passwords.hashed(form.password), actor: id.user.name, at: self.now()) }
             return Response.redirect(to: "/admin/users", type: .found)
         }
         router.get("/admin/config") { _, context in

@@ -40,7 +40,7 @@ extension WebApp {
             }
             let found = try await self.store.credentials(of: name)
             // Verify against a decoy when the user does not exist: the answer takes as long.
-            let ok = Passwords.verify(form.password, hash: found?.passwordHash ?? Passwords.decoy) && found.map { !$0.user.disabled } == true
+            let ok = await Passwords.verified(form.password, hash: found?.passwordHash ?? Passwords.decoy) && found.map { !$0.user.disabled } == true
             guard ok, let user = found?.user else {
                 self.throttle.withLock { $0.failed("user:" + name, now: now); $0.failed("addr:" + address, now: now) }
                 try? await self.store.audit(actor: name, action: "login.failed", object: name, detail: "from \(address)", at: now)

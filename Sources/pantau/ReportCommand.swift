@@ -86,7 +86,7 @@ struct ReportCommand: AsyncParsableCommand {
         case .pdf:
             let path = out ?? (lang == .id ? "laporan-ketersediaan-\(ym)" : "availability-report-\(ym)") + (site.map { "-\($0)" } ?? "") + ".pdf"
             let doc = try html(report, config: config, archive: archive)
-            try failing { try WeasyPrint.render(html: doc, to: path) }
+            try failing { try WeasyPrint.renderBlocking(html: doc, to: path) }
             print(path)
             try await writeArchive(archive, beside: path, store: store)
         }

@@ -59,12 +59,14 @@ struct RunCommand: AsyncParsableCommand {
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let clock = SystemWallClock()
         let bus = ObservationBus()
+        // Every long-running service says a failing store here (the log once, `pantau status` through the health file).
+        let faults = StoreFaultBoard()
         let suspensions = ProbeSuspensions()
         let selected = try selection(config)
         let icmp = ICMPProbeService(inventory: config.inventory.probing(selected), probes: config.probes, transport: transport, bus: bus,
                                     clock: clock, logger: logger, engine: engine, runFor: seconds, suspensions: suspensions)
         let bandwidth = BandwidthTestService(inventory: config.inventory, config: config.bandwidth, transport: IPerf3Transport(), store: store,
-                                             bus: bus, clock: clock, logger: logger, suspensions: suspensions, runFor: seconds)
+                                             bus: bus, clock: clock, logger: logger, suspensions: suspensions, runFor: seconds, faults: faults)
         let (snmp, traps) = makeSNMP(config, inventory: config.inventory.probing(selected), samples: store, traffic: store, bus: bus, clock: clock,
                                      logger: logger)
         let capture = config.capture.interface.map { name in
@@ -94,13 +96,13 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus,
-                                        clock: clock, logger: logger, runFor: seconds,
+                                        clock: clock, logger: logger, runFor: seconds, faults: faults,
                                         messages: { composer.drafts($0, $1) }, onEvent: onEvent)
         var faces: [any Service] = web.map { [$0] } ?? []
         if config.incidents.escalation.isEnabled {
             let helpdesk = Helpdesk(inventory: config.inventory, config: config.incidents, report: config.report, store: store,
                                     templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
-            faces.append(EscalationService(helpdesk: helpdesk, clock: clock, logger: logger) { t, level in
+            faces.append(EscalationService(helpdesk: helpdesk, clock: clock, logger: logger, faults: faults) { t, level in
                 hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue, sites: t.affectedSites + [t.root]))
                 say("\(ISO8601.format(EpochSeconds(clock.now()), in: tz))  ticket \(t.number) escalated to level \(level)")
             })
@@ -109,11 +111,11 @@ struct RunCommand: AsyncParsableCommand {
         if !config.incidents.channels.isEmpty {
             say("pantau: notifications to \(config.incidents.channels.map(\.description).joined(separator: ", "))")
             notifications = NotificationService(store: store, notifiers: NotificationService.notifiers(for: config.incidents.channels),
-                                                clock: clock, logger: logger)
+                                                clock: clock, logger: logger, faults: faults)
         }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
                                  incidents: incidents, notifications: notifications, bandwidth: bandwidth, capture: capture, faces: faces,
-                                 recorderPolicy: recorderPolicy(config), runFor: seconds, onEvent: onEvent)
+                                 recorderPolicy: recorderPolicy(config), faults: faults, runFor: seconds, onEvent: onEvent)
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
     }

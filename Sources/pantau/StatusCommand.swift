@@ -52,6 +52,11 @@ struct StatusCommand: AsyncParsableCommand {
             printErr(lang == .id ? "catatan: basis data gagal ditulis \(ISO8601.format(from, in: tz)) - \(ISO8601.format(to, in: tz)); semua hasil sudah tercatat"
                                  : "note: the database failed to write \(ISO8601.format(from, in: tz)) - \(ISO8601.format(to, in: tz)); everything was recorded after")
         }
+        for (service, f) in (health?.services ?? [:]).sorted(by: { $0.key < $1.key }) {
+            printErr(lang == .id
+                ? "PERHATIAN: layanan \(service) tidak dapat memakai basis data sejak \(ISO8601.format(f.since, in: tz)) (\(f.attempts) percobaan; tetap berjalan dan mencoba lagi): \(f.error)"
+                : "WARNING: the \(service) service cannot use the database since \(ISO8601.format(f.since, in: tz)) (\(f.attempts) attempts; it keeps running and retries): \(f.error)")
+        }
         let id = lang == .id
         let label: [TargetState: String] = id ? [.up: "AKTIF", .down: "PUTUS", .unknown: "tanpa data"] : [.up: "UP", .down: "DOWN", .unknown: "unknown"]
         let siteLabel: [StatusReport.SiteState: String] = id

@@ -127,7 +127,23 @@ public struct ObservationBatch: Sendable, Hashable, Codable {
 
 /// The store writer's health as other processes see it (`<db>.health.json`): a store that
 /// fails is shown by `pantau status` while it lasts, and the last outage after.
+/// A long-running service that cannot reach the store right now: since when, and why.
+public struct StoreFault: Sendable, Codable, Hashable {
+    public var since: EpochSeconds
+    public var error: String
+    /// Retries so far.
+    public var attempts: Int
+
+    public init(since: EpochSeconds, error: String, attempts: Int) {
+        self.since = since
+        self.error = error
+        self.attempts = attempts
+    }
+}
+
 public struct StoreHealth: Sendable, Codable, Hashable {
+    /// Long-running services whose store calls fail now (correlator, bandwidth, outbox, escalation).
+    public var services: [String: StoreFault]?
     public var failingSince: EpochSeconds?
     public var lastError: String?
     public var pendingBatches: Int

@@ -30,10 +30,14 @@ public final class BandwidthTestService: Service, Sendable {
     let slackSeconds: Double
     /// Seconds between heartbeats while waiting for the next test.
     let heartbeatSeconds: Double
+    /// Where a failing store is said, once per episode.
+    public let faults: StoreFaultBoard
+    public static let serviceName = "bandwidth"
 
     public init(inventory: Inventory, config: BandwidthConfig, transport: any BandwidthTransport, store: any BandwidthStore,
                 bus: ObservationBus, clock: any WallClock, logger: Logger, suspensions: ProbeSuspensions, engine: String = "local",
-                runFor: Double? = nil, slackSeconds: Double = 15, heartbeatSeconds: Double = 30) {
+                runFor: Double? = nil, slackSeconds: Double = 15, heartbeatSeconds: Double = 30, faults: StoreFaultBoard = StoreFaultBoard()) {
+        self.faults = faults
         self.heartbeatSeconds = heartbeatSeconds
         self.inventory = inventory
         self.config = config
@@ -85,6 +89,10 @@ public final class BandwidthTestService: Service, Sendable {
     final class RunState: @unchecked Sendable {
         var due: [Double] = []
         var flagged: Set<String> = []
+        /// Results measured while the store could not take them, in order (written on the next beat).
+        var unrecorded: [BandwidthResult] = []
+        /// Tests measured but not judged yet (the judgement reads the recent history).
+        var unjudged: [(spec: BandwidthTestSpec, results: [BandwidthResult])] = []
     }
 
     public func run() async throws {
@@ -105,11 +113,14 @@ public final class BandwidthTestService: Service, Sendable {
                     var wake = self.clock.monotonic() + min(max(0, due - wall), self.heartbeatSeconds)
                     if let runFor = self.runFor { wake = min(wake, start + runFor) }
                     try await self.clock.sleep(untilMonotonic: wake)
+                    await self.catchUp(state)
                     if self.clock.now() < due {
                         self.bus.publish(ObservationBatch(source: self.source, at: self.clock.nowSeconds()))
                         continue
                     }
-                    try await self.runScheduled(tests[i], state: state)
+                    do { try await self.runScheduled(tests[i], state: state) } catch is CancellationError { throw CancellationError() } catch {
+                        self.storeFailed(error, doing: "running the scheduled test of \(tests[i].target)")
+                    }
                     state.due[i] = self.next(tests[i], after: max(self.clock.now(), due)) + self.jitter()
                 }
             }
@@ -129,16 +140,53 @@ public final class BandwidthTestService: Service, Sendable {
         }
         if let budget = spec.monthlyBudgetBytes {
             let month = calendar.range(of: YearMonth(calendar.localDate(of: now)))
-            let used = try await store.bandwidthHistory(target: spec.target, direction: nil, limit: 10_000)
-                .filter { month.contains($0.at) }.reduce(Int64(0)) { $0 + $1.bytes }
+            let used: Int64
+            do {
+                used = try await store.bandwidthHistory(target: spec.target, direction: nil, limit: 10_000)
+                    .filter { month.contains($0.at) }.reduce(Int64(0)) { $0 + $1.bytes }
+            } catch is CancellationError { throw CancellationError() } catch {
+                // Unknown budget use: a metered link is not loaded blind; the next scheduled time tries again.
+                storeFailed(error, doing: "reading the monthly budget of \(spec.target); the test waits for its next time")
+                return
+            }
             if used >= budget {
                 logger.notice("bandwidth test skipped: monthly budget used", metadata: ["target": "\(spec.target)", "bytes": "\(used)"])
                 return
             }
         }
         let results = await runTest(spec)
-        try await store.recordBandwidth(results)
-        try await judge(spec, results: results, state: state)
+        state.unrecorded += results
+        state.unjudged.append((spec, results))
+        await catchUp(state)
+    }
+
+    /// Writes the results the store has not taken yet, then judges the tests not judged yet, in
+    /// order; stops at the first store failure (said once) and goes on at the next beat.
+    func catchUp(_ state: RunState) async {
+        guard !state.unrecorded.isEmpty || !state.unjudged.isEmpty else { return }
+        do {
+            if !state.unrecorded.isEmpty {
+                try await store.recordBandwidth(state.unrecorded)
+                state.unrecorded = []
+            }
+            while let (spec, results) = state.unjudged.first {
+                try await judge(spec, results: results, state: state)
+                state.unjudged.removeFirst()
+            }
+            if let fault = faults.recovered(Self.serviceName) {
+                logger.notice("store reachable again; bandwidth results recorded and judged", metadata: ["since": "\(fault.since)"])
+            }
+        } catch {
+            if !Task.isCancelled { storeFailed(error, doing: "recording and judging bandwidth results") }
+        }
+    }
+
+    /// A store call failed: said once per episode; the service goes on.
+    func storeFailed(_ error: any Error, doing what: String) {
+        if faults.failed(Self.serviceName, error: error, at: clock.nowSeconds()) {
+            logger.error("store call failed; bandwidth tests go on and their results wait in memory",
+                         metadata: ["error": "\(error)", "doing": "\(what)"])
+        }
     }
 
     /// Runs a test now (both directions one after the other), with the ICMP thresholds of the

@@ -88,7 +88,9 @@ public final class CaptureService: Service, Sendable {
                 }
             }
         } catch is CancellationError {}
-        transport.stop()
+        // Joining the capture thread blocks (up to its read timeout): not on the cooperative pool.
+        let transport = self.transport
+        await BlockingQueue.shared.run { transport.stop() }
         // The partial bucket too: the store adds a bucket written twice (after a restart).
         publish(tap, upTo: .max, ended: true)
         if let until, clock.monotonic() >= until { await parkUntilShutdown() }

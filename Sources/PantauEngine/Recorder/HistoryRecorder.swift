@@ -44,14 +44,22 @@ public final class HistoryRecorder: Service, Sendable {
     /// only what a crash cannot take back.
     public let recorded = ObservationBus()
 
+    /// The other services' store faults, written into the same health file.
+    public let faults: StoreFaultBoard
+
     public init(store: any HistoryStore & SessionStore & SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
-                policy: Policy = Policy(), detail: EngineDetail = EngineDetail()) {
+                policy: Policy = Policy(), detail: EngineDetail = EngineDetail(), faults: StoreFaultBoard = StoreFaultBoard()) {
+        self.faults = faults
         self.store = store
         subscription = bus.subscribe("store writer")
         self.clock = clock
         self.logger = logger
         self.policy = policy
         self.detail = detail
+        faults.onChange { [weak self] _ in
+            guard let self else { return }
+            self.publishHealth(self.health.withLock { $0 })
+        }
     }
 
     final class RunState: @unchecked Sendable {
@@ -170,8 +178,10 @@ public final class HistoryRecorder: Service, Sendable {
     /// Writes the health file (atomically, by rename); failing to write it is not an error.
     func publishHealth(_ h: RecorderHealth) {
         guard let path = policy.healthFile else { return }
-        let report = StoreHealth(failingSince: h.failingSince, lastError: h.lastError, pendingBatches: h.pendingBatches,
+        var report = StoreHealth(failingSince: h.failingSince, lastError: h.lastError, pendingBatches: h.pendingBatches,
                                  lastOutageFrom: h.lastOutage?.from, lastOutageTo: h.lastOutage?.to, at: clock.nowSeconds())
+        let services = faults.current
+        report.services = services.isEmpty ? nil : services
         guard let data = try? JSONEncoder().encode(report) else { return }
         let tmp = path + ".tmp"
         if FileManager.default.createFile(atPath: tmp, contents: data) { _ = rename(tmp, path) }
