@@ -24,23 +24,24 @@ public final class IncidentManager: Service, Sendable {
     let analyzer: RootCauseAnalyzer
     let watchedLinks: Set<String>
     let messages: @Sendable (Ticket, TicketChange) -> [OutboxDraft]
-    let onEvent: @Sendable (EngineEvent) -> Void
     let runFor: Double?
     /// Where a failing store is said (once per episode) for the log, `pantau status` and the dashboard.
     public let faults: StoreFaultBoard
     /// Backoff while the store fails.
     let retry: StoreRetry
+    /// Where every ticket change it commits is published (live pages, console, tests).
+    public let tickets: TicketFeed
 
     /// The name the correlator goes by on the fault board.
     public static let serviceName = "correlator"
 
     public init(inventory: Inventory, config: IncidentConfig, store: any TicketStore & HistoryStore, bus: ObservationBus,
                 clock: any WallClock, logger: Logger, runFor: Double? = nil, faults: StoreFaultBoard = StoreFaultBoard(),
-                retry: StoreRetry = StoreRetry(),
-                messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] },
-                onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
+                retry: StoreRetry = StoreRetry(), tickets: TicketFeed = TicketFeed(),
+                messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] }) {
         self.faults = faults
         self.retry = retry
+        self.tickets = tickets
         self.inventory = inventory
         self.config = config
         self.store = store
@@ -51,7 +52,6 @@ public final class IncidentManager: Service, Sendable {
         analyzer = RootCauseAnalyzer(inventory: inventory)
         watchedLinks = Set(inventory.links.filter { !$0.ends.isEmpty }.map(\.id))
         self.messages = messages
-        self.onEvent = onEvent
         self.runFor = runFor
     }
 
@@ -300,7 +300,7 @@ public final class IncidentManager: Service, Sendable {
 
     func emit(_ t: Ticket, _ change: TicketChange, _ at: EpochSeconds) {
         logger.notice("ticket \(change.rawValue)", metadata: ["number": "\(t.number)", "root": "\(t.rootKey)", "priority": "\(t.priority.rawValue)"])
-        onEvent(.ticket(number: t.number, change: change.rawValue, priority: t.priority.rawValue, cause: t.cause.rawValue,
-                        root: t.root, affected: t.affectedSites, at: at))
+        tickets.publish(TicketNews(number: t.number, change: change.rawValue, state: t.state.rawValue, priority: t.priority.rawValue,
+                                   cause: t.cause.rawValue, root: t.root, affected: t.affectedSites, actor: nil, at: at))
     }
 }

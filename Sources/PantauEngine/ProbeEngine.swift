@@ -8,9 +8,11 @@ import UnixSignals
 /// The engine: sibling services in one `ServiceGroup` around one observation bus.
 ///
 /// ```
-///   ICMP prober ──┐                        ┌─> store writer (HistoryRecorder) ─> HistoryStore
-///   SNMP poller ──┼─> ObservationBus ──────┼─> correlator (IncidentManager) ──> TicketStore ─> outbox
-///   (traps) ──────┘   (typed batches)      └─> console / live views             NotificationService
+///   ICMP prober ──┐
+///   SNMP poller ──┼─> ObservationBus ─> store writer (HistoryRecorder) ─> HistoryStore
+///   (traps) ──────┘   (typed batches)        │ recorded (durable batches)
+///                                            ├─> correlator (IncidentManager) ─> TicketStore ─> outbox ─> NotificationService
+///                                            └─> console / live views
 /// ```
 ///
 /// Adding a prober or a face means adding a sibling service and a subscriber; nothing else
@@ -37,7 +39,7 @@ public final class ProbeEngine: Sendable {
                 icmp: ICMPProbeService? = nil, snmp: SNMPPoller? = nil, traps: TrapReceiverService? = nil,
                 incidents: (any Service)? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
                 capture: CaptureService? = nil, faces: [any Service] = [],
-                recorderPolicy: HistoryRecorder.Policy = .init(), faults: StoreFaultBoard = StoreFaultBoard(),
+                recorderPolicy: HistoryRecorder.Policy = .init(), faults: StoreFaultBoard = StoreFaultBoard(), recorded: ObservationBus = ObservationBus(),
                 shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.store = store
@@ -46,7 +48,7 @@ public final class ProbeEngine: Sendable {
         self.logger = logger
         self.onEvent = onEvent
         self.shutdownLimit = shutdownLimit
-        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy, faults: faults)
+        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy, faults: faults, recorded: recorded)
         // Shutdown runs in reverse order: receivers and probers stop first (publishing their
         // last batches), the correlator next, the store writer last, after reading to the end.
         var list: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recorder)]

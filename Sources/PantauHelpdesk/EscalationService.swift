@@ -69,6 +69,9 @@ public final class EscalationService: Service, Sendable {
                 if try await helpdesk.store.escalateTicket(t.number, to: step.level, text: text, at: now, messages: helpdesk.messages) {
                     logger.notice("ticket escalated", metadata: ["number": "\(t.number)", "level": "\(step.level)", "why": "\(why)"])
                     done.append((t.number, step.level))
+                    var u = t
+                    u.escalationLevel = step.level
+                    helpdesk.announce(u, "escalated", actor: nil, at: now)
                     onEscalated(t, step.level)
                 }
                 reached = step.level

@@ -1,11 +1,12 @@
 import Foundation
+import PantauBus
 import PantauCore
 import PantauNotify
 import PantauReports
 import PantauStoreKit
 
 /// What the helpdesk reads and writes.
-public typealias HelpdeskData = TicketStore & HelpdeskStore & HistoryStore & SampleStore
+public typealias HelpdeskData = TicketStore & HelpdeskStore & HistoryStore & SampleStore & UserStore
 
 /// The helpdesk steps of the service catalogs, for every face (web, API, command line): an OPD
 /// reports a disruption (attached to the engine's ticket when it already sees the outage),
@@ -20,8 +21,12 @@ public struct Helpdesk: Sendable {
     public let calendar: WorkingCalendar
     /// The office's `berita-acara.mustache`, when it has one.
     let templateFile: String?
+    /// Where every ticket change of this process is published (live pages, console).
+    public let feed: TicketFeed
 
-    public init(inventory: Inventory, config: IncidentConfig, report: ReportConfig, store: any HelpdeskData, templatesDirectory: String? = nil) {
+    public init(inventory: Inventory, config: IncidentConfig, report: ReportConfig, store: any HelpdeskData, templatesDirectory: String? = nil,
+                feed: TicketFeed = TicketFeed()) {
+        self.feed = feed
         self.inventory = inventory
         self.config = config
         self.report = report

@@ -272,46 +272,29 @@ extension PostgresStore: SessionStore, HistoryStore {
         return out
     }
 
-    /// Imports history rows in one transaction, with the SQLite store's rules: rows identical
-    /// to an earlier import are skipped; a row in the future, overlapping another row of the
-    /// file or any recorded interval of its target refuses the whole import.
+    /// Imports history rows in one transaction (`ImportRules`: rows identical to an earlier
+    /// import are skipped; a row in the future, overlapping another row of the file or any
+    /// recorded interval of its target refuses the whole import).
     public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
-        var problems: [Diagnostic] = []
-        for row in rows where row.range.end > now {
-            problems.append(Diagnostic(file: file, line: row.line, path: "to", message: "ends in the future: only past history can be imported"))
-        }
-        let byTarget = Dictionary(grouping: rows, by: \.target)
-        for (_, group) in byTarget {
-            let sorted = group.sorted { $0.range < $1.range }
-            for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.overlaps(b.range) {
-                problems.append(Diagnostic(file: file, line: b.line, path: "from", message: "overlaps line \(a.line) for target '\(b.target)'"))
-            }
-        }
-        if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
+        try ImportRules.checkFile(rows, file: file, now: now)
         for row in rows { try await ensurePartitionOutside(row.range.start) }
         return try await transaction("importing history") { c in
             var fresh: [HistoryRow] = [], present = 0, problems: [Diagnostic] = []
-            for (target, group) in byTarget.sorted(by: { $0.key < $1.key }) {
-                let lo = group.map(\.range.start).min()!, hi = group.map(\.range.end).max()!
+            for (target, sorted, span) in ImportRules.byTarget(rows) {
                 let stored = try await c.query("""
-                    SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, GREATEST(s.last_seen_s, \(now))), s.kind FROM state_interval i
+                    SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, GREATEST(s.last_seen_s, \(now))), s.kind, s.id FROM state_interval i
                     JOIN source s ON s.id = i.source_id
-                    WHERE i.target = \(target) AND i.from_s < \(hi) AND COALESCE(i.to_s, s.ended_s, GREATEST(s.last_seen_s, \(now))) > \(lo)
+                    WHERE i.target = \(target) AND i.from_s < \(span.end) AND COALESCE(i.to_s, s.ended_s, GREATEST(s.last_seen_s, \(now))) > \(span.start)
+                    ORDER BY i.from_s
                     """, logger: logger)
-                var existing: [(state: String, from: Int64, end: Int64, kind: String)] = []
-                for try await x in stored.decode((String, Int64, Int64, String).self) { existing.append(x) }
-                for row in group {
-                    let hits = existing.filter { $0.from < row.range.end && $0.end > row.range.start }
-                    if hits.isEmpty { fresh.append(row); continue }
-                    if hits.count == 1, let e = hits.first, e.kind == "import", e.state == row.state.rawValue,
-                       e.from == row.range.start, e.end == row.range.end {
-                        present += 1
-                        continue
-                    }
-                    let e = hits[0]
-                    problems.append(Diagnostic(file: file, line: row.line, path: "from",
-                                               message: "overlaps recorded '\(e.state)' of '\(row.target)' from \(e.from) to \(e.end) (epoch s; \(e.kind))"))
+                var existing: [ImportRules.Stored] = []
+                for try await (state, from, end, kind, sid) in stored.decode((String, Int64, Int64, String, Int64).self) {
+                    existing.append(ImportRules.Stored(state: state, from: from, end: end, kind: kind, source: sid))
                 }
+                let r = ImportRules.classify(sorted, stored: existing, file: file)
+                fresh += r.fresh
+                present += r.present
+                problems += r.problems
             }
             if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
             guard !fresh.isEmpty else { return ImportOutcome(added: 0, alreadyPresent: present) }

@@ -9,14 +9,14 @@ extension PostgresStore: UserStore {
     public func addUser(_ user: WebUser, passwordHash: String, actor: String, at: EpochSeconds) async throws {
         try await transaction("adding user \(user.name)") { c in
             guard try await Self.ids(c, logger, "SELECT 1::bigint FROM web_user WHERE name = \(user.name)").isEmpty else {
-                throw PantauError(.invalidInput, operation: "adding a user", subject: user.name, message: "a user with this name exists")
+                throw UserRules.nameTaken(user.name)
             }
             try await c.query("""
                 INSERT INTO web_user (name, display_name, role, sites, password_hash, disabled, created_s)
                 VALUES (\(user.name), \(user.displayName), \(user.role.rawValue), \(user.sites.joined(separator: ",")), \(passwordHash), false, \(at))
                 """, logger: logger)
             try await Self.audit(at, actor, "user.add", user.name,
-                                 "role \(user.role.rawValue)" + (user.sites.isEmpty ? "" : ", sites \(user.sites.joined(separator: ","))"), on: c, logger: logger)
+                                 UserRules.addedDetail(user), on: c, logger: logger)
         }
     }
 
@@ -39,7 +39,7 @@ extension PostgresStore: UserStore {
                 try await c.query("DELETE FROM web_session WHERE \"user\" = \(name)", logger: logger)
                 try await c.query("DELETE FROM api_token WHERE \"user\" = \(name)", logger: logger)
             }
-            try await Self.audit(at, actor, disabled ? "user.disable" : "user.enable", name, "", on: c, logger: logger)
+            try await Self.audit(at, actor, UserRules.disabledAction(disabled), name, "", on: c, logger: logger)
         }
     }
 
@@ -54,7 +54,7 @@ extension PostgresStore: UserStore {
 
     public func createSession(tokenSHA256: String, user: String, csrf: String, at: EpochSeconds) async throws {
         try await transaction("opening a session for \(user)") { c in
-            try await c.query("DELETE FROM web_session WHERE \"user\" = \(user) AND last_seen_s < \(at - 7 * 86_400)", logger: logger)
+            try await c.query("DELETE FROM web_session WHERE \"user\" = \(user) AND last_seen_s < \(UserRules.staleBefore(at))", logger: logger)
             try await c.query("""
                 INSERT INTO web_session (token_sha256, "user", csrf, created_s, last_seen_s) VALUES (\(tokenSHA256), \(user), \(csrf), \(at), \(at))
                 """, logger: logger)
@@ -71,11 +71,11 @@ extension PostgresStore: UserStore {
             found = (Self.user(name, display, role, sites, disabled), csrf, last)
         }
         guard let (user, csrf, last) = found else { return nil }
-        guard !user.disabled, now - last <= idle else {
+        guard case .valid(let noteUse) = UserRules.check(user, lastSeen: last, idle: idle, now: now) else {
             try await deleteSession(tokenSHA256: tokenSHA256)
             return nil
         }
-        if now - last >= 60 { _ = try await run("noting a session's use", "UPDATE web_session SET last_seen_s = \(now) WHERE token_sha256 = \(tokenSHA256)") }
+        if noteUse { _ = try await run("noting a session's use", "UPDATE web_session SET last_seen_s = \(now) WHERE token_sha256 = \(tokenSHA256)") }
         return (user, csrf)
     }
 
@@ -96,7 +96,7 @@ extension PostgresStore: UserStore {
         try await webUsers("reading an API token", """
             SELECT u.name, u.display_name, u.role, u.sites, u.disabled, u.password_hash FROM api_token t JOIN web_user u ON u.name = t."user"
             WHERE t.token_sha256 = \(tokenSHA256)
-            """).first.map(\.0).flatMap { $0.disabled ? nil : $0 }
+            """).first.map(\.0).flatMap { UserRules.tokenUser($0) }
     }
 
     public func audit(actor: String, action: String, object: String, detail: String, at: EpochSeconds) async throws {
@@ -130,9 +130,7 @@ extension PostgresStore: UserStore {
                           logger: logger)
     }
 
-    static func noUser(_ name: String) -> PantauError {
-        PantauError(.notFound, operation: "finding the user", subject: name, message: "no such user")
-    }
+    static func noUser(_ name: String) -> PantauError { UserRules.noUser(name) }
 }
 
 /// Charts: five-minute ICMP buckets (the rollups every engine writes).

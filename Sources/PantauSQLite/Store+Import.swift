@@ -11,63 +11,26 @@ extension Store {
     /// next and count tomorrow as down). An interval the engine is still recording counts as
     /// lasting until `now`.
     public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
-        var problems: [Diagnostic] = []
-        for row in rows where row.range.end > now {
-            problems.append(Diagnostic(file: file, line: row.line, path: "to",
-                                       message: "ends in the future (\(ISO8601.format(row.range.end, in: .gmt)), after the import time \(ISO8601.format(now, in: .gmt))): only past history can be imported"))
-        }
-        for (_, group) in Dictionary(grouping: rows, by: \.target) {
-            let sorted = group.sorted { $0.range < $1.range }
-            for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.overlaps(b.range) {
-                problems.append(Diagnostic(file: file, line: b.line, path: "from",
-                                           message: "overlaps line \(a.line) for target '\(b.target)'"))
-            }
-        }
-        if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
+        try ImportRules.checkFile(rows, file: file, now: now)
         return try await write("importing history") { db in
             var fresh: [HistoryRow] = []
             var present = 0
             var problems: [Diagnostic] = []
-            // One query per target and one sweep over its sorted rows: O(n log n) for the file
-            // plus one pass over the target's stored intervals (a per-row query scanned the
-            // target's history for every row: 196 s for 20,000 rows into 200,000).
+            // One query per target, then `ImportRules.classify` sweeps its sorted rows.
             let existingSQL = try db.cachedStatement(sql: """
                 SELECT i.state, i.from_s, COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) AS end_s, s.kind, s.id AS sid
                 FROM state_interval i JOIN source s ON s.id = i.source_id
                 WHERE i.target = ? AND i.from_s < ? AND COALESCE(i.to_s, s.ended_s, MAX(s.last_seen_s, ?)) > ?
                 ORDER BY i.from_s
                 """)
-            for (target, group) in Dictionary(grouping: rows, by: \.target).sorted(by: { $0.key < $1.key }) {
-                let sorted = group.sorted { $0.range < $1.range }
-                let lo = sorted.first!.range.start, hi = sorted.map(\.range.end).max()!
-                let stored = try Row.fetchAll(existingSQL, arguments: [now, target, hi, now, lo]).map {
-                    (state: $0["state"] as String, from: $0["from_s"] as Int64, end: $0["end_s"] as Int64,
-                     kind: $0["kind"] as String, sid: $0["sid"] as Int64)
+            for (target, sorted, span) in ImportRules.byTarget(rows) {
+                let stored = try Row.fetchAll(existingSQL, arguments: [now, target, span.end, now, span.start]).map {
+                    ImportRules.Stored(state: $0["state"], from: $0["from_s"], end: $0["end_s"], kind: $0["kind"], source: $0["sid"])
                 }
-                // The largest end among stored[0...k]: intervals of different sources (several
-                // engines) may overlap each other, so ends need not rise with starts.
-                var maxEnd: [Int64] = []
-                maxEnd.reserveCapacity(stored.count)
-                for e in stored { maxEnd.append(max(maxEnd.last ?? .min, e.end)) }
-                for row in sorted {
-                    // k: the last stored interval that starts before the row ends (binary search).
-                    var a = 0, b = stored.count
-                    while a < b { let m = (a + b) / 2; if stored[m].from < row.range.end { a = m + 1 } else { b = m } }
-                    var k = a - 1
-                    guard k >= 0, maxEnd[k] > row.range.start else {
-                        fresh.append(row)
-                        continue
-                    }
-                    while stored[k].end <= row.range.start { k -= 1 }  // the latest one that overlaps
-                    let e = stored[k]
-                    let alone = k == 0 || maxEnd[k - 1] <= row.range.start
-                    if alone, e.kind == "import", e.state == row.state.rawValue, e.from == row.range.start, e.end == row.range.end {
-                        present += 1
-                        continue
-                    }
-                    problems.append(Diagnostic(file: file, line: row.line, path: "from",
-                        message: "overlaps recorded '\(e.state)' of '\(row.target)' from \(e.from) to \(e.end) (epoch s; \(e.kind) source \(e.sid))"))
-                }
+                let c = ImportRules.classify(sorted, stored: stored, file: file)
+                fresh += c.fresh
+                present += c.present
+                problems += c.problems
             }
             if !problems.isEmpty { throw ImportErrors(diagnostics: problems.sorted()) }
             guard !fresh.isEmpty else { return ImportOutcome(added: 0, alreadyPresent: present) }

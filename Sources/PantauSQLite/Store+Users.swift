@@ -7,12 +7,12 @@ extension Store: UserStore {
     public func addUser(_ user: WebUser, passwordHash: String, actor: String, at: EpochSeconds) async throws {
         try await write("adding user \(user.name)") { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM web_user WHERE name = ?", arguments: [user.name]) == true {
-                throw PantauError(.invalidInput, operation: "adding a user", subject: user.name, message: "a user with this name exists")
+                throw UserRules.nameTaken(user.name)
             }
             try db.execute(sql: """
                 INSERT INTO web_user (name, display_name, role, sites, password_hash, disabled, created_s) VALUES (?, ?, ?, ?, ?, 0, ?)
                 """, arguments: [user.name, user.displayName, user.role.rawValue, user.sites.joined(separator: ","), passwordHash, at])
-            try Self.audit(db, at, actor, "user.add", user.name, "role \(user.role.rawValue)" + (user.sites.isEmpty ? "" : ", sites \(user.sites.joined(separator: ","))"))
+            try Self.audit(db, at, actor, "user.add", user.name, UserRules.addedDetail(user))
         }
     }
 
@@ -34,7 +34,7 @@ extension Store: UserStore {
                 try db.execute(sql: "DELETE FROM web_session WHERE user = ?", arguments: [name])
                 try db.execute(sql: "DELETE FROM api_token WHERE user = ?", arguments: [name])
             }
-            try Self.audit(db, at, actor, disabled ? "user.disable" : "user.enable", name, "")
+            try Self.audit(db, at, actor, UserRules.disabledAction(disabled), name, "")
         }
     }
 
@@ -52,7 +52,7 @@ extension Store: UserStore {
 
     public func createSession(tokenSHA256: String, user: String, csrf: String, at: EpochSeconds) async throws {
         try await write("opening a session for \(user)") { db in
-            try db.execute(sql: "DELETE FROM web_session WHERE user = ? AND last_seen_s < ?", arguments: [user, at - 7 * 86_400])
+            try db.execute(sql: "DELETE FROM web_session WHERE user = ? AND last_seen_s < ?", arguments: [user, UserRules.staleBefore(at)])
             try db.execute(sql: "INSERT INTO web_session (token_sha256, user, csrf, created_s, last_seen_s) VALUES (?, ?, ?, ?, ?)",
                            arguments: [tokenSHA256, user, csrf, at, at])
         }
@@ -68,11 +68,11 @@ extension Store: UserStore {
             return (Self.user(row), row["csrf"], row["last_seen_s"])
         }
         guard let (user, csrf, last) = found else { return nil }
-        guard !user.disabled, now - last <= idle else {
+        guard case .valid(let noteUse) = UserRules.check(user, lastSeen: last, idle: idle, now: now) else {
             try await deleteSession(tokenSHA256: tokenSHA256)
             return nil
         }
-        if now - last >= 60 {
+        if noteUse {
             try await write("noting a session's use") { db in
                 try db.execute(sql: "UPDATE web_session SET last_seen_s = ? WHERE token_sha256 = ?", arguments: [now, tokenSHA256])
             }
@@ -98,7 +98,7 @@ extension Store: UserStore {
     public func tokenUser(tokenSHA256: String) async throws -> WebUser? {
         try await read("reading an API token") { db in
             try Row.fetchOne(db, sql: "SELECT u.* FROM api_token t JOIN web_user u ON u.name = t.user WHERE t.token_sha256 = ?",
-                             arguments: [tokenSHA256]).map(Self.user).flatMap { $0.disabled ? nil : $0 }
+                             arguments: [tokenSHA256]).map(Self.user).flatMap { UserRules.tokenUser($0) }
         }
     }
 
@@ -125,7 +125,5 @@ extension Store: UserStore {
                        sites: sites.split(separator: ",").map(String.init), disabled: r["disabled"])
     }
 
-    static func noUser(_ name: String) -> PantauError {
-        PantauError(.notFound, operation: "finding the user", subject: name, message: "no such user")
-    }
+    static func noUser(_ name: String) -> PantauError { UserRules.noUser(name) }
 }

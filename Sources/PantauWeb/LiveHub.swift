@@ -49,6 +49,13 @@ public final class LiveHub: Service, Sendable {
         subscription.withLock { $0 = recorded.subscribe("web-live") }
     }
 
+    /// Tells live clients about every ticket change published on `feed`.
+    public func listen(to feed: TicketFeed) {
+        feed.listen { [weak self] n in
+            self?.publish(.ticket(number: n.number, state: n.state, priority: n.priority, sites: n.sites))
+        }
+    }
+
     /// Number of connected live clients.
     public var clientCount: Int { clients.withLock { $0.count } }
 

@@ -30,10 +30,8 @@ extension WebApp {
             let contact = try Self.contact(form.contact)
             let t = try await self.conflictOnInvalid {
                 try await self.helpdesk.openInstallation(link: form.link, name: form.name ?? "", contact: contact, text: form.text, via: "web",
-                                                         reportedBy: id.user.displayName, at: self.now())
+                                                         by: id.actor, at: self.now())
             }
-            try await self.store.audit(actor: id.user.name, action: "ticket.install", object: t.number, detail: form.link, at: self.now())
-            self.hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue, sites: t.affectedSites + [t.root]))
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
         router.post("/tickets/:number/handover") { request, context in
@@ -44,7 +42,7 @@ extension WebApp {
                 throw HTTPError(.badRequest, message: "who received it and the equipment are required")
             }
             let h = Handover(receivedBy: form.receivedBy, handedBy: id.user.displayName, equipment: equipment, note: form.note ?? "", at: self.now())
-            _ = try await self.act(id, "ticket.handover", t.number, form.receivedBy) { try await self.store.recordHandover(t.number, h, at: self.now()) }
+            _ = try await self.act { try await self.helpdesk.handover(t.number, h, by: id.actor, at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
         router.get("/archive") { request, context in
@@ -78,7 +76,7 @@ extension WebApp {
     /// The archived document named in the path, when the user may read it.
     func archived(_ context: WebContext) async throws -> (ArchiveEntry, (entry: ArchiveEntry, html: String, pdf: Data?)) {
         let id = try requirePage(context)
-        let number = Ticket.normalizedNumber(context.parameters.get("number") ?? "")
+        let number = Ticket.normalizedNumber(context.parameters.get("number") ?? "", prefix: helpdesk.config.numberPrefix)
         guard let doc = try await store.archivedDocument(number) else { throw HTTPError(.notFound, message: "no archived Berita Acara \(number)") }
         guard id.access.maySee(anyOf: doc.entry.sites + [doc.entry.root]) else { throw HTTPError(.forbidden, message: Self.notYours) }
         return (doc.entry, doc)
@@ -93,15 +91,10 @@ extension WebApp {
         let contact = try Self.contact(form.contact)
         let via = id.user.role == .opd ? "web" : (form.via.flatMap { Self.reportVias.contains($0) ? $0 : nil } ?? "phone")
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        let result = try await conflictOnInvalid {
+        return try await conflictOnInvalid {
             try await self.helpdesk.report(site: form.site, name: name.isEmpty ? id.user.displayName : name, contact: contact, text: form.text,
-                                           via: via, reportedBy: id.user.displayName, at: self.now())
+                                           via: via, by: id.actor, at: self.now())
         }
-        try await store.audit(actor: id.user.name, action: "ticket.report", object: result.ticket.number,
-                              detail: "\(form.site)\(result.attached ? " (joined)" : "")", at: now())
-        let t = result.ticket
-        hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue, sites: t.affectedSites + [t.root]))
-        return result
     }
 
     static func contact(_ text: String?) throws -> Contact? {

@@ -30,17 +30,13 @@ extension WebApp {
         router.post("/tickets/:number/ack") { request, context in
             let (id, t) = try await self.operable(context)
             _ = try await self.checkedForm(request, context, id) as [String: String]
-            _ = try await self.act(id, "ticket.ack", t.number, "") {
-                try await self.store.acknowledgeTicket(t.number, by: id.user.displayName, at: self.now())
-            }
+            _ = try await self.act { try await self.helpdesk.acknowledge(t.number, by: id.actor, at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
         router.post("/tickets/:number/resolve") { request, context in
             let (id, t) = try await self.operable(context)
             let form: ResolveForm = try await self.checkedForm(request, context, id)
-            _ = try await self.act(id, "ticket.resolve", t.number, form.note ?? "") {
-                try await self.store.resolveTicketManually(t.number, by: id.user.displayName, note: form.note ?? "", at: self.now())
-            }
+            _ = try await self.act { try await self.helpdesk.resolve(t.number, by: id.actor, note: form.note ?? "", at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
         router.post("/tickets/:number/close") { request, context in
@@ -56,16 +52,14 @@ extension WebApp {
             }
             let ba = BeritaAcara(officers: officers, problemSummary: form.problem, workSummary: form.work,
                                  alternativeSolution: form.alternative ?? "-", location: form.place ?? "", cause: cause)
-            _ = try await self.act(id, "ticket.close", t.number, cause ?? "") {
-                try await self.helpdesk.close(t.number, beritaAcara: ba, at: self.now())
-            }
+            _ = try await self.act { try await self.helpdesk.close(t.number, beritaAcara: ba, by: id.actor, at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
     }
 
     /// The ticket named in the path when the user may see it (nil: 403); 404 when there is none.
     func visibleTicket(_ context: WebContext, _ id: Identity) async throws -> Ticket? {
-        let number = Ticket.normalizedNumber(context.parameters.get("number") ?? "")
+        let number = Ticket.normalizedNumber(context.parameters.get("number") ?? "", prefix: helpdesk.config.numberPrefix)
         guard let t = try await store.ticket(number) else { throw HTTPError(.notFound, message: "no ticket \(number)") }
         return id.access.maySee(anyOf: t.affectedSites + [t.root]) ? t : nil
     }
@@ -78,16 +72,10 @@ extension WebApp {
         return (id, t)
     }
 
-    /// Runs a ticket action and writes the audit line with the acting user; a refused action
-    /// (e.g. closing an open ticket) is a 409 with the store's reason.
-    func act(_ id: Identity, _ action: String, _ number: String, _ detail: String,
-             _ body: () async throws -> Ticket) async throws -> Ticket {
-        do {
-            let t = try await body()
-            try await store.audit(actor: id.user.name, action: action, object: number, detail: detail, at: now())
-            hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue, sites: t.affectedSites + [t.root]))
-            return t
-        } catch let e as PantauError where e.code == .invalidInput {
+    /// Runs a ticket use case of the helpdesk (which writes the audit line and publishes the
+    /// change); a refused action (e.g. closing an open ticket) is a 409 with the store's reason.
+    func act<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let e as PantauError where e.code == .invalidInput {
             throw HTTPError(.conflict, message: e.message)
         }
     }

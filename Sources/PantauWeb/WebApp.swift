@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PantauBus
 import PantauCore
 import PantauHelpdesk
 import PantauReports
@@ -45,10 +46,15 @@ public final class WebApp: Sendable {
 
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
                 report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger,
-                reportRenderer: ReportRenderer? = nil, templatesDirectory: String? = nil, incidents: IncidentConfig? = nil) throws {
+                reportRenderer: ReportRenderer? = nil, templatesDirectory: String? = nil, incidents: IncidentConfig? = nil,
+                tickets: TicketFeed? = nil) throws {
         var incidentConfig = incidents ?? IncidentConfig()
         incidentConfig.priority = policy
-        helpdesk = Helpdesk(inventory: inventory, config: incidentConfig, report: report, store: store, templatesDirectory: templatesDirectory)
+        // The process's ticket changes (the correlator's when it runs here, every face's): the hub tells live pages.
+        let feed = tickets ?? TicketFeed()
+        if tickets == nil { hub.listen(to: feed) }
+        helpdesk = Helpdesk(inventory: inventory, config: incidentConfig, report: report, store: store, templatesDirectory: templatesDirectory,
+                            feed: feed)
         reportConfig = report
         self.templatesDirectory = templatesDirectory
         self.reportRenderer = reportRenderer

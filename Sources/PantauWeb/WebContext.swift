@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import PantauCore
+import PantauHelpdesk
 
 /// Who is asking, once the session cookie or API token has been checked.
 public struct Identity: Sendable {
@@ -38,4 +39,9 @@ public struct WebContext: RequestContext {
 /// The languages of the pages: Bahasa Indonesia first, English available.
 public enum WebLanguage: String, Sendable, CaseIterable {
     case id, en
+}
+
+extension Identity {
+    /// The user as the helpdesk's use cases name them (audit account, ledger name).
+    var actor: TicketActor { TicketActor(account: user.name, displayName: user.displayName) }
 }

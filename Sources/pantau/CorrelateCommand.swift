@@ -41,13 +41,13 @@ struct CorrelateCommand: AsyncParsableCommand {
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let bus = ObservationBus()
         let composer = NotificationComposer(inventory: config.inventory, config: config.incidents)
-        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus, clock: clock,
-                                        logger: logger, messages: { composer.drafts($0, $1) }) { event in
-            if case .ticket(let number, let change, let priority, let cause, let root, let affected, let at) = event {
-                say("\(ISO8601.format(at, in: tz))  ticket \(number) \(change): \(priority) \(cause) \(root)"
-                    + (affected.isEmpty ? "" : " cuts off \(affected.count): \(affected.joined(separator: ", "))"))
-            }
+        let tickets = TicketFeed()
+        tickets.listen { n in
+            say("\(ISO8601.format(n.at, in: tz))  ticket \(n.number) \(n.change): \(n.priority) \(n.cause) \(n.root)"
+                + (n.affected.isEmpty ? "" : " cuts off \(n.affected.count): \(n.affected.joined(separator: ", "))"))
         }
+        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus, clock: clock,
+                                        logger: logger, tickets: tickets, messages: { composer.drafts($0, $1) })
         let feed = CentralFeed(source: store, bus: bus, inventory: config.inventory, clock: clock, logger: logger)
         var active: [any Service] = [feed, incidents]
         if !config.incidents.channels.isEmpty {

@@ -121,10 +121,13 @@ struct DemoCommand: AsyncParsableCommand {
         snmpConfig.trapListen = nil
         let bus = ObservationBus()
         let hub = LiveHub(inventory: inv)
+        // Every ticket change of the demo on one stream: the console and the live pages hear it.
+        let tickets = TicketFeed()
+        hub.listen(to: tickets)
         let snmp = inv.devices.isEmpty ? nil : SNMPPoller(
             inventory: inv, config: snmpConfig, credentials: demoCredentials,
             transport: SimulatedSNMPTransport(inventory: inv, network: transport, clock: clock),
-            samples: store, bus: bus, clock: clock, logger: logger, engine: Self.engine, runFor: minutes * 60, traffic: store)
+            samples: store, bus: bus, clock: clock, logger: logger, engine: Self.engine, runFor: minutes * 60, traffic: RecentTraffic(bus: bus))
         // The mirror port of the simulated network: per-OPD traffic by the sites' subnets.
         var captureConfig = config.capture
         captureConfig.interface = "simulated-mirror"
@@ -160,11 +163,13 @@ struct DemoCommand: AsyncParsableCommand {
         say("")
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
             if case .ticket(let number, let change, let priority, let cause, let root, let affected, _) = event {
-                hub.publish(.ticket(number: number, state: change, priority: priority, sites: affected + [root]))
                 let verb: String = switch change {
                 case "opened": id ? "DIBUKA" : "OPENED"
                 case "resolved": id ? "PULIH" : "RESOLVED"
                 case "reopened": id ? "DIBUKA LAGI" : "REOPENED"
+                case "acknowledged": id ? "DITANGANI" : "ACKNOWLEDGED"
+                case "closed": id ? "DITUTUP" : "CLOSED"
+                case "escalated": id ? "DIESKALASI" : "ESCALATED"
                 default: id ? "DIPERBARUI" : "UPDATED"
                 }
                 // Names and a human cause for people; the codes in brackets for whoever looks them up.
@@ -188,6 +193,7 @@ struct DemoCommand: AsyncParsableCommand {
             say("[\(ISO8601.clock(EpochSeconds(clock.now()), in: tz))] \(mark) \(word.padding(toLength: 6, withPad: " ", startingAt: 0)) "
                 + "\(t.padding(toLength: 20, withPad: " ", startingAt: 0)) \(names[t] ?? "")  (\(id ? "sejak" : "since") \(ISO8601.clock(since, in: tz)))")
         }
+        tickets.listen { onEvent(EngineEvent($0)) }
         // The dashboard: a demo user with a fresh password, printed (only its bcrypt hash is stored).
         var web: WebService?
         var webApp: WebApp?
@@ -208,7 +214,8 @@ struct DemoCommand: AsyncParsableCommand {
                 try WebApp(inventory: inv, config: webConfig, store: store, status: status, policy: config.incidents.priority,
                            report: config.report, clock: clock, hub: hub, logger: logger,
                            reportRenderer: location.webReportRenderer(config, store: store),
-                           templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: demoIncidents(config))
+                           templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: demoIncidents(config),
+                           tickets: tickets)
             }
             webApp = app
             web = try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in
@@ -223,7 +230,7 @@ struct DemoCommand: AsyncParsableCommand {
         let incidentConfig = demoIncidents(config)
         let composer = NotificationComposer(inventory: inv, config: incidentConfig)
         let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: bus, clock: clock, logger: logger,
-                                        runFor: minutes * 60, messages: { composer.drafts($0, $1) }, onEvent: onEvent)
+                                        runFor: minutes * 60, tickets: tickets, messages: { composer.drafts($0, $1) })
         let notifications = incidentConfig.channels.isEmpty ? nil
             : NotificationService(store: store, notifiers: NotificationService.notifiers(for: incidentConfig.channels), clock: clock, logger: logger)
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, incidents: incidents,

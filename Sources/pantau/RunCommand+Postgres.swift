@@ -54,7 +54,8 @@ extension RunCommand {
         let bandwidth = tests.tests.isEmpty ? nil
             : BandwidthTestService(inventory: config.inventory, config: tests, transport: IPerf3Transport(), store: store, bus: bus, clock: clock,
                                    logger: logger, suspensions: suspensions, engine: engine, runFor: seconds)
-        let (snmp, traps) = makeSNMP(config, inventory: inventory, samples: store, traffic: store, bus: bus, clock: clock, logger: logger)
+        let (snmp, traps) = makeSNMP(config, inventory: inventory, samples: store,
+                                     traffic: config.capture.interface == nil ? nil : RecentTraffic(bus: bus), bus: bus, clock: clock, logger: logger)
         // Mirrored traffic per OPD, when this engine has the mirror port (probes/capture.yaml).
         let capture = config.capture.interface.map { name in
             CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),

@@ -67,7 +67,8 @@ struct RunCommand: AsyncParsableCommand {
                                     clock: clock, logger: logger, engine: engine, runFor: seconds, suspensions: suspensions)
         let bandwidth = BandwidthTestService(inventory: config.inventory, config: config.bandwidth, transport: IPerf3Transport(), store: store,
                                              bus: bus, clock: clock, logger: logger, suspensions: suspensions, runFor: seconds, faults: faults)
-        let (snmp, traps) = makeSNMP(config, inventory: config.inventory.probing(selected), samples: store, traffic: store, bus: bus, clock: clock,
+        let (snmp, traps) = makeSNMP(config, inventory: config.inventory.probing(selected), samples: store,
+                                     traffic: config.capture.interface == nil ? nil : RecentTraffic(bus: bus), bus: bus, clock: clock,
                                      logger: logger)
         let capture = config.capture.interface.map { name in
             CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),
@@ -78,7 +79,10 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let hub = LiveHub(inventory: config.inventory)
-        let web = try makeWeb(config, store: store, clock: clock, hub: hub, logger: logger)
+        // Every ticket change of this process on one stream (correlator, helpdesk use cases, escalation): live pages and the console hear it.
+        let tickets = TicketFeed()
+        hub.listen(to: tickets)
+        let web = try makeWeb(config, store: store, clock: clock, hub: hub, tickets: tickets, logger: logger)
         let composer = NotificationComposer(inventory: config.inventory, config: config.incidents)
         let onEvent: @Sendable (EngineEvent) -> Void = { event in
             switch event {
@@ -90,20 +94,21 @@ struct RunCommand: AsyncParsableCommand {
             case .stopped(let at):
                 say("pantau: engine stopped at \(ISO8601.format(at, in: tz))")
             case .ticket(let number, let change, let priority, let cause, let root, let affected, let at):
-                hub.publish(.ticket(number: number, state: change, priority: priority, sites: affected + [root]))
                 say("\(ISO8601.format(at, in: tz))  ticket \(number) \(change): \(priority) \(cause) \(root)"
                     + (affected.isEmpty ? "" : " cuts off \(affected.count): \(affected.joined(separator: ", "))"))
             }
         }
-        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: bus,
-                                        clock: clock, logger: logger, runFor: seconds, faults: faults,
-                                        messages: { composer.drafts($0, $1) }, onEvent: onEvent)
+        tickets.listen { onEvent(EngineEvent($0)) }
+        // The correlator acts on recorded changes only: what the store writer made durable.
+        let recorded = ObservationBus()
+        let incidents = IncidentManager(inventory: config.inventory, config: config.incidents, store: store, bus: recorded,
+                                        clock: clock, logger: logger, runFor: seconds, faults: faults, tickets: tickets,
+                                        messages: { composer.drafts($0, $1) })
         var faces: [any Service] = web.map { [$0] } ?? []
         if config.incidents.escalation.isEnabled {
             let helpdesk = Helpdesk(inventory: config.inventory, config: config.incidents, report: config.report, store: store,
-                                    templatesDirectory: location.inventoryDirectory.appendingPath("templates"))
+                                    templatesDirectory: location.inventoryDirectory.appendingPath("templates"), feed: tickets)
             faces.append(EscalationService(helpdesk: helpdesk, clock: clock, logger: logger, faults: faults) { t, level in
-                hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue, sites: t.affectedSites + [t.root]))
                 say("\(ISO8601.format(EpochSeconds(clock.now()), in: tz))  ticket \(t.number) escalated to level \(level)")
             })
         }
@@ -115,7 +120,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
                                  incidents: incidents, notifications: notifications, bandwidth: bandwidth, capture: capture, faces: faces,
-                                 recorderPolicy: recorderPolicy(config), faults: faults, runFor: seconds, onEvent: onEvent)
+                                 recorderPolicy: recorderPolicy(config), faults: faults, recorded: recorded, runFor: seconds, onEvent: onEvent)
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
     }
@@ -132,14 +137,14 @@ struct RunCommand: AsyncParsableCommand {
 
 extension RunCommand {
     /// The dashboard, API and metrics (`probes/web.yaml`; `listen: off` for none).
-    func makeWeb(_ config: LoadedConfiguration, store: Store, clock: any WallClock, hub: LiveHub, logger: Logger) throws -> WebService? {
+    func makeWeb(_ config: LoadedConfiguration, store: Store, clock: any WallClock, hub: LiveHub, tickets: TicketFeed, logger: Logger) throws -> WebService? {
         guard let host = config.web.host else { return nil }
         let status = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
         let app = try failing {
             try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
                        report: config.report, clock: clock, hub: hub, logger: logger,
                        reportRenderer: location.webReportRenderer(config, store: store),
-                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents)
+                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents, tickets: tickets)
         }
         let scheme = config.web.tls ? "https" : "http"
         return try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in
@@ -148,7 +153,7 @@ extension RunCommand {
     }
 
     /// The SNMP poller and trap receiver, when devices have credentials.
-    func makeSNMP(_ config: LoadedConfiguration, inventory: Inventory, samples: any SampleStore, traffic: (any TrafficStore)?, bus: ObservationBus,
+    func makeSNMP(_ config: LoadedConfiguration, inventory: Inventory, samples: any SampleStore, traffic: RecentTraffic?, bus: ObservationBus,
                   clock: any WallClock, logger: Logger) -> (SNMPPoller?, TrapReceiverService?) {
         guard !inventory.devices.isEmpty, !config.credentials.isEmpty else { return (nil, nil) }
         let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight)

@@ -72,7 +72,10 @@ struct TicketsAck: AsyncParsableCommand {
     @Option(help: "Who takes it (name, NIP).") var by: String
 
     func run() async throws {
-        let t = try await location.withStore(.existing) { try await $0.acknowledgeTicket(number, by: by, at: EpochSeconds(Date().timeIntervalSince1970)) }
+        let config = try location.load(printWarnings: false, readOnly: true)
+        let t = try await location.withStore(.existing) { store in
+            try await location.helpdesk(config, store: store).acknowledge(number, by: .command(by), at: EpochSeconds(Date().timeIntervalSince1970))
+        }
         print("\(t.number): \(t.state.rawValue), \(by)")
     }
 }
@@ -85,8 +88,9 @@ struct TicketsResolve: AsyncParsableCommand {
     @Option(help: "A note for the ledger.") var note: String = ""
 
     func run() async throws {
-        let t = try await location.withStore(.existing) {
-            try await $0.resolveTicketManually(number, by: by, note: note, at: EpochSeconds(Date().timeIntervalSince1970))
+        let config = try location.load(printWarnings: false, readOnly: true)
+        let t = try await location.withStore(.existing) { store in
+            try await location.helpdesk(config, store: store).resolve(number, by: .command(by), note: note, at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print("\(t.number): \(t.state.rawValue)")
     }
@@ -124,7 +128,8 @@ struct TicketsClose: AsyncParsableCommand {
                              location: place, cause: cause)
         let (t, helpdesk) = try await location.withStore(.existing) { store in
             let helpdesk = location.helpdesk(config, store: store)
-            return (try await helpdesk.close(number, beritaAcara: ba, at: EpochSeconds(Date().timeIntervalSince1970)), helpdesk)
+            return (try await helpdesk.close(number, beritaAcara: ba, by: .command(officers.first ?? UserCommand.actor), at: EpochSeconds(Date().timeIntervalSince1970)),
+                    helpdesk)
         }
         print("\(t.number): \(t.state.rawValue); Berita Acara archived (pantau tickets archive --month \(YearMonth(helpdesk.calendar.localDate(of: t.closedAt ?? 0))))")
     }

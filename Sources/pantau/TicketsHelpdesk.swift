@@ -16,6 +16,11 @@ extension LocationOptions {
     }
 }
 
+extension TicketActor {
+    /// The command line acting for `name`: the OS account in the audit log, `name` in the ledger.
+    static func command(_ name: String) -> TicketActor { TicketActor(account: UserCommand.actor, displayName: name) }
+}
+
 extension Contact: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
@@ -41,7 +46,7 @@ struct TicketsReport: AsyncParsableCommand {
         let config = try location.load(printWarnings: false)
         let r = try await location.withStore(.create) { store in
             try await location.helpdesk(config, store: store).report(site: site, name: by, contact: contact, text: text, via: via,
-                                                                     reportedBy: officer ?? UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970))
+                                                                     by: .command(officer ?? UserCommand.actor), at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print(r.attached ? "\(r.ticket.number): joined the live ticket (\(r.ticket.kind), \(r.ticket.priority.rawValue)); \(r.ticket.requesters.count) requester(s)"
                          : "\(r.ticket.number): opened (reported, \(r.ticket.priority.rawValue)) with the engine's evidence for \(site)")
@@ -62,7 +67,7 @@ struct TicketsInstall: AsyncParsableCommand {
         let config = try location.load(printWarnings: false)
         let t = try await location.withStore(.create) { store in
             try await location.helpdesk(config, store: store).openInstallation(link: link, name: by, contact: contact, text: text, via: "cli",
-                                                                               reportedBy: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970))
+                                                                               by: .command(UserCommand.actor), at: EpochSeconds(Date().timeIntervalSince1970))
         }
         print("\(t.number): installation of \(link) opened; next: pantau bandwidth acceptance \(link) --ticket \(t.number) --by NAME, "
               + "pantau tickets handover \(t.number) …")
@@ -83,8 +88,10 @@ struct TicketsHandover: AsyncParsableCommand {
 
     func run() async throws {
         let now = EpochSeconds(Date().timeIntervalSince1970)
+        let config = try location.load(printWarnings: false, readOnly: true)
         let t = try await location.withStore(.existing) { store in
-            try await store.recordHandover(number, Handover(receivedBy: receivedBy, handedBy: by, equipment: equipment, note: note, at: now), at: now)
+            try await location.helpdesk(config, store: store).handover(number, Handover(receivedBy: receivedBy, handedBy: by, equipment: equipment,
+                                                                                      note: note, at: now), by: .command(by), at: now)
         }
         print("\(t.number): handover recorded")
     }

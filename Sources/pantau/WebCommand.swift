@@ -5,6 +5,7 @@ import PantauCore
 import PantauBus
 import PantauCorrelator
 import PantauEngine
+import PantauHelpdesk
 import PantauPostgres
 import PantauReports
 import PantauSQLite
@@ -36,12 +37,15 @@ struct WebCommand: AsyncParsableCommand {
         let bus = ObservationBus()
         let hub = LiveHub(inventory: config.inventory)
         hub.attach(bus)
+        // This face's own ticket actions and every other process's changes (TicketWatch) on one feed.
+        let tickets = TicketFeed()
+        hub.listen(to: tickets)
         let status = StatusQuery(inventory: config.inventory, probes: config.probes, snmp: config.snmp, bandwidth: config.bandwidth)
         let app = try failing {
             try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
                        report: config.report, clock: clock, hub: hub, logger: logger,
                        reportRenderer: location.webReportRenderer(config, store: store),
-                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents)
+                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents, tickets: tickets)
         }
         let scheme = config.web.tls ? "https" : "http"
         let web = try failing {
@@ -50,51 +54,8 @@ struct WebCommand: AsyncParsableCommand {
             }
         }
         let feed = CentralFeed(source: store, bus: bus, inventory: config.inventory, clock: clock, logger: logger)
-        let tickets = TicketWatch(store: store, hub: hub, logger: logger)
-        try await central.run([.init(service: feed), .init(service: tickets), .init(service: web)], store: store, clock: clock, logger: logger,
+        let watch = TicketWatch(store: store, tickets: tickets, logger: logger)
+        try await central.run([.init(service: feed), .init(service: watch), .init(service: web)], store: store, clock: clock, logger: logger,
                               what: "the web face")
-    }
-}
-
-/// Tells live dashboards about ticket changes made by any process (the correlator, another web
-/// face, the CLI): woken by the store's notifications, it compares the live tickets with what it
-/// saw last and publishes the differences.
-final class TicketWatch: Service, Sendable {
-    let store: PostgresStore
-    let hub: LiveHub
-    let logger: Logger
-
-    init(store: PostgresStore, hub: LiveHub, logger: Logger) {
-        self.store = store
-        self.hub = hub
-        self.logger = logger
-    }
-
-    func run() async throws {
-        let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        do {
-            try await cancelWhenGracefulShutdown {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await self.store.waitForChanges(on: [.tickets]) { wake.continuation.yield() } }
-                    group.addTask {
-                        var seen: [String: String]?
-                        for await _ in wake.stream {
-                            var now: [String: String] = [:]
-                            for t in try await self.store.tickets(states: nil) {
-                                let key = "\(t.state.rawValue)|\(t.priority.rawValue)|\(t.affectedSites.joined(separator: ","))|\(t.escalationLevel)"
-                                now[t.number] = key
-                                if let seen, seen[t.number] != key {
-                                    self.hub.publish(.ticket(number: t.number, state: t.state.rawValue, priority: t.priority.rawValue,
-                                                             sites: t.affectedSites + [t.root]))
-                                }
-                            }
-                            seen = now
-                        }
-                    }
-                    try await group.next()
-                    group.cancelAll()
-                }
-            }
-        } catch is CancellationError {}
     }
 }

@@ -237,8 +237,8 @@ extension IncidentScenarioTests {
         let clock = ManualClock(start)
         let network = SimulatedEchoTransport(inventory: inv, clock: clock, faults: [])
         let store = try tempStore()
-        // What the mirror port recorded in those minutes: opd1 heavy (one big conversation), opd2 light.
-        let session = try await store.beginSource(ObservationSource(.capture), at: EpochSeconds(start), detail: EngineDetail())
+        // What the mirror port counted in those minutes (published by the capture service on the
+        // bus, where the poller takes it): opd1 heavy (one big conversation), opd2 light.
         var batch = ObservationBatch(source: ObservationSource(.capture), at: EpochSeconds(start) + 1200)
         for minute in 0..<20 {
             let b = EpochSeconds(start) + EpochSeconds(minute * 60)
@@ -252,7 +252,7 @@ extension IncidentScenarioTests {
             batch.talkers.append(TalkerSample(bucket: b, source: "10.0.0.9", destination: "10.20.1.5", proto: 6, port: 443, bytes: 500_000_000))
             batch.talkers.append(TalkerSample(bucket: b, source: "10.0.0.8", destination: "10.20.2.7", proto: 17, port: 53, bytes: 1_000_000))
         }
-        try await store.record(batch, session: session)
+        let captured = batch
         var icmp = ICMPSettings()
         icmp.intervalSeconds = 30
         var snmpConfig = Self.snmpConfig(interval: 60)
@@ -262,9 +262,11 @@ extension IncidentScenarioTests {
         config.tracker.groupWindow = 60
         _ = try await TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: icmp), store: store, transport: network, clock: clock,
                                  runFor: 12 * 60, snmp: { bus in
-            SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
-                       transport: SimulatedSNMPTransport(inventory: inv, network: network, clock: clock),
-                       samples: store, bus: bus, clock: clock, logger: Logger(label: "t"), runFor: 12 * 60, traffic: store)
+            let recent = RecentTraffic(bus: bus)
+            bus.publish(captured)
+            return SNMPPoller(inventory: inv, config: snmpConfig, credentials: ["p": .v2c("sim", profile: "p")],
+                              transport: SimulatedSNMPTransport(inventory: inv, network: network, clock: clock),
+                              samples: store, bus: bus, clock: clock, logger: Logger(label: "t"), runFor: 12 * 60, traffic: recent)
         }, incidents: config).run()
         let tickets = try await store.tickets()
         let t = try XCTUnwrap(tickets.first { $0.rootKey == "link:fo-opd1:degraded" }, "\(tickets.map(\.rootKey))")

@@ -35,12 +35,15 @@ struct TestEngine {
         let onEvent: @Sendable (EngineEvent) -> Void = { e in events.withLock { $0.append(e) } }
         let logger = Logger(label: "test")
         let bus = ObservationBus()
+        // Ticket changes come on the feed, as the console hears them.
+        let tickets = TicketFeed()
+        tickets.listen { onEvent(EngineEvent($0)) }
         let icmp = ICMPProbeService(inventory: inventory, probes: probes, transport: transport, bus: bus, clock: clock,
                                     logger: logger, runFor: runFor, resolver: resolver, suspensions: suspensions)
         let bandwidthService = bandwidth?(bus, suspensions)
         let manager = incidents.map {
             IncidentManager(inventory: inventory, config: $0, store: store, bus: bus, clock: clock, logger: logger, runFor: runFor,
-                            onEvent: onEvent)
+                            tickets: tickets)
         }
         let snmpPoller = snmp?(bus)
         let captureService = capture?(bus)

@@ -141,6 +141,39 @@ class TicketStoreTests: XCTestCase {
         XCTAssertEqual(later.number, "GGN-2026-03-0002")
     }
 
+    /// An office's own number prefix (`number_prefix: TKT`): its numbers are found as people say
+    /// them, bare or in any case, by every store (`TicketRules.lookup`), and the faces' spelling
+    /// with the office prefix names the same ticket.
+    func testAnOfficePrefixIsFoundBareAndInAnyCase() async throws {
+        let s = try await store()
+        let (t, _) = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, prefix: "TKT",
+                                            messages: { _, _ in [] })
+        XCTAssertEqual(t.number, "TKT-2026-03-0001")
+        for typed in ["2026-03-0001", "tkt-2026-03-0001", " TKT-2026-03-0001 ", Ticket.normalizedNumber("2026-03-0001", prefix: "TKT")] {
+            let found = try await s.ticket(typed)
+            XCTAssertEqual(found?.number, t.number, typed)
+        }
+        let acked = try await s.acknowledgeTicket("2026-03-0001", by: "Budi", at: 1200)
+        XCTAssertEqual(acked.state, .acknowledged)
+        let missing = try await s.ticket("2026-03-0009")
+        XCTAssertNil(missing)
+    }
+
+    /// A notice (a link down with nobody cut off) resolved, then the same root failing for real
+    /// within the reopen window: the reopened ticket is an outage, with the real cause and sites.
+    func testARealCutReopeningANoticeIsAnOutage() async throws {
+        let s = try await store()
+        let notice = RootCause(element: .link("fo-trunk"), cause: .foCut, affectedSites: [], startedAt: 1000, evidence: ["contradicted"])
+        let (n, _) = try await s.openTicket(notice, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600)
+        XCTAssertEqual(n.kind, "notice")
+        _ = try await s.resolveTicket(rootKey: notice.key, recoveredAt: 1200, at: 1300, detail: "")
+        let (again, change) = try await s.openTicket(trunk, decision: decision, at: 2000, month: "2026-03", reopenWithin: 3600)
+        XCTAssertEqual(change, .reopened)
+        XCTAssertEqual(again.number, n.number)
+        XCTAssertEqual(again.kind, "outage")
+        XCTAssertEqual(again.affectedSites, ["opd1", "pop"])
+    }
+
     /// A reopen is a new episode: its own start, cause and priority; the first episode keeps
     /// its own times, so no duration includes the time the element was up in between.
     func testReopenStartsANewEpisodeWithItsOwnStartAndPriority() async throws {

@@ -42,14 +42,16 @@ public final class HistoryRecorder: Service, Sendable {
     public let health = Mutex(RecorderHealth())
     /// Every batch again, once it is durable: for consoles and anything that must announce
     /// only what a crash cannot take back.
-    public let recorded = ObservationBus()
+    public let recorded: ObservationBus
 
     /// The other services' store faults, written into the same health file.
     public let faults: StoreFaultBoard
 
     public init(store: any HistoryStore & SessionStore & SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
-                policy: Policy = Policy(), detail: EngineDetail = EngineDetail(), faults: StoreFaultBoard = StoreFaultBoard()) {
+                policy: Policy = Policy(), detail: EngineDetail = EngineDetail(), faults: StoreFaultBoard = StoreFaultBoard(),
+                recorded: ObservationBus = ObservationBus()) {
         self.faults = faults
+        self.recorded = recorded
         self.store = store
         subscription = bus.subscribe("store writer")
         self.clock = clock

@@ -125,15 +125,15 @@ extension SNMPPoller {
     }
 
     /// Who filled the link over the whole minutes between `from` and `to`, from the capture's
-    /// per-OPD counts and top talkers (nil when there is no capture data for its OPDs).
+    /// per-OPD counts and top talkers as published on the bus (nil when there are none for its OPDs).
     func attribution(_ link: Link, from: EpochSeconds, to: EpochSeconds) async -> String? {
         guard let traffic else { return nil }
         let start = from - ((from % 60) + 60) % 60, end = to - ((to % 60) + 60) % 60
         let span = TimeRange(start, max(end, start + 60))
         let sites = topology.downstream(of: link)
-        guard let rows = try? await traffic.opdTraffic(span, resolution: 60, sites: sites),
-              let talkers = try? await traffic.topTalkers(span) else { return nil }
-        return UtilisationAttribution.describe(sites: sites, inventory: inventory, traffic: rows, talkers: talkers, span: span,
+        traffic.absorb(now: to)
+        return UtilisationAttribution.describe(sites: sites, inventory: inventory, traffic: traffic.opdTraffic(span, sites: sites),
+                                               talkers: traffic.topTalkers(span), span: span,
                                                spanText: "\(minuteText(span.start))-\(minuteText(span.end))")
     }
 

@@ -17,8 +17,8 @@ public final class SNMPPoller: Service, Sendable {
     let prober: SNMPProber
     /// Reads the optical baselines and writes the per-minute summary of rejected traps.
     let samples: any SampleStore
-    /// Per-OPD traffic from the capture, to name who filled a link (nil: no capture data).
-    let traffic: (any TrafficStore)?
+    /// Per-OPD traffic from the capture (as published on the bus), to name who filled a link (nil: no capture).
+    let traffic: RecentTraffic?
     let topology: Topology
     let bus: ObservationBus
     let clock: any WallClock
@@ -43,7 +43,7 @@ public final class SNMPPoller: Service, Sendable {
     /// Devices without a credentials profile are left out (and reported by `pantau check`).
     public init(inventory: Inventory, config: SNMPProbeConfig, credentials: [String: SNMPCredentials],
                 transport: any SNMPTransport, samples: any SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
-                engine: String = "local", runFor: Double? = nil, traffic: (any TrafficStore)? = nil) {
+                engine: String = "local", runFor: Double? = nil, traffic: RecentTraffic? = nil) {
         self.inventory = inventory
         self.traffic = traffic
         topology = Topology(inventory)
@@ -244,6 +244,7 @@ public final class SNMPPoller: Service, Sendable {
     }
 
     func poll(_ due: [SNMPTarget], _ state: RunState) async {
+        traffic?.absorb(now: clock.nowSeconds())
         let started = clock.monotonic()
         let startedWall = clock.now()
         let late = due.filter { started - (state.nextDue[$0.device.id] ?? started) > Double($0.settings.intervalSeconds) / 4 }.count
