@@ -17,8 +17,13 @@ public final class CentralFeed: Service, Sendable {
     let logger: Logger
     let beat: Double
     let watchedLinks: Set<String>
+    /// Where a failing store is said, once per episode.
+    public let faults: StoreFaultBoard
+    public static let serviceName = "central feed"
 
-    public init(source: any CorrelationSource, bus: ObservationBus, inventory: Inventory, clock: any WallClock, logger: Logger, beat: Double = 5) {
+    public init(source: any CorrelationSource, bus: ObservationBus, inventory: Inventory, clock: any WallClock, logger: Logger, beat: Double = 5,
+                faults: StoreFaultBoard = StoreFaultBoard()) {
+        self.faults = faults
         self.source = source
         self.bus = bus
         self.inventory = inventory
@@ -48,6 +53,12 @@ public final class CentralFeed: Service, Sendable {
         return ObservationBatch(source: central, at: at, observations: out, linkSamples: details)
     }
 
+    func failed(_ error: any Error) {
+        if faults.failed(Self.serviceName, error: error, at: clock.nowSeconds()) {
+            logger.error("central store not readable; the correlator keeps the last view and retries", metadata: ["error": "\(error)"])
+        }
+    }
+
     public func run() async throws {
         let wake = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         do {
@@ -58,9 +69,19 @@ public final class CentralFeed: Service, Sendable {
     func watch(_ wake: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await self.source.waitForChanges(on: [.observations]) { wake.continuation.yield() }
-                throw PantauError(.storage, operation: "listening for the engines' changes", subject: "the central store",
-                                  message: "the notification channel ended")
+                // A lost notification channel is listened to again, with backoff; the beat
+                // below keeps the view fresh meanwhile.
+                var retry = StoreRetry()
+                while !Task.isCancelled {
+                    do {
+                        try await self.source.waitForChanges(on: [.observations]) { wake.continuation.yield() }
+                        throw PantauError(.storage, operation: "listening for the engines' changes", subject: "the central store",
+                                          message: "the notification channel ended")
+                    } catch is CancellationError { throw CancellationError() } catch {
+                        self.failed(error)
+                        try await self.clock.sleep(untilMonotonic: self.clock.monotonic() + retry.failed())
+                    }
+                }
             }
             group.addTask {
                 // The slow beat: an engine that falls silent changes the view without a word.
@@ -74,7 +95,14 @@ public final class CentralFeed: Service, Sendable {
                 wake.continuation.yield()
                 for await _ in wake.stream {
                     if Task.isCancelled { break }
-                    let view = try await self.source.combinedView()
+                    let view: CombinedView
+                    do { view = try await self.source.combinedView() } catch is CancellationError { break } catch {
+                        self.failed(error)  // the next beat or notification reads it again
+                        continue
+                    }
+                    if let f = self.faults.recovered(Self.serviceName) {
+                        self.logger.notice("central store readable again; the combined view is current", metadata: ["since": "\(f.since)"])
+                    }
                     let batch = Self.changes(from: last, to: view, links: self.watchedLinks, at: self.clock.nowSeconds())
                     last = view
                     if !batch.observations.isEmpty || !batch.linkSamples.isEmpty {
@@ -83,7 +111,7 @@ public final class CentralFeed: Service, Sendable {
                     }
                 }
             }
-            // Any child ending ends the feed (the listener's error is the reason).
+            // Only cancellation (a shutdown) ends the feed: store errors are said and retried.
             try await group.next()
             group.cancelAll()
         }

@@ -6,42 +6,13 @@ import PantauCore
 import PantauStoreKit
 import PantauTestSupport
 
-/// A store under the contract: how to open one, and a transaction of its own that writes a row
-/// and then fails after an await (what a real write does when the server or the disk fails
-/// midway). A third store joins every contract test here by adding one entry to `stores`.
-struct ContractStore: Sendable {
-    var name: String
-    var open: @Sendable () async throws -> (store: any TicketStore & OutboxStore, failing: @Sendable (String) async throws -> Void, close: @Sendable () async -> Void)
-}
-
 final class TransactionIsolationTests: XCTestCase {
-    static let server: PostgresServer? = try? PostgresServer()
+    static let stores = ContractStores.all
 
     override class func tearDown() {
-        server?.stop()
+        ContractStores.stopServer()
         super.tearDown()
     }
-
-    static let stores: [ContractStore] = [
-        ContractStore(name: "sqlite") {
-            let s = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-tx-\(UUID().uuidString).sqlite").path)
-            return (s, { month in
-                try await s.write("a failing test transaction") { db in
-                    try db.execute(sql: "INSERT INTO ticket_counter(month, last) VALUES (?, 1)", arguments: [month])
-                    Thread.sleep(forTimeInterval: 0.3)  // the other task's write arrives meanwhile
-                    throw PantauError(.storage, operation: "testing", subject: month, message: "fails midway")
-                }
-            }, {})
-        },
-        ContractStore(name: "postgresql") {
-            guard let server = TransactionIsolationTests.server else {
-                throw XCTSkip("SKIPPED: no PostgreSQL server could be started (\(PostgresServer.binaries == nil ? "not installed; scripts/setup.sh installs it" : "see initdb/pg_ctl"))")
-            }
-            let url = try server.newDatabase("tx_\(UUID().uuidString.prefix(8).lowercased())")
-            let s = try await PostgresStore.open(try PostgresLocation(url, environment: [:]), engine: "correlator")
-            return (s, { month in try await s.failingTransactionForTests(month) }, { await s.close() })
-        },
-    ]
 
     let root = RootCause(element: .link("fo-trunk"), cause: .foCut, affectedSites: ["opd1", "pop"], startedAt: 1000, evidence: ["ifOperStatus down"])
     let decision = PriorityDecision(priority: .p1, impact: .high, urgency: .high, score: 14, reason: "impact high x urgency high = P1")
@@ -51,7 +22,8 @@ final class TransactionIsolationTests: XCTestCase {
     /// were exclusive on PostgreSQL, the ticket's COMMIT committed the other task's half-done work).
     func testAFailingTransactionNeitherTakesNorLeavesAnotherTasksWork() async throws {
         for entry in Self.stores {
-            let (store, failing, close) = try await entry.open()
+            let opened = try await entry.open()
+            let (store, failing, close) = (opened.store, opened.failing, opened.close)
             let failed = Task { do { try await failing("9999-01"); return false } catch { return true } }
             try await Task.sleep(for: .milliseconds(50))  // the failing transaction is under way first
             let (t, change) = try await store.openTicket(root, decision: decision, at: 2000, month: "2026-11", reopenWithin: 3600)
@@ -71,7 +43,8 @@ final class TransactionIsolationTests: XCTestCase {
     /// Many tasks at once on one store: every ticket opened once, numbered without a gap or a twin.
     func testConcurrentOpeningsOnOneStoreNumberEveryTicketOnce() async throws {
         for entry in Self.stores {
-            let (store, _, close) = try await entry.open()
+            let opened = try await entry.open()
+            let (store, close) = (opened.store, opened.close)
             let decision = self.decision
             let numbers = try await withThrowingTaskGroup(of: String.self) { group in
                 for i in 0..<20 {
@@ -84,17 +57,6 @@ final class TransactionIsolationTests: XCTestCase {
             }
             XCTAssertEqual(Set(numbers), Set((1...20).map { Ticket.number(prefix: "GGN", month: "2026-11", sequence: $0) }), entry.name)
             await close()
-        }
-    }
-}
-
-extension PostgresStore {
-    /// A transaction that writes a counter row, awaits, and fails (the isolation test's).
-    func failingTransactionForTests(_ month: String) async throws {
-        try await transaction("a failing test transaction") { c in
-            try await c.query("INSERT INTO ticket_counter (month, last) VALUES (\(month), 1)", logger: logger)
-            try await Task.sleep(for: .milliseconds(300))
-            throw PantauError(.storage, operation: "testing", subject: month, message: "fails midway")
         }
     }
 }
