@@ -15,7 +15,7 @@ extension PostgresStore: HelpdeskStore {
             let covering = try await Self.ids(c, logger, """
                 SELECT id FROM ticket WHERE state IN ('open', 'acknowledged') AND kind <> 'installation'
                   AND (root_key IN (\("site:\(req.site)"), \("report:\(req.site)"), \("site:\(req.site):degraded")) OR (',' || affected_sites || ',') LIKE \("%,\(req.site),%"))
-                ORDER BY CASE WHEN kind = 'outage' THEN 0 WHEN kind = 'reported' THEN 1 ELSE 2 END, opened_s LIMIT 1
+                ORDER BY CASE WHEN kind = 'outage' THEN 0 WHEN kind = 'reported' THEN 1 ELSE 2 END, opened_s LIMIT 1 FOR UPDATE
                 """).first
             if let id = covering {
                 let w = HelpdeskRules.attach(try await Self.ticket(id: id, on: c, logger: logger), req, at: at)

@@ -4,6 +4,9 @@ import PantauStoreKit
 import PostgresNIO
 
 /// Reading and writing ticket rows inside a transaction (helpers of `PostgresStore+Tickets`).
+/// A ticket a transaction reads is locked until it ends (`FOR UPDATE`): the rules decide from
+/// what was read and `apply` writes the whole row, so another process's change (a web face
+/// acknowledging while the correlator updates) waits instead of being overwritten.
 extension PostgresStore {
     /// The first column of every row, as Int64 (ids, counters).
     static func ids(_ c: PostgresConnection, _ logger: Logger, _ query: PostgresQuery) async throws -> [Int64] {
@@ -13,7 +16,7 @@ extension PostgresStore {
     }
 
     static func liveTicket(_ rootKey: String, on c: PostgresConnection, logger: Logger) async throws -> Ticket? {
-        guard let id = try await ids(c, logger, "SELECT id FROM ticket WHERE root_key = \(rootKey) AND state IN ('open', 'acknowledged')").first else {
+        guard let id = try await ids(c, logger, "SELECT id FROM ticket WHERE root_key = \(rootKey) AND state IN ('open', 'acknowledged') FOR UPDATE").first else {
             return nil
         }
         return try await ticket(id: id, on: c, logger: logger)
@@ -27,9 +30,9 @@ extension PostgresStore {
     /// The ticket a typed number names (`TicketRules.lookup`: a bare number under any prefix).
     static func find(_ typed: String, on c: PostgresConnection, logger: Logger) async throws -> Ticket? {
         let (number, bare) = TicketRules.lookup(typed)
-        var id = try await ids(c, logger, "SELECT id FROM ticket WHERE number = \(number)").first
+        var id = try await ids(c, logger, "SELECT id FROM ticket WHERE number = \(number) FOR UPDATE").first
         if id == nil, let bare {
-            id = try await ids(c, logger, "SELECT id FROM ticket WHERE right(number, \(Int32(bare.count))) = \(bare) ORDER BY id LIMIT 1").first
+            id = try await ids(c, logger, "SELECT id FROM ticket WHERE right(number, \(Int32(bare.count))) = \(bare) ORDER BY id LIMIT 1 FOR UPDATE").first
         }
         guard let id else { return nil }
         return try await ticket(id: id, on: c, logger: logger)
@@ -158,7 +161,7 @@ extension PostgresStore {
                               logger: Logger) async throws -> Int {
         let keys = TicketRules.reportKeys(sites)
         guard !keys.isEmpty else { return 0 }
-        let reportIDs = try await ids(c, logger, "SELECT id FROM ticket WHERE state IN ('open', 'acknowledged') AND root_key = ANY(\(keys)) ORDER BY id")
+        let reportIDs = try await ids(c, logger, "SELECT id FROM ticket WHERE state IN ('open', 'acknowledged') AND root_key = ANY(\(keys)) ORDER BY id FOR UPDATE")
         for rid in reportIDs {
             let r = try await ticket(id: rid, on: c, logger: logger)
             try await c.query("UPDATE ticket_requester SET ticket_id = \(id) WHERE ticket_id = \(rid)", logger: logger)

@@ -13,7 +13,7 @@ extension PostgresStore: TicketStore {
         try await transaction("opening the ticket of \(root.key)") { c in
             let live = try await Self.liveTicket(root.key, on: c, logger: logger)
             let recentID = try await Self.ids(c, logger, """
-                SELECT id FROM ticket WHERE root_key = \(root.key) AND state = 'resolved' ORDER BY resolved_s DESC LIMIT 1
+                SELECT id FROM ticket WHERE root_key = \(root.key) AND state = 'resolved' ORDER BY resolved_s DESC LIMIT 1 FOR UPDATE
                 """).first
             var recent: Ticket?
             if let recentID { recent = try await Self.ticket(id: recentID, on: c, logger: logger) }
