@@ -103,11 +103,14 @@ public final class IncidentManager: Service, Sendable {
                     }
                     var news = false
                     for batch in self.subscription.drain() { news = self.apply(batch, to: &state.view) || news }
-                    if seeded, news || now >= nextBeat {
+                    // A failed store call is retried when its backoff ends, not only on the next beat or batch.
+                    let retryDue = state.retryAt.isFinite && now >= state.retryAt
+                    if seeded, news || now >= nextBeat || retryDue {
                         await self.evaluateSurviving(state, at: self.clock.nowSeconds(), reconcile: now >= nextBeat)
                         if now >= nextBeat { nextBeat = now + self.config.evaluateEvery }
                     }
-                    var wake = nextBeat
+                    // Not seeded yet (the store failed at start): nothing to evaluate before the retry.
+                    var wake = seeded ? nextBeat : state.retryAt
                     if state.retryAt > now { wake = min(wake, state.retryAt) }
                     if let until { wake = min(wake, until) }
                     // Sleep until the next beat, or less when a batch arrives.
