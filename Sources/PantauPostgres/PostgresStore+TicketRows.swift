@@ -165,7 +165,7 @@ extension PostgresStore {
         for rid in reportIDs {
             let r = try await ticket(id: rid, on: c, logger: logger)
             try await c.query("UPDATE ticket_requester SET ticket_id = \(id) WHERE ticket_id = \(rid)", logger: logger)
-            let (w, line) = TicketRules.merge(report: r, requesters: r.requesters, into: number, targetID: id, at: at)
+            let (w, line) = TicketRules.merge(report: r, requesters: r.requesters, into: number, at: at)
             _ = try await apply(w, at: at, messages: { _, _ in [] }, on: c, logger: logger)
             try await event(id, line.at, line.kind, line.text, on: c, logger: logger)
         }

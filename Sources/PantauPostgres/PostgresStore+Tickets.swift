@@ -12,7 +12,7 @@ extension PostgresStore: TicketStore {
                            prefix: String, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
         try await transaction("opening the ticket of \(root.key)") { c in
             let live = try await Self.liveTicket(root.key, on: c, logger: logger)
-            let recentID = try await Self.ids(c, logger, """
+            let recentID = live != nil ? nil : try await Self.ids(c, logger, """
                 SELECT id FROM ticket WHERE root_key = \(root.key) AND state = 'resolved' ORDER BY resolved_s DESC LIMIT 1 FOR UPDATE
                 """).first
             var recent: Ticket?

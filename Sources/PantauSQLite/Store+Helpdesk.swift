@@ -172,7 +172,7 @@ extension Store: HelpdeskStore {
         for r in reports {
             let moved = try requesters(db, r.id)
             try db.execute(sql: "UPDATE ticket_requester SET ticket_id = ? WHERE ticket_id = ?", arguments: [id, r.id])
-            let (w, line) = TicketRules.merge(report: r, requesters: moved, into: number, targetID: id, at: at)
+            let (w, line) = TicketRules.merge(report: r, requesters: moved, into: number, at: at)
             _ = try apply(db, w, at: at, messages: { _, _ in [] })
             try event(db, id, line.at, line.kind, line.text)
         }

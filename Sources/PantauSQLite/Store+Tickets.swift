@@ -15,7 +15,7 @@ extension Store {
         async throws -> (Ticket, TicketChange) {
         try await write("opening the ticket of \(root.key)") { db in
             let live = try Self.fetchTicket(db, "root_key = ? AND \(Self.live)", [root.key])
-            let recent = try Self.fetchTicket(db, "root_key = ? AND state = 'resolved' ORDER BY resolved_s DESC", [root.key])
+            let recent = live != nil ? nil : try Self.fetchTicket(db, "root_key = ? AND state = 'resolved' ORDER BY resolved_s DESC", [root.key])
             switch TicketRules.opening(live: live, recentlyResolved: recent, at: at, reopenWithin: reopenWithin) {
             case .unchanged(let t): return (t, .unchanged)
             case .reopen(let t):

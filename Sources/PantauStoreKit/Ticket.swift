@@ -7,8 +7,12 @@ public struct Ticket: Sendable, Hashable {
     /// all mean the same ticket. A bare number takes `prefix` (the office's `number_prefix`).
     public static func normalizedNumber(_ s: String, prefix: String = "GGN") -> String {
         let t = s.trimmingCharacters(in: .whitespaces).uppercased()
-        if let first = t.first, first.isNumber, t.split(separator: "-", omittingEmptySubsequences: false).count == 3 { return prefix.uppercased() + "-" + t }
-        return t
+        return isBare(t) ? prefix.uppercased() + "-" + t : t
+    }
+
+    /// "2026-11-0001": a number said without its prefix.
+    public static func isBare(_ t: String) -> Bool {
+        t.first?.isNumber == true && t.split(separator: "-", omittingEmptySubsequences: false).count == 3
     }
 
     /// The number of the `sequence`th ticket opened in local month `month` ("2026-03"):

@@ -205,7 +205,7 @@ public enum TicketRules {
     /// A reported ticket folded into the engine's ticket `number` for the same outage: the
     /// report closes as merged (its requesters move over), and the engine's ticket gets a line
     /// naming them.
-    public static func merge(report r: Ticket, requesters: [Requester], into number: String, targetID: Int64, at: EpochSeconds)
+    public static func merge(report r: Ticket, requesters: [Requester], into number: String, at: EpochSeconds)
         -> (report: TicketWrite, targetEvent: TicketEvent) {
         var u = r
         u.state = .closed
@@ -228,7 +228,6 @@ extension TicketRules {
     /// stand before (an office with `number_prefix: TKT` finds `TKT-2026-11-0001` by it).
     public static func lookup(_ typed: String) -> (number: String, bareSuffix: String?) {
         let t = typed.trimmingCharacters(in: .whitespaces).uppercased()
-        let bare = t.first.map(\.isNumber) == true && t.split(separator: "-", omittingEmptySubsequences: false).count == 3
-        return (Ticket.normalizedNumber(t), bare ? "-" + t : nil)
+        return (Ticket.normalizedNumber(t), Ticket.isBare(t) ? "-" + t : nil)
     }
 }

@@ -84,13 +84,13 @@ extension WebApp {
         }
         api.post("/tickets/:number/ack") { request, context in
             let (id, t) = try await self.apiOperable(request, context)
-            let done = try await self.act { try await self.helpdesk.acknowledge(t.number, by: id.actor, at: self.now()) }
+            let done = try await self.conflictOnInvalid { try await self.helpdesk.acknowledge(t.number, by: id.actor, at: self.now()) }
             return try self.json(TicketView(done, tz: self.tz))
         }
         api.post("/tickets/:number/resolve") { request, context in
             let (id, t) = try await self.apiOperable(request, context)
             let body = try await self.jsonBody(ResolveBody.self, request)
-            let done = try await self.act { try await self.helpdesk.resolve(t.number, by: id.actor, note: body.note ?? "", at: self.now()) }
+            let done = try await self.conflictOnInvalid { try await self.helpdesk.resolve(t.number, by: id.actor, note: body.note ?? "", at: self.now()) }
             return try self.json(TicketView(done, tz: self.tz))
         }
         api.post("/tickets/:number/close") { request, context in
@@ -100,7 +100,7 @@ extension WebApp {
             if let c = b.cause, !self.causes.contains(where: { $0.code == c }) { throw HTTPError(.badRequest, message: "'\(c)' is not a closing cause") }
             let ba = BeritaAcara(officers: b.officers, problemSummary: b.problem, workSummary: b.work, alternativeSolution: b.alternative ?? "-",
                                  location: b.location ?? "", cause: b.cause)
-            let done = try await self.act { try await self.helpdesk.close(t.number, beritaAcara: ba, by: id.actor, at: self.now()) }
+            let done = try await self.conflictOnInvalid { try await self.helpdesk.close(t.number, beritaAcara: ba, by: id.actor, at: self.now()) }
             return try self.json(TicketView(done, tz: self.tz))
         }
     }

@@ -42,7 +42,7 @@ extension WebApp {
                 throw HTTPError(.badRequest, message: "who received it and the equipment are required")
             }
             let h = Handover(receivedBy: form.receivedBy, handedBy: id.user.displayName, equipment: equipment, note: form.note ?? "", at: self.now())
-            _ = try await self.act { try await self.helpdesk.handover(t.number, h, by: id.actor, at: self.now()) }
+            _ = try await self.conflictOnInvalid { try await self.helpdesk.handover(t.number, h, by: id.actor, at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
         router.get("/archive") { request, context in

@@ -30,13 +30,13 @@ extension WebApp {
         router.post("/tickets/:number/ack") { request, context in
             let (id, t) = try await self.operable(context)
             _ = try await self.checkedForm(request, context, id) as [String: String]
-            _ = try await self.act { try await self.helpdesk.acknowledge(t.number, by: id.actor, at: self.now()) }
+            _ = try await self.conflictOnInvalid { try await self.helpdesk.acknowledge(t.number, by: id.actor, at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
         router.post("/tickets/:number/resolve") { request, context in
             let (id, t) = try await self.operable(context)
             let form: ResolveForm = try await self.checkedForm(request, context, id)
-            _ = try await self.act { try await self.helpdesk.resolve(t.number, by: id.actor, note: form.note ?? "", at: self.now()) }
+            _ = try await self.conflictOnInvalid { try await self.helpdesk.resolve(t.number, by: id.actor, note: form.note ?? "", at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
         router.post("/tickets/:number/close") { request, context in
@@ -52,7 +52,7 @@ extension WebApp {
             }
             let ba = BeritaAcara(officers: officers, problemSummary: form.problem, workSummary: form.work,
                                  alternativeSolution: form.alternative ?? "-", location: form.place ?? "", cause: cause)
-            _ = try await self.act { try await self.helpdesk.close(t.number, beritaAcara: ba, by: id.actor, at: self.now()) }
+            _ = try await self.conflictOnInvalid { try await self.helpdesk.close(t.number, beritaAcara: ba, by: id.actor, at: self.now()) }
             return Response.redirect(to: "/tickets/\(t.number)", type: .found)
         }
     }
@@ -70,14 +70,6 @@ extension WebApp {
         guard id.access.mayOperateTickets else { throw HTTPError(.forbidden, message: "your role may not change tickets") }
         guard let t = try await visibleTicket(context, id) else { throw HTTPError(.forbidden, message: Self.notYours) }
         return (id, t)
-    }
-
-    /// Runs a ticket use case of the helpdesk (which writes the audit line and publishes the
-    /// change); a refused action (e.g. closing an open ticket) is a 409 with the store's reason.
-    func act<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let e as PantauError where e.code == .invalidInput {
-            throw HTTPError(.conflict, message: e.message)
-        }
     }
 
     var causes: [ClosingCause] { reportConfig.accountability.causes }

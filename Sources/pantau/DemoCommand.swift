@@ -229,12 +229,15 @@ struct DemoCommand: AsyncParsableCommand {
                                     logger: logger, engine: Self.engine, runFor: minutes * 60)
         let incidentConfig = demoIncidents(config)
         let composer = NotificationComposer(inventory: inv, config: incidentConfig)
-        let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: bus, clock: clock, logger: logger,
+        // As in pantau run: the correlator acts on what the store writer recorded.
+        let recorded = ObservationBus()
+        let incidents = IncidentManager(inventory: inv, config: IncidentConfig(), store: store, bus: recorded, clock: clock, logger: logger,
                                         runFor: minutes * 60, tickets: tickets, messages: { composer.drafts($0, $1) })
         let notifications = incidentConfig.channels.isEmpty ? nil
             : NotificationService(store: store, notifiers: NotificationService.notifiers(for: incidentConfig.channels), clock: clock, logger: logger)
         let engine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, incidents: incidents,
-                                 notifications: notifications, capture: capture, faces: [reporter] + (web.map { [$0] } ?? []), runFor: minutes * 60, onEvent: onEvent)
+                                 notifications: notifications, capture: capture, faces: [reporter] + (web.map { [$0] } ?? []), recorded: recorded,
+                                 runFor: minutes * 60, onEvent: onEvent)
         hub.attach(engine.recorder.recorded)
         try await failingAsync { try await engine.run(signals: [.sigterm, .sigint]) }
         let keepServing = self.keepServing ?? (watched ? 600 : 0)

@@ -55,7 +55,7 @@ extension RunCommand {
             : BandwidthTestService(inventory: config.inventory, config: tests, transport: IPerf3Transport(), store: store, bus: bus, clock: clock,
                                    logger: logger, suspensions: suspensions, engine: engine, runFor: seconds)
         let (snmp, traps) = makeSNMP(config, inventory: inventory, samples: store,
-                                     traffic: config.capture.interface == nil ? nil : RecentTraffic(bus: bus), bus: bus, clock: clock, logger: logger)
+                                     withTraffic: config.capture.interface != nil, bus: bus, clock: clock, logger: logger)
         // Mirrored traffic per OPD, when this engine has the mirror port (probes/capture.yaml).
         let capture = config.capture.interface.map { name in
             CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),

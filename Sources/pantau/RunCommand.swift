@@ -68,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         let bandwidth = BandwidthTestService(inventory: config.inventory, config: config.bandwidth, transport: IPerf3Transport(), store: store,
                                              bus: bus, clock: clock, logger: logger, suspensions: suspensions, runFor: seconds, faults: faults)
         let (snmp, traps) = makeSNMP(config, inventory: config.inventory.probing(selected), samples: store,
-                                     traffic: config.capture.interface == nil ? nil : RecentTraffic(bus: bus), bus: bus, clock: clock,
+                                     withTraffic: config.capture.interface != nil, bus: bus, clock: clock,
                                      logger: logger)
         let capture = config.capture.interface.map { name in
             CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),
@@ -108,9 +108,8 @@ struct RunCommand: AsyncParsableCommand {
         if config.incidents.escalation.isEnabled {
             let helpdesk = Helpdesk(inventory: config.inventory, config: config.incidents, report: config.report, store: store,
                                     templatesDirectory: location.inventoryDirectory.appendingPath("templates"), feed: tickets)
-            faces.append(EscalationService(helpdesk: helpdesk, clock: clock, logger: logger, faults: faults) { t, level in
-                say("\(ISO8601.format(EpochSeconds(clock.now()), in: tz))  ticket \(t.number) escalated to level \(level)")
-            })
+            // Escalations reach the console and the live pages on the ticket feed.
+            faces.append(EscalationService(helpdesk: helpdesk, clock: clock, logger: logger, faults: faults))
         }
         var notifications: NotificationService?
         if !config.incidents.channels.isEmpty {
@@ -153,13 +152,14 @@ extension RunCommand {
     }
 
     /// The SNMP poller and trap receiver, when devices have credentials.
-    func makeSNMP(_ config: LoadedConfiguration, inventory: Inventory, samples: any SampleStore, traffic: RecentTraffic?, bus: ObservationBus,
+    /// `withTraffic`: the capture runs beside it, so a hot link names who filled it (subscribed only when there is a poller to drain it).
+    func makeSNMP(_ config: LoadedConfiguration, inventory: Inventory, samples: any SampleStore, withTraffic: Bool, bus: ObservationBus,
                   clock: any WallClock, logger: Logger) -> (SNMPPoller?, TrapReceiverService?) {
         guard !inventory.devices.isEmpty, !config.credentials.isEmpty else { return (nil, nil) }
         let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight)
         let poller = SNMPPoller(inventory: inventory, config: config.snmp, credentials: config.credentials,
                                 transport: transport, samples: samples, bus: bus, clock: clock, logger: logger, engine: engine, runFor: seconds,
-                                traffic: traffic)
+                                traffic: withTraffic ? RecentTraffic(bus: bus) : nil)
         say("pantau: SNMP polling \(poller.deviceCount) devices watching \(poller.linkCount) links")
         guard let listen = config.snmp.trapListen else { return (poller, nil) }
         let traps = TrapReceiverService(listener: transport, address: listen, credentials: config.credentials, poller: poller,
