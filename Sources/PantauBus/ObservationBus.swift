@@ -17,6 +17,11 @@ public final class ObservationBus: Sendable {
         return s
     }
 
+    /// Removes a mailbox (its owner stopped reading: it must not grow).
+    public func unsubscribe(_ s: ObservationSubscription) {
+        subscribers.withLock { $0.removeAll { $0 === s } }
+    }
+
     /// Delivers `batch` to every subscriber (any thread, never blocks).
     public func publish(_ batch: ObservationBatch) {
         for s in subscribers.withLock({ $0 }) { s.deliver(batch) }

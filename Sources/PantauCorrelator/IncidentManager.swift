@@ -207,9 +207,17 @@ public final class IncidentManager: Service, Sendable {
             }
         }
         // The latest port reading explains a link's state on the ticket.
-        for s in batch.linkSamples where !s.detail.isEmpty {
-            view.snapshot.links[s.target]?.detail = s.detail
+        var read = false
+        for s in batch.linkSamples {
+            if !s.detail.isEmpty { view.snapshot.links[s.target]?.detail = s.detail }
+            // A read is evidence for a silent site's cause (taken after it failed, or not).
+            if let state = s.portState, (view.snapshot.portReads[s.target]?.at ?? .min) <= s.at {
+                view.snapshot.portReads[s.target] = PortRead(at: s.at, state: state, detail: s.detail)
+                read = true
+            }
         }
+        // A silent site may have been waiting for this read.
+        if read, view.snapshot.sites.values.contains(where: { $0.state == .down }) { news = true }
         return news
     }
 
@@ -266,7 +274,8 @@ public final class IncidentManager: Service, Sendable {
         }
         let month = YearMonth(calendar.localDate(of: at)).description
         let provisional = Set(view.provisional.map { RootCause.key(.link($0)) })
-        for action in state.tracker.evaluate(roots, failing: failing, healthy: healthy, at: at, provisional: provisional) {
+        let awaiting = analyzer.awaitingPortEvidence(roots, snap)
+        for action in state.tracker.evaluate(roots, failing: failing, healthy: healthy, at: at, provisional: provisional, awaiting: awaiting) {
             try await perform(action, at: at, month: month)
         }
     }
@@ -279,6 +288,19 @@ public final class IncidentManager: Service, Sendable {
                                                          reopenWithin: config.tracker.reopenWithin, prefix: config.numberPrefix,
                                                          messages: messages)
             if change != .unchanged { emit(t, change, at) }
+        case .reroot(let root, let from, let ever):
+            var grown = root
+            grown.affectedSites = ever
+            let decision = config.priority.decide(grown, inventory: inventory, calendar: calendar, at: at)
+            let (t, change) = try await store.openTicket(root, decision: decision, at: at, month: month,
+                                                         reopenWithin: config.tracker.reopenWithin, prefix: config.numberPrefix,
+                                                         explaining: from, messages: messages)
+            if change != .unchanged { emit(t, change, at) }
+            // Its own ticket was already open: the explained tickets merged into it, the sites join it.
+            if change == .unchanged, Set(ever) != Set(t.affectedSites), let u = try await store.updateTicket(rootKey: root.key, root: root, affectedEver: ever, decision: decision,
+                                                                          at: at, messages: messages) {
+                emit(u, .updated, at)
+            }
         case .update(let key, let root, let ever):
             var grown = root
             grown.affectedSites = ever

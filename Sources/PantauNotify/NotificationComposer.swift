@@ -27,9 +27,9 @@ public struct NotificationComposer: Sendable {
     public func drafts(_ t: Ticket, _ change: TicketChange) -> [OutboxDraft] {
         var out = requesterDrafts(t, change)
         if change == .escalated { return out + escalationDrafts(t) }
-        guard [.opened, .reopened, .updated, .resolved, .reported].contains(change) else { return out }
+        guard [.opened, .reopened, .updated, .rerooted, .resolved, .reported].contains(change) else { return out }
         let text = body(t, change)
-        let subject = "[\(t.priority.rawValue)] \(t.number) \(headline(change)): \(t.cause.textID) \(t.root)"
+        let subject = "[\(t.priority.rawValue)] \(t.number) \(headline(change, t)): \(t.cause.textID) \(t.root)"
         // The key names the ticket event precisely, so a retried write queues nothing twice.
         let event = "\(change.rawValue)-\(t.reopened)-\(t.priority.rawValue)-\(t.affectedSites.count)-\(t.cause.rawValue)-\(t.requesters.count)"
         out += channels.filter { c in c.broadcast && c.priorities.contains(t.priority) && (t.kind != "notice" || c.notices) }.map { c in
@@ -71,7 +71,7 @@ public struct NotificationComposer: Sendable {
     func requesterDrafts(_ t: Ticket, _ change: TicketChange) -> [OutboxDraft] {
         let event: String, subject: String, text: String
         switch change {
-        case .opened, .reopened, .reported, .updated:
+        case .opened, .reopened, .reported, .updated, .rerooted:
             event = "ack-\(t.reopened)"
             subject = "\(t.number): laporan gangguan diterima"
             text = acknowledgement(t)
@@ -119,8 +119,15 @@ public struct NotificationComposer: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// A reported ticket is announced as what it is: an OPD's report, not a silent site.
+    func headline(_ c: TicketChange, _ t: Ticket) -> String {
+        if t.kind == Ticket.reportedKind, c == .opened || c == .reopened { return "LAPORAN OPD" }
+        return headline(c)
+    }
+
     func headline(_ c: TicketChange) -> String {
         switch c {
+        case .rerooted: "PEMBARUAN: AKAR MASALAH"
         case .opened: "GANGGUAN"
         case .reopened: "GANGGUAN LAGI"
         case .resolved: "PULIH"
@@ -134,10 +141,16 @@ public struct NotificationComposer: Sendable {
         let rootName: String = t.rootKey.hasPrefix("link:")
             ? inventory.link(t.root).map { "\($0.name ?? $0.id) (\($0.kind.rawValue))" } ?? t.root
             : inventory.site(t.root)?.name ?? t.root
-        var lines = ["\(headline(change)) \(t.priority.rawValue) - \(t.number)",
-                     "Dugaan penyebab: \(t.cause.textID) (\(t.cause.rawValue)) pada \(t.root) - \(rootName)",
+        let reported = t.kind == Ticket.reportedKind
+        var lines = ["\(headline(change, t)) \(t.priority.rawValue) - \(t.number)",
+                     reported ? "Dilaporkan OPD: \(rootName) (\(t.root)); pemantauan belum melihat gangguan, penyebab belum pasti"
+                        : "Dugaan penyebab: \(t.cause.textID) (\(t.cause.rawValue)) pada \(t.root) - \(rootName)",
                      "Mulai: \(when(t.startedAt))"]
-        if t.affectedSites.isEmpty {
+        if change == .rerooted { lines.append("Akar masalah berpindah (nomor tiket tetap): \(t.rootKey)") }
+        if reported {
+            lines.append("Kantor yang melapor (\(t.affectedSites.count)):")
+            lines += t.affectedSites.map { id in "- \(inventory.site(id)?.name ?? id) (\(id))" }
+        } else if t.affectedSites.isEmpty {
             lines.append("Tidak ada situs terputus (jalur cadangan masih bekerja).")
         } else {
             lines.append("Situs terputus (\(t.affectedSites.count)):")

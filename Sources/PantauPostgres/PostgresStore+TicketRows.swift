@@ -75,7 +75,7 @@ extension PostgresStore {
                   closed_s = \(t.closedAt), reopened = \(Int32(t.reopened)), flaps = \(Int32(t.flaps)), ba_officers = \(officers),
                   ba_problem = \(ba?.problemSummary), ba_work = \(ba?.workSummary), ba_alternative = \(ba?.alternativeSolution),
                   ba_location = \(ba?.location), ba_cause = \(ba?.cause), merged_into = \(t.mergedInto), escalation_level = \(Int32(t.escalationLevel)),
-                  link_id = \(t.link)
+                  link_id = \(t.link), root_key = \(t.rootKey)
                 WHERE id = \(id)
                 """, logger: logger)
         }
@@ -157,6 +157,15 @@ extension PostgresStore {
 
     /// Folds live `reported` tickets of `sites` into the engine's ticket (as the SQLite store does).
     @discardableResult
+    /// Closes a live ticket another root explains as merged into `target` (`TicketRules.merge(explained:)`).
+    static func mergeExplained(_ e: Ticket, into target: Ticket, root: RootCause, at: EpochSeconds, on c: PostgresConnection,
+                               logger: Logger) async throws {
+        let (w, line) = TicketRules.merge(explained: e, into: target, root: root, at: at)
+        try await c.query("UPDATE ticket_requester SET ticket_id = \(target.id) WHERE ticket_id = \(e.id)", logger: logger)
+        _ = try await apply(w, at: at, messages: { _, _ in [] }, on: c, logger: logger)
+        try await event(target.id, line.at, line.kind, line.text, on: c, logger: logger)
+    }
+
     static func absorbReports(into id: Int64, number: String, sites: [String], at: EpochSeconds, on c: PostgresConnection,
                               logger: Logger) async throws -> Int {
         let keys = TicketRules.reportKeys(sites)

@@ -9,7 +9,8 @@ import PostgresNIO
 /// and the outbox sender.
 extension PostgresStore: TicketStore {
     public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
-                           prefix: String, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
+                           prefix: String, explaining: [String],
+                           messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
         try await transaction("opening the ticket of \(root.key)") { c in
             let live = try await Self.liveTicket(root.key, on: c, logger: logger)
             let recentID = live != nil ? nil : try await Self.ids(c, logger, """
@@ -17,11 +18,26 @@ extension PostgresStore: TicketStore {
                 """).first
             var recent: Ticket?
             if let recentID { recent = try await Self.ticket(id: recentID, on: c, logger: logger) }
-            switch TicketRules.opening(live: live, recentlyResolved: recent, at: at, reopenWithin: reopenWithin) {
-            case .unchanged(let t): return (t, .unchanged)
+            let keys = TicketRules.takeOverKeys(root: root, explaining: explaining)
+            var explained: [Ticket] = []
+            if !keys.isEmpty {
+                for id in try await Self.ids(c, logger, """
+                    SELECT id FROM ticket WHERE state IN ('open', 'acknowledged') AND root_key = ANY(\(keys)) ORDER BY id FOR UPDATE
+                    """) { explained.append(try await Self.ticket(id: id, on: c, logger: logger)) }
+            }
+            switch TicketRules.opening(live: live, recentlyResolved: recent, explained: explained, at: at, reopenWithin: reopenWithin) {
+            case .unchanged(let t):
+                let engine = explained.filter { !$0.isHelpdesk }
+                for e in engine { try await Self.mergeExplained(e, into: t, root: root, at: at, on: c, logger: logger) }
+                return (engine.isEmpty ? t : try await Self.ticket(id: t.id, on: c, logger: logger), .unchanged)
             case .reopen(let t):
                 return (try await Self.apply(TicketRules.reopen(t, root: root, decision: decision, at: at), at: at, messages: messages, on: c, logger: logger),
                         .reopened)
+            case .reroot(let t, let merging):
+                let w = TicketRules.reroot(t, root: root, affectedEver: root.affectedSites + merging.flatMap(\.affectedSites), decision: decision, at: at)
+                let u = try await Self.apply(w, at: at, messages: messages, on: c, logger: logger)
+                for e in merging where !e.isHelpdesk { try await Self.mergeExplained(e, into: u, root: root, at: at, on: c, logger: logger) }
+                return (try await Self.ticket(id: u.id, on: c, logger: logger), .rerooted)
             case .create:
                 let number = try await Self.nextNumber(month: month, prefix: prefix, on: c, logger: logger)
                 let w = TicketRules.create(root: root, decision: decision, at: at, number: number)

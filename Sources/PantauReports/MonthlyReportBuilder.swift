@@ -105,7 +105,8 @@ public struct MonthlyReportBuilder: Sendable {
 
     func ticketFacts(store: any ReportStore, now: EpochSeconds) async throws -> [TicketFacts] {
         var out: [TicketFacts] = []
-        for t in try await store.tickets(states: nil) {
+        // A ticket merged into another is that other ticket's outage: counted there, once.
+        for t in try await store.tickets(states: nil) where t.mergedInto == nil {
             let eps = try await store.ticketEpisodes(t.id)
             let end = t.recoveredAt ?? t.resolvedAt ?? now
             var ranges = eps.map { TimeRange($0.startedAt, max($0.startedAt, $0.recoveredAt ?? end)) }.filter { !$0.isEmpty }

@@ -11,20 +11,40 @@ extension Store {
     /// the same root is returned unchanged; one resolved (not closed) within `reopenWithin`
     /// seconds is reopened; otherwise a new number is drawn for the local month `month` ("2026-03").
     public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
-                           prefix: String = "GGN", messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] })
+                           prefix: String = "GGN", explaining: [String] = [],
+                           messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { _, _ in [] })
         async throws -> (Ticket, TicketChange) {
         try await write("opening the ticket of \(root.key)") { db in
             let live = try Self.fetchTicket(db, "root_key = ? AND \(Self.live)", [root.key])
             let recent = live != nil ? nil : try Self.fetchTicket(db, "root_key = ? AND state = 'resolved' ORDER BY resolved_s DESC", [root.key])
-            switch TicketRules.opening(live: live, recentlyResolved: recent, at: at, reopenWithin: reopenWithin) {
-            case .unchanged(let t): return (t, .unchanged)
+            let keys = TicketRules.takeOverKeys(root: root, explaining: explaining)
+            let explained = keys.isEmpty ? [] : try Row.fetchAll(db, sql: """
+                SELECT * FROM ticket WHERE \(Self.live) AND root_key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ", ")))
+                """, arguments: StatementArguments(keys)).map(Self.ticket)
+            switch TicketRules.opening(live: live, recentlyResolved: recent, explained: explained, at: at, reopenWithin: reopenWithin) {
+            case .unchanged(let t):
+                for e in explained where !e.isHelpdesk { try Self.mergeExplained(db, e, into: t, root: root, at: at) }
+                return (explained.contains { !$0.isHelpdesk } ? try Self.fetchTicket(db, "id = ?", [t.id])! : t, .unchanged)
             case .reopen(let t):
                 return (try Self.apply(db, TicketRules.reopen(t, root: root, decision: decision, at: at), at: at, messages: messages), .reopened)
+            case .reroot(let t, let merging):
+                let w = TicketRules.reroot(t, root: root, affectedEver: root.affectedSites + merging.flatMap(\.affectedSites), decision: decision, at: at)
+                let u = try Self.apply(db, w, at: at, messages: messages)
+                for e in merging where !e.isHelpdesk { try Self.mergeExplained(db, e, into: u, root: root, at: at) }
+                return (try Self.fetchTicket(db, "id = ?", [u.id])!, .rerooted)
             case .create:
                 let w = TicketRules.create(root: root, decision: decision, at: at, number: try Self.nextNumber(db, month: month, prefix: prefix))
                 return (try Self.apply(db, w, at: at, messages: messages), .opened)
             }
         }
+    }
+
+    /// Closes a live ticket another root explains as merged into `target` (`TicketRules.merge(explained:)`).
+    static func mergeExplained(_ db: Database, _ e: Ticket, into target: Ticket, root: RootCause, at: EpochSeconds) throws {
+        let (w, line) = TicketRules.merge(explained: e, into: target, root: root, at: at)
+        try db.execute(sql: "UPDATE ticket_requester SET ticket_id = ? WHERE ticket_id = ?", arguments: [target.id, e.id])
+        _ = try apply(db, w, at: at, messages: { _, _ in [] })
+        try event(db, target.id, line.at, line.kind, line.text)
     }
 
     /// New evidence or more sites cut off for a live ticket (`TicketRules.update`).
@@ -121,8 +141,8 @@ extension Store {
                 UPDATE ticket SET kind = ?, cause = ?, state = ?, priority = ?, priority_reason = ?, affected_sites = ?, evidence = ?,
                   started_s = ?, acknowledged_s = ?, assigned_to = ?, resolved_s = ?, recovered_s = ?, closed_s = ?, reopened = ?, flaps = ?,
                   ba_officers = ?, ba_problem = ?, ba_work = ?, ba_alternative = ?, ba_location = ?, ba_cause = ?, merged_into = ?,
-                  escalation_level = ?, link_id = ? WHERE id = ?
-                """, arguments: StatementArguments(values + [id]))
+                  escalation_level = ?, link_id = ?, root_key = ? WHERE id = ?
+                """, arguments: StatementArguments(values + [t.rootKey, id]))
         }
         switch w.episode {
         case .begin(let started, let cause)?:

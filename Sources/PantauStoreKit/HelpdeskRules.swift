@@ -14,11 +14,12 @@ public enum HelpdeskRules {
 
     /// A `reported` ticket for a site no live ticket covers (root `report:SITE`).
     public static func openReport(_ req: Requester, evidence: [String], decision: PriorityDecision, at: EpochSeconds, number: String) -> TicketWrite {
-        let t = newTicket(number: number, rootKey: "report:\(req.site)", kind: Ticket.reportedKind, decision: decision, affected: [req.site],
+        var t = newTicket(number: number, rootKey: "report:\(req.site)", kind: Ticket.reportedKind, decision: decision, affected: [req.site],
                           evidence: evidence, startedAt: req.at, at: at)
+        t.cause = .reported  // what the OPD says, not what the monitoring saw
         let text = "reported by \(req.name) (\(req.site), via \(req.via), written by \(req.reportedBy)): \(req.text); \(decision.reason)"
         return TicketWrite(ticket: t, events: [TicketEvent(at: at, kind: "opened", text: text)],
-                           episode: .begin(startedAt: req.at, cause: SuspectedCause.siteDown.rawValue), announce: .opened, change: .opened, addRequester: req)
+                           episode: .begin(startedAt: req.at, cause: SuspectedCause.reported.rawValue), announce: .opened, change: .opened, addRequester: req)
     }
 
     /// The root key of a link's installation ticket.

@@ -45,8 +45,12 @@ public protocol SampleStore: Sendable {
 
 /// Gangguan tickets and their history.
 public protocol TicketStore: Sendable {
+    /// Opens (or reopens) the ticket of a root (`TicketRules.opening`). `explaining`: root keys of
+    /// live tickets this root explains; with the live reports on the sites it cuts off, the oldest
+    /// of them takes the root instead of a new ticket opening (`.rerooted`), the others merge.
     func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
-                    prefix: String, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange)
+                    prefix: String, explaining: [String],
+                    messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange)
     func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds,
                       messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket?
     func recordRelapse(rootKey: String, at: EpochSeconds, flaps: Int) async throws
@@ -125,12 +129,21 @@ extension TicketStore {
     /// Opens with the default number prefix and no messages (tools and tests).
     public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64)
         async throws -> (Ticket, TicketChange) {
-        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: { _, _ in [] })
+        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", explaining: [],
+                             messages: { _, _ in [] })
+    }
+
+    /// Opens with a prefix, explaining nothing else.
+    public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
+                           prefix: String, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
+        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: prefix, explaining: [],
+                             messages: messages)
     }
 
     public func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64,
                            messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
-        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", messages: messages)
+        try await openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: "GGN", explaining: [],
+                             messages: messages)
     }
 
     public func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds) async throws -> Ticket? {

@@ -58,10 +58,18 @@ public enum TicketRules {
         case reopen(Ticket)
         /// A new ticket, with a number drawn for the month.
         case create
+        /// Live tickets the root explains (a silent site's, an OPD's report): the oldest takes
+        /// the root (its number stays), the others are merged into it.
+        case reroot(Ticket, merging: [Ticket])
     }
 
-    public static func opening(live: Ticket?, recentlyResolved: Ticket?, at: EpochSeconds, reopenWithin: Int64) -> Opening {
+    /// `explained`: the live tickets of the roots the new root explains, and the live reports on
+    /// the sites it cuts off (any order).
+    public static func opening(live: Ticket?, recentlyResolved: Ticket?, explained: [Ticket] = [], at: EpochSeconds,
+                               reopenWithin: Int64) -> Opening {
         if let live { return .unchanged(live) }
+        let takeOver = explained.filter { liveStates.contains($0.state) }.sorted { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }
+        if let first = takeOver.first { return .reroot(first, merging: Array(takeOver.dropFirst())) }
         if let r = recentlyResolved, r.state == .resolved, let resolved = r.resolvedAt, resolved >= at - reopenWithin { return .reopen(r) }
         return .create
     }
@@ -97,6 +105,47 @@ public enum TicketRules {
         return TicketWrite(ticket: t, events: [TicketEvent(at: at, kind: "opened", text: "\(root.cause.rawValue) on \(root.key); \(decision.reason)")],
                            episode: .begin(startedAt: root.startedAt, cause: root.cause.rawValue), absorbReportsOn: root.affectedSites,
                            announce: .opened, change: .opened)
+    }
+
+    /// Later evidence moved the root of a live ticket: the ticket takes the new root, cause,
+    /// evidence and every site cut off, its priority is judged again for the new cause, and its
+    /// ledger says why. Its number, officer and requesters stay; one update is announced.
+    public static func reroot(_ t: Ticket, root: RootCause, affectedEver: [String], decision: PriorityDecision, at: EpochSeconds) -> TicketWrite {
+        var u = t
+        u.rootKey = root.key
+        u.cause = root.cause
+        u.evidence = root.evidence
+        u.affectedSites = Array(Set(affectedEver).union(t.affectedSites)).sorted()
+        u.startedAt = min(t.startedAt, root.startedAt)
+        u.priority = decision.priority
+        u.priorityReason = decision.reason
+        if root.isOutage || t.kind == "outage" { u.kind = "outage" } else if t.kind == Ticket.reportedKind { u.kind = "notice" }
+        let text = "root moved from \(t.rootKey) (\(t.cause.rawValue)) to \(root.key) (\(root.cause.rawValue)): "
+            + (root.evidence.first ?? "") + "; \(t.priority.rawValue) -> \(decision.priority.rawValue): \(decision.reason)"
+        return TicketWrite(ticket: u, events: [TicketEvent(at: at, kind: "rerooted", text: text)], absorbReportsOn: u.affectedSites,
+                           announce: .rerooted, change: .rerooted)
+    }
+
+    /// A live ticket whose root another root explains, when that root already has its ticket
+    /// (both were written down): it closes as merged into that ticket, which gets a ledger line.
+    public static func merge(explained t: Ticket, into target: Ticket, root: RootCause, at: EpochSeconds) -> (merged: TicketWrite, targetEvent: TicketEvent) {
+        var u = t
+        u.state = .closed
+        u.closedAt = at
+        u.mergedInto = target.number
+        u.resolvedAt = t.resolvedAt ?? at
+        let w = TicketWrite(ticket: u, events: [TicketEvent(at: at, kind: "merged",
+                                                            text: "\(root.key) (\(root.cause.rawValue)) explains this outage; handled on \(target.number)")],
+                            episode: .end(recoveredAt: at), announce: nil, change: .closed)
+        return (w, TicketEvent(at: at, kind: "merged", text: "\(t.number) (\(t.rootKey), \(t.cause.rawValue)) merged: the same outage"))
+    }
+
+    /// The root keys of live tickets a new root may take over: the explained roots the
+    /// correlator names, and reports on the sites an outage cuts off.
+    public static func takeOverKeys(root: RootCause, explaining: [String]) -> [String] {
+        var keys = explaining.filter { $0 != root.key }
+        if root.isOutage { keys += reportKeys(root.affectedSites) }
+        return keys
     }
 
     /// New evidence or more sites cut off for a live ticket. People are told when the priority,

@@ -27,6 +27,9 @@ public enum TicketChange: String, Sendable, Hashable {
     case reported
     /// The ticket moved up a helpdesk level.
     case escalated
+    /// Later evidence moved the ticket's root (a port found down above a silent site, a parent
+    /// above a child, an engine root explaining a report): same number, new root and cause.
+    case rerooted
 }
 
 /// One outage episode of a ticket: from the failure to the recovery (nil while it lasts).

@@ -22,7 +22,11 @@ final class IncidentTests: XCTestCase {
     func snapshot(downSites: [String] = [], downLinks: [String] = [], at: EpochSeconds = 1000) -> NetworkSnapshot {
         var s = NetworkSnapshot()
         for site in inv.sites { s.sites[site.id] = ElementState(downSites.contains(site.id) ? .down : .up, since: at) }
-        for l in inv.links { s.links[l.id] = ElementState(downLinks.contains(l.id) ? .down : .up, since: at, detail: "port") }
+        for l in inv.links {
+            s.links[l.id] = ElementState(downLinks.contains(l.id) ? .down : .up, since: at, detail: "port")
+            // Every port read at `at`: evidence taken at (not before) the failure.
+            s.portReads[l.id] = PortRead(at: at, state: downLinks.contains(l.id) ? .down : .up, detail: "port")
+        }
         return s
     }
 
@@ -73,10 +77,12 @@ final class IncidentTests: XCTestCase {
         // Without port data the cause is not guessed.
         var s = snapshot(downSites: ["opd2"])
         s.links["cu-opd2"] = nil
+        s.portReads["cu-opd2"] = nil
         XCTAssertEqual(RootCauseAnalyzer(inventory: inv).analyze(s)[0].cause, .siteDown)
         // A POP down without SNMP on the trunk: the POP is the root and its OPDs are behind it.
         var p = snapshot(downSites: ["pop", "opd1", "opd2"])
         p.links = [:]
+        p.portReads = [:]
         let r = RootCauseAnalyzer(inventory: inv).analyze(p)
         XCTAssertEqual(r.map(\.key), ["site:pop"])
         XCTAssertEqual(r[0].affectedSites, ["opd1", "opd2", "pop"])

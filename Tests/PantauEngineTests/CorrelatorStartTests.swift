@@ -30,8 +30,9 @@ final class UnreadableAtStart: TicketStore, HistoryStore, Sendable {
         try await store.importHistory(rows, file: file, at: now)
     }
     func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64, prefix: String,
-                    messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
-        try await store.openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: prefix, messages: messages)
+                    explaining: [String], messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {
+        try await store.openTicket(root, decision: decision, at: at, month: month, reopenWithin: reopenWithin, prefix: prefix,
+                                   explaining: explaining, messages: messages)
     }
     func updateTicket(rootKey: String, root: RootCause, affectedEver: [String], decision: PriorityDecision?, at: EpochSeconds,
                       messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket? {

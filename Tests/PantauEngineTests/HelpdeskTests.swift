@@ -139,12 +139,18 @@ class HelpdeskTests: XCTestCase {
                                        at: monday + 60)
         XCTAssertTrue(again.attached)
         XCTAssertEqual(again.ticket.number, r.ticket.number)
+        // Then the engine finds the cut that explains it: the report's ticket takes the root (the
+        // number the OPD wrote down stays), announced as an update of the root, not a new gangguan.
         let engine = try await openEngineOutage(h, at: monday + 120)
-        let merged = try await store.ticket(r.ticket.number)!
-        XCTAssertEqual(merged.mergedInto, engine.number)
-        XCTAssertEqual(merged.state, .closed)
+        XCTAssertEqual(engine.number, r.ticket.number)
         let live = try await store.ticket(engine.number)!
+        XCTAssertEqual(live.rootKey, "link:fo-pop")
+        XCTAssertEqual(live.kind, "outage")
+        XCTAssertEqual(live.cause, .foCut)
+        XCTAssertEqual(live.affectedSites, ["bkd", "dinkes", "pop"])
         XCTAssertEqual(live.requesters.map(\.name), ["Sari", "Kepala Puskesmas"])
+        let ledger = try await store.ticketEvents(live.id).map(\.kind)
+        XCTAssertEqual(ledger.filter { $0 == "rerooted" }.count, 1, "\(ledger)")
         let liveCount = try await store.tickets(states: [.open, .acknowledged]).count
         XCTAssertEqual(liveCount, 1)
     }

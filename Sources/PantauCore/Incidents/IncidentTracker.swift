@@ -8,6 +8,10 @@
 ///   seconds; failing again before that is the same incident (a flap is not a storm).
 ///   Unknown (no data, e.g. right after a restart) is neither failing nor recovered.
 /// - The same root failing within `reopenWithin` of resolution reopens its ticket.
+/// - A root that explains open incidents (a port found down above a silent site, a parent
+///   site above a child) takes their ticket over instead of opening another (`.reroot`).
+/// - A silent site whose path has not been read since it failed waits (up to `evidenceWait`)
+///   for the path read, so its cause rests on evidence gathered after the failure.
 public struct IncidentTracker: Sendable {
     public struct Policy: Sendable, Hashable {
         public var groupWindow: Int64 = 120
@@ -18,6 +22,13 @@ public struct IncidentTracker: Sendable {
         /// A confirmed link failure (port down, linkDown trap) is a clear root: open its ticket
         /// at once instead of after the group window; sites confirmed later join it.
         public var openLinkRootsAtOnce = true
+        /// How long a silent site waits for a port read of its path taken after it failed (the
+        /// engine's out-of-cycle path read), counted from when the tracker first saw it.
+        public var evidenceWait: Int64 = 30
+        /// An open site incident is taken over by a root that explains it when that root
+        /// started no later than this after it (or whenever its cause was not certain): a cut
+        /// found by the next poll is the same outage, a power failure hours earlier is not.
+        public var rerootWithin: Int64 = 900
         public init() {}
     }
 
@@ -48,6 +59,9 @@ public struct IncidentTracker: Sendable {
         case relapse(key: String, at: EpochSeconds, flaps: Int)
         case resolve(key: String, recoveredAt: EpochSeconds)
         case reopen(RootCause)
+        /// The root explains the open incidents `from` (oldest first): their ticket takes this
+        /// root (or, when the root already has one, they merge into it). No new opening.
+        case reroot(RootCause, from: [String], affectedEver: [String])
     }
 
     public let policy: Policy
@@ -85,8 +99,11 @@ public struct IncidentTracker: Sendable {
     ///
     /// `provisional`: keys of roots known only from a trap not yet read back by a poll; they never
     /// open at once (they wait the group window, in which the poll confirms or corrects them).
+    ///
+    /// `awaiting`: keys of site roots whose path was not read since they failed; they do not
+    /// open before `evidenceWait` (from when first seen) unless the read comes.
     public mutating func evaluate(_ roots: [RootCause], failing: Set<String>, healthy: [String: EpochSeconds], at: EpochSeconds,
-                                  provisional: Set<String> = []) -> [Action] {
+                                  provisional: Set<String> = [], awaiting: Set<String> = []) -> [Action] {
         var actions: [Action] = []
         let current = Dictionary(roots.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         for key in resolved.keys where at - resolved[key]! > policy.reopenWithin { resolved[key] = nil }
@@ -106,19 +123,18 @@ public struct IncidentTracker: Sendable {
                 inc.root = root
                 inc.affectedEver = ever
                 incidents[key] = inc
+                if inc.phase == .open { takeOver(explainedBy: root, current: current, at: at, into: &actions, opening: false) }
                 continue
             }
             if !root.isOutage && !policy.ticketNotices { continue }
             // A return within `reopenWithin` reopens the ticket, after the same confirmation as an open.
             let reopening = resolved[key] != nil
             var inc = Incident(root: root, phase: .pending, affectedEver: root.affectedSites, flaps: 0, detectedAt: at, reopening: reopening)
+            incidents[key] = inc
             if policy.openLinkRootsAtOnce, case .link = root.element, root.cause == .foCut || root.cause == .uplinkDown,
                !provisional.contains(key) {
-                inc.phase = .open
-                if reopening { resolved[key] = nil }
-                actions.append(reopening ? .reopen(root) : .open(root))
+                open(key, current: current, at: at, into: &actions)
             }
-            incidents[key] = inc
         }
 
         for key in incidents.keys.sorted() where current[key] == nil {
@@ -150,16 +166,51 @@ public struct IncidentTracker: Sendable {
         }
 
         for key in incidents.keys.sorted() {
-            guard var inc = incidents[key], inc.phase == .pending, let root = current[key] else { continue }
+            guard let inc = incidents[key], inc.phase == .pending, let root = current[key] else { continue }
             let clearNow = policy.openLinkRootsAtOnce && !provisional.contains(key)
                 && { if case .link = root.element { root.cause == .foCut || root.cause == .uplinkDown } else { false } }()
-            if clearNow || at - inc.detectedAt >= policy.groupWindow {
-                inc.phase = .open
-                incidents[key] = inc
-                if inc.reopening { resolved[key] = nil }
-                actions.append(inc.reopening ? .reopen(root) : .open(root))
-            }
+            let waited = at - inc.detectedAt
+            let evidenceIn = !awaiting.contains(key) || waited >= policy.evidenceWait
+            if clearNow || (waited >= policy.groupWindow && evidenceIn) { open(key, current: current, at: at, into: &actions) }
         }
         return actions
+    }
+
+    /// Opens the pending incident `key`: as a reroot of the open incidents its root explains,
+    /// else as a new ticket (or a reopen).
+    mutating func open(_ key: String, current: [String: RootCause], at: EpochSeconds, into actions: inout [Action]) {
+        guard var inc = incidents[key] else { return }
+        inc.phase = .open
+        incidents[key] = inc
+        if takeOver(explainedBy: inc.root, current: current, at: at, into: &actions, opening: true) { return }
+        if inc.reopening { resolved[key] = nil }
+        actions.append(inc.reopening ? .reopen(inc.root) : .open(inc.root))
+    }
+
+    /// Folds the open incidents `root` explains into its incident; true when there were any
+    /// (the `.reroot` action was emitted).
+    @discardableResult
+    mutating func takeOver(explainedBy root: RootCause, current: [String: RootCause], at: EpochSeconds, into actions: inout [Action],
+                           opening: Bool) -> Bool {
+        guard root.isOutage else { return false }
+        let cut = Set(root.affectedSites)
+        let explained = incidents.filter { key, old in
+            guard key != root.key, current[key] == nil, old.phase == .open, old.root.cause != .degraded,
+                  case .site(let site) = old.root.element, cut.contains(site) else { return false }
+            return old.root.cause == .siteDown || root.startedAt <= old.root.startedAt + policy.rerootWithin
+        }.sorted { ($0.value.detectedAt, $0.key) < ($1.value.detectedAt, $1.key) }
+        guard !explained.isEmpty, var inc = incidents[root.key] else { return false }
+        var ever = Set(inc.affectedEver)
+        for (key, old) in explained {
+            ever.formUnion(old.affectedEver)
+            inc.flaps = max(inc.flaps, old.flaps)
+            if opening { inc.detectedAt = min(inc.detectedAt, old.detectedAt) }
+            incidents[key] = nil
+        }
+        inc.affectedEver = ever.sorted()
+        incidents[root.key] = inc
+        if opening, inc.reopening { resolved[root.key] = nil }
+        actions.append(.reroot(root, from: explained.map(\.key), affectedEver: inc.affectedEver))
+        return true
     }
 }

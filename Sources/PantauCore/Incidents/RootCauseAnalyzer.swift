@@ -1,14 +1,18 @@
+import Foundation
+
 /// Finds the root causes in a snapshot over the uplink topology. A site is cut off only when
 /// every uplink path is down; a down site behind a failed link or site is a consequence, not a
 /// root (its outage time is still recorded for it, only the alarm is folded in).
 public struct RootCauseAnalyzer: Sendable {
     public let inventory: Inventory
     let topology: Topology
+    let timeZone: TimeZone
     let linksByID: [String: Link]
 
     public init(inventory: Inventory) {
         self.inventory = inventory
         topology = Topology(inventory)
+        timeZone = TimeZone(identifier: inventory.timezone) ?? TimeZone(secondsFromGMT: 0)!
         linksByID = Dictionary(inventory.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -30,10 +34,18 @@ public struct RootCauseAnalyzer: Sendable {
         var contradicted: [String: [String]] = [:]
         let isolatedByAll = reportedDown.isEmpty ? []
             : Set(inventory.sites.map(\.id)).subtracting(topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown))
+        // A site is isolated only from when the last of the links that isolate it went down (a
+        // ring cut in two places: the site answered over the second until it too was cut).
+        var withoutEach: [String: Set<String>] = [:]
+        for l in reportedDown where !isolatedByAll.isEmpty {
+            withoutEach[l] = topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown.subtracting([l]))
+        }
         for l in reportedDown.sorted() {
-            guard let since = s.links[l]?.since else { continue }
-            let withoutIt = topology.reachable(inventory: inventory, failedSites: [], failedLinks: reportedDown.subtracting([l]))
-            let answering = isolatedByAll.intersection(withoutIt).filter { (s.answeredAt[$0] ?? .min) > since + Self.answerMargin }
+            guard s.links[l]?.since != nil, let withoutIt = withoutEach[l] else { continue }
+            let answering = isolatedByAll.intersection(withoutIt).filter { site in
+                let isolatedSince = reportedDown.filter { withoutEach[$0]?.contains(site) ?? false }.compactMap { s.links[$0]?.since }.max() ?? .min
+                return (s.answeredAt[site] ?? .min) > isolatedSince + Self.answerMargin
+            }
             if !answering.isEmpty { contradicted[l] = answering.sorted() }
         }
         let downLinks = reportedDown.subtracting(contradicted.keys)
@@ -122,17 +134,7 @@ public struct RootCauseAnalyzer: Sendable {
         }
         for site in rootSites.sorted() {
             guard let st = s.sites[site], let info = inventory.site(site) else { continue }
-            // The port toward the site still up while the site is silent: its own device or power.
-            let upPorts = info.uplinks.filter { s.links[$0]?.state == .up }
-            var evidence = ["\(site) (\(info.name)): \(st.detail.isEmpty ? "no ICMP reply" : st.detail)"]
-            let cause: SuspectedCause
-            if !upPorts.isEmpty {
-                cause = .opdDeviceOrPower
-                evidence += upPorts.map { "\($0): port up (\(s.links[$0]!.detail))" }
-            } else {
-                cause = .siteDown
-                evidence.append("no SNMP port data on \(info.uplinks.isEmpty ? "its uplinks" : info.uplinks.joined(separator: ", ")) to tell a cut from a power failure")
-            }
+            let (cause, evidence) = siteCause(site, info, st, s)
             out.append(RootCause(element: .site(site), cause: cause, affectedSites: affected["site:\(site)"].map { $0.sorted() } ?? [site],
                                  startedAt: st.since, evidence: evidence))
         }

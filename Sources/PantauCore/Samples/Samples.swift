@@ -51,9 +51,13 @@ public struct LinkSample: Sendable, Hashable, Codable {
     public var opticalLevel: String?
     /// Human-readable reason of the current verdict (port states, optical reasons).
     public var detail: String
+    /// What this read said of the link's ports: up, down, or unknown (no SNMP answer, no such
+    /// interface). Evidence for the correlator; nil when not from a read (a combined view).
+    public var portState: TargetState?
 
     public init(target: String, at: EpochSeconds, inBps: Double? = nil, outBps: Double? = nil, utilisationPct: Double? = nil,
-                rxDbm: Double? = nil, txDbm: Double? = nil, opticalLevel: String? = nil, detail: String = "") {
+                rxDbm: Double? = nil, txDbm: Double? = nil, opticalLevel: String? = nil, detail: String = "", portState: TargetState? = nil) {
+        self.portState = portState
         self.target = target
         self.at = at
         self.inBps = inBps

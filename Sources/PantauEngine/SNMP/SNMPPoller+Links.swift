@@ -150,7 +150,7 @@ extension SNMPPoller {
     /// Rates from the first answering end (the a side: toward the core), optical from the same port.
     func sample(_ link: Link, _ verdict: LinkVerdict, _ state: RunState, at: EpochSeconds, wallNow: Double,
                 optical: inout [OpticalSample]) async -> LinkSample {
-        var s = LinkSample(target: link.id, at: at, detail: verdict.reason)
+        var s = LinkSample(target: link.id, at: at, detail: verdict.reason, portState: verdict.state)
         let settings = settings(for: link)
         var measured = false
         for end in link.ends {

@@ -39,11 +39,16 @@ public final class SNMPPoller: Service, Sendable {
     }
     /// Rejected notifications, counted in memory (bounded) and written once a minute.
     let rejections = Mutex(TrapRejectionCounter())
+    /// ICMP's confirmed states, for path reads (nil: path reads off, or nothing to poll).
+    let pathMailbox: ObservationSubscription?
+    let pathAnalyzer: RootCauseAnalyzer
+    /// Devices this poller reads.
+    let polled: Set<String>
 
     /// Devices without a credentials profile are left out (and reported by `pantau check`).
     public init(inventory: Inventory, config: SNMPProbeConfig, credentials: [String: SNMPCredentials],
                 transport: any SNMPTransport, samples: any SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
-                engine: String = "local", runFor: Double? = nil, traffic: RecentTraffic? = nil) {
+                engine: String = "local", runFor: Double? = nil, traffic: RecentTraffic? = nil, pathReads: Bool = true) {
         self.inventory = inventory
         self.traffic = traffic
         topology = Topology(inventory)
@@ -58,6 +63,9 @@ public final class SNMPPoller: Service, Sendable {
             }
         }
         prober = SNMPProber(transport: transport)
+        polled = Set(targets.map(\.device.id))
+        pathAnalyzer = RootCauseAnalyzer(inventory: inventory)
+        pathMailbox = pathReads && !targets.isEmpty ? bus.subscribe("snmp path reads") : nil
         self.samples = samples
         self.bus = bus
         self.clock = clock
@@ -120,6 +128,12 @@ public final class SNMPPoller: Service, Sendable {
         /// Failing devices whose walk is under way in the background lane.
         var retrying: Set<String> = []
         var lastRejectionFlush: Double = 0
+        /// Sites as ICMP confirmed them (path reads stop at a site known up).
+        var sites = NetworkSnapshot()
+        /// Silent sites whose path is to be read: since when they failed, and until when to try.
+        var pathWanted: [String: (since: EpochSeconds, until: Double)] = [:]
+        /// When each device's last out-of-cycle path read was scheduled (engine time).
+        var pathReadAt: [String: Double] = [:]
     }
 
     /// Polls until graceful shutdown or `runFor` (engine time). Each due batch is one `execute`.
@@ -146,6 +160,7 @@ public final class SNMPPoller: Service, Sendable {
                         if let until, now >= until { break }
                         self.applyTraps(state)
                         await self.applyRetries(state)
+                        self.schedulePathReads(state)
                         await self.flushRejections(state)
                         // Poll when a device is due, taking along those due within 0.25 s (one batch).
                         let idle = self.targets.filter { !state.retrying.contains($0.device.id) }
@@ -176,6 +191,7 @@ public final class SNMPPoller: Service, Sendable {
             // graceful shutdown: end the source below
         }
         await flushRejections(state, force: true)
+        if let pathMailbox { bus.unsubscribe(pathMailbox) }
         let timeIsUp = until.map { clock.monotonic() >= $0 } ?? false
         bus.publish(stopBatch(state, at: timeIsUp ? EpochSeconds((startWall + runFor!).rounded(.down)) : clock.nowSeconds()))
         if timeIsUp { await parkUntilShutdown() }

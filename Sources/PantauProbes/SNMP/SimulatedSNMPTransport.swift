@@ -21,7 +21,13 @@ public final class SimulatedSNMPTransport: SNMPTransport {
     /// When each device's table was last refreshed.
     let refreshed = Mutex<[String: Double]>([:])
 
-    public init(inventory: Inventory, network: SimulatedEchoTransport, clock: any WallClock, tableCacheSeconds: Double = 0) {
+    /// Devices that do not answer at a time although reachable (a busy or hung agent, a lost
+    /// reply): the engine sees a timeout, as from a dead device.
+    let silent: @Sendable (_ device: String, _ at: Double) -> Bool
+
+    public init(inventory: Inventory, network: SimulatedEchoTransport, clock: any WallClock, tableCacheSeconds: Double = 0,
+                silent: @escaping @Sendable (_ device: String, _ at: Double) -> Bool = { _, _ in false }) {
+        self.silent = silent
         self.tableCacheSeconds = tableCacheSeconds
         self.inventory = inventory
         self.network = network
@@ -93,7 +99,7 @@ public final class SimulatedSNMPTransport: SNMPTransport {
         let reachable = network.reachableSites(at: t)
         let fake = RecordingSNMPTransport()
         for r in requests {
-            guard let d = inventory.device(r.id), reachable.contains(d.site) else {
+            guard let d = inventory.device(r.id), reachable.contains(d.site), !silent(d.id, t) else {
                 fake.update(r.id) { $0.behaviour = .silent }
                 continue
             }

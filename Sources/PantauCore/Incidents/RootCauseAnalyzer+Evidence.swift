@@ -1,0 +1,63 @@
+import Foundation
+
+/// What a silent site's cause rests on: port reads taken after it stopped answering. A read
+/// from before the failure says nothing about the failure, so it is never evidence.
+extension RootCauseAnalyzer {
+    /// The suspected cause of a silent site that is a root, and the evidence for it:
+    /// `opd-device-or-power` only when a port toward the site was read up after the failure;
+    /// otherwise `site-down` ("penyebab belum pasti"), naming what is missing: no answer from the
+    /// device, no read since the failure, or no SNMP on its uplinks at all.
+    func siteCause(_ site: String, _ info: Site, _ st: ElementState, _ s: NetworkSnapshot) -> (SuspectedCause, [String]) {
+        var evidence = ["\(site) (\(info.name)): \(st.detail.isEmpty ? "no ICMP reply" : st.detail) since \(clock(st.since))"]
+        let watched = info.uplinks.filter { !(linksByID[$0]?.ends.isEmpty ?? true) }
+        let after = watched.compactMap { l in s.portReads[l].flatMap { $0.at >= st.since ? (l, $0) : nil } }
+        let up = after.filter { $0.1.state == .up }
+        if !up.isEmpty {
+            evidence += up.map { "\($0.0): port up (\($0.1.detail)), read at \(clock($0.1.at)) after the site stopped answering" }
+            return (.opdDeviceOrPower, evidence)
+        }
+        let silent = after.filter { $0.1.state == .unknown }
+        if !silent.isEmpty {
+            evidence += silent.map { "\($0.0): no SNMP answer at \(clock($0.1.at)) (\($0.1.detail)): device unreachable or timed out" }
+        }
+        let unread = watched.filter { l in !after.contains { $0.0 == l } }
+        if !unread.isEmpty {
+            evidence.append("no port reading of \(unread.joined(separator: ", ")) since the failure"
+                            + unread.compactMap { l in s.portReads[l].map { " (\(l) last read \($0.state.rawValue) at \(clock($0.at)), before it)" } }.joined())
+        }
+        if watched.isEmpty {
+            evidence.append("no SNMP port data on \(info.uplinks.isEmpty ? "its uplinks" : info.uplinks.joined(separator: ", "))")
+        }
+        evidence.append("cause not yet certain (penyebab belum pasti): a cut and a power failure look the same from here")
+        return (.siteDown, evidence)
+    }
+
+    /// The watched links on a silent site's path toward the core, up to the first site known up
+    /// (links above a site that still answers cannot explain the silence): what a path read asks.
+    public func pathLinks(to site: String, in s: NetworkSnapshot) -> [String] {
+        var out: [String] = [], seen: Set<String> = [site], queue = [site]
+        while let current = queue.popLast() {
+            for l in inventory.site(current)?.uplinks ?? [] {
+                guard let link = linksByID[l] else { continue }
+                if !link.ends.isEmpty, !out.contains(l) { out.append(l) }
+                let far = link.from == current ? link.to : link.from
+                if topology.coreSites.contains(far) || s.sites[far]?.state == .up || !seen.insert(far).inserted { continue }
+                queue.append(far)
+            }
+        }
+        return out
+    }
+
+    /// Keys of site roots whose path has a watched link not read since the site failed: their
+    /// cause would rest on old readings, so the correlator waits (bounded) for the path read.
+    public func awaitingPortEvidence(_ roots: [RootCause], _ s: NetworkSnapshot) -> Set<String> {
+        var out: Set<String> = []
+        for r in roots where r.cause == .siteDown {
+            guard case .site(let site) = r.element, let st = s.sites[site] else { continue }
+            if pathLinks(to: site, in: s).contains(where: { (s.portReads[$0]?.at ?? .min) < st.since }) { out.insert(r.key) }
+        }
+        return out
+    }
+
+    func clock(_ t: EpochSeconds) -> String { ISO8601.clock(t, in: timeZone) }
+}

@@ -1,0 +1,47 @@
+import PantauCore
+
+/// The out-of-cycle path read: when ICMP confirms a site down and the ports on its path to the
+/// core (the watched links up to the first site still answering) have not been read since it
+/// failed, their devices are read at once instead of at their next poll, so the correlator
+/// blames a cut, a silent device or the OPD's own power on evidence gathered after the failure.
+/// Rate-limited per device (`pathReadGap`), bounded by the read's own timeout and retries.
+extension SNMPPoller {
+    /// At most one out-of-cycle read of a device this often (seconds); a later request waits for it.
+    static let pathReadGap: Double = 10
+    /// How long a site's request is kept while its devices are busy or rate-limited (seconds).
+    static let pathReadPatience: Double = 30
+
+    /// Takes the sites ICMP confirmed down from the bus and schedules the reads their paths need.
+    func schedulePathReads(_ state: RunState) {
+        guard let mailbox = pathMailbox else { return }
+        let now = clock.monotonic()
+        for batch in mailbox.drain() where batch.source.prober == .icmp {
+            for o in batch.observations where o.kind == .site {
+                guard case .state(_, let to) = o.what else { continue }
+                state.sites.sites[o.element] = ElementState(to, since: o.since)
+                if to == .down { state.pathWanted[o.element] = (o.since, now + Self.pathReadPatience) }
+                else { state.pathWanted[o.element] = nil }
+            }
+        }
+        for (site, want) in state.pathWanted.sorted(by: { $0.key < $1.key }) {
+            var waiting = false
+            for l in pathAnalyzer.pathLinks(to: site, in: state.sites) {
+                for e in inventory.link(l)?.ends ?? [] where polled.contains(e.device) {
+                    // Read since the failure already (a poll, a trap's read-back, another site's path read).
+                    if let read = state.readingAt[e.device], read >= Double(want.since) { continue }
+                    waiting = true
+                    if state.retrying.contains(e.device) { continue }  // its walk is under way; the next one counts
+                    let when = max(now, (state.pathReadAt[e.device] ?? -.infinity) + Self.pathReadGap)
+                    let regular = state.nextDue[e.device] ?? .infinity
+                    guard when < regular else { continue }
+                    if state.resume[e.device] == nil { state.resume[e.device] = regular }
+                    state.nextDue[e.device] = when
+                    state.pathReadAt[e.device] = when
+                    logger.info("path read: reading the ports toward a silent site now", metadata: [
+                        "site": "\(site)", "link": "\(l)", "device": "\(e.device)"])
+                }
+            }
+            if !waiting || now >= want.until { state.pathWanted[site] = nil }
+        }
+    }
+}
