@@ -24,8 +24,8 @@ final class IncidentTests: XCTestCase {
         for site in inv.sites { s.sites[site.id] = ElementState(downSites.contains(site.id) ? .down : .up, since: at) }
         for l in inv.links {
             s.links[l.id] = ElementState(downLinks.contains(l.id) ? .down : .up, since: at, detail: "port")
-            // Every port read at `at`: evidence taken at (not before) the failure.
-            s.portReads[l.id] = PortRead(at: at, state: downLinks.contains(l.id) ? .down : .up, detail: "port")
+            // Every port read past the agent's cache after `at`: evidence of the state after the failure.
+            s.portReads[l.id] = PortRead(at: at + 6, state: downLinks.contains(l.id) ? .down : .up, detail: "port")
         }
         return s
     }
@@ -278,5 +278,95 @@ final class IncidentTests: XCTestCase {
             let end = c.instant(afterWorking: w, from: start)!
             XCTAssertEqual(c.workingSeconds(from: start, to: end), w)
         }
+    }
+}
+
+/// Issue 23: the cause of a silent site rests on reads taken after it failed, and a root found
+/// later takes the ticket over instead of opening a second one.
+final class EvidenceAndRerootTests: XCTestCase {
+    let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+        Site(id: "dc", name: "Pusat Data", role: .core),
+        Site(id: "dist", name: "POP", role: .distribution, uplinks: ["core-dist"]),
+        Site(id: "opd1", name: "Dinkes", uplinks: ["fo-opd1"]),
+    ], links: [
+        Link(id: "core-dist", kind: .foUnderground, from: "dc", to: "dist", a: LinkEnd(device: "core-sw", interface: "sfp1")),
+        Link(id: "fo-opd1", kind: .foAerial, from: "dist", to: "opd1", a: LinkEnd(device: "dist-sw", interface: "ether1")),
+    ], maintenance: [])
+
+    func snapshot(down: [String], since: EpochSeconds = 1000) -> NetworkSnapshot {
+        var s = NetworkSnapshot()
+        for site in inv.sites { s.sites[site.id] = ElementState(down.contains(site.id) ? .down : .up, since: down.contains(site.id) ? since : 0) }
+        for l in inv.links { s.links[l.id] = ElementState(.up, since: 0, detail: "port up") }
+        return s
+    }
+
+    func testAPortReadBeforeTheFailureIsNotEvidence() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        var s = snapshot(down: ["dist", "opd1"])
+        s.portReads["core-dist"] = PortRead(at: 990, state: .up, detail: "core-sw/sfp1 up")
+        let before = a.analyze(s)
+        XCTAssertEqual(before.map(\.key), ["site:dist"])
+        XCTAssertEqual(before[0].cause, .siteDown, "a read from before the failure says nothing about it")
+        XCTAssertTrue(before[0].evidence.joined().contains("no port reading of core-dist since the failure"), "\(before[0].evidence)")
+        XCTAssertTrue(before[0].evidence.joined().contains("penyebab belum pasti"))
+        XCTAssertEqual(a.awaitingPortEvidence(before, s), ["site:dist"])
+        // The device does not answer the path read: named as such, still not certain.
+        s.portReads["core-dist"] = PortRead(at: 1005, state: .unknown, detail: "core-sw/sfp1: device not answering")
+        let silent = a.analyze(s)
+        XCTAssertEqual(silent[0].cause, .siteDown)
+        XCTAssertTrue(silent[0].evidence.joined().contains("no SNMP answer at"), "\(silent[0].evidence)")
+        XCTAssertEqual(a.awaitingPortEvidence(silent, s), [], "an answer (even none) after the failure ends the wait")
+        // The port read up after the failure: its own device or power.
+        s.portReads["core-dist"] = PortRead(at: 1005, state: .up, detail: "core-sw/sfp1 up")
+        let up = a.analyze(s)
+        XCTAssertEqual(up[0].cause, .opdDeviceOrPower)
+        XCTAssertEqual(up[0].affectedSites, ["dist", "opd1"])
+    }
+
+    func testThePathReadStopsAtASiteThatAnswers() {
+        let a = RootCauseAnalyzer(inventory: inv)
+        XCTAssertEqual(a.pathLinks(to: "opd1", in: snapshot(down: ["opd1"])), ["fo-opd1"])
+        XCTAssertEqual(a.pathLinks(to: "opd1", in: snapshot(down: ["dist", "opd1"])), ["fo-opd1", "core-dist"])
+    }
+
+    func testACutFoundLaterTakesTheSiteTicketOver() {
+        var p = IncidentTracker.Policy()
+        p.groupWindow = 0
+        var t = IncidentTracker(policy: p)
+        let site = RootCause(element: .site("dist"), cause: .siteDown, affectedSites: ["dist", "opd1"], startedAt: 1000, evidence: [])
+        // The path read did not come: the site opens after the evidence wait, not before.
+        XCTAssertEqual(t.evaluate([site], failing: ["site:dist", "site:opd1"], healthy: [:], at: 1010, awaiting: ["site:dist"]), [])
+        XCTAssertEqual(t.evaluate([site], failing: ["site:dist", "site:opd1"], healthy: [:], at: 1040, awaiting: ["site:dist"]), [.open(site)])
+        // The poll then shows the port down: the same ticket takes the link, no second opening.
+        let cut = RootCause(element: .link("core-dist"), cause: .foCut, affectedSites: ["dist", "opd1"], startedAt: 1100, evidence: [])
+        let actions = t.evaluate([cut], failing: ["site:dist", "site:opd1", "link:core-dist"], healthy: [:], at: 1100)
+        XCTAssertEqual(actions, [.reroot(cut, from: ["site:dist"], affectedEver: ["dist", "opd1"])])
+        XCTAssertEqual(Set(t.incidents.keys), ["link:core-dist"])
+        // Recovery resolves the rerooted incident.
+        _ = t.evaluate([], failing: [], healthy: ["link:core-dist": 1200, "site:dist": 1200], at: 1200)
+        XCTAssertEqual(t.evaluate([], failing: [], healthy: ["link:core-dist": 1200, "site:dist": 1200], at: 1600),
+                       [.resolve(key: "link:core-dist", recoveredAt: 1200)])
+    }
+
+    func testAParentFoundDownLaterTakesTheChildTicketOver() {
+        var p = IncidentTracker.Policy()
+        p.groupWindow = 0
+        var t = IncidentTracker(policy: p)
+        let child = RootCause(element: .site("opd1"), cause: .opdDeviceOrPower, affectedSites: ["opd1"], startedAt: 1000, evidence: [])
+        XCTAssertEqual(t.evaluate([child], failing: ["site:opd1"], healthy: [:], at: 1000), [.open(child)])
+        let parent = RootCause(element: .site("dist"), cause: .opdDeviceOrPower, affectedSites: ["dist", "opd1"], startedAt: 1030, evidence: [])
+        XCTAssertEqual(t.evaluate([parent], failing: ["site:opd1", "site:dist"], healthy: [:], at: 1030),
+                       [.reroot(parent, from: ["site:opd1"], affectedEver: ["dist", "opd1"])])
+    }
+
+    func testAnEarlierPowerFailureIsNotTakenOverByALaterCut() {
+        var p = IncidentTracker.Policy()
+        p.groupWindow = 0
+        var t = IncidentTracker(policy: p)
+        let power = RootCause(element: .site("opd1"), cause: .opdDeviceOrPower, affectedSites: ["opd1"], startedAt: 1000, evidence: [])
+        _ = t.evaluate([power], failing: ["site:opd1"], healthy: [:], at: 1000)
+        // Hours later the POP's fibre is cut: a second root, its own ticket.
+        let cut = RootCause(element: .link("core-dist"), cause: .foCut, affectedSites: ["dist", "opd1"], startedAt: 9000, evidence: [])
+        XCTAssertEqual(t.evaluate([cut], failing: ["site:opd1", "site:dist", "link:core-dist"], healthy: [:], at: 9000), [.open(cut)])
     }
 }

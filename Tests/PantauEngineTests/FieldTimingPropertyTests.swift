@@ -102,7 +102,7 @@ final class FieldTimingPropertyTests: XCTestCase {
         for i in 0..<draws {
             let d = Draw(scenario: i % Self.scenarios.count,
                          icmpInterval: Int.random(in: 5...60, using: &rng), confirm: Int.random(in: 1...3, using: &rng),
-                         snmpInterval: [10, 20, 30, 60, 60, 120, 300][Int.random(in: 0...6, using: &rng)],
+                         snmpInterval: [10, 30, 60, 120, 300, 300][Int.random(in: 0...5, using: &rng)],
                          groupWindow: [0, 15, 120][Int.random(in: 0...2, using: &rng)], traps: Bool.random(using: &rng),
                          cutOffset: Double(Int.random(in: 600...900, using: &rng)) + Double(Int.random(in: 0...9, using: &rng)) / 10,
                          silentFor: Bool.random(using: &rng) ? 0 : Double(Int.random(in: 20...400, using: &rng)))

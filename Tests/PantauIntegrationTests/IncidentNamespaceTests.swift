@@ -5,7 +5,7 @@ import XCTest
 /// A real little network in namespaces: a core switch (snmpd) with the engine, a trunk veth to
 /// a POP bridge (its own snmpd) with three OPD hosts, and a redundant site with one uplink to
 /// the core and one to the POP. Faults are real: a veth goes dark, a host stops answering.
-final class IncidentNamespaceTests: XCTestCase {
+class IncidentNamespaceTests: XCTestCase {
     let tag = "pi\(getpid() % 10_000)"
     var names: [String] = []
     func ns(_ n: String) -> String { "\(tag)\(n)" }
@@ -55,7 +55,15 @@ final class IncidentNamespaceTests: XCTestCase {
         for n in names.reversed() { _ = try? Harness.sh("ip netns del \(n)") }
     }
 
-    func write(_ dir: URL, corePort: UInt16, popPort: UInt16, hookPort: UInt16) throws {
+    /// Probe timings: the lab's fast ones, or an office's (ICMP every second confirmed in two
+    /// rounds, SNMP 20 times slower, no traps, no group window to hide behind).
+    struct Timings {
+        var snmpInterval = "1s"
+        var groupWindow = "4s"
+        static let office = Timings(snmpInterval: "20s", groupWindow: "1s")
+    }
+
+    func write(_ dir: URL, corePort: UInt16, popPort: UInt16, hookPort: UInt16, timings: Timings = Timings()) throws {
         Harness.writeConfig(in: dir, sites: """
               - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
               - {id: pop, name: POP Kota, role: distribution, criticality: high, address: 198.18.0.2, uplinks: [fo-trunk]}
@@ -90,11 +98,11 @@ final class IncidentNamespaceTests: XCTestCase {
         try """
         snmp:
           trap_listen: ~
-          defaults: {interval: 1s, timeout: 300ms, retries: 1, rounds_to_confirm_down: 1, rounds_to_confirm_up: 2}
+          defaults: {interval: \(timings.snmpInterval), timeout: 300ms, retries: 1, rounds_to_confirm_down: 1, rounds_to_confirm_up: 2}
         """.write(to: dir.appendingPathComponent("probes/snmp.yaml"), atomically: true, encoding: .utf8)
         try """
         incidents:
-          group_window: 4s
+          group_window: \(timings.groupWindow)
           recovery_hold: 12s
           settle: 12s
           evaluate_every: 1s

@@ -64,6 +64,42 @@ class TicketStoreTests: XCTestCase {
         await XCTAssertEqualAsync(try await s.outbox().map(\.message.body), ["opened fo-cut", "updated uplink-down"])
     }
 
+    /// Issue 23: a silent site's ticket, then the poll finds the cut above it: the same ticket
+    /// takes the link as its root (the number people wrote down stays), one update is announced
+    /// and no second ticket opens; a second site ticket the cut also explains merges into it.
+    func testACutFoundLaterTakesTheSiteTicketOver() async throws {
+        let s = try await store()
+        let pop = RootCause(element: .site("pop"), cause: .siteDown, affectedSites: ["opd1", "pop"], startedAt: 1000, evidence: ["pop silent"])
+        let opd9 = RootCause(element: .site("opd9"), cause: .siteDown, affectedSites: ["opd9"], startedAt: 1001, evidence: ["opd9 silent"])
+        let (first, _) = try await s.openTicket(pop, decision: decision, at: 1040, month: "2026-03", reopenWithin: 3600, messages: mail)
+        let (second, _) = try await s.openTicket(opd9, decision: decision, at: 1041, month: "2026-03", reopenWithin: 3600, messages: mail)
+        var cut = trunk
+        cut.affectedSites = ["opd1", "opd9", "pop"]
+        let p1 = PriorityDecision(priority: .p1, impact: .high, urgency: .high, score: 14, reason: "impact high x urgency high = P1")
+        let (t, change) = try await s.openTicket(cut, decision: p1, at: 1100, month: "2026-03", reopenWithin: 3600, prefix: "GGN",
+                                                 explaining: [pop.key, opd9.key], messages: mail)
+        XCTAssertEqual(change, .rerooted)
+        XCTAssertEqual(t.number, first.number)
+        XCTAssertEqual(t.rootKey, "link:fo-trunk")
+        XCTAssertEqual(t.cause, .foCut)
+        XCTAssertEqual(t.priority, .p1, "judged again for the new cause")
+        XCTAssertEqual(t.affectedSites, ["opd1", "opd9", "pop"])
+        XCTAssertEqual(t.startedAt, 1000, "the outage began when the site fell silent")
+        let merged = try await s.ticket(second.number)
+        XCTAssertEqual(merged?.state, .closed)
+        XCTAssertEqual(merged?.mergedInto, first.number)
+        let live = try await s.tickets(states: [.open, .acknowledged])
+        XCTAssertEqual(live.map(\.number), [first.number])
+        let ledger = try await s.ticketEvents(t.id)
+        XCTAssertTrue(ledger.contains { $0.kind == "rerooted" && $0.text.contains("site:pop (site-down) to link:fo-trunk") }, "\(ledger)")
+        await XCTAssertEqualAsync(try await s.outbox().map(\.message.body), ["opened", "opened", "rerooted"])
+        // Opening the same root again changes nothing (idempotent).
+        let (again, c2) = try await s.openTicket(cut, decision: p1, at: 1110, month: "2026-03", reopenWithin: 3600, prefix: "GGN",
+                                                 explaining: [pop.key], messages: mail)
+        XCTAssertEqual(c2, .unchanged)
+        XCTAssertEqual(again.number, first.number)
+    }
+
     /// Issue 14: the flap counter restarted at 1 after every restart of the engine (a new
     /// tracker counts from 0); the ticket counts its flaps.
     func testFlapsCountAcrossRestarts() async throws {

@@ -131,10 +131,7 @@ public struct IncidentTracker: Sendable {
             let reopening = resolved[key] != nil
             var inc = Incident(root: root, phase: .pending, affectedEver: root.affectedSites, flaps: 0, detectedAt: at, reopening: reopening)
             incidents[key] = inc
-            if policy.openLinkRootsAtOnce, case .link = root.element, root.cause == .foCut || root.cause == .uplinkDown,
-               !provisional.contains(key) {
-                open(key, current: current, at: at, into: &actions)
-            }
+            if isClear(root, provisional: provisional, failing: failing) { open(key, current: current, at: at, into: &actions) }
         }
 
         for key in incidents.keys.sorted() where current[key] == nil {
@@ -167,13 +164,19 @@ public struct IncidentTracker: Sendable {
 
         for key in incidents.keys.sorted() {
             guard let inc = incidents[key], inc.phase == .pending, let root = current[key] else { continue }
-            let clearNow = policy.openLinkRootsAtOnce && !provisional.contains(key)
-                && { if case .link = root.element { root.cause == .foCut || root.cause == .uplinkDown } else { false } }()
+            let clearNow = isClear(root, provisional: provisional, failing: failing)
             let waited = at - inc.detectedAt
             let evidenceIn = !awaiting.contains(key) || waited >= policy.evidenceWait
             if clearNow || (waited >= policy.groupWindow && evidenceIn) { open(key, current: current, at: at, into: &actions) }
         }
         return actions
+    }
+
+    /// A confirmed link failure (port down) is a clear root; so is a trap not yet read back
+    /// when ICMP confirms sites it cuts off down (two probes agree: no need to wait for the poll).
+    func isClear(_ root: RootCause, provisional: Set<String>, failing: Set<String>) -> Bool {
+        guard policy.openLinkRootsAtOnce, case .link = root.element, root.cause == .foCut || root.cause == .uplinkDown else { return false }
+        return !provisional.contains(root.key) || root.affectedSites.contains { failing.contains("site:\($0)") }
     }
 
     /// Opens the pending incident `key`: as a reroot of the open incidents its root explains,

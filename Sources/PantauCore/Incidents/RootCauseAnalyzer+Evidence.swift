@@ -3,14 +3,22 @@ import Foundation
 /// What a silent site's cause rests on: port reads taken after it stopped answering. A read
 /// from before the failure says nothing about the failure, so it is never evidence.
 extension RootCauseAnalyzer {
+    /// Seconds an agent may answer port states from its cached IF-MIB after a change (net-snmp's
+    /// snmpd ~5 s, many switches alike): a read this soon after the failure may predate it.
+    public static let agentCacheSeconds: EpochSeconds = 5
+
+    /// A read that shows the port as it was after the site failed (past the agent's cache).
+    static func isAfter(_ r: PortRead, _ since: EpochSeconds) -> Bool { r.at >= since + agentCacheSeconds }
+
     /// The suspected cause of a silent site that is a root, and the evidence for it:
     /// `opd-device-or-power` only when a port toward the site was read up after the failure;
     /// otherwise `site-down` ("penyebab belum pasti"), naming what is missing: no answer from the
     /// device, no read since the failure, or no SNMP on its uplinks at all.
     func siteCause(_ site: String, _ info: Site, _ st: ElementState, _ s: NetworkSnapshot) -> (SuspectedCause, [String]) {
         var evidence = ["\(site) (\(info.name)): \(st.detail.isEmpty ? "no ICMP reply" : st.detail) since \(clock(st.since))"]
-        let watched = info.uplinks.filter { !(linksByID[$0]?.ends.isEmpty ?? true) }
-        let after = watched.compactMap { l in s.portReads[l].flatMap { $0.at >= st.since ? (l, $0) : nil } }
+        // Uplinks some engine reads (ports in the inventory, or reads seen).
+        let watched = info.uplinks.filter { !(linksByID[$0]?.ends.isEmpty ?? true) || s.portReads[$0] != nil }
+        let after = watched.compactMap { l in s.portReads[l].flatMap { Self.isAfter($0, st.since) ? (l, $0) : nil } }
         let up = after.filter { $0.1.state == .up }
         if !up.isEmpty {
             evidence += up.map { "\($0.0): port up (\($0.1.detail)), read at \(clock($0.1.at)) after the site stopped answering" }
@@ -22,7 +30,7 @@ extension RootCauseAnalyzer {
         }
         let unread = watched.filter { l in !after.contains { $0.0 == l } }
         if !unread.isEmpty {
-            evidence.append("no port reading of \(unread.joined(separator: ", ")) since the failure"
+            evidence.append("no port reading of \(unread.joined(separator: ", ")) since the failure (past the agent's \(Self.agentCacheSeconds) s cache)"
                             + unread.compactMap { l in s.portReads[l].map { " (\(l) last read \($0.state.rawValue) at \(clock($0.at)), before it)" } }.joined())
         }
         if watched.isEmpty {
@@ -54,7 +62,7 @@ extension RootCauseAnalyzer {
         var out: Set<String> = []
         for r in roots where r.cause == .siteDown {
             guard case .site(let site) = r.element, let st = s.sites[site] else { continue }
-            if pathLinks(to: site, in: s).contains(where: { (s.portReads[$0]?.at ?? .min) < st.since }) { out.insert(r.key) }
+            if pathLinks(to: site, in: s).contains(where: { l in !(s.portReads[l].map { Self.isAfter($0, st.since) } ?? false) }) { out.insert(r.key) }
         }
         return out
     }

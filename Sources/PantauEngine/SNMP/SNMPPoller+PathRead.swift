@@ -4,7 +4,9 @@ import PantauCore
 /// core (the watched links up to the first site still answering) have not been read since it
 /// failed, their devices are read at once instead of at their next poll, so the correlator
 /// blames a cut, a silent device or the OPD's own power on evidence gathered after the failure.
-/// Rate-limited per device (`pathReadGap`), bounded by the read's own timeout and retries.
+/// Taken past the agent's IF-MIB cache after the failure (an earlier read may show the port as
+/// it was before), rate-limited per device (`pathReadGap`), bounded by the read's own timeout
+/// and retries.
 extension SNMPPoller {
     /// At most one out-of-cycle read of a device this often (seconds); a later request waits for it.
     static let pathReadGap: Double = 10
@@ -23,17 +25,20 @@ extension SNMPPoller {
                 else { state.pathWanted[o.element] = nil }
             }
         }
+        let wallToEngine = now - clock.now()
         for (site, want) in state.pathWanted.sorted(by: { $0.key < $1.key }) {
             var waiting = false
+            // Past the agent's IF-MIB cache after the failure: an earlier read may show the port as it was before.
+            let earliest = Double(want.since) + Self.recheckAfter + wallToEngine
             for l in pathAnalyzer.pathLinks(to: site, in: state.sites) {
                 for e in inventory.link(l)?.ends ?? [] where polled.contains(e.device) {
                     // Read since the failure already (a poll, a trap's read-back, another site's path read).
-                    if let read = state.readingAt[e.device], read >= Double(want.since) { continue }
+                    if let read = state.readingAt[e.device], read >= Double(want.since + RootCauseAnalyzer.agentCacheSeconds) { continue }
                     waiting = true
                     if state.retrying.contains(e.device) { continue }  // its walk is under way; the next one counts
-                    let when = max(now, (state.pathReadAt[e.device] ?? -.infinity) + Self.pathReadGap)
+                    let when = max(now, earliest, (state.pathReadAt[e.device] ?? -.infinity) + Self.pathReadGap)
                     let regular = state.nextDue[e.device] ?? .infinity
-                    guard when < regular else { continue }
+                    guard when < regular else { continue }  // due by then anyway (or already scheduled)
                     if state.resume[e.device] == nil { state.resume[e.device] = regular }
                     state.nextDue[e.device] = when
                     state.pathReadAt[e.device] = when
