@@ -49,6 +49,19 @@ class IncidentNamespaceTests: XCTestCase {
             """
         let out = try Harness.sh(script)
         XCTAssertEqual(out.status, 0, out.stdout + out.stderr)
+        // The kernel reports a new veth "down" for ~0.5 s after it is set up (link watch): an agent
+        // reading it then would report a cut that never happened. Start once every port is up.
+        let ports = [(c, "trunk"), (c, "r1"), (p, "trunk-far"), (p, "r2"), (p, "opd1"), (p, "opd2"), (p, "opd3"), (r, "r1-far"), (r, "r2-far")]
+        let deadline = Date().addingTimeInterval(10)
+        var down: [String] = []
+        repeat {
+            down = ports.filter { (n, i) in
+                (try? Harness.sh("ip netns exec \(n) cat /sys/class/net/\(i)/operstate").stdout.trimmingCharacters(in: .whitespacesAndNewlines)) != "up"
+            }.map(\.1)
+            if down.isEmpty { break }
+            usleep(100_000)
+        } while Date() < deadline
+        XCTAssertEqual(down, [], "ports still down 10 s after the lab was built")
     }
 
     override func tearDownWithError() throws {
@@ -60,6 +73,8 @@ class IncidentNamespaceTests: XCTestCase {
     struct Timings {
         var snmpInterval = "1s"
         var groupWindow = "4s"
+        /// Where the engine listens for traps (nil: no traps).
+        var trapPort: UInt16?
         static let office = Timings(snmpInterval: "20s", groupWindow: "1s")
     }
 
@@ -97,7 +112,7 @@ class IncidentNamespaceTests: XCTestCase {
             .write(to: dir.appendingPathComponent("inventory/credentials.yaml"), atomically: true, encoding: .utf8)
         try """
         snmp:
-          trap_listen: ~
+          trap_listen: \(timings.trapPort.map { "udp:127.0.0.1:\($0)" } ?? "~")
           defaults: {interval: \(timings.snmpInterval), timeout: 300ms, retries: 1, rounds_to_confirm_down: 1, rounds_to_confirm_up: 2}
         """.write(to: dir.appendingPathComponent("probes/snmp.yaml"), atomically: true, encoding: .utf8)
         try """

@@ -18,7 +18,10 @@ final class OfficeTimingNamespaceTests: IncidentNamespaceTests {
         let core = try SNMPDAgent(port: corePort, namespace: ns("c"))
         let pop = try SNMPDAgent(addresses: ["198.18.0.2"], port: popPort, namespace: ns("p"))
         defer { core.stop(); pop.stop() }
-        try write(dir, corePort: corePort, popPort: popPort, hookPort: hookPort, timings: .office)
+        var timings = Timings.office
+        let trapPort = SNMPDAgent.freePort()
+        timings.trapPort = trapPort
+        try write(dir, corePort: corePort, popPort: popPort, hookPort: hookPort, timings: timings)
         let hookLog = dir.appendingPathComponent("hook.jsonl")
         try Self.hook.write(to: dir.appendingPathComponent("hook.py"), atomically: true, encoding: .utf8)
         let hook = try Spawned(["/usr/sbin/ip", "netns", "exec", ns("c"), "/usr/bin/python3", dir.appendingPathComponent("hook.py").path,
@@ -90,9 +93,27 @@ final class OfficeTimingNamespaceTests: IncidentNamespaceTests {
         XCTAssertTrue((opd3?["evidence"] as? [String] ?? []).joined().contains("after the site stopped answering"), "\(String(describing: opd3))")
         sh("ip netns exec \(ns("o3")) sysctl -qw net.ipv4.icmp_echo_ignore_all=0")
 
+        // 3. The trunk again, now with the core switch's linkDown trap: the ticket (reopened: the same root within
+        // the reopen window) within 3 s of the trap. The trap alone waits for its read-back; ICMP confirming the
+        // sites behind it down is the second, independent word.
+        XCTAssertNotNil(try Harness.waitForStatus(loc, timeout: 60) { s in ["pop", "opd1", "opd3", "fo-trunk"].allSatisfy { s[$0] == "up" } })
+        let ifIndex = try Harness.sh("ip netns exec \(ns("c")) cat /sys/class/net/trunk/ifindex").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        sh("ip -n \(ns("p")) link set trunk-far down")
+        let binds = "1.3.6.1.2.1.2.2.1.1.\(ifIndex) i \(ifIndex) 1.3.6.1.2.1.2.2.1.7.\(ifIndex) i 1 1.3.6.1.2.1.2.2.1.8.\(ifIndex) i 2"
+        let trapAt = Date()
+        sh("ip netns exec \(ns("c")) snmptrap -v 2c -c \(SNMPDAgent.community) udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        all = waitTickets("the trunk's ticket on the trap", timeout: 20) { t in
+            t.contains { $0["root"] as? String == "fo-trunk" && $0["state"] as? String == "open" }
+        }
+        let fromTrap = Date().timeIntervalSince(trapAt)
+        print("figure: office timings, linkDown trap: trap to fo-cut ticket \(String(format: "%.1f", fromTrap)) s")
+        XCTAssertLessThan(fromTrap, 3, "trap to ticket: \(fromTrap) s")
+        XCTAssertEqual(all.filter { $0["kind"] as? String == "outage" }.count, 2, "the trunk (reopened) and opd3: \(all)")
+        sh("ip -n \(ns("p")) link set trunk-far up")
+
         // Both openings reach the webhook (the outbox sends within seconds).
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (((try? String(contentsOf: hookLog, encoding: .utf8)) ?? "").components(separatedBy: "\"opened-").count - 1) < 2 {
+        while Date() < deadline, (((try? String(contentsOf: hookLog, encoding: .utf8)) ?? "").components(separatedBy: "opened-").count - 1) < 3 {
             usleep(200_000)
         }
         engine.terminate()
@@ -102,5 +123,7 @@ final class OfficeTimingNamespaceTests: IncidentNamespaceTests {
         let opened = lines.filter { ($0["event"] as? String)?.hasPrefix("opened") == true }.compactMap { $0["ticket"] as? String }
         XCTAssertEqual(opened.count, 2, "one opening message per root: \(lines)")
         XCTAssertEqual(Set(opened).count, 2)
+        let reopened = lines.filter { ($0["event"] as? String)?.hasPrefix("reopened") == true }.compactMap { $0["ticket"] as? String }
+        XCTAssertEqual(reopened.count, 1, "the trunk's second cut: one reopening message: \(lines)")
     }
 }
