@@ -32,7 +32,7 @@ struct IncidentsParser {
     /// Reads `incidents:`; returns its `escalation` node (read once the channels are known).
     func incidents(_ node: Node, into c: inout IncidentConfig) -> Node? {
         let keys: Set<String> = ["group_window", "recovery_hold", "reopen_within", "settle", "number_prefix", "notices", "priority",
-                                 "evaluate_every", "escalation"]
+                                 "evaluate_every", "escalation", "evidence_wait", "reroot_within"]
         var escalationNode: Node?
         for (key, _, v) in reader.mapping(node, "incidents", allowed: keys) ?? [] {
             let p = "incidents.\(key)"
@@ -42,6 +42,8 @@ struct IncidentsParser {
             case "recovery_hold": c.tracker.recoveryHold = seconds(v, p) ?? c.tracker.recoveryHold
             case "reopen_within": c.tracker.reopenWithin = seconds(v, p) ?? c.tracker.reopenWithin
             case "settle": c.settleSeconds = seconds(v, p) ?? c.settleSeconds
+            case "evidence_wait": c.tracker.evidenceWait = seconds(v, p) ?? c.tracker.evidenceWait
+            case "reroot_within": c.tracker.rerootWithin = seconds(v, p) ?? c.tracker.rerootWithin
             case "evaluate_every": c.evaluateEvery = reader.durationMs(v, p, min: 100).map { Double($0) / 1000 } ?? c.evaluateEvery
             case "notices":
                 if let s = reader.string(v, p) {
