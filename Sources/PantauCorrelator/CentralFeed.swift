@@ -47,8 +47,12 @@ public final class CentralFeed: Service, Sendable {
             out.append(Observation(kind: links.contains(id) ? .link : .site, element: id, source: central,
                                    what: .degradation(reason: new.degraded[id]?.reason), since: new.degraded[id]?.since ?? at))
         }
-        let details = new.linkDetail.filter { old.linkDetail[$0.key] != $0.value }.sorted { $0.key < $1.key }.map {
+        var details = new.linkDetail.filter { old.linkDetail[$0.key] != $0.value && new.portReads[$0.key] == nil }.sorted { $0.key < $1.key }.map {
             LinkSample(target: $0.key, at: at, detail: $0.value)
+        }
+        // A newer port read is evidence for a silent site's cause: passed on with its own time.
+        details += new.portReads.filter { old.portReads[$0.key] != $0.value }.sorted { $0.key < $1.key }.map {
+            LinkSample(target: $0.key, at: $0.value.at, detail: $0.value.detail, portState: $0.value.state)
         }
         return ObservationBatch(source: central, at: at, observations: out, linkSamples: details)
     }

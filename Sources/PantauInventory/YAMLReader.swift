@@ -27,6 +27,8 @@ struct YAMLReader {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark.line
+        case .duplicatedKeysInMapping(_, let context):
+            return context.mark.line
         default:
             return 1
         }
@@ -37,9 +39,14 @@ struct YAMLReader {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
              .composer(let context, let problem, _, _):
             return "invalid YAML: \(problem)" + (redact ? "" : context.map { " \($0.text)" } ?? "")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            // The error's context is the whole mapping's text (a bot token, a password): only the key names are said.
+            return "key given more than once: " + duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+        case .reader(let problem, _, _, _):
+            return "invalid YAML: \(problem)"
         default:
-            // Some errors (a repeated key) carry the whole document as context.
-            return redact ? "invalid YAML, e.g. a repeated key (the text is not shown: this file holds secrets)" : "invalid YAML: \(error)"
+            // Other errors may carry the document as context: never quoted.
+            return "invalid YAML (\(String(describing: error).prefix(while: { $0 != "\n" && $0 != ":" })))"
         }
     }
 

@@ -24,8 +24,11 @@ extension PostgresStore: CorrelationSource {
         for try await (element, reason, since) in rows.decode((String, String, Int64).self) where view.degraded[element] == nil {
             view.degraded[element] = CombinedView.Degraded(reason, since: since)
         }
-        let details = try await run("reading the port readings", "SELECT target, detail FROM link_last WHERE detail <> ''")
-        for try await (target, detail) in details.decode((String, String).self) { view.linkDetail[target] = detail }
+        let details = try await run("reading the port readings", "SELECT target, detail, at_s, port_state FROM link_last")
+        for try await (target, detail, at, state) in details.decode((String, String, Int64, String?).self) {
+            if !detail.isEmpty { view.linkDetail[target] = detail }
+            if let state = state.flatMap(TargetState.init(rawValue:)) { view.portReads[target] = PortRead(at: at, state: state, detail: detail) }
+        }
         return view
     }
 

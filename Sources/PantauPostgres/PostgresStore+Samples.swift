@@ -55,15 +55,17 @@ extension PostgresStore: SampleStore {
             let rows = latest.values.sorted { $0.target < $1.target }
             let nan = Double.nan
             try await c.query("""
-                INSERT INTO link_last (target, at_s, in_bps, out_bps, utilisation_pct, rx_dbm, tx_dbm, optical_level, detail)
-                SELECT t, a, NULLIF(i, 'NaN'), NULLIF(o, 'NaN'), NULLIF(u, 'NaN'), NULLIF(rx, 'NaN'), NULLIF(tx, 'NaN'), NULLIF(l, ''), d
+                INSERT INTO link_last (target, at_s, in_bps, out_bps, utilisation_pct, rx_dbm, tx_dbm, optical_level, detail, port_state)
+                SELECT t, a, NULLIF(i, 'NaN'), NULLIF(o, 'NaN'), NULLIF(u, 'NaN'), NULLIF(rx, 'NaN'), NULLIF(tx, 'NaN'), NULLIF(l, ''), d, NULLIF(ps, '')
                 FROM unnest(\(rows.map(\.target))::text[], \(rows.map(\.at))::bigint[], \(rows.map { $0.inBps ?? nan })::float8[],
                             \(rows.map { $0.outBps ?? nan })::float8[], \(rows.map { $0.utilisationPct ?? nan })::float8[],
                             \(rows.map { $0.rxDbm ?? nan })::float8[], \(rows.map { $0.txDbm ?? nan })::float8[],
-                            \(rows.map { $0.opticalLevel ?? "" })::text[], \(rows.map(\.detail))::text[]) AS x(t, a, i, o, u, rx, tx, l, d)
+                            \(rows.map { $0.opticalLevel ?? "" })::text[], \(rows.map(\.detail))::text[],
+                            \(rows.map { $0.portState?.rawValue ?? "" })::text[]) AS x(t, a, i, o, u, rx, tx, l, d, ps)
                 ON CONFLICT (target) DO UPDATE SET at_s = excluded.at_s, in_bps = excluded.in_bps, out_bps = excluded.out_bps,
                   utilisation_pct = excluded.utilisation_pct, rx_dbm = excluded.rx_dbm, tx_dbm = excluded.tx_dbm,
-                  optical_level = excluded.optical_level, detail = excluded.detail
+                  optical_level = excluded.optical_level, detail = excluded.detail, port_state = excluded.port_state
+                WHERE link_last.at_s <= excluded.at_s
                 """, logger: logger)
             struct Sum { var polls = 0, inSum = 0.0, inN = 0, inMax = Double.nan, outSum = 0.0, outN = 0, outMax = Double.nan }
             var sums: [String: Sum] = [:]   // "target\tbucket"

@@ -443,6 +443,8 @@ public actor PostgresStore {
             );
             CREATE INDEX bandwidth_test_by_target ON bandwidth_test (target, direction, at_s DESC)
             """),
+        // What each link's latest read said of its ports (the central correlator's evidence).
+        (10, "ALTER TABLE link_last ADD COLUMN port_state TEXT"),
     ]
 
     /// `upTo`: stop after that version (tests of a migration's data conversion).

@@ -68,6 +68,35 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var bandwidth: [BandwidthLine]? = nil
     /// The mirror-port capture's own counters (kernel drops tell it fell behind).
     public var capture: [CaptureLine]? = nil
+    /// The running engine's store writer and services, from its health file (nil: none written).
+    public var storeHealth: StoreHealthLine? = nil
+
+    /// What `status --format json` says of the store's health (keys in snake case).
+    public struct StoreHealthLine: Sendable, Codable, Hashable {
+        /// Writing fails now (nil: it works).
+        public var failingSince: EpochSeconds?
+        public var lastError: String?
+        public var pendingBatches: Int
+        public var lastOutageFrom: EpochSeconds?
+        public var lastOutageTo: EpochSeconds?
+        /// Services whose store calls fail now, with since when and why.
+        public var services: [String: StoreFault]
+        /// When the engine wrote it.
+        public var at: EpochSeconds
+        enum CodingKeys: String, CodingKey {
+            case failingSince = "failing_since", lastError = "last_error", pendingBatches = "pending_batches"
+            case lastOutageFrom = "last_outage_from", lastOutageTo = "last_outage_to", services, at
+        }
+        public init(_ h: StoreHealth) {
+            failingSince = h.failingSince
+            lastError = h.lastError
+            pendingBatches = h.pendingBatches
+            lastOutageFrom = h.lastOutageFrom
+            lastOutageTo = h.lastOutageTo
+            services = h.services ?? [:]
+            at = h.at
+        }
+    }
 
     public struct CaptureLine: Sendable, Codable, Hashable {
         public var interface: String

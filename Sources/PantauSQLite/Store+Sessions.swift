@@ -5,8 +5,22 @@ import PantauStoreKit
 
 extension Store {
     /// Claims the database for one engine. Throws when another live engine holds it.
+    /// The engine's claim is a lock on the database file itself (its inode): a second engine
+    /// reaching the same file through a symlink or another path is refused too.
     public func claimEngine() throws -> EngineClaim {
-        try EngineClaim.lock(path + ".engine.lock", subject: path)
+        try Self.refuseHardLinks(path)
+        return try EngineClaim.lock(path, subject: path)
+    }
+
+    /// SQLite keeps a database's journal (`-wal`) by the name it was opened with: two names of
+    /// one file (hard links) each get their own journal, and a later open replays one over the
+    /// other (SQLite's "how to corrupt" list). Such a file is refused, with how to fix it.
+    static func refuseHardLinks(_ path: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_nlink > 1 else { return }
+        throw PantauError(.storage, operation: "opening the database", subject: path,
+                          message: "the file has \(st.st_nlink) hard links (other names for the same database); SQLite keeps its journal by name, "
+                            + "so two names would corrupt it: keep one name (find the others with 'find / -xdev -samefile \(path)') and remove the rest")
     }
 
     /// Closes every session left open by a crash at its last heartbeat, so the time no engine

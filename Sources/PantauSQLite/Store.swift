@@ -31,6 +31,7 @@ public final class Store: Sendable {
 
     public init(path: String, mode: OpenMode = .create) throws {
         self.path = path
+        try Self.refuseHardLinks(path)
         if mode != .create, !FileManager.default.fileExists(atPath: path) {
             throw PantauError(.notFound, operation: "opening the database", subject: path,
                               message: "there is no database here (check --db or $PANTAU_DB); 'pantau run' or 'pantau history import' creates one")

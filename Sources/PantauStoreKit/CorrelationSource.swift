@@ -27,6 +27,9 @@ public struct CombinedView: Sendable, Hashable {
     public var degraded: [String: Degraded] = [:]
     /// The latest port reading per link ("core-sw/trunk admin-up, oper-down").
     public var linkDetail: [String: String] = [:]
+    /// The latest port read of each link by any engine (when, and what it said): evidence for a
+    /// silent site's cause, as beside one engine.
+    public var portReads: [String: PortRead] = [:]
 
     public init(states: [String: State] = [:], degraded: [String: Degraded] = [:], linkDetail: [String: String] = [:]) {
         self.states = states

@@ -38,7 +38,7 @@ public struct EngineDetail: Sendable, Hashable {
 }
 
 /// The claim an engine holds on a database for its whole life. With SQLite it is an
-/// exclusive `flock` on `<db>.engine.lock`: the kernel releases it when the process dies,
+/// exclusive `flock` on the database file itself (its inode: another path, a symlink, is the same lock), or a lock file for stores that are no file; the kernel releases it when the process dies,
 /// however it dies, so a killed engine never blocks the next one (no PID that can be reused).
 public final class EngineClaim: Sendable {
     let fd: Int32

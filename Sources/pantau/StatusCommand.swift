@@ -40,7 +40,9 @@ struct StatusCommand: AsyncParsableCommand {
         let health = FileManager.default.contents(atPath: location.databasePath + ".health.json")
             .flatMap { try? JSONDecoder().decode(StoreHealth.self, from: $0) }
         if format == .json {
-            print(String(decoding: try JSONEncoder.pantau.encode(report), as: UTF8.self))
+            var out = report
+            out.storeHealth = health.map(StatusReport.StoreHealthLine.init)
+            print(String(decoding: try JSONEncoder.pantau.encode(out), as: UTF8.self))
             return
         }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current

@@ -38,6 +38,13 @@ final class CentralCorrelatorTests: XCTestCase {
         XCTAssertEqual(batch.observations.last?.what, .degradation(reason: "loss 30%"))
         XCTAssertEqual(batch.linkSamples.map(\.detail), ["core-sw/sfp1 oper-down"])
         XCTAssertTrue(CentralFeed.changes(from: new, to: new, links: [], at: 70).observations.isEmpty)
+        // A newer port read is passed on with its own time and state: evidence for a silent site's cause.
+        var read = new
+        read.portReads["fo-opd1"] = PortRead(at: 55, state: .up, detail: "pop-sw/ether1 up")
+        let evidence = CentralFeed.changes(from: new, to: read, links: ["fo-laut", "fo-opd1"], at: 70).linkSamples
+        XCTAssertEqual(evidence.map(\.target), ["fo-opd1"])
+        XCTAssertEqual(evidence.first?.at, 55)
+        XCTAssertEqual(evidence.first?.portState, .up)
     }
 
     func testOneTicketFromTwoEnginesAndTheTrueRecoveryTime() async throws {

@@ -123,3 +123,33 @@ final class RecorderFaultTests: XCTestCase {
         XCTAssertThrowsError(try store.checkIntegrity()) { e in XCTAssertTrue("\(e)".contains("gone"), "\(e)") }
     }
 }
+
+extension RecorderFaultTests {
+    /// Issue 31: an engine killed while its store was failing left a health file saying so, and
+    /// `status` went on printing "PERHATIAN: basis data gagal ditulis" after a healthy restart.
+    /// A starting store writer writes its own (healthy) report first.
+    func testAStaleHealthFileIsReplacedAtStart() async throws {
+        let store = try tempStore()
+        let file = store.path + ".health.json"
+        let stale = StoreHealth(failingSince: 1000, lastError: "SQLite error 13: database or disk is full", pendingBatches: 7,
+                                lastOutageFrom: nil, lastOutageTo: nil, at: 1000)
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: try JSONEncoder().encode(stale)))
+        var policy = fastPolicy()
+        policy.healthFile = file
+        let bus = ObservationBus()
+        let recorder = HistoryRecorder(store: store, bus: bus, clock: SystemWallClock(), logger: Logger(label: "t"), policy: policy)
+        let run = Task { try await recorder.run() }
+        let deadline = Date().addingTimeInterval(10)
+        var now: StoreHealth?
+        while Date() < deadline {
+            now = FileManager.default.contents(atPath: file).flatMap { try? JSONDecoder().decode(StoreHealth.self, from: $0) }
+            if now?.at != 1000 { break }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        XCTAssertNotEqual(now?.at, 1000, "the file was rewritten")
+        XCTAssertNil(now?.failingSince)
+        XCTAssertEqual(now?.pendingBatches, 0)
+        bus.finish()
+        try await run.value
+    }
+}

@@ -42,6 +42,27 @@ final class IncidentsConfigTests: XCTestCase {
         XCTAssertTrue(e.contains { $0.contains("notify[0].bot_token") && $0.contains("NOPE") }, "\(e)")
         (_, e) = load("incidents:\n  priority: {response: {P9: 1h}}\n")
         XCTAssertEqual(e.first?.hasPrefix("probes/incidents.yaml:2: incidents.priority.response"), true, "\(e)")
+        (_, e) = load("incidents:\n  evidence_wait: 0s\n")
+        XCTAssertEqual(e.first?.hasPrefix("probes/incidents.yaml:2: incidents.evidence_wait:"), true, "\(e)")
+    }
+
+    /// Issue 31: a repeated key printed the whole file as the YAML error's context, a bot token
+    /// and an SMTP password included. Only the key's name and line are said.
+    func testARepeatedKeyNeverPrintsTheFile() {
+        let (_, e) = load("""
+            notify:
+              - name: noc
+                type: telegram
+                bot_token: "123456:real-token-written-inline"
+                chat_id: "-100"
+                chat_id: "-200"
+                smtp_password: hunter2-secret
+            """)
+        XCTAssertFalse(e.isEmpty)
+        let all = e.joined(separator: "\n")
+        XCTAssertFalse(all.contains("real-token") || all.contains("hunter2"), all)
+        XCTAssertTrue(all.contains("'chat_id'") && all.contains("more than once"), all)
+        XCTAssertFalse(all.contains("probes/incidents.yaml:1:"), "the line of the mapping, not line 1: \(all)")
     }
 }
 

@@ -53,6 +53,32 @@ final class StoreTests: XCTestCase {
         XCTAssertNoThrow(try Store(path: path).claimEngine())
     }
 
+    /// Issue 31: the lock was by path name, so a second engine through a symlink ran crash
+    /// recovery over the live engine's intervals, and a hard link wrote a second journal that a
+    /// later open replayed over the shared file. The lock is on the file; hard links are refused.
+    func testASecondEngineThroughASymlinkOrAHardLinkIsRefused() throws {
+        let path = tempDB()
+        let store = try Store(path: path)
+        let claim = try store.claimEngine()
+        let link = path + ".symlink.sqlite"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        XCTAssertThrowsError(try Store(path: link).claimEngine()) { e in
+            XCTAssertTrue("\(e)".contains("another engine"), "\(e)")
+        }
+        withExtendedLifetime(claim) {}
+        let hard = path + ".hard.sqlite"
+        XCTAssertEqual(Foundation.link(path, hard), 0)
+        defer { unlink(hard) }
+        for name in [path, hard] {
+            XCTAssertThrowsError(try Store(path: name)) { e in
+                XCTAssertTrue("\(e)".contains("2 hard links") && "\(e)".contains("-samefile"), "\(e)")
+            }
+        }
+        XCTAssertThrowsError(try store.claimEngine(), "an engine already open is refused the claim too")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: hard + "-wal"), "nothing was opened through the second name")
+    }
+
     /// Each source has its own session and heartbeat: a site held by a dead ICMP source ends
     /// at that source's heartbeat even while the SNMP source keeps beating.
     func testHeartbeatsArePerSource() async throws {

@@ -42,18 +42,31 @@ extension RootCauseAnalyzer {
 
     /// The watched links on a silent site's path toward the core, up to the first site known up
     /// (links above a site that still answers cannot explain the silence): what a path read asks.
-    public func pathLinks(to site: String, in s: NetworkSnapshot) -> [String] {
-        var out: [String] = [], seen: Set<String> = [site], queue = [site]
+    public func pathLinks(to site: String, in s: NetworkSnapshot) -> [String] { path(to: site, in: s).links }
+
+    /// The path walk: the watched links, and the sites known up where it stopped.
+    func path(to site: String, in s: NetworkSnapshot) -> (links: [String], answering: [String]) {
+        var out: [String] = [], answering: [String] = [], seen: Set<String> = [site], queue = [site]
         while let current = queue.popLast() {
             for l in inventory.site(current)?.uplinks ?? [] {
                 guard let link = linksByID[l] else { continue }
                 if !link.ends.isEmpty, !out.contains(l) { out.append(l) }
                 let far = link.from == current ? link.to : link.from
-                if topology.coreSites.contains(far) || s.sites[far]?.state == .up || !seen.insert(far).inserted { continue }
+                guard seen.insert(far).inserted, !topology.coreSites.contains(far) else { continue }
+                if s.sites[far]?.state == .up { answering.append(far); continue }
                 queue.append(far)
             }
         }
-        return out
+        return (out, answering)
+    }
+
+    /// A silent site whose path came back less than `settle` seconds ago (a link on it up again,
+    /// or the site above it answering again) is catching up: ICMP needs a few rounds to confirm
+    /// it up, and its own port's device may not even have been read since it became reachable.
+    func isSettling(_ site: String, _ s: NetworkSnapshot, at: EpochSeconds, settle: Int64) -> Bool {
+        let p = path(to: site, in: s)
+        let recent = { (st: ElementState?) in st.map { $0.state == .up && at - $0.since < settle } ?? false }
+        return p.links.contains { recent(s.links[$0]) } || p.answering.contains { recent(s.sites[$0]) }
     }
 
     /// Keys of site roots whose path has a watched link not read since the site failed: their

@@ -55,8 +55,7 @@ public struct RootCauseAnalyzer: Sendable {
         for site in downSites {
             let r = topology.reachable(inventory: inventory, failedSites: downSites.subtracting([site]), failedLinks: downLinks)
             guard r.contains(site) else { continue }
-            if let at, s.sites[site] != nil, let info = inventory.site(site),
-               info.uplinks.contains(where: { l in s.links[l].map { $0.state == .up && at - $0.since < settleSeconds } ?? false }) {
+            if let at, s.sites[site] != nil, isSettling(site, s, at: at, settle: settleSeconds) {
                 settling.insert(site)
                 continue
             }

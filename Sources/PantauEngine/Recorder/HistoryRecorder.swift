@@ -75,6 +75,8 @@ public final class HistoryRecorder: Service, Sendable {
 
     public func run() async throws {
         let state = RunState(lastPrune: clock.monotonic())
+        // A new engine starts healthy: a file a crashed one left (failing at its death) must not speak for it.
+        publishHealth(health.withLock { $0 })
         try await withGracefulShutdownHandler {
             // Read to the end: on shutdown the probers publish their last batches first (they
             // stop before the writer), then the subscription is finished and drained here.
