@@ -39,7 +39,8 @@ public final class ProbeEngine: Sendable {
                 icmp: ICMPProbeService? = nil, snmp: SNMPPoller? = nil, traps: TrapReceiverService? = nil,
                 incidents: (any Service)? = nil, notifications: (any Service)? = nil, bandwidth: BandwidthTestService? = nil,
                 capture: CaptureService? = nil, faces: [any Service] = [],
-                recorderPolicy: HistoryRecorder.Policy = .init(), faults: StoreFaultBoard = StoreFaultBoard(), recorded: ObservationBus = ObservationBus(),
+                recorderPolicy: HistoryRecorder.Policy = .init(), faults: StoreFaultBoard = StoreFaultBoard(),
+                proberFaults: StoreFaultBoard = StoreFaultBoard(), recorded: ObservationBus = ObservationBus(),
                 shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.store = store
@@ -48,7 +49,8 @@ public final class ProbeEngine: Sendable {
         self.logger = logger
         self.onEvent = onEvent
         self.shutdownLimit = shutdownLimit
-        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy, faults: faults, recorded: recorded)
+        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy, faults: faults,
+                                   proberFaults: capture?.faults ?? proberFaults, recorded: recorded)
         // Shutdown runs in reverse order: receivers and probers stop first (publishing their
         // last batches), the correlator next, the store writer last, after reading to the end.
         var list: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recorder)]

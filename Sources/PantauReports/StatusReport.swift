@@ -81,11 +81,13 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var lastOutageTo: EpochSeconds?
         /// Services whose store calls fail now, with since when and why.
         public var services: [String: StoreFault]
+        /// Optional probers not running now (the capture without its interface), retried.
+        public var probers: [String: StoreFault]
         /// When the engine wrote it.
         public var at: EpochSeconds
         enum CodingKeys: String, CodingKey {
             case failingSince = "failing_since", lastError = "last_error", pendingBatches = "pending_batches"
-            case lastOutageFrom = "last_outage_from", lastOutageTo = "last_outage_to", services, at
+            case lastOutageFrom = "last_outage_from", lastOutageTo = "last_outage_to", services, probers, at
         }
         public init(_ h: StoreHealth) {
             failingSince = h.failingSince
@@ -94,6 +96,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
             lastOutageFrom = h.lastOutageFrom
             lastOutageTo = h.lastOutageTo
             services = h.services ?? [:]
+            probers = h.probers ?? [:]
             at = h.at
         }
     }

@@ -60,7 +60,7 @@ extension RunCommand {
         let capture = config.capture.interface.map { name in
             CaptureService(inventory: config.inventory, config: config.capture, transport: PcapCapture(.interface(name), config: config.capture),
                            bus: bus, clock: clock, logger: logger, runFor: seconds) { error in
-                if let error { printErr("pantau: \(error); traffic per OPD is off, probing continues") } else {
+                if let error { printErr("pantau: \(error); traffic per OPD waits for the interface (tried again, every minute at most), probing continues") } else {
                     say("pantau: counting mirrored traffic per OPD on \(name)")
                 }
             }

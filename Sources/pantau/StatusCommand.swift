@@ -59,6 +59,11 @@ struct StatusCommand: AsyncParsableCommand {
                 ? "PERHATIAN: layanan \(service) tidak dapat memakai basis data sejak \(ISO8601.format(f.since, in: tz)) (\(f.attempts) percobaan; tetap berjalan dan mencoba lagi): \(f.error)"
                 : "WARNING: the \(service) service cannot use the database since \(ISO8601.format(f.since, in: tz)) (\(f.attempts) attempts; it keeps running and retries): \(f.error)")
         }
+        for (prober, f) in (health?.probers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            printErr(lang == .id
+                ? "PERHATIAN: \(prober) tidak berjalan sejak \(ISO8601.format(f.since, in: tz)) (\(f.attempts) percobaan; pemantauan lain tetap berjalan, dicoba lagi): \(f.error)"
+                : "WARNING: \(prober) has not been running since \(ISO8601.format(f.since, in: tz)) (\(f.attempts) attempts; the rest of the monitoring goes on, it is retried): \(f.error)")
+        }
         let id = lang == .id
         let label: [TargetState: String] = id ? [.up: "AKTIF", .down: "PUTUS", .unknown: "tanpa data"] : [.up: "UP", .down: "DOWN", .unknown: "unknown"]
         let siteLabel: [StatusReport.SiteState: String] = id

@@ -144,6 +144,9 @@ public struct StoreFault: Sendable, Codable, Hashable {
 public struct StoreHealth: Sendable, Codable, Hashable {
     /// Long-running services whose store calls fail now (correlator, bandwidth, outbox, escalation).
     public var services: [String: StoreFault]?
+    /// Optional probers that cannot run now (the mirror-port capture without its interface):
+    /// the engine goes on probing and retries them.
+    public var probers: [String: StoreFault]?
     public var failingSince: EpochSeconds?
     public var lastError: String?
     public var pendingBatches: Int

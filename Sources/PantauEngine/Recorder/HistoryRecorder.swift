@@ -46,11 +46,14 @@ public final class HistoryRecorder: Service, Sendable {
 
     /// The other services' store faults, written into the same health file.
     public let faults: StoreFaultBoard
+    /// Optional probers that cannot run now (capture), written into the same health file.
+    public let proberFaults: StoreFaultBoard
 
     public init(store: any HistoryStore & SessionStore & SampleStore, bus: ObservationBus, clock: any WallClock, logger: Logger,
                 policy: Policy = Policy(), detail: EngineDetail = EngineDetail(), faults: StoreFaultBoard = StoreFaultBoard(),
-                recorded: ObservationBus = ObservationBus()) {
+                proberFaults: StoreFaultBoard = StoreFaultBoard(), recorded: ObservationBus = ObservationBus()) {
         self.faults = faults
+        self.proberFaults = proberFaults
         self.recorded = recorded
         self.store = store
         subscription = bus.subscribe("store writer")
@@ -58,9 +61,11 @@ public final class HistoryRecorder: Service, Sendable {
         self.logger = logger
         self.policy = policy
         self.detail = detail
-        faults.onChange { [weak self] _ in
-            guard let self else { return }
-            self.publishHealth(self.health.withLock { $0 })
+        for board in [faults, proberFaults] {
+            board.onChange { [weak self] _ in
+                guard let self else { return }
+                self.publishHealth(self.health.withLock { $0 })
+            }
         }
     }
 
@@ -186,6 +191,8 @@ public final class HistoryRecorder: Service, Sendable {
                                  lastOutageFrom: h.lastOutage?.from, lastOutageTo: h.lastOutage?.to, at: clock.nowSeconds())
         let services = faults.current
         report.services = services.isEmpty ? nil : services
+        let probers = proberFaults.current
+        report.probers = probers.isEmpty ? nil : probers
         guard let data = try? JSONEncoder().encode(report) else { return }
         let tmp = path + ".tmp"
         if FileManager.default.createFile(atPath: tmp, contents: data) { _ = rename(tmp, path) }
