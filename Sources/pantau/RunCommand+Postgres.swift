@@ -34,7 +34,13 @@ extension RunCommand {
         let selected = try selection(config)
         // Everything goes through the local spool: on disk first, then to the centre in order.
         let spoolPath = spool ?? "pantau-spool-\(engine).sqlite"
-        let store = SpoolingStore(spool: try failing { try Spool(path: spoolPath) }, location: location, engine: engine, logger: logger)
+        // Checked at start: a damaged spool is moved aside and said, never a restart loop nor a silent fresh start.
+        let (spoolFile, damage) = try failing { try Spool.openChecked(path: spoolPath, now: EpochSeconds(Date().timeIntervalSince1970)) }
+        if let damage {
+            logger.error("damaged spool moved aside", metadata: ["spool": "\(spoolPath)", "damage": "\(damage)"])
+            printErr("pantau: \(spoolPath): \(damage)")
+        }
+        let store = SpoolingStore(spool: spoolFile, location: location, engine: engine, logger: logger)
         let forwarded = await store.drain()
         if forwarded > 0 { say("pantau: replayed \(forwarded) spooled entr\(forwarded == 1 ? "y" : "ies") to \(location)") }
         let transport = try failing { try SocketEchoTransport() }
