@@ -27,6 +27,8 @@ public final class WebApp: Sendable {
     /// The office's document templates (`<inventory>/templates`: berita-acara.mustache), when given.
     let templatesDirectory: String?
     public let hub: LiveHub
+    /// Open connections per client address and in total (idle ones cannot exhaust descriptors).
+    public let connectionLimits = ConnectionLimits()
     let throttle = Mutex(LoginThrottle())
     let metrics: EngineMetrics
     /// Month-to-date availability per set of sites, reused while no state change has been

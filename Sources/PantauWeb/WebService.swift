@@ -29,18 +29,24 @@ public struct WebService: Service {
         self.onFailure = onFailure
         self.port = port ?? app.config.port
         self.onListening = onListening
-        server = try Self.server(app.config)
+        server = try Self.server(app.config, limits: app.connectionLimits)
     }
 
-    /// HTTP/1.1, or HTTPS only when a certificate and key are configured.
-    static func server(_ config: WebConfig) throws -> HTTPServerBuilder {
-        guard let certFile = config.certificateFile, let keyFile = config.keyFile else { return .http1() }
+    /// A connection that sends no complete request for this long is closed (a request head
+    /// trickled byte by byte, a keep-alive left open); a live stream in progress is not idle.
+    public static let idleTimeout: TimeAmount = .seconds(20)
+
+    /// HTTP/1.1, or HTTPS only when a certificate and key are configured; with the idle timeout
+    /// and the connection caps (`ConnectionLimits`) either way.
+    static func server(_ config: WebConfig, limits: ConnectionLimits) throws -> HTTPServerBuilder {
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ConnectionLimiter(limits)], idleTimeout: idleTimeout))
+        guard let certFile = config.certificateFile, let keyFile = config.keyFile else { return http1 }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certFile).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
             var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             tls.minimumTLSVersion = .tlsv12
-            return try .tls(.http1(), tlsConfiguration: tls)
+            return try .tls(http1, tlsConfiguration: tls)
         } catch {
             throw PantauError(.invalidConfiguration, operation: "loading the web face's TLS certificate", subject: "\(certFile), \(keyFile)",
                               message: "\(error) (PEM files readable by the pantau user are needed)")

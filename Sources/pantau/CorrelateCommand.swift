@@ -32,6 +32,7 @@ struct CorrelateCommand: AsyncParsableCommand {
     var retryEvery: Double = 1
 
     func run() async throws {
+        raiseOpenFileLimit()
         let logger = bootstrapLogging(level: central.logLevel)
         let location = central.location
         let config = try location.load()

@@ -44,6 +44,7 @@ struct RunCommand: AsyncParsableCommand {
     var storeOutageLimit: Double?
 
     func run() async throws {
+        raiseOpenFileLimit()
         // A long-running engine with a few threads: two malloc arenas instead of one per thread
         // keep its resident memory from growing with fragmentation (see docs/performance.md).
         limitMallocArenas(Int32(ProcessInfo.processInfo.environment["PANTAU_MALLOC_ARENAS"].flatMap { Int($0) } ?? 2))

@@ -26,6 +26,7 @@ struct WebCommand: AsyncParsableCommand {
     @OptionGroup var central: CentralOptions
 
     func run() async throws {
+        raiseOpenFileLimit()
         let logger = bootstrapLogging(level: central.logLevel)
         let location = central.location
         let config = try location.load()
