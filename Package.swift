@@ -140,7 +140,7 @@ let package = Package(
         // Every route, role and error of the web face on Hummingbird's test client.
         .testTarget(name: "PantauWebTests", dependencies: [
             "PantauWeb", "PantauStoreKit", "PantauSQLite", "PantauCore", "PantauBus", "PantauEngine", "PantauReports", "PantauTestSupport", "PantauHelpdesk", "PantauPostgres",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Tests/PantauWebTests"),
         // Drives the built `pantau` binary: CLI contracts, kill -9, network namespaces.
         .testTarget(name: "PantauIntegrationTests", dependencies: [

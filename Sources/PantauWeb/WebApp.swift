@@ -81,6 +81,7 @@ public final class WebApp: Sendable {
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeadersMiddleware(tls: config.tls))
+        router.add(middleware: ErrorPageMiddleware(logger: logger))
         router.add(middleware: IdentityMiddleware(app: self))
         addAssetRoutes(router)
         addLoginRoutes(router)

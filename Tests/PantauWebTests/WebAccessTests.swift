@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -66,6 +67,37 @@ class WebAccessTests: XCTestCase {
             let out = try await b.post(client, "/logout", form: ["csrf": b.csrf])
             XCTAssertEqual(out.status, .found)
             XCTAssertStatus(try await b.get(client, "/"), .found)
+        }
+    }
+
+    /// Issue 31: during a database lock the login answered a bare HTTP 500 with no page. Now a
+    /// store failure is a 503 page that says so (in both languages) and reloads itself; the error
+    /// itself stays in the log.
+    func testALockedDatabaseGivesAPageNotABare500() async throws {
+        let f = try await fixture()
+        guard let sqlite = f.store as? Store else { throw XCTSkip("SQLite only: a file lock held by another connection") }
+        try await f.application().test(.router) { client in
+            var b = Browser()
+            b.take(try await b.get(client, "/login"))
+            // Another process holds the write lock past the store's 10 s busy timeout.
+            let other = try DatabaseQueue(path: sqlite.path)
+            let holding = Task.detached {
+                try other.write { db in
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS lock_probe (x)")
+                    Thread.sleep(forTimeInterval: 13)
+                }
+            }
+            try await Task.sleep(nanoseconds: 300_000_000)
+            let r = try await b.post(client, "/login", form: ["user": "noc", "password": WebFixture.password, "csrf": b.csrf])
+            XCTAssertEqual(r.status, .serviceUnavailable)
+            XCTAssertEqual(r.headers[.retryAfter], "5")
+            XCTAssertTrue(r.text.contains("Basis data tidak tersedia") && r.text.contains("The database cannot be used right now"), r.text)
+            XCTAssertFalse(r.text.contains("SQLite") || r.text.contains(sqlite.path), "no error detail in the page: \(r.text)")
+            try await holding.value
+            // The lock gone, the same login works.
+            b.take(try await b.get(client, "/login"))
+            let again = try await b.post(client, "/login", form: ["user": "noc", "password": WebFixture.password, "csrf": b.csrf])
+            XCTAssertEqual(again.status, .found)
         }
     }
 
