@@ -13,6 +13,8 @@ final class NetSNMPListener: @unchecked Sendable {
     let onReject: @Sendable (SNMPTrapRejection) -> Void
     let onOpen: @Sendable (String?) -> Void
     var handle: UnsafeMutableRawPointer?
+    /// Set when net-snmp handed the datagram being read to the callback (I/O thread only).
+    var handedOver = false
 
     init(address: String, v3Users: [(engineID: String, credentials: SNMPCredentials)],
          onOpen: @escaping @Sendable (String?) -> Void,
@@ -60,6 +62,7 @@ final class NetSNMPListener: @unchecked Sendable {
     }
 
     func received(_ pdu: UnsafeMutablePointer<netsnmp_pdu>) {
+        handedOver = true
         let p = pdu.pointee
         let raw = pantau_pdu_source_ipv4(pdu)
         let source = raw == 0 ? "" : withUnsafeBytes(of: raw) { $0.map(String.init).joined(separator: ".") }

@@ -116,7 +116,11 @@ final class NetSNMPLoop: @unchecked Sendable {
                         // came back got answers net-snmp could not use (garbled, truncated, a
                         // wrong request id or community) — not "no response".
                         job?.datagrams += 1
-                        _ = pantau_sess_read_fd(h, p.fd)
+                        if job == nil, let listener = listeners.first(where: { $0.handle == h }) {
+                            listener.read(fd: p.fd) { _ = pantau_sess_read_fd(h, p.fd) }
+                        } else {
+                            _ = pantau_sess_read_fd(h, p.fd)
+                        }
                     } else { drainWakePipe() }
                 }
             }

@@ -129,6 +129,12 @@ final class SNMPLinkTests: XCTestCase {
         // First a v2c trap: the device is polled with v3, so this sender's credentials are wrong.
         let bad = try Harness.sh("ip netns exec \(ns) snmptrap -v 2c -c guessed udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
         XCTAssertEqual(bad.status, 0, bad.stdout + bad.stderr)
+        // Issue 31: SNMPv3 notifications that fail USM (an unknown user, a wrong key) are dropped inside
+        // net-snmp before any callback; they are counted too (from net-snmp's USM counters around the read).
+        let unknownUser = try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u intruder -l authPriv -a SHA -A guessed-auth-1 -x AES -X guessed-priv-1 udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        XCTAssertEqual(unknownUser.status, 0, unknownUser.stdout + unknownUser.stderr)
+        let wrongKey = try Harness.sh("ip netns exec \(ns) snmptrap -v 3 -e \(Self.trapEngineID) -u \(SNMPDAgent.v3User) -l authPriv -a SHA -A wrong-auth-key-1 -x AES -X \(SNMPDAgent.v3PrivPassword) udp:127.0.0.1:\(trapPort) '' 1.3.6.1.6.3.1.1.5.3 \(binds)")
+        XCTAssertEqual(wrongKey.status, 0, wrongKey.stdout + wrongKey.stderr)
         usleep(500_000)
         let good = try v3LinkDownTrap(lab, binds)
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
@@ -163,6 +169,8 @@ final class SNMPLinkTests: XCTestCase {
         let store = try Store(path: db)
         let rejected = try await store.trapRejections()
         XCTAssertEqual(rejected.map(\.reason), ["bad-credentials"], "\(rejected)")
+        XCTAssertEqual(rejected.first?.source, "127.0.0.1", "the sender, read from the socket: \(rejected)")
+        XCTAssertEqual(rejected.first?.count, 3, "the v2c guess, the unknown v3 user and the wrong v3 key: \(rejected)")
         let h = try await store.history(overlapping: TimeRange(0, Int64(Date().timeIntervalSince1970) + 60))
         XCTAssertEqual(h["fo-opd1"]?.map(\.state), [.up, .down, .up], "\(String(describing: h["fo-opd1"]))")
         let downStart = h["fo-opd1"]![1].range.start
