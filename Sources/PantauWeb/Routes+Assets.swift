@@ -26,7 +26,7 @@ enum WebAssets {
     .live{color:#a5d6a7;font-size:.9em} main{padding:1em;max-width:1200px}
     h1{font-size:1.4em} h2{font-size:1.1em;border-bottom:1px solid #ccc;margin-top:1.4em}
     table.list{border-collapse:collapse;width:100%} table.list th,table.list td{border-bottom:1px solid #e0e0e0;padding:.25em .4em;text-align:left}
-    td.n,th.n{text-align:right} tr.bad td{background:#ffebee} .muted{color:#666;font-size:.9em}
+    td.n,th.n{text-align:right} tr.bad td{background:#ffebee} .muted{color:#666;font-size:.9em} .alert{background:#fff3e0;border-left:4px solid #e65100;padding:.5em}
     .s-up>.state,.s-up>td.state{color:#2e7d32} .s-down>.state,.s-down>td.state{color:#c62828;font-weight:bold}
     .s-unknown>.state,.s-unknown>td.state,.s-unresolved>.state{color:#757575}
     tr.s-down td,li.s-down>a{background:#ffebee} div.scroll{overflow-x:auto;max-width:100%}

@@ -121,6 +121,8 @@ extension WebApp {
             "allAvailability": t["availability"]!,
         ]
         if id.access.seesEverything {
+            let alerts = storeAlerts(lang)
+            if !alerts.isEmpty { view["alerts"] = alerts }
             let backlog = try await store.outboxBacklog()
             view["health"] = ["sources": report.sources.map { s -> [String: Any] in
                 ["source": s.source, "state": s.state, "lastSeen": s.lastSeen,
@@ -128,6 +130,28 @@ extension WebApp {
             }, "outbox": backlog] as [String: Any]
         }
         return view
+    }
+
+    /// What the engine's health file says needs attention: the store failing to write, services
+    /// that cannot use it, optional probers not running (the same lines as `pantau status`).
+    func storeAlerts(_ lang: WebLanguage) -> [String] {
+        guard let path = healthFile, let data = FileManager.default.contents(atPath: path),
+              let h = try? JSONDecoder().decode(StoreHealth.self, from: data) else { return [] }
+        let when = { (t: EpochSeconds) in ISO8601.format(t, in: self.tz) }
+        var out: [String] = []
+        if let since = h.failingSince {
+            out.append(lang == .en ? "The database has failed to write since \(when(since)) (\(h.pendingBatches) results waiting in memory; nothing is lost while the engine runs)."
+                                   : "Basis data gagal ditulis sejak \(when(since)) (\(h.pendingBatches) hasil menunggu di memori; tidak ada yang hilang selama mesin berjalan).")
+        }
+        for (name, f) in (h.services ?? [:]).sorted(by: { $0.key < $1.key }) {
+            out.append(lang == .en ? "The \(name) service cannot use the database since \(when(f.since)); it keeps retrying."
+                                   : "Layanan \(name) tidak dapat memakai basis data sejak \(when(f.since)); terus dicoba lagi.")
+        }
+        for (name, f) in (h.probers ?? [:]).sorted(by: { $0.key < $1.key }) {
+            out.append(lang == .en ? "\(name) has not been running since \(when(f.since)); the rest of the monitoring goes on."
+                                   : "\(name) tidak berjalan sejak \(when(f.since)); pemantauan lain tetap berjalan.")
+        }
+        return out
     }
 
     func availabilityRow(_ r: AvailabilityResult, lang: WebLanguage) -> [String: Any] {

@@ -27,6 +27,9 @@ public final class WebApp: Sendable {
     /// The office's document templates (`<inventory>/templates`: berita-acara.mustache), when given.
     let templatesDirectory: String?
     public let hub: LiveHub
+    /// The engine's health file (a failing store, services and probers that cannot run): the
+    /// overview says what it says (nil: none, e.g. a central store).
+    let healthFile: String?
     /// Open connections per client address and in total (idle ones cannot exhaust descriptors).
     public let connectionLimits = ConnectionLimits()
     let throttle = Mutex(LoginThrottle())
@@ -49,7 +52,8 @@ public final class WebApp: Sendable {
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
                 report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger,
                 reportRenderer: ReportRenderer? = nil, templatesDirectory: String? = nil, incidents: IncidentConfig? = nil,
-                tickets: TicketFeed? = nil) throws {
+                tickets: TicketFeed? = nil, healthFile: String? = nil) throws {
+        self.healthFile = healthFile
         var incidentConfig = incidents ?? IncidentConfig()
         incidentConfig.priority = policy
         // The process's ticket changes (the correlator's when it runs here, every face's): the hub tells live pages.

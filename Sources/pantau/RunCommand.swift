@@ -144,7 +144,8 @@ extension RunCommand {
             try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
                        report: config.report, clock: clock, hub: hub, logger: logger,
                        reportRenderer: location.webReportRenderer(config, store: store),
-                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents, tickets: tickets)
+                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents, tickets: tickets,
+                       healthFile: location.isCentral ? nil : location.databasePath + ".health.json")
         }
         let scheme = config.web.tls ? "https" : "http"
         return try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in

@@ -46,7 +46,8 @@ struct WebCommand: AsyncParsableCommand {
             try WebApp(inventory: config.inventory, config: config.web, store: store, status: status, policy: config.incidents.priority,
                        report: config.report, clock: clock, hub: hub, logger: logger,
                        reportRenderer: location.webReportRenderer(config, store: store),
-                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents, tickets: tickets)
+                       templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents, tickets: tickets,
+                       healthFile: location.isCentral ? nil : location.databasePath + ".health.json")
         }
         let scheme = config.web.tls ? "https" : "http"
         let web = try failing {

@@ -3,7 +3,9 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import PantauCore
+import PantauReports
 import PantauSQLite
 import PantauStoreKit
 import PantauWeb
@@ -98,6 +100,31 @@ class WebAccessTests: XCTestCase {
             b.take(try await b.get(client, "/login"))
             let again = try await b.post(client, "/login", form: ["user": "noc", "password": WebFixture.password, "csrf": b.csrf])
             XCTAssertEqual(again.status, .found)
+        }
+    }
+
+    /// Issue 31: the overview showed no store failure. It says what the engine's health file
+    /// says (the store failing to write, an optional prober not running), to the NOC.
+    func testTheOverviewSaysTheStoreIsFailing() async throws {
+        let f = try await fixture()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-health-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        var h = StoreHealth(failingSince: WebFixture.now - 120, lastError: "SQLite error 13: database or disk is full", pendingBatches: 9,
+                            lastOutageFrom: nil, lastOutageTo: nil, at: WebFixture.now)
+        h.probers = ["capture": StoreFault(since: WebFixture.now - 60, error: "reading m0: The interface disappeared", attempts: 3)]
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: try JSONEncoder().encode(h)))
+        let app = try WebApp(inventory: f.inventory, config: WebConfig(), store: f.store,
+                             status: StatusQuery(inventory: f.inventory, probes: ProbeConfig(), snmp: SNMPProbeConfig()), policy: PriorityPolicy(),
+                             clock: FixedClock(t: Double(WebFixture.now)), hub: LiveHub(inventory: f.inventory), logger: Logger(label: "test"),
+                             healthFile: file)
+        try await Application(router: app.router()).test(.router) { client in
+            var b = Browser()
+            b.take(try await b.get(client, "/login"))
+            b.take(try await b.post(client, "/login", form: ["user": "noc", "password": WebFixture.password, "csrf": b.csrf]))
+            let html = try await b.get(client, "/").text
+            XCTAssertTrue(html.contains("Basis data gagal ditulis sejak") && html.contains("9 hasil menunggu"), html)
+            XCTAssertTrue(html.contains("capture tidak berjalan sejak"), html)
+            XCTAssertFalse(html.contains("disk is full"), "the error text stays in the log and status")
         }
     }
 
