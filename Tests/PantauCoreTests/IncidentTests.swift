@@ -187,6 +187,25 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(acts, [.open(cut[0])])
     }
 
+    /// Issue 31: with a group window shorter than the trap's read-back past the agent's cache
+    /// (the lab's 4 s against snmpd's 5 s), a false trap on a redundant link opened a notice
+    /// ("FO putus", P3) before the poll could correct it. A trap alone waits for its read-back.
+    func testATrapAloneWaitsForItsReadBackWhateverTheGroupWindow() {
+        var p = IncidentTracker.Policy()
+        p.groupWindow = 4
+        var t = IncidentTracker(policy: p)
+        let notice = RootCause(element: .link("fo-r1"), cause: .foCut, affectedSites: [], startedAt: 1000, evidence: [])
+        for at: EpochSeconds in [1000, 1004, 1005] {
+            XCTAssertEqual(t.evaluate([notice], failing: ["link:fo-r1"], healthy: [:], at: at, provisional: ["link:fo-r1"]), [], "at \(at)")
+        }
+        // The read-back past the cache: the port is up, nothing was ever opened.
+        XCTAssertEqual(t.evaluate([], failing: [], healthy: ["link:fo-r1": 1000], at: 1006), [])
+        XCTAssertTrue(t.incidents.isEmpty)
+        // A trap the poll can never read back (the device does not answer) opens after the wait.
+        _ = t.evaluate([notice], failing: ["link:fo-r1"], healthy: [:], at: 2000, provisional: ["link:fo-r1"])
+        XCTAssertEqual(t.evaluate([notice], failing: ["link:fo-r1"], healthy: [:], at: 2030, provisional: ["link:fo-r1"]), [.open(notice)])
+    }
+
     /// An officer resolves the ticket by hand while the site is still down: the tracker lets
     /// the incident go, and the still-failing root reopens that ticket after the group window.
     func testManualResolveWhileStillDownReopens() {

@@ -113,7 +113,11 @@ final class OfficeTimingNamespaceTests: IncidentNamespaceTests {
 
         // Both openings reach the webhook (the outbox sends within seconds).
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (((try? String(contentsOf: hookLog, encoding: .utf8)) ?? "").components(separatedBy: "opened-").count - 1) < 3 {
+        func events() -> [String] {
+            ((try? String(contentsOf: hookLog, encoding: .utf8)) ?? "").split(separator: "\n")
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.compactMap { $0["event"] as? String }
+        }
+        while Date() < deadline, events().filter({ $0.hasPrefix("opened") }).count < 2 || !events().contains(where: { $0.hasPrefix("reopened") }) {
             usleep(200_000)
         }
         engine.terminate()

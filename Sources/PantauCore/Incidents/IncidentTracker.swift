@@ -29,6 +29,9 @@ public struct IncidentTracker: Sendable {
         /// started no later than this after it (or whenever its cause was not certain): a cut
         /// found by the next poll is the same outage, a power failure hours earlier is not.
         public var rerootWithin: Int64 = 900
+        /// How long a root known only from a trap waits for the poll to read it back (the
+        /// agent's ~5 s cache and a retry) before it opens on the trap alone.
+        public var provisionalWait: Int64 = 30
         public init() {}
     }
 
@@ -167,7 +170,10 @@ public struct IncidentTracker: Sendable {
             let clearNow = isClear(root, provisional: provisional, failing: failing)
             let waited = at - inc.detectedAt
             let evidenceIn = !awaiting.contains(key) || waited >= policy.evidenceWait
-            if clearNow || (waited >= policy.groupWindow && evidenceIn) { open(key, current: current, at: at, into: &actions) }
+            // A trap not yet read back waits for its read-back past the agent's cache (a false
+            // trap is corrected there and pages nobody), however short the group window.
+            let readBack = !provisional.contains(key) || waited >= policy.provisionalWait
+            if clearNow || (waited >= policy.groupWindow && evidenceIn && readBack) { open(key, current: current, at: at, into: &actions) }
         }
         return actions
     }

@@ -42,6 +42,7 @@ extension SNMPPoller {
                     if state.resume[e.device] == nil { state.resume[e.device] = regular }
                     state.nextDue[e.device] = when
                     state.pathReadAt[e.device] = when
+                    state.pathLane.insert(e.device)
                     logger.info("path read: reading the ports toward a silent site now", metadata: [
                         "site": "\(site)", "link": "\(l)", "device": "\(e.device)"])
                 }

@@ -134,6 +134,8 @@ public final class SNMPPoller: Service, Sendable {
         var pathWanted: [String: (since: EpochSeconds, until: Double)] = [:]
         /// When each device's last out-of-cycle path read was scheduled (engine time).
         var pathReadAt: [String: Double] = [:]
+        /// Devices whose next read is a path read (walked in the background lane).
+        var pathLane: Set<String> = []
     }
 
     /// Polls until graceful shutdown or `runFor` (engine time). Each due batch is one `execute`.
@@ -166,7 +168,9 @@ public final class SNMPPoller: Service, Sendable {
                         let idle = self.targets.filter { !state.retrying.contains($0.device.id) }
                         let isDue = idle.contains { (state.nextDue[$0.device.id] ?? now) <= now }
                         let due = isDue ? idle.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 } : []
-                        let failing = due.filter { state.failures[$0.device.id, default: 0] > 0 }.map { t in
+                        // Failing devices, and path reads (a device toward a silent site may be silent too),
+                        // are walked in the background lane: they never hold up traps or live devices.
+                        let failing = due.filter { state.failures[$0.device.id, default: 0] > 0 || state.pathLane.contains($0.device.id) }.map { t in
                             var t = t
                             t.failing = true
                             return self.prepared(t, state)
@@ -175,7 +179,8 @@ public final class SNMPPoller: Service, Sendable {
                             state.retrying.formUnion(failing.map(\.device.id))
                             lane.addTask { await self.retry(failing) }
                         }
-                        let live = due.filter { state.failures[$0.device.id, default: 0] == 0 }
+                        for t in failing { state.pathLane.remove(t.device.id) }
+                        let live = due.filter { state.failures[$0.device.id, default: 0] == 0 && !state.retrying.contains($0.device.id) }
                         if !live.isEmpty { await self.poll(live, state) }
                         let next = self.targets.filter { !state.retrying.contains($0.device.id) }
                             .compactMap { state.nextDue[$0.device.id] }.min() ?? .infinity
