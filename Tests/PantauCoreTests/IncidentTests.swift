@@ -371,7 +371,8 @@ final class EvidenceAndRerootTests: XCTestCase {
         var p = IncidentTracker.Policy()
         p.groupWindow = 0
         var t = IncidentTracker(policy: p)
-        let child = RootCause(element: .site("opd1"), cause: .opdDeviceOrPower, affectedSites: ["opd1"], startedAt: 1000, evidence: [])
+        // The child's port is on the parent's switch: no SNMP answer, so its cause is not certain.
+        let child = RootCause(element: .site("opd1"), cause: .siteDown, affectedSites: ["opd1"], startedAt: 1000, evidence: [])
         XCTAssertEqual(t.evaluate([child], failing: ["site:opd1"], healthy: [:], at: 1000), [.open(child)])
         let parent = RootCause(element: .site("dist"), cause: .opdDeviceOrPower, affectedSites: ["dist", "opd1"], startedAt: 1030, evidence: [])
         XCTAssertEqual(t.evaluate([parent], failing: ["site:opd1", "site:dist"], healthy: [:], at: 1030),
@@ -387,5 +388,12 @@ final class EvidenceAndRerootTests: XCTestCase {
         // Hours later the POP's fibre is cut: a second root, its own ticket.
         let cut = RootCause(element: .link("core-dist"), cause: .foCut, affectedSites: ["dist", "opd1"], startedAt: 9000, evidence: [])
         XCTAssertEqual(t.evaluate([cut], failing: ["site:opd1", "site:dist", "link:core-dist"], healthy: [:], at: 9000), [.open(cut)])
+        // Seconds later is a separate failure too, for a cause that rests on evidence (the
+        // namespace lab: an OPD's power ticket still open when the trunk was cut 20 s later).
+        var u = IncidentTracker(policy: p)
+        _ = u.evaluate([power], failing: ["site:opd1"], healthy: [:], at: 1000)
+        var soon = cut
+        soon.startedAt = 1020
+        XCTAssertEqual(u.evaluate([soon], failing: ["site:opd1", "site:dist", "link:core-dist"], healthy: [:], at: 1020), [.open(soon)])
     }
 }

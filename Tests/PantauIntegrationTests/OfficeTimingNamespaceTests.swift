@@ -128,6 +128,6 @@ final class OfficeTimingNamespaceTests: IncidentNamespaceTests {
         XCTAssertEqual(opened.count, 2, "one opening message per root: \(lines)")
         XCTAssertEqual(Set(opened).count, 2)
         let reopened = lines.filter { ($0["event"] as? String)?.hasPrefix("reopened") == true }.compactMap { $0["ticket"] as? String }
-        XCTAssertEqual(reopened.count, 1, "the trunk's second cut: one reopening message: \(lines)")
+        XCTAssertEqual(reopened.count, 1, "the trunk's second cut: one reopening message: \(events()); \(tickets())")
     }
 }

@@ -29,6 +29,10 @@ public struct IncidentTracker: Sendable {
         /// started no later than this after it (or whenever its cause was not certain): a cut
         /// found by the next poll is the same outage, a power failure hours earlier is not.
         public var rerootWithin: Int64 = 900
+        /// How much later than a site's evidence-based failure (`opd-device-or-power`: its port
+        /// was read up after it failed) a root may start and still explain it: the probes' own
+        /// skew (the agent's cache). A root that began later is a separate failure.
+        public var rerootSkew: Int64 = RootCauseAnalyzer.agentCacheSeconds
         /// How long a root known only from a trap waits for the poll to read it back (the
         /// agent's ~5 s cache and a retry) before it opens on the trap alone.
         public var provisionalWait: Int64 = 30
@@ -206,7 +210,10 @@ public struct IncidentTracker: Sendable {
         let explained = incidents.filter { key, old in
             guard key != root.key, current[key] == nil, old.phase == .open, old.root.cause != .degraded,
                   case .site(let site) = old.root.element, cut.contains(site) else { return false }
-            return old.root.cause == .siteDown || root.startedAt <= old.root.startedAt + policy.rerootWithin
+            // An uncertain cause is taken over by the root found within `rerootWithin`; a cause
+            // that rests on evidence (a port read up after the failure) only by a root that
+            // failed at about the same time (the same event seen by another probe).
+            return root.startedAt <= old.root.startedAt + (old.root.cause == .siteDown ? policy.rerootWithin : policy.rerootSkew)
         }.sorted { ($0.value.detectedAt, $0.key) < ($1.value.detectedAt, $1.key) }
         guard !explained.isEmpty, var inc = incidents[root.key] else { return false }
         var ever = Set(inc.affectedEver)
