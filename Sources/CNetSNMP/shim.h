@@ -62,23 +62,23 @@ static inline void pantau_pdu_set_bulk(netsnmp_pdu *pdu, long nonRepeaters, long
 /// The file descriptors a single-session handle wants to read, for poll(2).
 /// Returns the number written to `fds` (at most `cap`).
 static inline int pantau_sess_fds(void *handle, struct pollfd *fds, int cap) {
-    int maxfd = 0, block = 0, n = 0;
-    fd_set set;
-    struct timeval tv = {0, 0};
-    FD_ZERO(&set);
-    snmp_sess_select_info(handle, &maxfd, &set, &tv, &block);
-    for (int fd = 0; fd < maxfd && n < cap; fd++) {
-        if (FD_ISSET(fd, &set)) { fds[n].fd = fd; fds[n].events = POLLIN; fds[n].revents = 0; n++; }
-    }
-    return n;
+    // A single-session handle reads one socket: its transport's. No fd_set (which holds only
+    // descriptors below FD_SETSIZE = 1024: a session past that was never read, and FD_SET on it
+    // wrote past the set on the stack).
+    netsnmp_transport *t = snmp_sess_transport(handle);
+    if (t == NULL || t->sock < 0 || cap < 1) return 0;
+    fds[0].fd = t->sock; fds[0].events = POLLIN; fds[0].revents = 0;
+    return 1;
 }
 
-/// Reads what is waiting on one fd of a single-session handle.
+/// Reads what is waiting on one fd of a single-session handle (a large fd set: any descriptor).
 static inline int pantau_sess_read_fd(void *handle, int fd) {
-    fd_set set;
-    FD_ZERO(&set);
-    FD_SET(fd, &set);
-    return snmp_sess_read(handle, &set);
+    netsnmp_large_fd_set set;
+    netsnmp_large_fd_set_init(&set, fd + 1 > FD_SETSIZE ? fd + 1 : FD_SETSIZE);
+    netsnmp_large_fd_setfd(fd, &set);
+    int rc = snmp_sess_read2(handle, &set);
+    netsnmp_large_fd_set_cleanup(&set);
+    return rc;
 }
 
 static inline const oid *pantau_usmHMACSHA1AuthProtocol(void) { return usmHMACSHA1AuthProtocol; }

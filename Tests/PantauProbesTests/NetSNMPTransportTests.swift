@@ -44,6 +44,26 @@ final class NetSNMPTransportTests: XCTestCase {
         }
     }
 
+    /// Issue 30: the C shim tracked each session's socket in an `fd_set` (descriptors below
+    /// 1,024 only): a session whose socket number was 1,024 or more was never read (its device
+    /// looked silent although it answered) and `FD_SET` wrote past the set on the stack. With
+    /// 1,100 descriptors already open in the process, walks still answer.
+    func testSessionsPastDescriptor1024AreRead() async throws {
+        let a = try agent()
+        var l = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &l)
+        if l.rlim_cur < 2048 { l.rlim_cur = min(l.rlim_max, 4096); setrlimit(Int32(RLIMIT_NOFILE.rawValue), &l) }
+        try XCTSkipIf(l.rlim_cur < 1200, "SKIPPED: this host allows only \(l.rlim_cur) open files")
+        var filler: [Int32] = []
+        defer { for fd in filler { close(fd) } }
+        while filler.count < 1100 { let fd = open("/dev/null", O_RDONLY); guard fd >= 0 else { break }; filler.append(fd) }
+        XCTAssertGreaterThanOrEqual(filler.max() ?? 0, 1024, "the next sockets are past FD_SETSIZE")
+        let t = NetSNMPTransport()
+        let replies = await t.execute((0..<8).map { request(a, .v2c(SNMPDAgent.community), id: "sw\($0)") })
+        XCTAssertEqual(replies.filter { $0.failure == nil }.count, 8, "\(replies.compactMap { $0.failure.map { "\($0)" } })")
+        XCTAssertTrue(replies.allSatisfy { r in r.varBinds.contains { $0.oid == SNMPObjects.sysUpTime } })
+    }
+
     /// A dead agent costs its own timeout and nothing more; live devices finish at once.
     /// A device without ifXTable (here: a view that hides it, as on old CPEs and SNMPv1-only
     /// agents) still gets traffic counters: the 32-bit ifInOctets/ifOutOctets, marked as such.
