@@ -4,12 +4,12 @@ import PantauCore
 /// core (the watched links up to the first site still answering) have not been read since it
 /// failed, their devices are read at once instead of at their next poll, so the correlator
 /// blames a cut, a silent device or the OPD's own power on evidence gathered after the failure.
-/// Taken past the agent's IF-MIB cache after the failure (an earlier read may show the port as
-/// it was before), rate-limited per device (`pathReadGap`), bounded by the read's own timeout
-/// and retries.
+/// Read at once (a port shown down is the cut: a cache only lags), and again past the agent's
+/// IF-MIB cache when nothing read since the failure showed it (an "up" may be the cache),
+/// rate-limited per device (`pathReadGap`), bounded by the read's own timeout and retries.
 extension SNMPPoller {
     /// At most one out-of-cycle read of a device this often (seconds); a later request waits for it.
-    static let pathReadGap: Double = 10
+    static let pathReadGap: Double = 4
     /// How long a site's request is kept while its devices are busy or rate-limited (seconds).
     static let pathReadPatience: Double = 30
 
@@ -36,7 +36,12 @@ extension SNMPPoller {
                     if let read = state.readingAt[e.device], read >= Double(want.since + RootCauseAnalyzer.agentCacheSeconds) { continue }
                     waiting = true
                     if state.retrying.contains(e.device) { continue }  // its walk is under way; the next one counts
-                    let when = max(now, earliest, (state.pathReadAt[e.device] ?? -.infinity) + Self.pathReadGap)
+                    // A first read at once: an agent's cache can only lag, so a port it shows down
+                    // is the cut, now. Only when no read since the failure shows it (an "up" may
+                    // be the cache) is the device read again past the cache.
+                    let readSinceFailure = (state.readingAt[e.device] ?? -.infinity) >= Double(want.since)
+                        || (state.pathReadAt[e.device] ?? -.infinity) >= Double(want.since) + wallToEngine
+                    let when = max(now, readSinceFailure ? earliest : now, (state.pathReadAt[e.device] ?? -.infinity) + Self.pathReadGap)
                     let regular = state.nextDue[e.device] ?? .infinity
                     guard when < regular else { continue }  // due by then anyway (or already scheduled)
                     if state.resume[e.device] == nil { state.resume[e.device] = regular }
