@@ -87,8 +87,10 @@ public enum TicketRules {
         u.startedAt = root.startedAt
         u.priority = decision.priority
         u.priorityReason = decision.reason
-        // A real outage reopening a notice makes it an outage (never the other way round).
-        if root.isOutage { u.kind = "outage" }
+        // A new episode takes the kind of its own evidence: a real cut reopening a notice is an
+        // outage (every channel, the escalation and the report treat it as one), and a notice
+        // reopening an old outage's ticket is a notice (it cuts nobody off now).
+        if !t.isHelpdesk { u.kind = root.isOutage ? "outage" : "notice" }
         let text = "same root failed again at \(root.startedAt) (\(root.cause.rawValue); \(decision.priority.rawValue): \(decision.reason)): "
             + (root.evidence.first ?? "")
         return TicketWrite(ticket: u, events: [TicketEvent(at: at, kind: "reopened", text: text)],

@@ -29,6 +29,40 @@ final class StoreRulesTests: XCTestCase {
                        "a closed ticket is never reopened")
     }
 
+    /// Issue 31: a real FO cut reopening an earlier notice stayed a notice (a channel without
+    /// notices heard nothing, the escalation never ran). Over random notice/outage sequences of
+    /// reopens and updates: the kind is the current episode's evidence (an outage once any of its
+    /// evidence cut a site off), which is what channels (`notices: false` skips notices), the
+    /// escalation (outages and reports) and the report (outages) go by.
+    func testKindFollowsTheEpisodesEvidenceOverRandomSequences() {
+        var rng = SystemRandomNumberGenerator()
+        let notice = RootCause(element: .link("fo-trunk"), cause: .foCut, affectedSites: [], startedAt: 1000, evidence: ["redundancy lost"])
+        for _ in 0..<300 {
+            var t = TicketRules.create(root: notice, decision: p3, at: 1000, number: "GGN-2026-03-0001").ticket
+            var episodeOutage = false
+            var at: EpochSeconds = 1000
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                at += 60
+                let outage = Bool.random(using: &rng)
+                var r = outage ? root : notice
+                r.startedAt = at
+                let w: TicketWrite
+                if t.state == .resolved, Bool.random(using: &rng) {
+                    w = TicketRules.reopen(t, root: r, decision: outage ? p1 : p3, at: at)
+                    episodeOutage = outage
+                } else if t.state == .open, Bool.random(using: &rng) {
+                    w = TicketRules.resolve(t, recoveredAt: at, at: at, detail: "up")
+                } else if t.state == .open {
+                    w = TicketRules.update(t, root: r, affectedEver: Array(Set(t.affectedSites).union(r.affectedSites)).sorted(),
+                                           decision: outage ? p1 : p3, at: at)
+                    episodeOutage = episodeOutage || outage
+                } else { continue }
+                t = w.ticket
+                XCTAssertEqual(t.kind, episodeOutage ? "outage" : "notice", "after \(w.change): \(t)")
+            }
+        }
+    }
+
     func testPriorityOnlyRisesUnlessTheCauseChanges() {
         let t = ticket()
         XCTAssertEqual(TicketRules.update(t, root: root, affectedEver: t.affectedSites, decision: p3, at: 2000).ticket.priority, .p2)
