@@ -16,6 +16,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPResponseError where error.status == .contentTooLarge && (error as? HTTPError)?.body == nil {
+            // The body limit (64 KiB for forms and the API) said why, not an empty 413.
+            throw HTTPError(.contentTooLarge, message: "request too large: at most 64 KiB (permintaan terlalu besar: paling banyak 64 KiB)")
         } catch let error as HTTPResponseError {
             throw error
         } catch is CancellationError {

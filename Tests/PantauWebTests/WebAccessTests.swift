@@ -128,6 +128,18 @@ class WebAccessTests: XCTestCase {
         }
     }
 
+    /// Issue 31 (low): a body over the limit got a bare 413. It says why.
+    func testATooLargeRequestSaysWhy() async throws {
+        let f = try await fixture()
+        try await f.application().test(.router) { client in
+            let big = String(repeating: "a", count: 70 * 1024)
+            let r = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                             body: ByteBuffer(string: "user=\(big)"))
+            XCTAssertEqual(r.status, .contentTooLarge)
+            XCTAssertTrue(String(buffer: r.body).contains("64 KiB"), String(buffer: r.body))
+        }
+    }
+
     func testLoginCSRFAndWrongPasswordsAreThrottledPerUser() async throws {
         let f = try await fixture()
         try await f.application().test(.router) { client in
