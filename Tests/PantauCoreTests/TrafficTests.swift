@@ -72,6 +72,8 @@ final class TrafficTests: XCTestCase {
         XCTAssertEqual(LinkStateJudge.judge([(a, .port(adminUp: true, operStatus: 5))]).state, .up, "dormant is not a failure")
         // The near device unreachable but the far one reads up: up (the far end speaks for the fibre).
         XCTAssertEqual(LinkStateJudge.judge([(a, .deviceUnreachable), (b, .port(adminUp: true, operStatus: 1))]).state, .up)
+        // A garbled agent is not "not answering" (issue 31): the reason says what it does.
+        XCTAssertTrue(LinkStateJudge.judge([(a, .deviceFailed("its replies cannot be read (garbled)"))]).reason.contains("device answers but its replies cannot be read"))
         XCTAssertEqual(LinkStateJudge.judge([(a, .deviceUnreachable), (b, .noSuchInterface)]),
                        LinkVerdict(.unknown, "core/sfp1: device not answering, opd/ether1: no such interface"))
     }

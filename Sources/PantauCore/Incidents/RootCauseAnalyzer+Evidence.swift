@@ -26,7 +26,8 @@ extension RootCauseAnalyzer {
         }
         let silent = after.filter { $0.1.state == .unknown }
         if !silent.isEmpty {
-            evidence += silent.map { "\($0.0): no SNMP answer at \(clock($0.1.at)) (\($0.1.detail)): device unreachable or timed out" }
+            evidence += silent.map { "\($0.0): no SNMP answer at \(clock($0.1.at)) (\($0.1.detail))"
+                + ($0.1.detail.contains("device answers but") ? "" : ": device unreachable or timed out") }
         }
         let unread = watched.filter { l in !after.contains { $0.0 == l } }
         if !unread.isEmpty {

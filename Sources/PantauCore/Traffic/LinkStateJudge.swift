@@ -1,7 +1,10 @@
 /// What one poll saw of one link port.
 public enum PortObservation: Sendable, Hashable {
-    /// The device did not answer (or answered garbage): nothing is known.
+    /// The device did not answer: nothing is known.
     case deviceUnreachable
+    /// The device answered, but nothing usable (garbled replies, credentials refused, an agent
+    /// error): nothing is known of the port, and the reason says which.
+    case deviceFailed(String)
     /// The device answered but has no interface with that ifName (an inventory mistake).
     case noSuchInterface
     case port(adminUp: Bool, operStatus: Int)
@@ -36,8 +39,13 @@ public enum LinkStateJudge {
             up.append(name)
         }
         if !up.isEmpty { return LinkVerdict(.up, up.map { "\($0) up" }.joined(separator: ", ")) }
-        let why = ends.map { end, o in
-            "\(end.device)/\(end.interface): " + (o == .noSuchInterface ? "no such interface" : "device not answering")
+        let why = ends.map { end, o -> String in
+            let text = switch o {
+            case .noSuchInterface: "no such interface"
+            case .deviceFailed(let reason): "device answers but \(reason)"
+            default: "device not answering"
+            }
+            return "\(end.device)/\(end.interface): " + text
         }
         return LinkVerdict(.unknown, why.joined(separator: ", "))
     }

@@ -6,7 +6,15 @@ import PantauStoreKit
 extension SNMPPoller {
     /// What a poll saw of one port.
     func observation(_ end: LinkEnd, _ state: RunState) -> PortObservation {
-        guard let r = state.readings[end.device], r.failure == nil else { return .deviceUnreachable }
+        guard let r = state.readings[end.device] else { return .deviceUnreachable }
+        if let f = r.failure {
+            switch f.kind {
+            case .garbled: return .deviceFailed("its replies cannot be read (garbled)")
+            case .authentication: return .deviceFailed("refuses the credentials")
+            case .agentError: return .deviceFailed("reports an error")
+            default: return .deviceUnreachable
+            }
+        }
         guard let i = r.interface(named: end.interface) else { return .noSuchInterface }
         return .port(adminUp: i.isAdminUp, operStatus: i.operStatus)
     }
