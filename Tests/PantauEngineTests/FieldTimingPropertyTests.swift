@@ -97,7 +97,7 @@ final class FieldTimingPropertyTests: XCTestCase {
     let start = Double(ISO8601.parse("2026-03-17T08:00:00+07:00")!)  // a Tuesday
 
     func testEveryDrawGivesOneTicketPerRootWithTheTrueCause() async throws {
-        var rng = SplitMix64(seed: UInt64(ProcessInfo.processInfo.environment["PANTAU_PROPERTY_SEED"] ?? "") ?? 0x23_2026)
+        var rng = MonthlyReportPropertyTests.SplitMix(state: UInt64(ProcessInfo.processInfo.environment["PANTAU_PROPERTY_SEED"] ?? "") ?? 0x23_2026)
         let draws = Int(ProcessInfo.processInfo.environment["PANTAU_PROPERTY_DRAWS"] ?? "") ?? 28
         for i in 0..<draws {
             let d = Draw(scenario: i % Self.scenarios.count,
@@ -171,18 +171,5 @@ final class FieldTimingPropertyTests: XCTestCase {
             let ledger = try await store.ticketEvents(t.id).map(\.kind)
             XCTAssertFalse(ledger.contains("cause"), "\(d): the cause changed after opening: \(ledger); \(summary)")
         }
-    }
-}
-
-/// A small, fast, seedable generator (the draws are reproducible from the seed).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

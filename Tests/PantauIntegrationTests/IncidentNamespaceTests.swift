@@ -127,6 +127,25 @@ class IncidentNamespaceTests: XCTestCase {
         """.write(to: dir.appendingPathComponent("probes/incidents.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// The tickets as `pantau tickets list --format json` gives them.
+    func ticketList(_ loc: [String]) -> [[String: Any]] {
+        let out = (try? Harness.run(Harness.pantau, ["tickets", "list", "--format", "json"] + loc).stdout) ?? "[]"
+        return (try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    /// The tickets once `ok` holds for them (polled every 0.2 s), failing with the log past `timeout`.
+    func waitForTickets(_ loc: [String], _ what: String, timeout: Double, log: () -> String,
+                        _ ok: ([[String: Any]]) -> Bool) -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let t = ticketList(loc)
+            if ok(t) { return t }
+            usleep(200_000)
+        }
+        XCTFail("\(what): \(ticketList(loc)); log:\n\(log().suffix(4000))")
+        return ticketList(loc)
+    }
+
     static let hook = #"""
     import http.server, json, sys
     port, log = int(sys.argv[1]), sys.argv[2]
@@ -167,19 +186,9 @@ class IncidentNamespaceTests: XCTestCase {
         func logs() -> String {
             (1...runs).map { (try? String(contentsOf: dir.appendingPathComponent("run\($0).log"), encoding: .utf8)) ?? "" }.joined(separator: "\n---\n")
         }
-        func tickets() -> [[String: Any]] {
-            let out = (try? Harness.run(Harness.pantau, ["tickets", "list", "--format", "json"] + loc).stdout) ?? "[]"
-            return (try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]]) ?? []
-        }
+        func tickets() -> [[String: Any]] { ticketList(loc) }
         func waitTickets(_ what: String, timeout: Double, _ ok: ([[String: Any]]) -> Bool) -> [[String: Any]] {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                let t = tickets()
-                if ok(t) { return t }
-                usleep(500_000)
-            }
-            XCTFail("\(what): \(tickets()); log:\n\(logs().suffix(3000))")
-            return tickets()
+            waitForTickets(loc, what, timeout: timeout, log: logs, ok)
         }
         func ticket(_ root: String, _ all: [[String: Any]]) -> [String: Any]? { all.last { $0["root"] as? String == root } }
         func sh(_ c: String) { XCTAssertEqual(try Harness.sh(c).status, 0, c) }

@@ -49,7 +49,7 @@ extension RootCauseAnalyzer {
     func path(to site: String, in s: NetworkSnapshot) -> (links: [String], answering: [String]) {
         var out: [String] = [], answering: [String] = [], seen: Set<String> = [site], queue = [site]
         while let current = queue.popLast() {
-            for l in inventory.site(current)?.uplinks ?? [] {
+            for l in sitesByID[current]?.uplinks ?? [] {
                 guard let link = linksByID[l] else { continue }
                 if !link.ends.isEmpty, !out.contains(l) { out.append(l) }
                 let far = link.from == current ? link.to : link.from
@@ -82,4 +82,7 @@ extension RootCauseAnalyzer {
     }
 
     func clock(_ t: EpochSeconds) -> String { ISO8601.clock(t, in: timeZone) }
+
+    /// The watched ends of a link (nil: not in the inventory), without a scan of the links.
+    public func ends(of link: String) -> [LinkEnd] { linksByID[link]?.ends ?? [] }
 }

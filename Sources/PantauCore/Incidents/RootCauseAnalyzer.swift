@@ -7,12 +7,14 @@ public struct RootCauseAnalyzer: Sendable {
     public let inventory: Inventory
     let topology: Topology
     let timeZone: TimeZone
+    let sitesByID: [String: Site]
     let linksByID: [String: Link]
 
     public init(inventory: Inventory) {
         self.inventory = inventory
         topology = Topology(inventory)
         timeZone = TimeZone(identifier: inventory.timezone) ?? TimeZone(secondsFromGMT: 0)!
+        sitesByID = Dictionary(inventory.sites.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         linksByID = Dictionary(inventory.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 

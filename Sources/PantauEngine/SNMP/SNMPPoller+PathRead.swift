@@ -31,7 +31,7 @@ extension SNMPPoller {
             // Past the agent's IF-MIB cache after the failure: an earlier read may show the port as it was before.
             let earliest = Double(want.since) + Self.recheckAfter + wallToEngine
             for l in pathAnalyzer.pathLinks(to: site, in: state.sites) {
-                for e in inventory.link(l)?.ends ?? [] where polled.contains(e.device) {
+                for e in pathAnalyzer.ends(of: l) where polled.contains(e.device) {
                     // Read since the failure already (a poll, a trap's read-back, another site's path read).
                     if let read = state.readingAt[e.device], read >= Double(want.since + RootCauseAnalyzer.agentCacheSeconds) { continue }
                     waiting = true
