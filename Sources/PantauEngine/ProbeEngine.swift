@@ -54,6 +54,8 @@ public final class ProbeEngine: Sendable {
         // Shutdown runs in reverse order: receivers and probers stop first (publishing their
         // last batches), the correlator next, the store writer last, after reading to the end.
         var list: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recorder)]
+        // On the steady timeline, a step of the system clock is watched for and said aloud.
+        if let steady = clock as? SteadyClock { list.append(.init(service: ClockWatch(clock: steady, recorder: recorder, logger: logger))) }
         if let runFor { list.append(.init(service: StopAfter(seconds: runFor, clock: clock), successTerminationBehavior: .gracefullyShutdownGroup)) }
         if let notifications { list.append(.init(service: notifications)) }
         if let incidents { list.append(.init(service: incidents)) }

@@ -83,11 +83,15 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var services: [String: StoreFault]
         /// Optional probers not running now (the capture without its interface), retried.
         public var probers: [String: StoreFault]
+        /// The system clock minus the engine's timeline after a step (nil: none): the engine's
+        /// stamps differ from the system clock by this until it is restarted.
+        public var clockOffsetSeconds: Double?
         /// When the engine wrote it.
         public var at: EpochSeconds
         enum CodingKeys: String, CodingKey {
             case failingSince = "failing_since", lastError = "last_error", pendingBatches = "pending_batches"
-            case lastOutageFrom = "last_outage_from", lastOutageTo = "last_outage_to", services, probers, at
+            case lastOutageFrom = "last_outage_from", lastOutageTo = "last_outage_to", services, probers
+            case clockOffsetSeconds = "clock_offset_s", at
         }
         public init(_ h: StoreHealth) {
             failingSince = h.failingSince
@@ -97,6 +101,7 @@ public struct StatusReport: Sendable, Codable, Hashable {
             lastOutageTo = h.lastOutageTo
             services = h.services ?? [:]
             probers = h.probers ?? [:]
+            clockOffsetSeconds = h.clockStep.map { ($0.offset * 10).rounded() / 10 }
             at = h.at
         }
     }

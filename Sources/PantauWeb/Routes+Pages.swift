@@ -151,6 +151,10 @@ extension WebApp {
             out.append(lang == .en ? "\(name) has not been running since \(when(f.since)); the rest of the monitoring goes on."
                                    : "\(name) tidak berjalan sejak \(when(f.since)); pemantauan lain tetap berjalan.")
         }
+        if let step = h.clockStep {
+            out.append(lang == .en ? "The system clock stepped \(ClockStepText.signed(step.offset)) s; the engine's times differ from it by that much until the engine is restarted (no recorded interval is changed)."
+                                   : "Jam sistem melompat \(ClockStepText.signed(step.offset)) detik; waktu engine berbeda sebanyak itu sampai engine dijalankan ulang (tidak ada selang tercatat yang berubah).")
+        }
         return out
     }
 

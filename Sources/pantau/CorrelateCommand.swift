@@ -38,7 +38,7 @@ struct CorrelateCommand: AsyncParsableCommand {
         let config = try location.load()
         let (store, pgLocation) = try await central.openStore(Self.self, role: "correlator", logger: logger,
                                                               why: "the correlator works on the central store")
-        let clock = SystemWallClock()
+        let clock = SteadyClock(SystemWallClock())  // stamps and timers never step with the system clock
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let bus = ObservationBus()
         let composer = NotificationComposer(inventory: config.inventory, config: config.incidents)

@@ -44,7 +44,7 @@ extension RunCommand {
         let forwarded = await store.drain()
         if forwarded > 0 { say("pantau: replayed \(forwarded) spooled entr\(forwarded == 1 ? "y" : "ies") to \(location)") }
         let transport = try failing { try SocketEchoTransport() }
-        let clock = SystemWallClock()
+        let clock = SteadyClock(SystemWallClock())  // stamps and timers never step with the system clock
         let bus = ObservationBus()
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let inventory = config.inventory.probing(selected)

@@ -58,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         let transport = try failing { try SocketEchoTransport() }
         let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
         let names = Dictionary(config.inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let clock = SystemWallClock()
+        let clock = SteadyClock(SystemWallClock())  // stamps and timers never step with the system clock
         let bus = ObservationBus()
         // Every long-running service says a failing store here (the log once, `pantau status` through the health file).
         let faults = StoreFaultBoard()

@@ -64,6 +64,11 @@ struct StatusCommand: AsyncParsableCommand {
                 ? "PERHATIAN: \(prober) tidak berjalan sejak \(ISO8601.format(f.since, in: tz)) (\(f.attempts) percobaan; pemantauan lain tetap berjalan, dicoba lagi): \(f.error)"
                 : "WARNING: \(prober) has not been running since \(ISO8601.format(f.since, in: tz)) (\(f.attempts) attempts; the rest of the monitoring goes on, it is retried): \(f.error)")
         }
+        if let step = health?.clockStep {
+            printErr(lang == .id
+                ? "PERHATIAN: jam sistem melompat \(ClockStepText.signed(step.offset)) detik (terlihat \(ISO8601.format(step.noticedAt, in: tz))); engine tetap memakai waktu monoton, tidak ada selang yang terhapus atau memanjang, tetapi cap waktunya berbeda dari jam sistem sampai engine dijalankan ulang"
+                : "WARNING: the system clock stepped \(ClockStepText.signed(step.offset)) s (noticed \(ISO8601.format(step.noticedAt, in: tz))); the engine keeps its monotonic timeline, no interval is erased or stretched, but its stamps differ from the system clock until the engine is restarted")
+        }
         let id = lang == .id
         let label: [TargetState: String] = id ? [.up: "AKTIF", .down: "PUTUS", .unknown: "tanpa data"] : [.up: "UP", .down: "DOWN", .unknown: "unknown"]
         let siteLabel: [StatusReport.SiteState: String] = id

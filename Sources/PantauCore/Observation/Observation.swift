@@ -152,6 +152,9 @@ public struct StoreHealth: Sendable, Codable, Hashable {
     public var pendingBatches: Int
     public var lastOutageFrom: EpochSeconds?
     public var lastOutageTo: EpochSeconds?
+    /// The system clock stepped while the engine ran: the engine's stamps differ from it by
+    /// `offset` seconds until it is restarted (`SteadyClock`).
+    public var clockStep: SteadyClock.Step?
     /// When this was written.
     public var at: EpochSeconds
 

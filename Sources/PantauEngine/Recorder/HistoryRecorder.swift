@@ -184,11 +184,17 @@ public final class HistoryRecorder: Service, Sendable {
         publishHealth(h)
     }
 
+    /// The system clock stepped against the engine's timeline (`ClockWatch`): said in the health file.
+    public func noteClockStep(_ step: SteadyClock.Step?) {
+        publishHealth(health.withLock { $0.clockStep = step; return $0 })
+    }
+
     /// Writes the health file (atomically, by rename); failing to write it is not an error.
     func publishHealth(_ h: RecorderHealth) {
         guard let path = policy.healthFile else { return }
         var report = StoreHealth(failingSince: h.failingSince, lastError: h.lastError, pendingBatches: h.pendingBatches,
                                  lastOutageFrom: h.lastOutage?.from, lastOutageTo: h.lastOutage?.to, at: clock.nowSeconds())
+        report.clockStep = h.clockStep
         let services = faults.current
         report.services = services.isEmpty ? nil : services
         let probers = proberFaults.current
@@ -208,5 +214,7 @@ public struct RecorderHealth: Sendable {
     public var pendingBatches = 0
     /// The last outage that ended: from, to, error.
     public var lastOutage: (from: EpochSeconds, to: EpochSeconds, error: String)?
+    /// The last step of the system clock against the engine's timeline (nil: none, or undone).
+    public var clockStep: SteadyClock.Step?
     public init() {}
 }
