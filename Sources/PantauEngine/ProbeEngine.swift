@@ -41,7 +41,7 @@ public final class ProbeEngine: Sendable {
                 capture: CaptureService? = nil, faces: [any Service] = [],
                 recorderPolicy: HistoryRecorder.Policy = .init(), faults: StoreFaultBoard = StoreFaultBoard(),
                 proberFaults: StoreFaultBoard = StoreFaultBoard(), recorded: ObservationBus = ObservationBus(),
-                shutdownLimit: Duration = .seconds(15), runFor: Double? = nil,
+                shutdownLimit: Duration = .seconds(15), runFor: Double? = nil, detail: EngineDetail = EngineDetail(),
                 onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.store = store
         self.bus = bus
@@ -49,7 +49,7 @@ public final class ProbeEngine: Sendable {
         self.logger = logger
         self.onEvent = onEvent
         self.shutdownLimit = shutdownLimit
-        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy, faults: faults,
+        recorder = HistoryRecorder(store: store, bus: bus, clock: clock, logger: logger, policy: recorderPolicy, detail: detail, faults: faults,
                                    proberFaults: capture?.faults ?? proberFaults, recorded: recorded)
         // Shutdown runs in reverse order: receivers and probers stop first (publishing their
         // last batches), the correlator next, the store writer last, after reading to the end.

@@ -58,15 +58,17 @@ extension PostgresStore: SessionStore, HistoryStore {
     /// The latest session of every prober of every engine (the same answer as the SQLite store).
     public func sourceHealth() async throws -> [SourceHealth] {
         let rows = try await run("reading the source sessions", """
-            SELECT id, prober, engine, started_s, last_seen_s, ended_s, end_reason, cycle FROM source
+            SELECT id, prober, engine, started_s, last_seen_s, ended_s, end_reason, cycle, detail FROM source
             WHERE kind = 'engine' AND prober IS NOT NULL
               AND id IN (SELECT MAX(id) FROM source WHERE kind = 'engine' AND prober IS NOT NULL GROUP BY prober, engine)
             ORDER BY engine, prober
             """)
         var out: [SourceHealth] = []
-        for try await (id, prober, engine, started, seen, ended, reason, cycle) in rows.decode((Int64, String, String, Int64, Int64, Int64?, String?, String?).self) {
+        for try await (id, prober, engine, started, seen, ended, reason, cycle, detail)
+            in rows.decode((Int64, String, String, Int64, Int64, Int64?, String?, String?, String?).self) {
             out.append(SourceHealth(session: id, prober: prober, engine: engine, startedAt: started, lastSeen: seen, endedAt: ended, endReason: reason,
-                                    cycle: cycle.flatMap { try? JSONDecoder().decode(CycleReport.self, from: Data($0.utf8)) }))
+                                    cycle: cycle.flatMap { try? JSONDecoder().decode(CycleReport.self, from: Data($0.utf8)) },
+                                    notice: EngineDetail.notice(inEncoded: detail)))
         }
         return out
     }

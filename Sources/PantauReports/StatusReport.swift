@@ -56,8 +56,10 @@ public struct StatusReport: Sendable, Codable, Hashable {
         /// ICMP: packets on the engine's socket that were not its replies (another process's
         /// pings), discarded in the last round; the kernel filter drops most before they count.
         public var foreign: Int?
+        /// What the engine run said at its start (a damaged spool moved aside), while it runs.
+        public var notice: String?
         enum CodingKeys: String, CodingKey {
-            case source, state, lastSeen = "last_seen", cycleStarted = "cycle_started", cycleMs = "cycle_ms", done, answered, late, foreign
+            case source, state, lastSeen = "last_seen", cycleStarted = "cycle_started", cycleMs = "cycle_ms", done, answered, late, foreign, notice
         }
     }
 
@@ -196,7 +198,7 @@ public struct StatusQuery: Sendable {
             return .init(source: "\(h.prober)@\(h.engine)", state: state, lastSeen: ISO8601.format(h.lastSeen, in: tz),
                          cycleStarted: h.cycle.map { ISO8601.format(EpochSeconds($0.startedAt.rounded(.down)), in: tz) },
                          cycleMs: h.cycle?.durationMs, done: h.cycle?.done, answered: h.cycle?.answered, late: h.cycle?.late,
-                         foreign: h.cycle?.foreign)
+                         foreign: h.cycle?.foreign, notice: h.notice)
         }
         var report = StatusReport(sites: sites, links: links, sources: sources)
         if let bw = store as? any BandwidthStore, !bandwidthConfig.tests.isEmpty {

@@ -7,7 +7,7 @@ extension Store {
     public func sourceHealth() async throws -> [SourceHealth] {
         try await read("reading the sources' health") { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, prober, engine, started_s, last_seen_s, ended_s, end_reason, cycle FROM source
+                SELECT id, prober, engine, started_s, last_seen_s, ended_s, end_reason, cycle, detail FROM source
                 WHERE kind = 'engine' AND prober IS NOT NULL
                   AND id IN (SELECT MAX(id) FROM source WHERE kind = 'engine' AND prober IS NOT NULL GROUP BY prober, engine)
                 ORDER BY engine, prober
@@ -15,7 +15,8 @@ extension Store {
                 let cycle: String? = r["cycle"]
                 return SourceHealth(session: r["id"], prober: r["prober"], engine: r["engine"] ?? "local", startedAt: r["started_s"],
                                     lastSeen: r["last_seen_s"], endedAt: r["ended_s"], endReason: r["end_reason"],
-                                    cycle: cycle.flatMap { try? JSONDecoder().decode(CycleReport.self, from: Data($0.utf8)) })
+                                    cycle: cycle.flatMap { try? JSONDecoder().decode(CycleReport.self, from: Data($0.utf8)) },
+                                    notice: EngineDetail.notice(inEncoded: r["detail"]))
             }
         }
     }

@@ -28,13 +28,25 @@ public struct RecoveryReport: Sendable, Hashable {
 public struct EngineDetail: Sendable, Hashable {
     public var host: String
     public var pid: Int32
+    /// What this engine run must say wherever its sessions are read (`pantau status` at the
+    /// centre): a damaged spool moved aside at its start, with what did not reach the centre.
+    public var notice: String?
 
-    public init(host: String = ProcessInfo.processInfo.hostName, pid: Int32 = ProcessInfo.processInfo.processIdentifier) {
+    public init(host: String = ProcessInfo.processInfo.hostName, pid: Int32 = ProcessInfo.processInfo.processIdentifier, notice: String? = nil) {
         self.host = host
         self.pid = pid
+        self.notice = notice
     }
 
-    public var encoded: String { "host=\(host) pid=\(pid)" }
+    static let noticeMark = "; notice: "
+
+    public var encoded: String { "host=\(host) pid=\(pid)" + (notice.map { Self.noticeMark + $0 } ?? "") }
+
+    /// The notice in a session's stored detail, if it has one.
+    public static func notice(inEncoded detail: String?) -> String? {
+        guard let detail, let r = detail.range(of: noticeMark) else { return nil }
+        return String(detail[r.upperBound...])
+    }
 }
 
 /// The claim an engine holds on a database for its whole life. With SQLite it is an

@@ -97,9 +97,12 @@ public struct SourceHealth: Sendable, Hashable {
     public var endedAt: EpochSeconds?
     public var endReason: String?
     public var cycle: CycleReport?
+    /// What the engine run said when it began (`EngineDetail.notice`): a damaged spool moved aside.
+    public var notice: String?
 
     public init(session: Int64, prober: String, engine: String, startedAt: EpochSeconds, lastSeen: EpochSeconds, endedAt: EpochSeconds?,
-                endReason: String?, cycle: CycleReport?) {
+                endReason: String?, cycle: CycleReport?, notice: String? = nil) {
+        self.notice = notice
         self.session = session
         self.prober = prober
         self.engine = engine

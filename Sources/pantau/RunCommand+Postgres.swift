@@ -89,7 +89,8 @@ extension RunCommand {
         }
         say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)), spool \(spoolPath); tickets come from pantau correlate")
         let probeEngine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                      bandwidth: bandwidth, capture: capture, recorderPolicy: policy, runFor: seconds, onEvent: onEvent)
+                                      bandwidth: bandwidth, capture: capture, recorderPolicy: policy, runFor: seconds,
+                                      detail: EngineDetail(notice: damage.map { Self.notice($0, tz: tz) }), onEvent: onEvent)
         do {
             try await failingAsync { try await probeEngine.run(signals: [.sigterm, .sigint]) }
         } catch {
@@ -97,5 +98,20 @@ extension RunCommand {
             throw error
         }
         await store.close()
+    }
+}
+
+extension RunCommand {
+    /// What a damaged spool moved aside at start leaves to say at the centre (`pantau status`
+    /// there, through the engine's session detail): where the file is and what did not arrive.
+    static func notice(_ d: SpoolDamage, tz: TimeZone) -> String {
+        var s = "damaged spool (\(d.problem)) moved aside to \(d.movedTo)"
+        if let n = d.heldEntries {
+            s += n == 0 ? "; it held nothing readable" : "; \(n) readable entr\(n == 1 ? "y" : "ies") did not reach the centre"
+                + (d.heldFrom.map { f in d.heldTo.map { " (\(ISO8601.format(f, in: tz)) .. \(ISO8601.format($0, in: tz)))" } ?? "" } ?? "")
+        } else {
+            s += "; what it held cannot be read"
+        }
+        return s
     }
 }

@@ -69,6 +69,10 @@ struct StatusCommand: AsyncParsableCommand {
                 ? "PERHATIAN: jam sistem melompat \(ClockStepText.signed(step.offset)) detik (terlihat \(ISO8601.format(step.noticedAt, in: tz))); engine tetap memakai waktu monoton, tidak ada selang yang terhapus atau memanjang, tetapi cap waktunya berbeda dari jam sistem sampai engine dijalankan ulang"
                 : "WARNING: the system clock stepped \(ClockStepText.signed(step.offset)) s (noticed \(ISO8601.format(step.noticedAt, in: tz))); the engine keeps its monotonic timeline, no interval is erased or stretched, but its stamps differ from the system clock until the engine is restarted")
         }
+        for s in report.sources where s.state == "running" || s.state == "stale" {
+            guard let notice = s.notice else { continue }
+            printErr(lang == .id ? "PERHATIAN: \(s.source) mulai dengan spool baru: \(notice)" : "WARNING: \(s.source) started on a fresh spool: \(notice)")
+        }
         let id = lang == .id
         let label: [TargetState: String] = id ? [.up: "AKTIF", .down: "PUTUS", .unknown: "tanpa data"] : [.up: "UP", .down: "DOWN", .unknown: "unknown"]
         let siteLabel: [StatusReport.SiteState: String] = id
