@@ -162,6 +162,14 @@ final class NamespaceTopologyTests: XCTestCase {
         let reported = Date().addingTimeInterval(30)
         while Date() < reported, !logText().contains("store write failed") { usleep(200_000) }
         XCTAssertTrue(logText().contains("store write failed"), "the store failure is reported at once: \(logText())")
+        // `status` says why, from the health file, even on a full disk (the file owns its blocks).
+        var said = ""
+        let sayDeadline = Date().addingTimeInterval(10)
+        while Date() < sayDeadline, !said.contains("PERHATIAN: basis data gagal ditulis") {
+            said = (try? Harness.run(Harness.pantau, ["status"] + loc).stderr) ?? ""
+            usleep(200_000)
+        }
+        XCTAssertTrue(said.contains("PERHATIAN: basis data gagal ditulis"), said)
         let cut = Int64(Date().timeIntervalSince1970)
         XCTAssertEqual(try Harness.sh("ip -n \(opd1) link set o1-\(suffix) down").status, 0)
         sleep(5)

@@ -199,9 +199,31 @@ public final class HistoryRecorder: Service, Sendable {
         report.services = services.isEmpty ? nil : services
         let probers = proberFaults.current
         report.probers = probers.isEmpty ? nil : probers
-        guard let data = try? JSONEncoder().encode(report) else { return }
+        guard var data = try? JSONEncoder().encode(report) else { return }
+        // Padded (JSON allows trailing blanks) so the file always owns `healthFileCapacity` bytes
+        // of blocks: on a full disk, where the copy-and-rename cannot be written, the report is
+        // overwritten in place, and `status` can still say why the engine fails.
+        if data.count < Self.healthFileCapacity {
+            data.append(contentsOf: repeatElement(UInt8(ascii: " "), count: Self.healthFileCapacity - data.count))
+        }
         let tmp = path + ".tmp"
-        if FileManager.default.createFile(atPath: tmp, contents: data) { _ = rename(tmp, path) }
+        if FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, path) == 0 { return }
+        unlink(tmp)
+        Self.overwriteInPlace(path, data)
+    }
+
+    static let healthFileCapacity = 16 * 1024
+
+    /// Writes `data` over the start of the existing file, padding to its size (no new blocks).
+    static func overwriteInPlace(_ path: String, _ data: Data) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int(st.st_size) >= data.count else { return }
+        var padded = data
+        padded.append(contentsOf: repeatElement(UInt8(ascii: " "), count: Int(st.st_size) - data.count))
+        _ = padded.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
     }
 }
 
