@@ -39,7 +39,8 @@ public struct EchoExchange: Sendable, Hashable {
     public var sent: [Int]
     public var replies: [EchoReply]
     /// ICMP packets that reached the socket during the exchange and were not replies to this
-    /// engine (another process's pings or replies); discarded.
+    /// engine (another process's pings or replies, replies forged with our identifier or from an
+    /// address that was not asked); discarded. Late replies to an earlier exchange are not counted.
     public var foreign: Int
 
     public init(sent: [Int], replies: [EchoReply], foreign: Int = 0) {

@@ -34,6 +34,9 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
     public let mode6: Mode?
     private let queue = DispatchQueue(label: "pantau.icmp")
     private var sequence: UInt16 = 0
+    /// The nonces of the last exchanges (on `queue`): a reply carrying one of them is ours, late;
+    /// one with our identifier and any other nonce is forged or another program's, and counted.
+    private var recentNonces: [UInt64] = []
     private let identifier: UInt16
 
     /// Opens the socket; throws a `PantauError(.permission)` that says how to allow ICMP when neither kind is allowed.
@@ -164,6 +167,8 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
     /// The blocking send/receive loop of one exchange (runs on `queue`).
     func run(_ targets: [EchoTarget], maxRate: Int) -> EchoExchange {
         let nonce = UInt64.random(in: 1...UInt64.max)
+        let earlier = recentNonces
+        defer { recentNonces = Array((recentNonces + [nonce]).suffix(8)) }
         var plan: [Send] = []
         var firstSlot = [Int](repeating: 0, count: targets.count + 1)
         for (i, t) in targets.enumerated() {
@@ -283,11 +288,14 @@ public final class SocketEchoTransport: EchoTransport, @unchecked Sendable {
                         return ICMPPacket.decodeReply(raw, offset: offset, v6: v6)
                     }
                     guard let r = reply, m == .datagram || r.identifier == identifier else { foreign += 1; continue }
-                    guard r.nonce == nonce, Int(r.index) < targets.count else { continue }  // ours, from an earlier exchange
+                    // Ours from an earlier exchange: late, not foreign. Any other nonce, index or packet
+                    // number, or a reply from an address we did not ask, is not a reply to us: counted.
+                    guard r.nonce == nonce else { if !earlier.contains(r.nonce) { foreign += 1 }; continue }
+                    guard Int(r.index) < targets.count else { foreign += 1; continue }
                     let t = Int(r.index), p = Int(r.packet)
                     let sameSource: Bool = v6 ? addrs6[t].map { a in withUnsafeBytes(of: a) { x in withUnsafeBytes(of: from.sin6_addr) { y in x.elementsEqual(y) } } } ?? false
                         : withUnsafeBytes(of: &from) { $0.load(fromByteOffset: 4, as: UInt32.self) } == addrs[t] && addrs6[t] == nil
-                    guard p < targets[t].packets, sameSource else { continue }
+                    guard p < targets[t].packets, sameSource else { foreign += 1; continue }
                     let slot = firstSlot[t] + p
                     guard sentAt[slot] != 0, !answered[slot] else { continue }
                     let rtt = at - sentAt[slot]
