@@ -277,8 +277,8 @@ extension PostgresStore: SessionStore, HistoryStore {
     /// Imports history rows in one transaction (`ImportRules`: rows identical to an earlier
     /// import are skipped; a row in the future, overlapping another row of the file or any
     /// recorded interval of its target refuses the whole import).
-    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
-        try ImportRules.checkFile(rows, file: file, now: now)
+    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds, timeZone: TimeZone) async throws -> ImportOutcome {
+        try ImportRules.checkFile(rows, file: file, now: now, timeZone: timeZone)
         for row in rows { try await ensurePartitionOutside(row.range.start) }
         return try await transaction("importing history") { c in
             var fresh: [HistoryRow] = [], present = 0, problems: [Diagnostic] = []
@@ -293,7 +293,7 @@ extension PostgresStore: SessionStore, HistoryStore {
                 for try await (state, from, end, kind, sid) in stored.decode((String, Int64, Int64, String, Int64).self) {
                     existing.append(ImportRules.Stored(state: state, from: from, end: end, kind: kind, source: sid))
                 }
-                let r = ImportRules.classify(sorted, stored: existing, file: file)
+                let r = ImportRules.classify(sorted, stored: existing, file: file, timeZone: timeZone)
                 fresh += r.fresh
                 present += r.present
                 problems += r.problems

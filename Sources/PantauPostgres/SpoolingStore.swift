@@ -207,8 +207,8 @@ extension SpoolingStore: SessionStore, HistoryStore, SampleStore {
         try await centre().history(overlapping: range, targets: targets)
     }
     public func currentStatus() async throws -> [String: TargetStatus] { try await centre().currentStatus() }
-    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
-        try await centre().importHistory(rows, file: file, at: now)
+    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds, timeZone: TimeZone) async throws -> ImportOutcome {
+        try await centre().importHistory(rows, file: file, at: now, timeZone: timeZone)
     }
     public func probeLast() async throws -> [String: (lossPct: Double?, rttMs: Double?)] { try await centre().probeLast() }
     public func linkLast() async throws -> [String: LinkLast] { try await centre().linkLast() }

@@ -10,8 +10,8 @@ extension Store {
     /// that ends after `now` (history of the future would overlap what the engine records
     /// next and count tomorrow as down). An interval the engine is still recording counts as
     /// lasting until `now`.
-    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
-        try ImportRules.checkFile(rows, file: file, now: now)
+    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds, timeZone: TimeZone) async throws -> ImportOutcome {
+        try ImportRules.checkFile(rows, file: file, now: now, timeZone: timeZone)
         return try await write("importing history") { db in
             var fresh: [HistoryRow] = []
             var present = 0
@@ -27,7 +27,7 @@ extension Store {
                 let stored = try Row.fetchAll(existingSQL, arguments: [now, target, span.end, now, span.start]).map {
                     ImportRules.Stored(state: $0["state"], from: $0["from_s"], end: $0["end_s"], kind: $0["kind"], source: $0["sid"])
                 }
-                let c = ImportRules.classify(sorted, stored: stored, file: file)
+                let c = ImportRules.classify(sorted, stored: stored, file: file, timeZone: timeZone)
                 fresh += c.fresh
                 present += c.present
                 problems += c.problems

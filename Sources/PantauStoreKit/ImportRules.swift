@@ -1,3 +1,4 @@
+import Foundation
 import PantauCore
 
 /// History import as pure functions, the same on every store: a file is refused whole when a
@@ -26,11 +27,11 @@ public enum ImportRules {
     }
 
     /// Problems of the file on its own (rows in the future, rows overlapping each other).
-    public static func checkFile(_ rows: [HistoryRow], file: String, now: EpochSeconds) throws {
+    public static func checkFile(_ rows: [HistoryRow], file: String, now: EpochSeconds, timeZone: TimeZone = .gmt) throws {
         var problems: [Diagnostic] = []
         for row in rows where row.range.end > now {
             problems.append(Diagnostic(file: file, line: row.line, path: "to",
-                                       message: "ends in the future (\(ISO8601.format(row.range.end, in: .gmt)), after the import time \(ISO8601.format(now, in: .gmt))): only past history can be imported"))
+                                       message: "ends in the future (\(ISO8601.format(row.range.end, in: timeZone)), after the import time \(ISO8601.format(now, in: timeZone))): only past history can be imported"))
         }
         for (_, group) in Dictionary(grouping: rows, by: \.target) {
             let sorted = group.sorted { $0.range < $1.range }
@@ -51,7 +52,7 @@ public enum ImportRules {
 
     /// Sorts one target's rows (sorted by start) against its stored intervals (sorted by start):
     /// new rows, rows already present, and the problems.
-    public static func classify(_ rows: [HistoryRow], stored: [Stored], file: String)
+    public static func classify(_ rows: [HistoryRow], stored: [Stored], file: String, timeZone: TimeZone = .gmt)
         -> (fresh: [HistoryRow], present: Int, problems: [Diagnostic]) {
         var fresh: [HistoryRow] = [], present = 0, problems: [Diagnostic] = []
         // The largest end among stored[0...k]: intervals of different sources (several engines)
@@ -76,7 +77,7 @@ public enum ImportRules {
                 continue
             }
             problems.append(Diagnostic(file: file, line: row.line, path: "from",
-                message: "overlaps recorded '\(e.state)' of '\(row.target)' from \(e.from) to \(e.end) (epoch s; \(e.kind) source \(e.source))"))
+                message: "overlaps recorded '\(e.state)' of '\(row.target)' from \(ISO8601.format(e.from, in: timeZone)) to \(ISO8601.format(e.end, in: timeZone)) (\(e.kind == "import" ? "imported" : "recorded by the engine"), source \(e.source))"))
         }
         return (fresh, present, problems)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import PantauCore
 
 // The store behind protocols split by concern. Callers (probers, correlator, notifier, faces)
@@ -27,7 +28,15 @@ public protocol HistoryStore: Sendable {
     func record(_ batch: ObservationBatch, session: EngineSession) async throws
     func history(overlapping range: TimeRange, targets: [String]?) async throws -> [String: [StateInterval]]
     func currentStatus() async throws -> [String: TargetStatus]
-    func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome
+    /// `timeZone`: the one its problems name times in (the inventory's).
+    func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds, timeZone: TimeZone) async throws -> ImportOutcome
+}
+
+extension HistoryStore {
+    /// An import whose problems name times in UTC.
+    public func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
+        try await importHistory(rows, file: file, at: now, timeZone: .gmt)
+    }
 }
 
 /// Measurements and their rollups.

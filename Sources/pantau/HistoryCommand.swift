@@ -36,7 +36,8 @@ struct HistoryCommand: AsyncParsableCommand {
             let store = try failing { try location.openStore(.create) }
             do {
                 let outcome = try await failingAsync {
-                    try await store.importHistory(rows, file: file, at: EpochSeconds(Date().timeIntervalSince1970))
+                    try await store.importHistory(rows, file: file, at: EpochSeconds(Date().timeIntervalSince1970),
+                                                  timeZone: TimeZone(identifier: config.inventory.timezone) ?? .gmt)
                 }
                 print("imported \(outcome.added) interval(s) from \(file); \(outcome.alreadyPresent) already present")
                 try await noteClosedMonths(rows, config: config, store: store)

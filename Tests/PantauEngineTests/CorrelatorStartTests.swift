@@ -26,8 +26,8 @@ final class UnreadableAtStart: TicketStore, HistoryStore, Sendable {
     func history(overlapping range: TimeRange, targets: [String]?) async throws -> [String: [StateInterval]] {
         try await store.history(overlapping: range, targets: targets)
     }
-    func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
-        try await store.importHistory(rows, file: file, at: now)
+    func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds, timeZone: TimeZone) async throws -> ImportOutcome {
+        try await store.importHistory(rows, file: file, at: now, timeZone: timeZone)
     }
     func openTicket(_ root: RootCause, decision: PriorityDecision, at: EpochSeconds, month: String, reopenWithin: Int64, prefix: String,
                     explaining: [String], messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> (Ticket, TicketChange) {

@@ -34,8 +34,8 @@ final class FlakyStore: HistoryStore, SessionStore, SampleStore, Sendable {
         try await inner.history(overlapping: range, targets: targets)
     }
     func currentStatus() async throws -> [String: TargetStatus] { try await inner.currentStatus() }
-    func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds) async throws -> ImportOutcome {
-        try await inner.importHistory(rows, file: file, at: now)
+    func importHistory(_ rows: [HistoryRow], file: String, at now: EpochSeconds, timeZone: TimeZone) async throws -> ImportOutcome {
+        try await inner.importHistory(rows, file: file, at: now, timeZone: timeZone)
     }
     func claimEngine() throws -> EngineClaim { try inner.claimEngine() }
     func recoverCrashedSessions() async throws -> RecoveryReport { try await inner.recoverCrashedSessions() }

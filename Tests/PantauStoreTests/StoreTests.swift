@@ -150,6 +150,15 @@ final class StoreTests: XCTestCase {
         await XCTAssertThrowsErrorAsync(try await store.importHistory(inside, file: "x.csv", at: 2000)) { e in
             XCTAssertTrue("\(e)".hasPrefix("x.csv:2: from: overlaps recorded 'up' of 'bkd'"), "\(e)")
         }
+        // Issue 31 (low): the times are said in the office's zone, never as epoch seconds.
+        let wib = try XCTUnwrap(TimeZone(identifier: "Asia/Jakarta"))
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(inside, file: "x.csv", at: 2000, timeZone: wib)) { e in
+            XCTAssertEqual("\(e)", "x.csv:2: from: overlaps recorded 'up' of 'bkd' from 1970-01-01T07:16:40+07:00 to 1970-01-01T07:33:20+07:00 "
+                           + "(recorded by the engine, source \(s.id))")
+        }
+        await XCTAssertThrowsErrorAsync(try await store.importHistory(future, file: "old.csv", at: 1_800_000_000, timeZone: wib)) { e in
+            XCTAssertTrue("\(e)".contains("(2030-01-02T07:00:00+07:00, after the import time 2027-01-15T15:00:00+07:00)"), "\(e)")
+        }
     }
 }
 
