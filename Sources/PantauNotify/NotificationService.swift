@@ -86,6 +86,8 @@ public final class NotificationService: Service, Sendable {
                 try await store.markFailed(m.id, error: "no channel '\(m.channel)' configured any more", retryAt: nil)
                 continue
             }
+            // Counted before the send: a kill -9 during it leaves the attempt (maybe delivered) on record.
+            try await store.beginAttempt(m.id, at: EpochSeconds(clock.now().rounded(.down)))
             switch await n.deliver(m) {
             case .sent:
                 try await store.markSent(m.id, at: EpochSeconds(clock.now().rounded(.down)))

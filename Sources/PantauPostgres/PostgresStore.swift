@@ -445,6 +445,8 @@ public actor PostgresStore {
             """),
         // What each link's latest read said of its ports (the central correlator's evidence).
         (10, "ALTER TABLE link_last ADD COLUMN port_state TEXT"),
+        // A delivery attempt is written before it starts: a kill -9 during a send leaves it counted.
+        (11, "ALTER TABLE outbox ADD COLUMN attempt_started_s BIGINT"),
     ]
 
     /// `upTo`: stop after that version (tests of a migration's data conversion).

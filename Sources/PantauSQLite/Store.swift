@@ -463,6 +463,10 @@ public final class Store: Sendable {
                 CREATE INDEX ticket_document_month ON ticket_document(month, number);
                 """)
         }
+        m.registerMigration("v11-outbox-attempt") { db in
+            // A delivery attempt is written before it starts: a kill -9 during a send leaves it counted.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN attempt_started_s INTEGER")
+        }
         return m
     }
 

@@ -24,3 +24,16 @@ public struct OutboxMessage: Sendable, Hashable {
         self.createdAt = createdAt
     }
 }
+
+/// The outbox's delivery-attempt rules, the same on every store. An attempt is written before
+/// it starts (`attempt_started_s`), so a process killed during a send leaves it counted; the
+/// next attempt (or the reader) counts an unfinished one as an attempt that may have delivered.
+public enum OutboxRules {
+    /// SQL for the attempts a message has had, an unfinished one included.
+    public static let attemptsSQL = "attempts + CASE WHEN attempt_started_s IS NULL THEN 0 ELSE 1 END"
+
+    /// What an unfinished attempt says where the last error would be.
+    public static func unfinished(startedAt: EpochSeconds) -> String {
+        "the last attempt (\(ISO8601.format(startedAt, in: .gmt))) did not finish: still sending, or the process stopped during the send (it may have been delivered)"
+    }
+}

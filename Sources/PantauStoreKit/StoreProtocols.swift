@@ -80,6 +80,9 @@ public protocol TicketStore: Sendable {
 public protocol OutboxStore: Sendable {
     func pendingOutbox(at: EpochSeconds, limit: Int) async throws -> [OutboxMessage]
     func nextOutboxDue() async throws -> EpochSeconds?
+    /// Written before a delivery starts (`attempts` counts it even if the process dies during the
+    /// send; an unfinished one is then said in `outbox()`'s error, as maybe delivered).
+    func beginAttempt(_ id: Int64, at: EpochSeconds) async throws
     func markSent(_ id: Int64, at: EpochSeconds) async throws
     func markFailed(_ id: Int64, error: String, retryAt: EpochSeconds?) async throws
     func outbox() async throws -> [(message: OutboxMessage, sentAt: EpochSeconds?, lastError: String?)]

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -153,5 +154,37 @@ final class NotificationTests: XCTestCase {
         let smtp = try XCTUnwrap(lines.first { $0["kind"] as? String == "smtp" }?["data"] as? [String: Any])
         XCTAssertEqual(smtp["rcpt"] as? [String], ["<kabid@kab.go.id>"])
         XCTAssertTrue((smtp["data"] as? String)?.contains("Dinas Kesehatan") == true)
+    }
+}
+
+/// Issue 31 (low): the notification service writes the attempt before it sends, so what a
+/// kill -9 during the send leaves behind is an attempt on record (checked from inside the send).
+final class OutboxAttemptTests: XCTestCase {
+    final class Seen: Sendable { let counts = Mutex<[Int]>([]) }
+    struct Peeking: Notifier {
+        let store: Store
+        let seen: Seen
+        func deliver(_ message: OutboxMessage) async -> DeliveryResult {
+            let now = (try? await store.outbox().first { $0.message.id == message.id }?.message.attempts) ?? -1
+            seen.counts.withLock { $0.append(now) }
+            return .sent
+        }
+    }
+
+    func testTheAttemptIsDurableBeforeTheSend() async throws {
+        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-oa-\(UUID().uuidString).sqlite").path)
+        let root = RootCause(element: .site("bkd"), cause: .siteDown, affectedSites: ["bkd"], startedAt: 1000, evidence: [])
+        let decision = PriorityDecision(priority: .p3, impact: .low, urgency: .medium, score: 6, reason: "t")
+        _ = try await store.openTicket(root, decision: decision, at: 1100, month: "2026-03", reopenWithin: 0, messages: { t, c in
+            [OutboxDraft(dedupeKey: "\(t.number):\(c.rawValue)", channel: "noc", subject: t.number, body: c.rawValue)]
+        })
+        let seen = Seen()
+        let service = NotificationService(store: store, notifiers: ["noc": Peeking(store: store, seen: seen)], clock: FixedTestClock(t: 1200),
+                                          logger: Logger(label: "test"))
+        let delivered = try await service.deliverDue()
+        XCTAssertEqual(delivered, 1)
+        XCTAssertEqual(seen.counts.withLock { $0 }, [1], "during the send the attempt is already counted")
+        let attempts = try await store.outbox().map(\.message.attempts)
+        XCTAssertEqual(attempts, [1], "one attempt in all")
     }
 }

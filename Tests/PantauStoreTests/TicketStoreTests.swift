@@ -49,6 +49,29 @@ class TicketStoreTests: XCTestCase {
         await XCTAssertEqualAsync(try await s.pendingOutbox(at: 1460, limit: 100).map(\.body), ["resolved"])
     }
 
+    /// Issue 31 (low): a delivery cut off by a kill -9 left `attempts` at 0 (the attempt was
+    /// written only after the send returned). It is written before the send now: the unfinished
+    /// attempt counts, is said as maybe delivered, and the retry that follows counts too.
+    func testAnAttemptCutOffMidSendIsCounted() async throws {
+        let s = try await store()
+        _ = try await s.openTicket(trunk, decision: decision, at: 1100, month: "2026-03", reopenWithin: 3600, messages: mail)
+        let m = try await s.pendingOutbox(at: 1200, limit: 100)[0]
+        XCTAssertEqual(m.attempts, 0)
+        try await s.beginAttempt(m.id, at: 1200)  // ... and the process dies during the send
+        let row = try await s.outbox().first { $0.message.id == m.id }!
+        XCTAssertEqual(row.message.attempts, 1)
+        XCTAssertTrue(row.lastError?.contains("may have been delivered") == true, "\(row.lastError ?? "nil")")
+        let again = try await s.pendingOutbox(at: 1200, limit: 100)
+        XCTAssertEqual(again.map(\.id), [m.id], "still undelivered: retried")
+        XCTAssertEqual(again[0].attempts, 1, "the backoff knows of the cut-off attempt")
+        try await s.beginAttempt(m.id, at: 1300)
+        try await s.markSent(m.id, at: 1301)
+        let done = try await s.outbox().first { $0.message.id == m.id }!
+        XCTAssertEqual(done.message.attempts, 2)
+        XCTAssertNil(done.lastError)
+        XCTAssertEqual(done.sentAt, 1301)
+    }
+
     /// Issue 14: a later change of cause was recorded but never sent.
     func testChangeOfCauseIsSent() async throws {
         let s = try await store()
