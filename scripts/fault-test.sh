@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 KILLS="${1:-20}"
 [ "$KILLS" -ge 1 ] && [ "$KILLS" -le 500 ] || { echo "KILLS 1..500" >&2; exit 2; }
 swift build --build-tests
-swift test --skip-build --filter 'RecorderFaultTests|NamespaceTopologyTests|ICMPFloodTests|SNMPLinkTests|NetSNMPTransportTests|TrapFloodTests|NotificationTests|TicketStoreTests|SafeDefaultsTests|IncidentScenarioTests|DegradationScenarioTests|ClockStepTests|IncidentTests|TrafficTests|SNMPConfigFixtureTests|IncidentsConfigTests|CheckFixtureTests|StoreTests'
+swift test --skip-build --filter 'RecorderFaultTests|NamespaceTopologyTests|ICMPFloodTests|SNMPLinkTests|NetSNMPTransportTests|TrapFloodTests|NotificationTests|TicketStoreTests|SafeDefaultsTests|IncidentScenarioTests|DegradationScenarioTests|ClockStepTests|StatusClockStepTests|IncidentTests|TrafficTests|SNMPConfigFixtureTests|IncidentsConfigTests|CheckFixtureTests|StoreTests|SpoolDamageTests|PostgresSpoolDamageTests|ForgedICMPTests|OutboxAttemptTests|CaptureNamespaceTests|WebIdleConnectionTests|StoreRulesTests'
 if [ "$(id -u)" -eq 0 ]; then bash scripts/kill-test.sh "$KILLS"; else echo "kill-test: SKIPPED (needs root for its namespaces)"; fi
