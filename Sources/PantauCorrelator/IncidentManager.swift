@@ -197,10 +197,13 @@ public final class IncidentManager: Service, Sendable {
                 let st = ElementState(to, since: o.since, detail: o.evidence)
                 if o.kind == .link || watchedLinks.contains(o.element) { view.snapshot.links[o.element] = st } else { view.snapshot.sites[o.element] = st }
             case .degradation(let reason):
+                // Said again (a source restating what it holds): the earliest instant stands.
                 if let reason {
-                    view.snapshot.degraded[o.element] = Degradation(reason, since: o.since)
+                    view.snapshot.degraded[o.element] = Degradation(reason, since: min(o.since, view.snapshot.degraded[o.element]?.since ?? o.since))
                     view.degradationClearedAt[o.element] = nil
-                } else if view.snapshot.degraded.removeValue(forKey: o.element) != nil {
+                } else if view.snapshot.degraded.removeValue(forKey: o.element) != nil || view.degradationClearedAt[o.element] == nil {
+                    // Also a clear of a degradation this view never saw (held before a restart):
+                    // a notice adopted from the store recovers from it.
                     view.degradationClearedAt[o.element] = o.since
                 }
                 news = true

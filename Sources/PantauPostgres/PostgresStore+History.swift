@@ -145,7 +145,7 @@ extension PostgresStore: SessionStore, HistoryStore {
             if let reason {
                 try await c.query("""
                     INSERT INTO degradation (element, engine, prober, reason, since_s) VALUES (\(o.element), \(engine), \(prober), \(reason), \(o.since))
-                    ON CONFLICT (element, engine, prober) DO UPDATE SET reason = excluded.reason, since_s = excluded.since_s
+                    ON CONFLICT (element, engine, prober) DO UPDATE SET reason = excluded.reason, since_s = LEAST(degradation.since_s, excluded.since_s)
                     """, logger: logger)
             } else {
                 try await c.query("DELETE FROM degradation WHERE element = \(o.element) AND engine = \(engine) AND prober = \(prober)", logger: logger)

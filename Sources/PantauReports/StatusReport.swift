@@ -190,9 +190,12 @@ public struct StatusQuery: Sendable {
                          txDbm: l?.txDbm.map { Self.round($0, 2) }, optical: l?.opticalLevel, detail: l?.detail ?? "")
         }
         let sources = try await store.sourceHealth().map { h -> StatusReport.SourceLine in
-            let interval: EpochSeconds = h.prober == "icmp"
-                ? inventory.sites.map { staleAfter(site: $0) }.min() ?? 60
-                : inventory.links.filter { !$0.ends.isEmpty }.map { staleAfter(link: $0) }.min() ?? 120
+            // Each source is stale past its own beat: ICMP and SNMP from their probe intervals,
+            // the bandwidth tests and the capture from their fixed heartbeat (two beats and 10 s).
+            let prober = ObservationSource.Prober(rawValue: h.prober)
+            let interval: EpochSeconds = prober?.heartbeatSeconds.map { 2 * $0 + 10 }
+                ?? (prober == .icmp ? inventory.sites.map { staleAfter(site: $0) }.min() ?? 60
+                                    : inventory.links.filter { !$0.ends.isEmpty }.map { staleAfter(link: $0) }.min() ?? 120)
             let state = h.endedAt != nil ? (h.endReason == "crash-recovered" ? "crashed" : "stopped")
                 : (now - h.lastSeen > interval ? "stale" : "running")
             return .init(source: "\(h.prober)@\(h.engine)", state: state, lastSeen: ISO8601.format(h.lastSeen, in: tz),

@@ -70,4 +70,53 @@ final class BandwidthScheduleTests: XCTestCase {
         XCTAssertTrue(notice.evidence.joined().contains("bandwidth-below-contract"), "\(notice.evidence)")
         XCTAssertFalse(tickets.contains { $0.rootKey.contains("l2") }, "45 of 50 Mbps is above 80%: no ticket")
     }
+
+    /// Issue 29: the "already flagged" list lived in memory: after an engine restart a passing test
+    /// never cleared the open notice. The standing is derived from the recorded tests now: a
+    /// restart keeps a shortfall open, and the next passing test clears it.
+    func testANoticeSurvivesARestartAndAPassingTestClearsIt() async throws {
+        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
+            Site(id: "opd1", name: "OPD 1", address: "10.0.0.3", uplinks: ["l1"]),
+        ], links: [Link(id: "l1", kind: .foAerial, from: "dc", to: "opd1", bandwidthMbps: 50)], maintenance: [])
+        var bw = BandwidthConfig()
+        bw.startJitterSeconds = 0
+        var t1 = BandwidthTestSpec(target: "l1", server: "10.0.0.3", durationSeconds: 10)
+        t1.at = [19 * 3600]
+        bw.tests = [t1]
+        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-bw-\(UUID().uuidString).sqlite").path)
+        let mbps = Mutex<Double>(20)
+        /// One engine run from `from` for `hours`, as `pantau run` would be started again.
+        func run(from iso: String, hours: Double) async throws {
+            let clock = ManualClock(Double(ISO8601.parse(iso)!))
+            var engine = TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: ICMPSettings(intervalSeconds: 300, packets: 1, timeoutMs: 1000)),
+                                    store: store, transport: RecordingEchoTransport { _, _ in 0.5 }, clock: clock, runFor: hours * 3600)
+            var incidents = IncidentConfig()
+            incidents.evaluateEvery = 600
+            engine.incidents = incidents
+            let transport = RecordingBandwidthTransport { _, _ in mbps.withLock { $0 } }
+            engine.bandwidth = { bus, s in
+                BandwidthTestService(inventory: inv, config: bw, transport: transport, store: store, bus: bus, clock: clock,
+                                     logger: Logger(label: "test"), suspensions: s, heartbeatSeconds: 900)
+            }
+            _ = try await engine.run()
+        }
+        func notice() async throws -> Ticket? { try await store.tickets(states: nil).first { $0.rootKey == "link:l1:degraded" } }
+        // Monday and Tuesday 19:00: 20 of 50 Mbps twice: the notice opens.
+        try await run(from: "2026-03-02T18:00:00+07:00", hours: 37)
+        let opened = try await notice()
+        XCTAssertEqual(opened?.state, .open)
+        // Restarted on Wednesday morning: no test yet; the shortfall still stands.
+        try await run(from: "2026-03-04T07:00:00+07:00", hours: 5)
+        let kept = try await notice()
+        XCTAssertEqual(kept?.state, .open, "a restart neither forgets nor clears the shortfall")
+        XCTAssertEqual(kept?.number, opened?.number)
+        // Restarted again; Wednesday 19:00 the link gives 47.8 Mbps (above 80 %): the notice resolves.
+        mbps.withLock { $0 = 47.8 }
+        try await run(from: "2026-03-04T12:00:00+07:00", hours: 8)
+        let cleared = try await notice()
+        XCTAssertEqual(cleared?.state, .resolved, "the passing test clears the notice opened before the restarts")
+        let all = try await store.tickets(states: nil).filter { $0.rootKey == "link:l1:degraded" }
+        XCTAssertEqual(all.count, 1, "no second ticket")
+    }
 }

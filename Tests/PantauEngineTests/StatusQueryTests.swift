@@ -33,4 +33,28 @@ final class StatusQueryTests: XCTestCase {
         let json = String(decoding: try JSONEncoder.pantau.encode(r), as: UTF8.self)
         XCTAssertTrue(json.contains("\"last_seen\""), json)
     }
+
+    /// Issue 29: with SNMP polled every 10 s (stale after ~27 s) the bandwidth and capture sources,
+    /// beating every 30 s, read "macet" for a few seconds of every beat. Each is stale past its own beat.
+    func testEverySourceIsStaleFromItsOwnHeartbeat() async throws {
+        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
+            Site(id: "bkd", name: "bkd", address: "10.0.0.2", uplinks: ["fo"]),
+        ], links: [Link(id: "fo", kind: .foUnderground, from: "dc", to: "bkd", a: LinkEnd(device: "sw", interface: "sfp1"))],
+        devices: [Device(id: "sw", site: "dc", address: "10.0.0.3", vendor: .mikrotik, role: .core, snmpProfile: "p")], maintenance: [])
+        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-sq-\(UUID().uuidString).sqlite").path)
+        for prober in [ObservationSource.Prober.snmp, .bandwidth, .capture] {
+            let s = try await store.beginSource(ObservationSource(prober), at: 1000)
+            try await store.record(ObservationBatch(source: ObservationSource(prober), at: prober == .snmp ? 1995 : 1971), session: s)
+        }
+        var snmp = SNMPProbeConfig()
+        snmp.defaults.intervalSeconds = 10
+        let q = StatusQuery(inventory: inv, probes: ProbeConfig(), snmp: snmp)
+        // 29 s after the bandwidth and capture beats (one 30 s beat not yet due): running.
+        var r = try await q.build(store: store, now: 2000)
+        XCTAssertEqual(r.sources.map { "\($0.source) \($0.state)" }, ["bandwidth@local running", "capture@local running", "snmp@local running"])
+        // Two beats missed: stale.
+        r = try await q.build(store: store, now: 2042)
+        XCTAssertEqual(r.sources.map { "\($0.source) \($0.state)" }, ["bandwidth@local stale", "capture@local stale", "snmp@local stale"])
+    }
 }

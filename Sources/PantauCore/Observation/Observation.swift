@@ -4,6 +4,16 @@ public struct ObservationSource: Sendable, Hashable, Codable, CustomStringConver
     /// The probers Pantau has; a new prober adds a case and a sibling service.
     public enum Prober: String, Sendable, Hashable, Codable, CaseIterable {
         case icmp, snmp, bandwidth, capture
+
+        /// The heartbeat of a prober whose batches do not follow a probe interval (seconds; nil:
+        /// ICMP and SNMP beat with their configured intervals). `status` calls a source stale
+        /// from its own beat, never from another prober's interval.
+        public var heartbeatSeconds: Int64? {
+            switch self {
+            case .icmp, .snmp: nil
+            case .bandwidth, .capture: 30
+            }
+        }
     }
 
     public var prober: Prober

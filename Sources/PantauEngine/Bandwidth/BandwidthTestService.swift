@@ -36,7 +36,8 @@ public final class BandwidthTestService: Service, Sendable {
 
     public init(inventory: Inventory, config: BandwidthConfig, transport: any BandwidthTransport, store: any BandwidthStore,
                 bus: ObservationBus, clock: any WallClock, logger: Logger, suspensions: ProbeSuspensions, engine: String = "local",
-                runFor: Double? = nil, slackSeconds: Double = 15, heartbeatSeconds: Double = 30, faults: StoreFaultBoard = StoreFaultBoard()) {
+                runFor: Double? = nil, slackSeconds: Double = 15,
+                heartbeatSeconds: Double = Double(ObservationSource.Prober.bandwidth.heartbeatSeconds!), faults: StoreFaultBoard = StoreFaultBoard()) {
         self.faults = faults
         self.heartbeatSeconds = heartbeatSeconds
         self.inventory = inventory
@@ -88,7 +89,9 @@ public final class BandwidthTestService: Service, Sendable {
     /// Mutable state of one run, touched only by the task running `run()`.
     final class RunState: @unchecked Sendable {
         var due: [Double] = []
-        var flagged: Set<String> = []
+        /// What the recorded history says of every scheduled target is still to be said on the
+        /// bus (at start: a restart must neither forget a shortfall nor keep a passed one open).
+        var restate = true
         /// Results measured while the store could not take them, in order (written on the next beat).
         var unrecorded: [BandwidthResult] = []
         /// Tests measured but not judged yet (the judgement reads the recent history).
@@ -102,6 +105,7 @@ public final class BandwidthTestService: Service, Sendable {
         let state = RunState()
         state.due = tests.map { next($0, after: startWall) + jitter() }
         bus.publish(ObservationBatch(source: source, at: clock.nowSeconds()))
+        await catchUp(state)
         do {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
@@ -163,14 +167,18 @@ public final class BandwidthTestService: Service, Sendable {
     /// Writes the results the store has not taken yet, then judges the tests not judged yet, in
     /// order; stops at the first store failure (said once) and goes on at the next beat.
     func catchUp(_ state: RunState) async {
-        guard !state.unrecorded.isEmpty || !state.unjudged.isEmpty else { return }
+        guard state.restate || !state.unrecorded.isEmpty || !state.unjudged.isEmpty else { return }
         do {
+            if state.restate {
+                try await restate()
+                state.restate = false
+            }
             if !state.unrecorded.isEmpty {
                 try await store.recordBandwidth(state.unrecorded)
                 state.unrecorded = []
             }
             while let (spec, results) = state.unjudged.first {
-                try await judge(spec, results: results, state: state)
+                try await judge(spec)
                 state.unjudged.removeFirst()
             }
             if let fault = faults.recovered(Self.serviceName) {
@@ -204,35 +212,51 @@ public final class BandwidthTestService: Service, Sendable {
         return out
     }
 
-    /// Below contract in any direction: a degradation of the link; at or above it in every direction: cleared.
-    func judge(_ spec: BandwidthTestSpec, results: [BandwidthResult], state: RunState) async throws {
+    /// What the recorded tests of `spec` say now: below contract in any direction is a
+    /// degradation of the link (the observation to publish), at or above it in every direction a
+    /// clear, anything between (short of `consecutive`, a test without a figure) nothing.
+    /// Derived from the history alone, never from memory: the same after a restart.
+    func assess(_ spec: BandwidthTestSpec) async throws -> Observation? {
         let contract = inventory.contractMbps(spec.target)
         let judge = BandwidthJudge(config: config)
-        var below: [String] = [], allOK = true
-        for r in results {
-            let recent = try await store.bandwidthHistory(target: spec.target, direction: r.direction, limit: 20).filter { $0.proto == spec.proto }
+        var below: [String] = [], allOK = true, latest: EpochSeconds?
+        for d in spec.direction == .both ? [BandwidthDirection.upload, .download] : [spec.direction] {
+            let recent = try await store.bandwidthHistory(target: spec.target, direction: d, limit: 20).filter { $0.proto == spec.proto }
+            latest = max(latest ?? .min, recent.first?.at ?? .min)
             switch judge.verdict(contractMbps: contract, recent: recent) {
             case .belowContract:
-                below.append("\(r.direction.rawValue) \(r.mbps.map { String(format: "%.1f", $0) } ?? "-") Mbps")
+                below.append("\(d.rawValue) \(recent.first?.mbps.map { String(format: "%.1f", $0) } ?? "-") Mbps")
                 allOK = false
             case .ok: break
             default: allOK = false
             }
         }
         let kind: ElementKind = inventory.link(spec.target) != nil ? .link : .site
-        let at = clock.nowSeconds()
-        if !below.isEmpty && !state.flagged.contains(spec.target) {
-            state.flagged.insert(spec.target)
+        let at = latest ?? clock.nowSeconds()
+        if !below.isEmpty {
             let reason = "bandwidth-below-contract: \(below.joined(separator: ", ")) of \(contract.map { String(format: "%.0f", $0) } ?? "?") Mbps "
                 + "(\(config.consecutive) tests below \(String(format: "%.0f", config.thresholdPct))%)"
-            bus.publish(ObservationBatch(source: source, at: at, observations: [
-                Observation(kind: kind, element: spec.target, source: source, what: .degradation(reason: reason), since: at, evidence: reason),
-            ]))
-        } else if allOK && state.flagged.remove(spec.target) != nil {
-            bus.publish(ObservationBatch(source: source, at: at, observations: [
-                Observation(kind: kind, element: spec.target, source: source, what: .degradation(reason: nil), since: at,
-                            evidence: "bandwidth at or above \(String(format: "%.0f", config.thresholdPct))% of contract"),
-            ]))
+            return Observation(kind: kind, element: spec.target, source: source, what: .degradation(reason: reason), since: at, evidence: reason)
         }
+        guard allOK else { return nil }
+        return Observation(kind: kind, element: spec.target, source: source, what: .degradation(reason: nil), since: at,
+                           evidence: "bandwidth at or above \(String(format: "%.0f", config.thresholdPct))% of contract")
+    }
+
+    /// Judges a test just recorded: its target's degradation set or cleared on the bus.
+    func judge(_ spec: BandwidthTestSpec) async throws {
+        guard let o = try await assess(spec) else { return }
+        bus.publish(ObservationBatch(source: source, at: clock.nowSeconds(), observations: [o]))
+    }
+
+    /// At start: every scheduled target's standing from its recorded tests, said once, so an
+    /// open notice is kept (a shortfall) or cleared (the last tests passed) across a restart.
+    func restate() async throws {
+        var seen: Set<String> = [], out: [Observation] = []
+        for spec in scheduled where seen.insert(spec.target).inserted {
+            if let o = try await assess(spec) { out.append(o) }
+        }
+        guard !out.isEmpty else { return }
+        bus.publish(ObservationBatch(source: source, at: clock.nowSeconds(), observations: out))
     }
 }

@@ -27,7 +27,7 @@ public final class CaptureService: Service, Sendable {
     /// A bucket is handed over this long after it ends (packets stamped just before the boundary).
     static let grace: Int64 = 2
     /// At most this long between two batches (a heartbeat when buckets are longer).
-    static let heartbeat: Int64 = 30
+    static let heartbeat: Int64 = ObservationSource.Prober.capture.heartbeatSeconds!
 
     public init(inventory: Inventory, config: CaptureConfig, transport: any CaptureTransport, bus: ObservationBus, clock: any WallClock,
                 logger: Logger, engine: String = "local", runFor: Double? = nil, faults: StoreFaultBoard = StoreFaultBoard(),
