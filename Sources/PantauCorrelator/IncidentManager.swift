@@ -258,9 +258,17 @@ public final class IncidentManager: Service, Sendable {
     /// element still fails must not leave the outage without one; one query per beat finds them.
     func evaluate(_ state: RunState, at: EpochSeconds, reconcile: Bool = false) async throws {
         if reconcile {
-            let live = Set(try await store.tickets(states: [.open, .acknowledged]).map(\.rootKey))
-            for key in state.tracker.reconcile(liveKeys: live, at: at) {
+            let liveTickets = try await store.tickets(states: [.open, .acknowledged])
+            for key in state.tracker.reconcile(liveKeys: Set(liveTickets.map(\.rootKey)), at: at) {
                 logger.notice("ticket no longer live in the store (resolved by hand?); the incident is re-evaluated", metadata: ["root": "\(key)"])
+            }
+            // A ticket opened by another process (`pantau bandwidth test --record`) is followed
+            // from here on: it resolves when its element is known healthy, like one of ours.
+            for t in liveTickets where state.tracker.incidents[t.rootKey]?.phase != .open && t.mergedInto == nil {
+                guard let parsed = RootCause.parse(key: t.rootKey), !t.isHelpdesk else { continue }
+                state.tracker.adopt(open: RootCause(element: parsed.element, cause: t.cause, affectedSites: t.affectedSites,
+                                                    startedAt: t.startedAt, evidence: t.evidence), flaps: t.flaps)
+                logger.notice("following a ticket opened elsewhere", metadata: ["ticket": "\(t.number)", "root": "\(t.rootKey)"])
             }
         }
         let view = state.view

@@ -47,3 +47,36 @@ extension PostgresStore: BandwidthStore {
         return out
     }
 }
+
+extension PostgresStore {
+    /// Taken under a table lock: two processes asking at once are served one after the other.
+    public func acquireBandwidthLease(_ lease: BandwidthLease, now: EpochSeconds) async throws -> BandwidthLease? {
+        try await transaction("taking the bandwidth test lease of \(lease.target)") { c in
+            try await c.query("LOCK TABLE bandwidth_lease IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            try await c.query("DELETE FROM bandwidth_lease WHERE expires_s <= \(now)", logger: logger)
+            if let held = BandwidthLeaseRules.conflict(lease, held: try await Self.leases(on: c, logger: logger), now: now) { return held }
+            try await c.query("""
+                INSERT INTO bandwidth_lease (id, holder, target, links, started_s, expires_s)
+                VALUES (\(lease.id), \(lease.holder), \(lease.target), \(BandwidthLeaseRules.encode(lease.links)), \(lease.startedAt), \(lease.expiresAt))
+                """, logger: logger)
+            return nil
+        }
+    }
+
+    public func releaseBandwidthLease(_ id: String) async throws {
+        _ = try await run("releasing a bandwidth test lease", "DELETE FROM bandwidth_lease WHERE id = \(id)")
+    }
+
+    public func bandwidthLeases(now: EpochSeconds) async throws -> [BandwidthLease] {
+        try await transaction("reading the bandwidth test leases") { c in try await Self.leases(on: c, logger: logger) }.filter { $0.expiresAt > now }
+    }
+
+    static func leases(on c: PostgresConnection, logger: Logger) async throws -> [BandwidthLease] {
+        var out: [BandwidthLease] = []
+        let rows = try await c.query("SELECT id, holder, target, links, started_s, expires_s FROM bandwidth_lease ORDER BY started_s", logger: logger)
+        for try await (id, holder, target, links, started, expires) in rows.decode((String, String, String, String, Int64, Int64).self) {
+            out.append(BandwidthLease(id: id, holder: holder, target: target, links: BandwidthLeaseRules.decode(links), startedAt: started, expiresAt: expires))
+        }
+        return out
+    }
+}

@@ -447,6 +447,13 @@ public actor PostgresStore {
         (10, "ALTER TABLE link_last ADD COLUMN port_state TEXT"),
         // A delivery attempt is written before it starts: a kill -9 during a send leaves it counted.
         (11, "ALTER TABLE outbox ADD COLUMN attempt_started_s BIGINT"),
+        // Bandwidth tests running now, by any process of any engine: no two on a shared path.
+        (12, """
+            CREATE TABLE bandwidth_lease (
+              id TEXT PRIMARY KEY, holder TEXT NOT NULL, target TEXT NOT NULL, links TEXT NOT NULL,
+              started_s BIGINT NOT NULL, expires_s BIGINT NOT NULL
+            )
+            """),
     ]
 
     /// `upTo`: stop after that version (tests of a migration's data conversion).

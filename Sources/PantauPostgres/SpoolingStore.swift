@@ -235,6 +235,12 @@ extension SpoolingStore: BandwidthStore {
     public func bandwidthHistory(target: String, direction: BandwidthDirection?, limit: Int) async throws -> [BandwidthResult] {
         try await centre().bandwidthHistory(target: target, direction: direction, limit: limit)
     }
+    /// Leases are the centre's (they must be seen by every engine): unreachable, they fail.
+    public func acquireBandwidthLease(_ lease: BandwidthLease, now: EpochSeconds) async throws -> BandwidthLease? {
+        try await centre().acquireBandwidthLease(lease, now: now)
+    }
+    public func releaseBandwidthLease(_ id: String) async throws { try await centre().releaseBandwidthLease(id) }
+    public func bandwidthLeases(now: EpochSeconds) async throws -> [BandwidthLease] { try await centre().bandwidthLeases(now: now) }
 }
 
 /// Mirrored traffic is written with the batches (through the spool); reads go to the centre.

@@ -68,10 +68,15 @@ public struct StatusReport: Sendable, Codable, Hashable {
     public var sources: [SourceLine]
     /// The latest bandwidth test of each configured target and direction.
     public var bandwidth: [BandwidthLine]? = nil
+    /// Bandwidth tests running now, by any process (their leases): a manual test waits for them.
+    public var bandwidthRunning: [BandwidthRunningLine]? = nil
     /// The mirror-port capture's own counters (kernel drops tell it fell behind).
     public var capture: [CaptureLine]? = nil
     /// The running engine's store writer and services, from its health file (nil: none written).
     public var storeHealth: StoreHealthLine? = nil
+    enum CodingKeys: String, CodingKey {
+        case sites, links, sources, bandwidth, bandwidthRunning = "bandwidth_running", capture, storeHealth = "store_health"
+    }
 
     /// What `status --format json` says of the store's health (keys in snake case).
     public struct StoreHealthLine: Sendable, Codable, Hashable {
@@ -118,6 +123,14 @@ public struct StatusReport: Sendable, Codable, Hashable {
         enum CodingKeys: String, CodingKey {
             case interface, at, received, dropped, interfaceDropped = "interface_dropped", unattributed
         }
+    }
+
+    public struct BandwidthRunningLine: Sendable, Codable, Hashable {
+        public var target: String
+        public var holder: String
+        public var since: String
+        public var until: String
+        public var links: [String]
     }
 
     public struct BandwidthLine: Sendable, Codable, Hashable {
@@ -206,6 +219,13 @@ public struct StatusQuery: Sendable {
         var report = StatusReport(sites: sites, links: links, sources: sources)
         if let bw = store as? any BandwidthStore, !bandwidthConfig.tests.isEmpty {
             report.bandwidth = try await bandwidthLines(bw, tz: tz)
+            let running = try await bw.bandwidthLeases(now: now)
+            if !running.isEmpty {
+                report.bandwidthRunning = running.map {
+                    .init(target: $0.target, holder: $0.holder, since: ISO8601.format($0.startedAt, in: tz), until: ISO8601.format($0.expiresAt, in: tz),
+                          links: $0.links.sorted())
+                }
+            }
         }
         if let traffic = store as? any TrafficStore {
             let stats = try await traffic.captureStatistics()

@@ -37,3 +37,30 @@ extension Store: BandwidthStore {
         }
     }
 }
+
+extension Store {
+    public func acquireBandwidthLease(_ lease: BandwidthLease, now: EpochSeconds) async throws -> BandwidthLease? {
+        try await write("taking the bandwidth test lease of \(lease.target)") { db in
+            try db.execute(sql: "DELETE FROM bandwidth_lease WHERE expires_s <= ?", arguments: [now])
+            if let held = BandwidthLeaseRules.conflict(lease, held: try Self.leases(db), now: now) { return held }
+            try db.execute(sql: "INSERT INTO bandwidth_lease (id, holder, target, links, started_s, expires_s) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [lease.id, lease.holder, lease.target, BandwidthLeaseRules.encode(lease.links), lease.startedAt, lease.expiresAt])
+            return nil
+        }
+    }
+
+    public func releaseBandwidthLease(_ id: String) async throws {
+        try await write("releasing a bandwidth test lease") { db in try db.execute(sql: "DELETE FROM bandwidth_lease WHERE id = ?", arguments: [id]) }
+    }
+
+    public func bandwidthLeases(now: EpochSeconds) async throws -> [BandwidthLease] {
+        try await read("reading the bandwidth test leases") { db in try Self.leases(db).filter { $0.expiresAt > now } }
+    }
+
+    static func leases(_ db: Database) throws -> [BandwidthLease] {
+        try Row.fetchAll(db, sql: "SELECT * FROM bandwidth_lease ORDER BY started_s").map {
+            BandwidthLease(id: $0["id"], holder: $0["holder"], target: $0["target"], links: BandwidthLeaseRules.decode($0["links"]),
+                           startedAt: $0["started_s"], expiresAt: $0["expires_s"])
+        }
+    }
+}

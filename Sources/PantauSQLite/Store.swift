@@ -467,6 +467,15 @@ public final class Store: Sendable {
             // A delivery attempt is written before it starts: a kill -9 during a send leaves it counted.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN attempt_started_s INTEGER")
         }
+        m.registerMigration("v12-bandwidth-lease") { db in
+            // Bandwidth tests running now, by any process: no two on a shared path.
+            try db.execute(sql: """
+                CREATE TABLE bandwidth_lease (
+                  id TEXT PRIMARY KEY, holder TEXT NOT NULL, target TEXT NOT NULL, links TEXT NOT NULL,
+                  started_s INTEGER NOT NULL, expires_s INTEGER NOT NULL
+                )
+                """)
+        }
         return m
     }
 

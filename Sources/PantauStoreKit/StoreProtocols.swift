@@ -130,6 +130,12 @@ public struct SourceHealth: Sendable, Hashable {
 public protocol BandwidthStore: Sendable {
     func recordBandwidth(_ results: [BandwidthResult]) async throws
     func bandwidthHistory(target: String, direction: BandwidthDirection?, limit: Int) async throws -> [BandwidthResult]
+    /// Takes `lease` unless a live one shares a link with it (`BandwidthLeaseRules`): nil when
+    /// taken, else the lease in the way. Expired leases (a process that died) are dropped.
+    func acquireBandwidthLease(_ lease: BandwidthLease, now: EpochSeconds) async throws -> BandwidthLease?
+    func releaseBandwidthLease(_ id: String) async throws
+    /// The live leases (tests running now), for `status`.
+    func bandwidthLeases(now: EpochSeconds) async throws -> [BandwidthLease]
 }
 
 /// Mirrored traffic per OPD and top talkers (the capture service writes them through the recorder).

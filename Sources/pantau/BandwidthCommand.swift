@@ -26,6 +26,7 @@ struct BandwidthTest: AsyncParsableCommand {
     @Argument(help: "The link or site id.") var target: String
     @Option(help: "Seconds per direction (default: the configured duration).") var duration: Int?
     @Option(help: "upload, download or both (default: the configured direction).") var direction: BandwidthDirection?
+    @Flag(help: "A result below contract opens (or updates) the link's notice ticket, as a scheduled test would.") var record = false
 
     func run() async throws {
         let config = try location.load(readOnly: true)
@@ -50,7 +51,9 @@ struct BandwidthTest: AsyncParsableCommand {
         let contract = inv.contractMbps(target)
         let judge = BandwidthJudge(config: config.bandwidth)
         var rows = [["direction", "protocol", "server", "received Mbps", "sent Mbps", "retransmits", "jitter ms", "loss %", "of contract", "verdict"]]
-        var failed = 0
+        var failed = 0, below = false
+        let seconds = specs.reduce(0.0) { $0 + Double(($1.direction == .both ? 2 : 1) * ($1.durationSeconds + 15)) }
+        try await location.withBandwidthLease(target: target, inventory: inv, seconds: seconds, holder: LocationOptions.cliHolder) {
         for spec in specs {
             let directions: [BandwidthDirection] = spec.direction == .both ? [.upload, .download] : [spec.direction]
             for d in directions {
@@ -61,7 +64,9 @@ struct BandwidthTest: AsyncParsableCommand {
                     return try await store.bandwidthHistory(target: target, direction: d, limit: 10)
                 }.filter { $0.proto == spec.proto }
                 if let e = r.error { failed += 1; printErr("\(target) \(d.rawValue): \(e)") }
-                let verdict: String = switch judge.verdict(contractMbps: contract, recent: recent) {
+                let v = judge.verdict(contractMbps: contract, recent: recent)
+                if v == .belowContract { below = true }
+                let verdict: String = switch v {
                 case .ok: contract == nil ? "no contract" : "ok"
                 case .short(let n): "short (\(n) of \(config.bandwidth.consecutive))"
                 case .belowContract: "BELOW CONTRACT"
@@ -73,9 +78,18 @@ struct BandwidthTest: AsyncParsableCommand {
                              zip2(r.mbps, contract).map { String(format: "%.0f%%", $0 / $1 * 100) } ?? "-", verdict])
             }
         }
+        }
         print("\(target): " + (contract.map { "contract \(AvailabilityFormat.fmt($0)) Mbps, short below \(AvailabilityFormat.fmt(config.bandwidth.thresholdPct))%" }
                                ?? "no bandwidth_mbps in the inventory"))
         print(TextTable.render(rows, rightAligned: [3, 4, 5, 6, 7, 8]))
+        if below {
+            if record {
+                let number = try await recordShortfall(config)
+                print("\(target): contract not met: notice \(number)")
+            } else {
+                print("\(target): contract not met; no notice opened (--record opens it; scheduled tests open it by themselves)")
+            }
+        }
         if failed > 0 { throw ExitCode(1) }
     }
 
@@ -159,8 +173,11 @@ struct BandwidthAcceptance: AsyncParsableCommand {
         }
         let transport = IPerf3Transport()
         var results: [BandwidthResult] = []
-        for d in [BandwidthDirection.upload, .download] {
-            results.append(await transport.run(spec, direction: d, at: EpochSeconds(Date().timeIntervalSince1970)))
+        try await location.withBandwidthLease(target: link, inventory: inv, seconds: Double(2 * (spec.durationSeconds + 15)),
+                                              holder: LocationOptions.cliHolder) {
+            for d in [BandwidthDirection.upload, .download] {
+                results.append(await transport.run(spec, direction: d, at: EpochSeconds(Date().timeIntervalSince1970)))
+            }
         }
         let contract = inv.contractMbps(link)
         let doc = BandwidthAcceptanceDocument(link: l, inventory: inv, results: results, contractMbps: contract, config: config.bandwidth,

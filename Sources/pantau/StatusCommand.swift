@@ -112,6 +112,10 @@ struct StatusCommand: AsyncParsableCommand {
             print("")
             print(TextTable.render(brows, rightAligned: [3, 4]))
         }
+        for r in report.bandwidthRunning ?? [] {
+            print(id ? "Uji bandwidth berjalan: \(r.target) oleh \(r.holder), sejak \(r.since) (paling lama sampai \(r.until)); jalur: \(r.links.joined(separator: ", "))"
+                     : "Bandwidth test running: \(r.target) by \(r.holder), since \(r.since) (at the latest until \(r.until)); path: \(r.links.joined(separator: ", "))")
+        }
         for c in report.capture ?? [] {
             print("")
             print(id ? "Tangkapan lalu lintas \(c.interface): \(c.received) paket diterima, \(c.dropped) dibuang kernel, \(c.interfaceDropped) dibuang antarmuka, "

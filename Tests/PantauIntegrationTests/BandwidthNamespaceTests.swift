@@ -105,6 +105,31 @@ final class BandwidthNamespaceTests: XCTestCase {
         let status = try pantau(["status", "--format", "json"] + loc).stdout
         XCTAssertTrue(status.contains("\"verdict\":\"below-contract\""), status)
 
+        // Issue 29: a second manual test on the same path while one runs is refused, naming it
+        // (the lease is in the store: any process, any engine).
+        let first = try Harness.start("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "bandwidth", "test", "fo-bkd", "--duration", "10",
+                                                       "--direction", "upload"] + loc, log: dir.appendingPathComponent("first.log"))
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        let leaseDeadline = Date().addingTimeInterval(15)
+        var running = ""
+        while Date() < leaseDeadline, !running.contains("bandwidth_running") {
+            running = (try? pantau(["status", "--format", "json"] + loc).stdout) ?? ""
+            usleep(100_000)
+        }
+        XCTAssertTrue(running.contains("\"bandwidth_running\""), running)
+        let refused = try Harness.run(test[0], Array(test.dropFirst()) + ["--duration", "1", "--direction", "upload"], timeout: 60)
+        XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("another bandwidth test is running on a shared path: fo-bkd by pantau bandwidth (CLI)"), refused.stderr)
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0, (try? String(contentsOf: dir.appendingPathComponent("first.log"), encoding: .utf8)) ?? "")
+        // --record: the manual shortfall opens the link's notice (the ticket the engine follows).
+        o = try Harness.run(test[0], Array(test.dropFirst()) + ["--duration", "2", "--record"], timeout: 60)
+        XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
+        let noticeLine = try XCTUnwrap(o.stdout.split(separator: "\n").first { $0.contains("contract not met: notice ") }, o.stdout)
+        let noticeNumber = String(noticeLine.split(separator: " ").last ?? "")
+        let listed = try pantau(["tickets", "list"] + loc).stdout
+        XCTAssertTrue(listed.contains(noticeNumber), listed)
+
         // The installation test the catalogs require: a printable record, failed against a 100 Mbps contract.
         // It runs for an installation ticket (the installation SOP): the record is tied to the ticket.
         let install = try pantau(["tickets", "install", "--link", "fo-bkd", "--by", "Kepala BKD", "--text", "sambungan baru"] + loc)

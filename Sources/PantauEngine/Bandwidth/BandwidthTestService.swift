@@ -122,10 +122,11 @@ public final class BandwidthTestService: Service, Sendable {
                         self.bus.publish(ObservationBatch(source: self.source, at: self.clock.nowSeconds()))
                         continue
                     }
-                    do { try await self.runScheduled(tests[i], state: state) } catch is CancellationError { throw CancellationError() } catch {
+                    var retry: Double?
+                    do { retry = try await self.runScheduled(tests[i], state: state) } catch is CancellationError { throw CancellationError() } catch {
                         self.storeFailed(error, doing: "running the scheduled test of \(tests[i].target)")
                     }
-                    state.due[i] = self.next(tests[i], after: max(self.clock.now(), due)) + self.jitter()
+                    state.due[i] = retry ?? (self.next(tests[i], after: max(self.clock.now(), due)) + self.jitter())
                 }
             }
         } catch is CancellationError {}
@@ -135,12 +136,16 @@ public final class BandwidthTestService: Service, Sendable {
 
     func jitter() -> Double { config.startJitterSeconds > 0 ? Double.random(in: 0...Double(config.startJitterSeconds)) : 0 }
 
-    /// One scheduled test, unless working time or the byte budget says no.
-    func runScheduled(_ spec: BandwidthTestSpec, state: RunState) async throws {
+    /// Who holds this engine's leases, as a refusal names it.
+    var holder: String { "engine \(source.engine) on \(ProcessInfo.processInfo.hostName), pid \(getpid())" }
+
+    /// One scheduled test, unless working time or the byte budget says no. Returns when to try
+    /// again if another process's test holds the path now (nil: the next scheduled time).
+    func runScheduled(_ spec: BandwidthTestSpec, state: RunState) async throws -> Double? {
         let now = clock.nowSeconds()
         if calendar.workingSeconds(from: now, to: now + EpochSeconds(span(spec).rounded(.up))) > 0 {
             logger.info("bandwidth test skipped: it would run in working time", metadata: ["target": "\(spec.target)"])
-            return
+            return nil
         }
         if let budget = spec.monthlyBudgetBytes {
             let month = calendar.range(of: YearMonth(calendar.localDate(of: now)))
@@ -151,17 +156,34 @@ public final class BandwidthTestService: Service, Sendable {
             } catch is CancellationError { throw CancellationError() } catch {
                 // Unknown budget use: a metered link is not loaded blind; the next scheduled time tries again.
                 storeFailed(error, doing: "reading the monthly budget of \(spec.target); the test waits for its next time")
-                return
+                return nil
             }
             if used >= budget {
                 logger.notice("bandwidth test skipped: monthly budget used", metadata: ["target": "\(spec.target)", "bytes": "\(used)"])
-                return
+                return nil
             }
         }
+        // No two tests on a shared path, whichever process runs them (the CLI, another engine).
+        let lease = BandwidthLease(holder: holder, target: spec.target, links: Array(BandwidthPath.links(of: spec.target, in: inventory)),
+                                   startedAt: now, expiresAt: now + EpochSeconds(span(spec).rounded(.up)) + 30)
+        var leased = false
+        do {
+            if let held = try await store.acquireBandwidthLease(lease, now: now) {
+                let why = BandwidthLeaseRules.refusal(held, shared: Set(lease.links).intersection(held.links), timeZone: calendar.timeZone)
+                logger.notice("bandwidth test postponed until the other test ends", metadata: ["target": "\(spec.target)", "why": "\(why)"])
+                return Double(held.expiresAt) + 5
+            }
+            leased = true
+        } catch is CancellationError { throw CancellationError() } catch {
+            // Nobody else can be asked: the test runs (it is this engine's only one at a time) and says so.
+            storeFailed(error, doing: "taking the bandwidth lease of \(spec.target); the test runs without it")
+        }
         let results = await runTest(spec)
+        if leased { try? await store.releaseBandwidthLease(lease.id) }
         state.unrecorded += results
         state.unjudged.append((spec, results))
         await catchUp(state)
+        return nil
     }
 
     /// Writes the results the store has not taken yet, then judges the tests not judged yet, in
@@ -207,7 +229,15 @@ public final class BandwidthTestService: Service, Sendable {
                       metadata: ["target": "\(spec.target)", "sites": "\(behind.sorted().joined(separator: ","))"])
         var out: [BandwidthResult] = []
         for d in spec.direction == .both ? [BandwidthDirection.upload, .download] : [spec.direction] {
-            out.append(await transport.run(spec, direction: d, at: clock.nowSeconds()))
+            let r = await transport.run(spec, direction: d, at: clock.nowSeconds())
+            if let e = r.error {
+                logger.warning("bandwidth test failed; recorded with the reason (pantau status, bandwidth history)",
+                               metadata: ["target": "\(spec.target)", "direction": "\(d.rawValue)", "server": "\(spec.server):\(spec.port)", "why": "\(e)"])
+            } else {
+                logger.notice("bandwidth test measured", metadata: ["target": "\(spec.target)", "direction": "\(d.rawValue)",
+                                                                   "mbps": "\(r.mbps.map { String(format: "%.1f", $0) } ?? "-")"])
+            }
+            out.append(r)
         }
         return out
     }
