@@ -264,7 +264,7 @@ public final class IncidentManager: Service, Sendable {
             }
             // A ticket opened by another process (`pantau bandwidth test --record`) is followed
             // from here on: it resolves when its element is known healthy, like one of ours.
-            for t in liveTickets where state.tracker.incidents[t.rootKey]?.phase != .open && t.mergedInto == nil {
+            for t in liveTickets where (state.tracker.incidents[t.rootKey].map { $0.phase == .pending } ?? true) && t.mergedInto == nil {
                 guard let parsed = RootCause.parse(key: t.rootKey), !t.isHelpdesk else { continue }
                 state.tracker.adopt(open: RootCause(element: parsed.element, cause: t.cause, affectedSites: t.affectedSites,
                                                     startedAt: t.startedAt, evidence: t.evidence), flaps: t.flaps)

@@ -119,4 +119,48 @@ final class BandwidthScheduleTests: XCTestCase {
         let all = try await store.tickets(states: nil).filter { $0.rootKey == "link:l1:degraded" }
         XCTAssertEqual(all.count, 1, "no second ticket")
     }
+
+    /// Issue 29: a manual test (another process) holds the path at the scheduled minute: the
+    /// engine's test waits for its lease to end instead of measuring half the link.
+    func testAScheduledTestWaitsForAnotherProcesssTestOnTheSamePath() async throws {
+        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
+            Site(id: "pop", name: "POP", role: .distribution, address: "10.0.0.2", uplinks: ["lp"]),
+            Site(id: "opd1", name: "OPD 1", address: "10.0.0.3", uplinks: ["l1"]),
+            Site(id: "opd2", name: "OPD 2", address: "10.0.0.4", uplinks: ["l2"]),
+        ], links: [Link(id: "lp", kind: .foUnderground, from: "dc", to: "pop"),
+                   Link(id: "l1", kind: .foAerial, from: "pop", to: "opd1", bandwidthMbps: 100),
+                   Link(id: "l2", kind: .foAerial, from: "pop", to: "opd2", bandwidthMbps: 50)], maintenance: [])
+        XCTAssertEqual(BandwidthPath.links(of: "l1", in: inv), ["l1", "lp"])
+        XCTAssertEqual(BandwidthPath.links(of: "opd2", in: inv), ["l2", "lp"])
+        var bw = BandwidthConfig()
+        bw.startJitterSeconds = 0
+        var t1 = BandwidthTestSpec(target: "l1", server: "10.0.0.3", durationSeconds: 10)
+        t1.at = [19 * 3600]
+        bw.tests = [t1]
+        let start = Double(ISO8601.parse("2026-03-02T18:00:00+07:00")!)
+        let clock = ManualClock(start)
+        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-bw-\(UUID().uuidString).sqlite").path)
+        // `pantau bandwidth test l2` (another process) holds the POP's uplink from 18:59 to 19:04 at the latest.
+        let other = BandwidthLease(holder: "pantau bandwidth (CLI) on noc, pid 7", target: "l2", links: ["l2", "lp"],
+                                   startedAt: EpochSeconds(start) + 3540, expiresAt: EpochSeconds(start) + 3840)
+        let taken = try await store.acquireBandwidthLease(other, now: EpochSeconds(start))
+        XCTAssertNil(taken)
+        let ran = Mutex<[String]>([])
+        let transport = RecordingBandwidthTransport { target, direction in
+            ran.withLock { $0.append("\(ISO8601.format(EpochSeconds(clock.now()), in: TimeZone(identifier: "Asia/Jakarta")!).prefix(19)) \(target) \(direction.rawValue)") }
+            return 95
+        }
+        var engine = TestEngine(inventory: inv, probes: ProbeConfig(icmpDefaults: ICMPSettings(intervalSeconds: 300, packets: 1, timeoutMs: 1000)),
+                                store: store, transport: RecordingEchoTransport { _, _ in 0.5 }, clock: clock, runFor: 2 * 3600)
+        engine.bandwidth = { bus, s in
+            BandwidthTestService(inventory: inv, config: bw, transport: transport, store: store, bus: bus, clock: clock,
+                                 logger: Logger(label: "test"), suspensions: s, heartbeatSeconds: 900)
+        }
+        _ = try await engine.run()
+        XCTAssertEqual(ran.withLock { $0 }, ["2026-03-02T19:04:05 l1 upload", "2026-03-02T19:04:05 l1 download"],
+                       "after the other lease's end (19:04:00) and 5 s, not at 19:00 on the shared uplink")
+        let left = try await store.bandwidthLeases(now: EpochSeconds(start) + 7200)
+        XCTAssertTrue(left.isEmpty, "its own lease released: \(left)")
+    }
 }
