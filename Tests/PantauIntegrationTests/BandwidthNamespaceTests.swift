@@ -135,10 +135,13 @@ final class BandwidthNamespaceTests: XCTestCase {
         let install = try pantau(["tickets", "install", "--link", "fo-bkd", "--by", "Kepala BKD", "--text", "sambungan baru"] + loc)
         XCTAssertEqual(install.status, 0, install.stdout + install.stderr)
         let number = String(install.stdout.prefix { $0 != ":" })
-        let record = dir.appendingPathComponent("uji.html").path
+        let record = dir.appendingPathComponent("uji.pdf").path
         o = try Harness.run("/usr/sbin/ip", ["netns", "exec", core, Harness.pantau, "bandwidth", "acceptance", "fo-bkd", "--duration", "5",
-                                             "--by", "Budi (NIP 198001012005011001)", "--out", record, "--ticket", number] + loc, timeout: 60)
-        XCTAssertEqual(o.status, 0, o.stdout + o.stderr)
+                                             "--by", "Budi (NIP 198001012005011001)", "--vendor", "PT Serat Nusantara (Andi)",
+                                             "--contract", "SPK 027/SPK/DISKOMINFO/2026", "--number", "UT-007/2026",
+                                             "--out", record, "--ticket", number] + loc, timeout: 60)
+        // Issue 29: a failed acceptance writes its record and exits non-zero.
+        XCTAssertEqual(o.status, 1, o.stdout + o.stderr)
         XCTAssertTrue(o.stdout.contains("TIDAK LULUS UJI TERIMA"), o.stdout)
         // A failed acceptance test does not let the installation close, even with the handover recorded.
         let handover = try pantau(["tickets", "handover", number, "--received-by", "Kasubag Umum BKD", "--by", "Budi",
@@ -151,9 +154,24 @@ final class BandwidthNamespaceTests: XCTestCase {
         XCTAssertTrue(close.stderr.contains("a passed bandwidth acceptance test"), close.stderr)
         let shown = try pantau(["tickets", "show", number] + loc).stdout
         XCTAssertTrue(shown.contains("acceptance: bandwidth acceptance test by Budi (NIP 198001012005011001): not passed"), shown)
-        let html = try String(contentsOfFile: record, encoding: .utf8)
-        XCTAssertTrue(html.contains("Berita Acara Uji Terima Bandwidth") && html.contains("100 Mbps") && html.contains("Budi (NIP 198001012005011001)"), html)
-        XCTAssertTrue(html.contains("tidak memenuhi"), html)
+        // The record both sides sign, looked at as printed: one A4 page with every part on it.
+        let text = try Harness.run("/usr/bin/pdftotext", ["-raw", record, "-"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        for needle in ["Berita Acara Uji Terima Bandwidth", "Nomor: UT-007/2026", "SPK 027/SPK/DISKOMINFO/2026", "100 Mbps",
+                       "iperf3 TCP, 1 aliran, unggah, lalu unduh", "5 detik per arah", "lebih singkat dari 10 menit", "Terendah per detik (Mbps)",
+                       "Budi (NIP 198001012005011001)", "PT Serat Nusantara (Andi)", "Perwakilan OPD", "tidak memenuhi", "Halaman 1 dari 1"] {
+            XCTAssertTrue(text.contains(needle), "the record lacks '\(needle)': \(text)")
+        }
+        XCTAssertFalse(text.contains("Mengetahui"), "no acknowledgement block without an approver in report.yaml")
+        let png = dir.appendingPathComponent("ba").path
+        XCTAssertEqual(try Harness.run("/usr/bin/pdftoppm", ["-r", "30", record, png]).status, 0)
+        let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("ba") && $0.hasSuffix(".ppm") }
+        XCTAssertEqual(pages.count, 1, "one page, signatures on the page of the verdict: \(pages)")
+        if let page = pages.first {
+            let look = try Self.look(dir.appendingPathComponent(page))
+            XCTAssertGreaterThan(look.ink[0], 200, "the letterhead and the test's particulars: \(look)")
+            XCTAssertGreaterThan(look.ink[1], 200, "the results, verdict and signature lines: \(look)")
+            XCTAssertGreaterThan(look.pink, 50, "the rows below the pass mark are shaded: \(look)")
+        }
 
         // No server: the test says why, records it, and exits non-zero.
         kill(server.processIdentifier, SIGTERM)
@@ -347,5 +365,31 @@ final class BandwidthNamespaceTests: XCTestCase {
         XCTAssertEqual((row["receiver_bps"] as? Double ?? 0) / 1e6, 15, accuracy: 1.5, "what got through the 15 Mbit/s policer: \(history)")
         XCTAssertEqual(row["loss_pct"] as? Double ?? 0, 50, accuracy: 8, "30 Mbit/s offered into 15: about half lost: \(history)")
         XCTAssertNotNil(row["jitter_ms"] as? Double, history)
+    }
+
+    /// A page image (binary PPM, P6): dark pixels in its top, middle and bottom third, and the
+    /// pale red of rows that failed (#ffebee).
+    static func look(_ url: URL) throws -> (ink: [Int], pink: Int) {
+        let data = try Data(contentsOf: url)
+        var fields: [String] = [], i = 0, current = ""
+        while fields.count < 4, i < data.count {
+            let c = data[i]
+            i += 1
+            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") {
+                if !current.isEmpty { fields.append(current); current = "" }
+            } else { current.append(Character(UnicodeScalar(c))) }
+        }
+        guard fields.count == 4, fields[0] == "P6", let w = Int(fields[1]), let h = Int(fields[2]) else { return ([], 0) }
+        var ink = [0, 0, 0], pink = 0
+        for y in 0..<h {
+            for x in 0..<w {
+                let o = i + 3 * (y * w + x)
+                guard o + 2 < data.count else { continue }
+                let (r, g, b) = (Int(data[o]), Int(data[o + 1]), Int(data[o + 2]))
+                if r + g + b < 384 { ink[min(2, y * 3 / h)] += 1 }
+                if r > 245, (215...245).contains(g), (218...248).contains(b), r - g > 8 { pink += 1 }
+            }
+        }
+        return (ink, pink)
     }
 }

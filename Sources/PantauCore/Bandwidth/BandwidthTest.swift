@@ -61,6 +61,9 @@ public struct BandwidthResult: Sendable, Hashable, Codable {
     public var lossPct: Double?
     /// Why there is no figure (server unreachable, refused, timed out).
     public var error: String?
+    /// What arrived in each of iperf3's reporting intervals (about a second each; bits per
+    /// second): the acceptance record's minimum and median. Not stored with the history.
+    public var intervalsBps: [Double]? = nil
 
     public init(target: String, at: EpochSeconds, direction: BandwidthDirection, proto: BandwidthProtocol, server: String,
                 durationSeconds: Double, senderBps: Double? = nil, receiverBps: Double? = nil, retransmits: Int? = nil,
@@ -81,6 +84,13 @@ public struct BandwidthResult: Sendable, Hashable, Codable {
 
     /// The figure judged: what arrived (the receiver's view).
     public var mbps: Double? { receiverBps.map { $0 / 1_000_000 } }
+    /// The slowest and the median reporting interval (Mbps), when iperf3 gave them.
+    public var intervalMbps: (minimum: Double, median: Double)? {
+        guard let v = intervalsBps?.sorted(), !v.isEmpty else { return nil }
+        let mid = v.count / 2
+        let median = v.count % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2
+        return (v[0] / 1_000_000, median / 1_000_000)
+    }
     /// Bytes the test put on the link (for the monthly budget).
     public var bytes: Int64 { Int64(((senderBps ?? receiverBps ?? 0) * durationSeconds / 8).rounded()) }
 }

@@ -85,15 +85,21 @@ struct IPerf3Report: Decodable {
         /// UDP: the receiver's loss and jitter.
         var sum: Sum?
     }
+    struct Interval: Decodable { var sum: Sum? }
+    var intervals: [Interval]?
     var end: End?
     var error: String?
 
     func result(_ spec: BandwidthTestSpec, direction: BandwidthDirection, at: EpochSeconds) -> BandwidthResult {
         let sent = end?.sum_sent, received = end?.sum_received
-        return BandwidthResult(target: spec.target, at: at, direction: direction, proto: spec.proto, server: spec.server,
+        var r = BandwidthResult(target: spec.target, at: at, direction: direction, proto: spec.proto, server: spec.server,
                                durationSeconds: sent?.seconds ?? received?.seconds ?? 0, senderBps: sent?.bits_per_second,
                                receiverBps: received?.bits_per_second ?? end?.sum?.bits_per_second, retransmits: sent?.retransmits,
                                jitterMs: spec.proto == .udp ? (end?.sum?.jitter_ms ?? received?.jitter_ms) : nil,
                                lossPct: spec.proto == .udp ? (end?.sum?.lost_percent ?? received?.lost_percent) : nil)
+        // Per-interval rates of the stream sum (the last, partial interval of under half a second left out).
+        let each = (intervals ?? []).compactMap(\.sum).filter { ($0.seconds ?? 1) >= 0.5 }.compactMap(\.bits_per_second)
+        if !each.isEmpty { r.intervalsBps = each }
+        return r
     }
 }
