@@ -196,15 +196,18 @@ final class BandwidthNamespaceTests: XCTestCase {
         let at = Date().addingTimeInterval(75)
         let hhmm = String(format: "%02d:%02d", cal.component(.hour, from: at), cal.component(.minute, from: at))
         XCTAssertEqual(try Harness.sh("ip -n \(opd) addr add 198.18.5.3/24 dev bo-\(suffix)").status, 0)
+        XCTAssertEqual(try Harness.sh("ip -n \(opd) addr add 198.18.5.4/24 dev bo-\(suffix)").status, 0)  // no iperf3 server there
         func engineConfig(workweek: [String], hours: String) throws -> (dir: URL, loc: [String]) {
             let dir = Harness.tempDir()
             Harness.writeConfig(in: dir, sites: """
                   - {id: dc, name: Pusat Data, role: core, address: 127.0.0.1}
                   - {id: bkd, name: Badan Kepegawaian Daerah, address: 198.18.5.2, uplinks: [fo-bkd]}
                   - {id: bpkad, name: Badan Keuangan Daerah, address: 198.18.5.3, uplinks: [fo-bpkad]}
+                  - {id: dishub, name: Dinas Perhubungan, address: 198.18.5.4, uplinks: [fo-dishub]}
                 """, links: """
                   - {id: fo-bkd, kind: fo-aerial, from: dc, to: bkd, bandwidth_mbps: 100}
                   - {id: fo-bpkad, kind: fo-aerial, from: dc, to: bpkad, bandwidth_mbps: 100}
+                  - {id: fo-dishub, kind: fo-aerial, from: dc, to: dishub, bandwidth_mbps: 100}
                 """, probes: "icmp: {defaults: {interval: 30s}}\n")
             let network = dir.appendingPathComponent("inventory/network.yaml")
             let yaml = try String(contentsOf: network, encoding: .utf8)
@@ -219,6 +222,7 @@ final class BandwidthNamespaceTests: XCTestCase {
                   tests:
                     - {link: fo-bkd, server: 198.18.5.2, port: 5201, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
                     - {link: fo-bpkad, server: 198.18.5.3, port: 5202, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
+                    - {link: fo-dishub, server: 198.18.5.4, port: 5299, direction: upload, duration: 3s, protocol: tcp, at: ["\(hhmm)"]}
                 """.write(to: dir.appendingPathComponent("probes/bandwidth.yaml"), atomically: true, encoding: .utf8)
             // The correlator's group window, short for the test (default 2 minutes).
             try "incidents:\n  group_window: 5s\n  evaluate_every: 1s\n".write(to: dir.appendingPathComponent("probes/incidents.yaml"),
@@ -263,6 +267,17 @@ final class BandwidthNamespaceTests: XCTestCase {
             return (at.timeIntervalSince1970, at.timeIntervalSince1970 + d)
         }.sorted { $0.0 < $1.0 }
         XCTAssertEqual(spans.count, 2)
+        // Issue 29: a scheduled test against a dead server is recorded and said in the log, with why.
+        let failedDeadline = Date().addingTimeInterval(30)
+        var engineLog = log
+        while Date() < failedDeadline, !engineLog.contains("bandwidth test failed") {
+            usleep(300_000)
+            engineLog = (try? String(contentsOf: offLog, encoding: .utf8)) ?? ""
+        }
+        let failedLine = engineLog.split(separator: "\n").first { $0.contains("bandwidth test failed") }.map(String.init) ?? ""
+        XCTAssertTrue(failedLine.contains("fo-dishub") && failedLine.contains("5299") && failedLine.contains("refused"), "log: \(engineLog)")
+        let dead = try XCTUnwrap(history("fo-dishub", off.loc).first, "the failed test is recorded")
+        XCTAssertNotNil(dead["error"], "\(dead)")
         if spans.count == 2 { XCTAssertGreaterThanOrEqual(spans[1].0 + 1, spans[0].1, "never two tests at once: \(spans)") }
         // The engine whose calendar makes now working time ran nothing, and said why.
         let workingText = (try? String(contentsOf: workingLog, encoding: .utf8)) ?? ""
