@@ -148,3 +148,30 @@ extension PostgresStore: SeriesStore {
         return out
     }
 }
+
+extension PostgresStore {
+    public func tokens(user: String?) async throws -> [APIToken] {
+        let rows = try await run("reading the API tokens", """
+            SELECT token_sha256, label, "user", created_s FROM api_token WHERE \(user)::text IS NULL OR "user" = \(user) ORDER BY created_s, "user"
+            """)
+        var out: [APIToken] = []
+        for try await (hash, label, user, created) in rows.decode((String, String, String, Int64).self) {
+            out.append(APIToken(hash: hash, label: label, user: user, createdAt: created))
+        }
+        return out
+    }
+
+    public func revokeToken(id: String, actor: String, at: EpochSeconds) async throws -> APIToken {
+        try await transaction("revoking an API token") { c in
+            var all: [(String, String, String, Int64)] = []
+            for try await row in try await c.query("SELECT token_sha256, label, \"user\", created_s FROM api_token FOR UPDATE", logger: logger)
+                .decode((String, String, String, Int64).self) { all.append(row) }
+            let hash = try APIToken.match(id, in: all.map(\.0))
+            let row = all.first { $0.0 == hash }!
+            let token = APIToken(hash: hash, label: row.1, user: row.2, createdAt: row.3)
+            try await c.query("DELETE FROM api_token WHERE token_sha256 = \(hash)", logger: logger)
+            try await Self.audit(at, actor, "token.revoke", token.user, "\(token.label) (\(token.id))", on: c, logger: logger)
+            return token
+        }
+    }
+}

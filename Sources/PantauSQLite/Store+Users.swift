@@ -127,3 +127,26 @@ extension Store: UserStore {
 
     static func noUser(_ name: String) -> PantauError { UserRules.noUser(name) }
 }
+
+extension Store {
+    public func tokens(user: String?) async throws -> [APIToken] {
+        try await read("reading the API tokens") { db in
+            try Row.fetchAll(db, sql: "SELECT token_sha256, label, user, created_s FROM api_token WHERE ? IS NULL OR user = ? ORDER BY created_s, user",
+                             arguments: [user, user]).map {
+                APIToken(hash: $0["token_sha256"], label: $0["label"], user: $0["user"], createdAt: $0["created_s"])
+            }
+        }
+    }
+
+    public func revokeToken(id: String, actor: String, at: EpochSeconds) async throws -> APIToken {
+        try await write("revoking an API token") { db in
+            let hashes = try String.fetchAll(db, sql: "SELECT token_sha256 FROM api_token")
+            let hash = try APIToken.match(id, in: hashes)
+            let row = try Row.fetchOne(db, sql: "SELECT token_sha256, label, user, created_s FROM api_token WHERE token_sha256 = ?", arguments: [hash])!
+            let token = APIToken(hash: hash, label: row["label"], user: row["user"], createdAt: row["created_s"])
+            try db.execute(sql: "DELETE FROM api_token WHERE token_sha256 = ?", arguments: [hash])
+            try Self.audit(db, at, actor, "token.revoke", token.user, "\(token.label) (\(token.id))")
+            return token
+        }
+    }
+}

@@ -31,7 +31,16 @@ extension WebApp {
             let links = self.visibleLinks(id)
             report.sites = report.sites.filter { id.access.maySee(site: $0.id) }
             report.links = report.links.filter { links.contains($0.id) }
-            if !id.access.seesEverything { report.sources = []; report.bandwidth = nil; report.capture = nil }
+            if !id.access.seesEverything {
+                report.sources = []; report.bandwidth = nil; report.bandwidthRunning = nil; report.capture = nil; report.storeHealth = nil
+                // A shared link: its state only (`readsDetail`).
+                report.links = report.links.map { l in
+                    guard let link = self.inventory.link(l.id), !self.readsDetail(of: link, id) else { return l }
+                    var s = l
+                    s.inBps = nil; s.outBps = nil; s.rxDbm = nil; s.txDbm = nil; s.optical = nil; s.detail = ""
+                    return s
+                }
+            }
             return try self.json(report)
         }
         api.get("/sites") { _, context in
@@ -67,7 +76,7 @@ extension WebApp {
             let id = try context.requireIdentity()
             guard let t = try await self.visibleTicket(context, id) else { throw HTTPError(.forbidden, message: Self.notYours) }
             let timers = TicketTimers(ticket: t, inventory: self.inventory, policy: self.policy, now: self.now())
-            return try self.json(TicketView(t, tz: self.tz, timers: timers, events: try await self.store.ticketEvents(t.id)))
+            return try self.json(TicketView(t, tz: self.tz, timers: timers, events: id.access.scoped(try await self.store.ticketEvents(t.id))))
         }
         api.post("/reports") { request, context in
             let id = try context.requireIdentity()
@@ -76,7 +85,7 @@ extension WebApp {
                     throw HTTPError(.forbidden, message: "a session needs the X-CSRF-Token header to change anything")
                 }
             }
-            let body = try await self.jsonBody(ReportForm.self, request)
+            let body = try await self.jsonBody(ReportForm.self, request, keys: ["site", "name", "contact", "text", "via"])
             let r = try await self.report(body, id)
             var response = try self.json(ReportAnswer(ticket: TicketView(r.ticket, tz: self.tz), attached: r.attached))
             response.status = r.attached ? .ok : .created
@@ -89,13 +98,13 @@ extension WebApp {
         }
         api.post("/tickets/:number/resolve") { request, context in
             let (id, t) = try await self.apiOperable(request, context)
-            let body = try await self.jsonBody(ResolveBody.self, request)
+            let body = try await self.jsonBody(ResolveBody.self, request, keys: ["note"])
             let done = try await self.conflictOnInvalid { try await self.helpdesk.resolve(t.number, by: id.actor, note: body.note ?? "", at: self.now()) }
             return try self.json(TicketView(done, tz: self.tz))
         }
         api.post("/tickets/:number/close") { request, context in
             let (id, t) = try await self.apiOperable(request, context)
-            let b = try await self.jsonBody(CloseBody.self, request)
+            let b = try await self.jsonBody(CloseBody.self, request, keys: ["officers", "problem", "work", "alternative", "location", "cause"])
             guard !b.officers.isEmpty, !b.problem.isEmpty, !b.work.isEmpty else { throw HTTPError(.badRequest, message: "officers, problem and work are required") }
             if let c = b.cause, !self.causes.contains(where: { $0.code == c }) { throw HTTPError(.badRequest, message: "'\(c)' is not a closing cause") }
             let ba = BeritaAcara(officers: b.officers, problemSummary: b.problem, workSummary: b.work, alternativeSolution: b.alternative ?? "-",
@@ -120,11 +129,25 @@ extension WebApp {
 
     static let notYours = "this belongs to a site your account may not read"
 
-    func jsonBody<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+    /// The request's JSON object as `T`: an unknown key is refused (the OpenAPI document says
+    /// `additionalProperties: false`), and what is wrong is said in words, never as decoder internals.
+    func jsonBody<T: Decodable>(_ type: T.Type, _ request: Request, keys: Set<String>) async throws -> T {
         let buffer = try await request.body.collect(upTo: 64 * 1024)
-        if buffer.readableBytes == 0, let empty = try? JSONDecoder().decode(T.self, from: Data("{}".utf8)) { return empty }
-        do { return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)) } catch {
-            throw HTTPError(.badRequest, message: "the body is not the expected JSON: \(error)")
+        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw HTTPError(.badRequest, message: "the body must be one JSON object")
+        }
+        let unknown = Set(object.keys).subtracting(keys)
+        guard unknown.isEmpty else {
+            throw HTTPError(.badRequest, message: "unknown field(s): \(unknown.sorted().joined(separator: ", ")); this call takes: \(keys.sorted().joined(separator: ", "))")
+        }
+        do { return try JSONDecoder().decode(T.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
+            throw HTTPError(.badRequest, message: "field '\(key.stringValue)' is missing")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw HTTPError(.badRequest, message: "field '\(path)' has the wrong type")
+        } catch {
+            throw HTTPError(.badRequest, message: "the body is not the expected JSON")
         }
     }
 

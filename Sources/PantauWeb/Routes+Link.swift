@@ -20,7 +20,7 @@ extension WebApp {
             let id = try self.requirePage(context)
             guard let t = try await self.visibleTicket(context, id) else { return try self.message("forbidden", context: context, status: .forbidden) }
             let timers = TicketTimers(ticket: t, inventory: self.inventory, policy: self.policy, now: self.now())
-            let doc = BeritaAcaraDocument(ticket: t, events: try await self.store.ticketEvents(t.id), timers: timers, inventory: self.inventory,
+            let doc = BeritaAcaraDocument(ticket: t, events: id.access.scoped(try await self.store.ticketEvents(t.id)), timers: timers, inventory: self.inventory,
                                           city: self.reportConfig.city)
             let html = try doc.html(templateFile: self.templatesDirectory.map { ($0 as NSString).appendingPathComponent("berita-acara.mustache") })
             var r = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -31,6 +31,22 @@ extension WebApp {
 
     /// The sites a link touches: both ends and everything behind it (who may read its page).
     func sitesOf(_ link: Link) -> [String] { [link.from, link.to] + topology.downstream(of: link) }
+
+    /// Whether `id` reads a link's detail (traffic, optics, ports, every site behind it) or only its
+    /// state (`Access.scoped`): an OPD user reads the detail of a link that serves its own sites only.
+    func readsDetail(of link: Link, _ id: Identity) -> Bool {
+        id.access.readsNetworkDetail
+            || sitesOf(link).filter { inventory.site($0)?.role == .opd }.allSatisfy(id.access.user.sites.contains)
+    }
+
+    /// A links table row as `id` may read it: a shared link keeps only its state (`readsDetail`).
+    func scopedLinkRow(_ row: [String: Any], _ id: Identity) -> [String: Any] {
+        guard let lid = row["id"] as? String, let link = inventory.link(lid), !readsDetail(of: link, id) else { return row }
+        var r = row
+        for key in ["inBps", "outBps", "use", "optical", "contract"] { r[key] = "" }
+        r["hot"] = false
+        return r
+    }
 
     func linkView(_ link: Link, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
         let history = try await monthHistory(link.id)
@@ -54,6 +70,16 @@ extension WebApp {
             "tickets": tickets.reversed().map { ticketRow($0, lang: lang) },
         ]
         if line == nil { view["unwatched"] = true }
+        if !readsDetail(of: link, id) {
+            // A shared link (a trunk above the user's site): its state, never the others behind it or their traffic.
+            let own = Set(id.access.user.sites)
+            let named = { (site: String) in own.contains(site) || self.inventory.site(site)?.role != .opd }
+            for key in ["inBps", "outBps", "use", "rx", "tx", "optical", "ends", "detail", "contract"] { view[key] = "" }
+            view["behind"] = topology.downstream(of: link).filter(own.contains).map(siteName).joined(separator: ", ")
+            if !named(link.from) { view["fromName"] = ""; view["from"] = "" }
+            if !named(link.to) { view["toName"] = ""; view["to"] = "" }
+            view["shared"] = true
+        }
         return view
     }
 }

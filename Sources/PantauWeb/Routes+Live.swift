@@ -26,12 +26,34 @@ extension WebApp {
                             out.yield(": keep-alive\n\n")
                         }
                     }
+                    // The stream ends with the right to it: logout, `pantau user disable`, a new
+                    // password, a revoked token (checked every few seconds, from any process).
+                    group.addTask {
+                        while await self.stillValid(id) {
+                            try await Task.sleep(for: .seconds(self.liveRecheckSeconds))
+                        }
+                        out.finish()
+                    }
                     defer { group.cancelAll() }
                     for await line in lines { try await writer.write(ByteBuffer(string: line)) }
                 }
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
+        }
+    }
+
+    /// Whether the session or API token behind `id` still holds (a store error keeps the stream:
+    /// it is checked again at the next tick).
+    func stillValid(_ id: Identity) async -> Bool {
+        do {
+            if let hash = id.sessionHash {
+                return try await store.session(tokenSHA256: hash, idle: config.sessionIdleSeconds, now: now()) != nil
+            }
+            if let hash = id.tokenHash { return try await store.tokenUser(tokenSHA256: hash) != nil }
+            return true
+        } catch {
+            return true
         }
     }
 

@@ -80,11 +80,16 @@ extension WebApp {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: config.tls, httpOnly: true, sameSite: .strict)
     }
 
-    /// Only a local path is a place to return to (no open redirect to another site).
+    /// Only a local path is a place to return to (no open redirect to another site): an allow-list
+    /// of characters (browsers drop tabs and newlines, so "/\t/host" would be "//host"), one leading
+    /// slash, no backslash.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("\r"), !next.contains("\n") else { return "/" }
+        guard let next, next.count <= 512, next.hasPrefix("/"), !next.hasPrefix("//"),
+              next.unicodeScalars.allSatisfy(Self.pathScalars.contains) else { return "/" }
         return next
     }
+
+    static let pathScalars = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~%?=&:+,")
 
     /// The identity of a logged-in user, or a redirect to the login page (thrown).
     func requirePage(_ context: WebContext) throws -> Identity {

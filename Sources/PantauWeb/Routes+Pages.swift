@@ -41,7 +41,7 @@ extension WebApp {
     }
 
     func visibleTickets(_ id: Identity, states: Set<Ticket.State>?) async throws -> [Ticket] {
-        try await store.tickets(states: states).filter { id.access.maySee(anyOf: $0.affectedSites + [$0.root]) }
+        try await store.tickets(states: states).compactMap { id.access.scoped($0) }
     }
 
     /// Month-to-date availability of `sites` (the same figures as `pantau availability` for the
@@ -111,7 +111,7 @@ extension WebApp {
                 ["id": l.id, "name": linkNames[l.id] ?? l.id, "kind": l.kind, "state": l.state.rawValue,
                  "stateText": stateText(l.state.rawValue, lang), "since": Self.shortTime(l.since), "sinceFull": l.since ?? "", "inBps": l.inBps.map { Self.bps($0) } ?? "",
                  "outBps": l.outBps.map { Self.bps($0) } ?? "", "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) } ?? ""]
-            },
+            }.map { scopedLinkRow($0, id) },
             "linksSummary": (lang == .en ? "\(watched.count - watched.filter { $0.state != .up }.count) of \(watched.count) watched links up"
                                          : "\(watched.count - watched.filter { $0.state != .up }.count) dari \(watched.count) tautan terpantau normal"),
             "availability": below.map { r -> [String: Any] in availabilityRow(r, lang: lang) },

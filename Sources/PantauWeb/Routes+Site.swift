@@ -59,7 +59,7 @@ extension WebApp {
                         "contract": contract.map { String(format: "%.0f Mbps", $0) } ?? "",
                         "use": use.map { String(format: "%.1f%%", $0) } ?? "", "hot": (use ?? 0) >= status.snmp.defaults.utilisationWarnPct,
                         "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) + (l.optical.map { " (\($0))" } ?? "") } ?? ""]
-            },
+            }.map { scopedLinkRow($0, id) },
             "tickets": tickets.reversed().map { ticketRow($0, lang: lang) },
         ]
     }

@@ -60,8 +60,12 @@ extension WebApp {
     /// The ticket named in the path when the user may see it (nil: 403); 404 when there is none.
     func visibleTicket(_ context: WebContext, _ id: Identity) async throws -> Ticket? {
         let number = Ticket.normalizedNumber(context.parameters.get("number") ?? "", prefix: helpdesk.config.numberPrefix)
-        guard let t = try await store.ticket(number) else { throw HTTPError(.notFound, message: "no ticket \(number)") }
-        return id.access.maySee(anyOf: t.affectedSites + [t.root]) ? t : nil
+        // A ticket the user may not see is answered like one that does not exist: 404 either way,
+        // so ticket numbers cannot be probed.
+        guard let t = try await store.ticket(number), let scoped = id.access.scoped(t) else {
+            throw HTTPError(.notFound, message: "no ticket \(number)")
+        }
+        return scoped
     }
 
     /// A ticket action's preconditions: logged in, allowed to operate tickets, the ticket visible.
@@ -76,7 +80,7 @@ extension WebApp {
 
     func ticketView(_ t: Ticket, _ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
         let timers = TicketTimers(ticket: t, inventory: inventory, policy: policy, now: now())
-        let events = try await store.ticketEvents(t.id)
+        let events = id.access.scoped(try await store.ticketEvents(t.id))
         let t0 = WebText.table(lang)
         func timer(_ x: TicketTimers.Timer) -> String {
             "\(t0["elapsed"]!) \(DurationText.hms(x.elapsedSeconds)) / \(DurationText.hms(x.targetSeconds))"

@@ -38,6 +38,8 @@ public final class WebApp: Sendable {
     /// recorded and for at most `availabilityReuseSeconds` (up-time grows with the clock).
     let availabilityCache = Mutex<[String: (generation: UInt64, at: EpochSeconds, results: [AvailabilityResult])]>([:])
     let availabilityReuseSeconds: EpochSeconds = 30
+    /// How often a live stream checks that its session or token still holds (seconds).
+    let liveRecheckSeconds: Int64 = 3
     let tz: TimeZone
     let logger: Logger
     /// Names by id (pages look them up per row).
@@ -118,7 +120,7 @@ struct IdentityMiddleware: RouterMiddleware {
             guard let user = try await app.store.tokenUser(tokenSHA256: Tokens.sha256(token)) else {
                 throw HTTPError(.unauthorized, message: "unknown or revoked API token")
             }
-            context.identity = Identity(user: user, csrf: nil, sessionHash: nil)
+            context.identity = Identity(user: user, csrf: nil, sessionHash: nil, tokenHash: Tokens.sha256(token))
         } else if let cookie = request.cookies[WebApp.sessionCookie]?.value, !cookie.isEmpty {
             let hash = Tokens.sha256(cookie)
             if let s = try await app.store.session(tokenSHA256: hash, idle: app.config.sessionIdleSeconds, now: app.now()) {

@@ -10,6 +10,8 @@ public struct Identity: Sendable {
     public var csrf: String?
     /// SHA-256 of the session cookie (to end it at logout).
     public var sessionHash: String?
+    /// SHA-256 of the API token it came with (a live stream checks it is still valid).
+    public var tokenHash: String? = nil
     public var access: Access { Access(user) }
 }
 

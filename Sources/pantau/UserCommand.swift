@@ -134,7 +134,43 @@ struct UserEnable: AsyncParsableCommand {
 }
 
 struct UserToken: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Make an API token acting as a user (printed once; only its hash is kept).")
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens: make one (printed once; only its hash is kept), list them, revoke one.",
+                                                    subcommands: [UserTokenAdd.self, UserTokenList.self, UserTokenRevoke.self],
+                                                    defaultSubcommand: UserTokenAdd.self)
+}
+
+struct UserTokenList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The API tokens (their ids, never the tokens).")
+    @OptionGroup var location: LocationOptions
+    @Argument(help: "Only this user's tokens.") var name: String?
+
+    func run() async throws {
+        let config = try location.load(readOnly: true)
+        let tz = TimeZone(identifier: config.inventory.timezone) ?? .current
+        let user = name
+        let tokens = try await location.withStore(.readOnly) { try await $0.tokens(user: user) }
+        var rows = [["id", "user", "label", "created"]]
+        for t in tokens { rows.append([t.id, t.user, t.label, ISO8601.format(t.createdAt, in: tz)]) }
+        print(TextTable.render(rows))
+    }
+}
+
+struct UserTokenRevoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke one API token by its id (8 or more hex digits of it): its calls and live streams end.")
+    @OptionGroup var location: LocationOptions
+    @Argument(help: "The token's id from 'pantau user token list'.") var id: String
+
+    func run() async throws {
+        let id = self.id
+        let t = try await location.withStore(.existing) {
+            try await $0.revokeToken(id: id, actor: UserCommand.actor, at: EpochSeconds(Date().timeIntervalSince1970))
+        }
+        print("revoked \(t.id) of \(t.user) (\(t.label))")
+    }
+}
+
+struct UserTokenAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Make an API token acting as a user (printed once; only its hash is kept).")
     @OptionGroup var location: LocationOptions
     @Argument var name: String
     @Option(help: "What the token is for, e.g. \"service desk portal\".") var label: String

@@ -70,9 +70,9 @@ struct WebBench: AsyncParsableCommand {
         let app = try WebApp(inventory: inv, config: config, store: store,
                              status: StatusQuery(inventory: inv, probes: ProbeConfig(), snmp: SNMPProbeConfig()), policy: PriorityPolicy(),
                              clock: BenchClock(offset: Double(now) - Date().timeIntervalSince1970), hub: hub, logger: logger)
-        let web = try WebService(app: app) { port in
+        let web = try WebService(app: app, onListening: { port in
             say("http://127.0.0.1:\(port) \(token) \(getpid())")
-        }
+        })
         let group = ServiceGroup(configuration: .init(services: [
             .init(service: web), .init(service: RealTimeLimit(seconds: seconds), successTerminationBehavior: .gracefullyShutdownGroup),
         ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

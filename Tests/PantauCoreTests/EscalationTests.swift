@@ -91,7 +91,14 @@ final class EscalationTests: XCTestCase {
         XCTAssertEqual(Contact("email:umum@bkd.go.id")?.kind, .email)
         XCTAssertEqual(Contact("telegram:-1001234567")?.kind, .telegram)
         XCTAssertNil(Contact("sms:+62812"))
-        XCTAssertTrue(Contact.problem(in: "whatsapp:0812")!.contains("international form"))
+        XCTAssertTrue(Contact.problem(in: "whatsapp:0812")!.contains("not a phone number"))
+        // Issue 27: numbers as people write them, normalised; an Indonesian number must be a mobile one.
+        for written in ["0812-3456-7890", "62 812 3456 7890", "+62 (812) 3456.7890", "0062 81234567890"] {
+            XCTAssertEqual(Contact("whatsapp:\(written)")?.address, "+6281234567890", written)
+        }
+        XCTAssertTrue(Contact.problem(in: "whatsapp:021-1234567")!.contains("not an Indonesian mobile number"), "a landline gets no WhatsApp")
+        XCTAssertTrue(Contact.problem(in: "whatsapp:+62812")!.contains("not"), "too short")
+        XCTAssertNil(Contact.problem(in: "whatsapp:+31612345678"), "a foreign mobile in international form")
         XCTAssertTrue(Contact.problem(in: "email:umum")!.contains("not an e-mail address"))
         XCTAssertTrue(Contact.problem(in: "umum@bkd.go.id")!.contains("email:ADDRESS"))
     }

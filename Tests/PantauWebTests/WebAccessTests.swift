@@ -221,9 +221,12 @@ class WebAccessTests: XCTestCase {
         try await f.application().test(.router) { client in
             let b = try await Browser.login(client, user: "opd-bkd")
             XCTAssertStatus(try await b.get(client, "/sites/bkd"), .ok)
-            for uri in ["/sites/dinkes", "/availability/dinkes", "/tickets/\(f.dinkesTicket)", "/api/v1/sites/dinkes",
-                        "/api/v1/tickets/\(f.dinkesTicket)", "/metrics"] {
+            for uri in ["/sites/dinkes", "/availability/dinkes", "/api/v1/sites/dinkes", "/metrics"] {
                 XCTAssertStatus(try await b.get(client, uri), .forbidden, uri)
+            }
+            // Another OPD's ticket answers like a missing one (issue 27).
+            for uri in ["/tickets/\(f.dinkesTicket)", "/api/v1/tickets/\(f.dinkesTicket)"] {
+                XCTAssertStatus(try await b.get(client, uri), .notFound, uri)
             }
             for uri in ["/", "/tickets", "/availability", "/api/v1/tickets", "/api/v1/status", "/api/v1/sites", "/api/v1/availability"] {
                 let r = try await b.get(client, uri)
@@ -321,7 +324,7 @@ class WebAccessTests: XCTestCase {
             let opd = try await Browser.login(client, user: "opd-bkd")
             XCTAssertStatus(try await opd.get(client, "/links/fo-bkd"), .ok)
             XCTAssertStatus(try await opd.get(client, "/links/fo-dinkes"), .forbidden)
-            XCTAssertStatus(try await opd.get(client, "/tickets/\(f.dinkesTicket)/berita-acara"), .forbidden)
+            XCTAssertStatus(try await opd.get(client, "/tickets/\(f.dinkesTicket)/berita-acara"), .notFound)
             XCTAssertStatus(try await opd.get(client, "/tickets/\(f.bkdTicket)/berita-acara"), .ok)
         }
     }

@@ -35,7 +35,7 @@ final class WebHelpdeskTests: XCTestCase {
             // Another OPD's site: refused, nothing written.
             let other = try await opd.post(client, "/tickets/report", form: ["csrf": opd.csrf, "site": "dinkes", "text": "x"])
             XCTAssertStatus(other, .forbidden)
-            XCTAssertStatus(try await opd.get(client, "/tickets/\(f.dinkesTicket)"), .forbidden)
+            XCTAssertStatus(try await opd.get(client, "/tickets/\(f.dinkesTicket)"), .notFound, "like a ticket that does not exist")
             // Without the CSRF token: refused.
             XCTAssertStatus(try await opd.post(client, "/tickets/report", form: ["site": "bkd", "text": "x"]), .forbidden)
             // A bad contact is a clear 400.

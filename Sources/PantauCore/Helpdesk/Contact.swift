@@ -20,7 +20,19 @@ public struct Contact: Sendable, Hashable, CustomStringConvertible {
         guard Self.problem(in: text) == nil, let colon = text.firstIndex(of: ":"),
               let kind = Kind(rawValue: String(text[..<colon]).lowercased()) else { return nil }
         self.kind = kind
-        address = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        let a = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        address = kind == .whatsapp ? Self.phone(a) : a
+    }
+
+    /// A phone number as WhatsApp gateways take it: digits with a leading "+", written forms
+    /// people use folded in ("0812-3456-7890", "62 812 3456 7890", "+62 (812) 3456.7890" →
+    /// "+6281234567890"); a number starting with a single 0 is Indonesian (+62).
+    public static func phone(_ text: String) -> String {
+        let kept = text.filter { !" -.()".contains($0) }
+        if kept.hasPrefix("+") { return kept }
+        if kept.hasPrefix("00") { return "+" + kept.dropFirst(2) }
+        if kept.hasPrefix("0") { return "+62" + kept.dropFirst() }
+        return "+" + kept
     }
 
     /// Why `text` is not a contact, or nil.
@@ -41,9 +53,12 @@ public struct Contact: Sendable, Hashable, CustomStringConvertible {
                 return "'\(a)' is not a Telegram chat id (digits, or @channel)"
             }
         case .whatsapp:
-            let digits = a.hasPrefix("+") ? a.dropFirst() : Substring(a)
-            if digits.count < 8 || digits.count > 15 || !digits.allSatisfy(\.isNumber) {
-                return "'\(a)' is not a phone number in international form (+6281234567890)"
+            let digits = phone(a).dropFirst()
+            if digits.count < 8 || digits.count > 15 || !digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                return "'\(a)' is not a phone number (+6281234567890 or 081234567890)"
+            }
+            if digits.hasPrefix("62"), !(digits.dropFirst(2).hasPrefix("8") && (10...13).contains(digits.count)) {
+                return "'\(a)' is not an Indonesian mobile number (+62 8xx, 10 to 13 digits)"
             }
         }
         return nil

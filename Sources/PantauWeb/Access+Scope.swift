@@ -1,0 +1,32 @@
+import PantauCore
+import PantauStoreKit
+
+/// The one rule for what an OPD user reads (every page, API path and live stream goes through
+/// it): its own sites; of what it shares with others (a trunk above its site, a ticket of a cut
+/// that also cut others off) only the state — never other OPDs' names, contacts, texts, the
+/// network's ports and devices, or traffic. The network team, managers and admins read everything.
+extension Access {
+    /// A ticket as this user may read it; nil when it touches none of the user's sites.
+    func scoped(_ t: Ticket) -> Ticket? {
+        guard maySee(anyOf: t.affectedSites + [t.root]) else { return nil }
+        guard !seesEverything else { return t }
+        var s = t
+        s.affectedSites = t.affectedSites.filter(user.sites.contains)
+        s.requesters = t.requesters.filter { user.sites.contains($0.site) }
+        // Port and device readings, and the other sites they name, are the network team's.
+        s.evidence = []
+        return s
+    }
+
+    /// A ticket's history as this user may read it: for an OPD user the steps (opened,
+    /// acknowledged, resolved, …) without their texts, which name other sites and requesters.
+    func scoped(_ events: [TicketEvent]) -> [TicketEvent] {
+        guard !seesEverything else { return events }
+        let steps: Set<String> = ["opened", "acknowledged", "resolved", "closed", "reopened", "escalated", "archived"]
+        return events.filter { steps.contains($0.kind) }.map { TicketEvent(at: $0.at, kind: $0.kind, text: "") }
+    }
+
+    /// May read a shared element's detail (traffic, optics, ports, who else is behind it) and
+    /// not only its state.
+    var readsNetworkDetail: Bool { seesEverything }
+}
