@@ -48,6 +48,14 @@ public struct Helpdesk: Sendable {
         }
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw PantauError(.invalidInput, operation: "recording a report", subject: site, message: "say what is wrong") }
+        if let contact {
+            // The office's gateway messages every contact a report gives: bounded per OPD and per contact a day.
+            let recent = try await store.requesterContacts(since: at - 86_400)
+            if let why = HelpdeskRules.contactRefusal(contact.description, site: site, recent: recent,
+                                                       perSite: config.contactsPerSitePerDay, perContact: config.reportsPerContactPerDay) {
+                throw RequesterLimitError(message: why)
+            }
+        }
         let who = name.trimmingCharacters(in: .whitespaces).isEmpty ? reportedBy : name
         let req = Requester(site: site, name: who, contact: contact, via: via, text: text, reportedBy: reportedBy, at: at)
         // The same impact x urgency policy as the engine's tickets: the site's weight, the hour it came in.

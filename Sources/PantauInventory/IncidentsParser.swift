@@ -32,7 +32,8 @@ struct IncidentsParser {
     /// Reads `incidents:`; returns its `escalation` node (read once the channels are known).
     func incidents(_ node: Node, into c: inout IncidentConfig) -> Node? {
         let keys: Set<String> = ["group_window", "recovery_hold", "reopen_within", "settle", "number_prefix", "notices", "priority",
-                                 "evaluate_every", "escalation", "evidence_wait", "reroot_within"]
+                                 "evaluate_every", "escalation", "evidence_wait", "reroot_within",
+                                 "requester_contacts_per_opd_per_day", "requester_reports_per_contact_per_day"]
         var escalationNode: Node?
         for (key, _, v) in reader.mapping(node, "incidents", allowed: keys) ?? [] {
             let p = "incidents.\(key)"
@@ -44,6 +45,8 @@ struct IncidentsParser {
             case "settle": c.settleSeconds = seconds(v, p) ?? c.settleSeconds
             case "evidence_wait": c.tracker.evidenceWait = seconds(v, p) ?? c.tracker.evidenceWait
             case "reroot_within": c.tracker.rerootWithin = seconds(v, p) ?? c.tracker.rerootWithin
+            case "requester_contacts_per_opd_per_day": c.contactsPerSitePerDay = reader.int(v, p, range: 0...1000) ?? c.contactsPerSitePerDay
+            case "requester_reports_per_contact_per_day": c.reportsPerContactPerDay = reader.int(v, p, range: 1...1000) ?? c.reportsPerContactPerDay
             case "evaluate_every": c.evaluateEvery = reader.durationMs(v, p, min: 100).map { Double($0) / 1000 } ?? c.evaluateEvery
             case "notices":
                 if let s = reader.string(v, p) {

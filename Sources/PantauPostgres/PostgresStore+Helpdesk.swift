@@ -163,3 +163,13 @@ extension PostgresStore: HelpdeskStore {
         if let e = TicketRules.installationMissing(t, passedAcceptance: passed > 0, hasHandover: hasHandover) { throw e }
     }
 }
+
+extension PostgresStore {
+    public func requesterContacts(since: EpochSeconds) async throws -> [(site: String, contact: String)] {
+        let rows = try await run("reading the requesters' contacts",
+                                 "SELECT site, contact FROM ticket_requester WHERE contact IS NOT NULL AND at_s >= \(since) ORDER BY id")
+        var out: [(site: String, contact: String)] = []
+        for try await (site, contact) in rows.decode((String, String).self) { out.append((site, contact)) }
+        return out
+    }
+}

@@ -185,3 +185,12 @@ extension Store: HelpdeskStore {
         if let e = TicketRules.installationMissing(t, passedAcceptance: passed > 0, hasHandover: try handover(db, t.id) != nil) { throw e }
     }
 }
+
+extension Store {
+    public func requesterContacts(since: EpochSeconds) async throws -> [(site: String, contact: String)] {
+        try await read("reading the requesters' contacts") { db in
+            try Row.fetchAll(db, sql: "SELECT site, contact FROM ticket_requester WHERE contact IS NOT NULL AND at_s >= ? ORDER BY id", arguments: [since])
+                .map { (site: $0["site"], contact: $0["contact"]) }
+        }
+    }
+}

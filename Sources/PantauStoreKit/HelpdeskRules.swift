@@ -79,3 +79,29 @@ public enum HelpdeskRules {
                acknowledgedAt: nil, assignedTo: nil, resolvedAt: nil, recoveredAt: nil, closedAt: nil, reopened: 0, flaps: 0, beritaAcara: nil)
     }
 }
+
+extension HelpdeskRules {
+    /// Why a report may not give `contact` now (nil: it may), from the contacts reports gave in
+    /// the last 24 hours: each contact is told about at most `perContact` reports a day, and the
+    /// reports of one OPD give at most `perSite` different contacts a day (the office's WhatsApp
+    /// or e-mail gateway is not a way to message any number, unbounded).
+    public static func contactRefusal(_ contact: String, site: String, recent: [(site: String, contact: String)],
+                                      perSite: Int, perContact: Int) -> String? {
+        let sameContact = recent.filter { $0.contact == contact }.count
+        if sameContact >= perContact {
+            return "\(contact) was given on \(sameContact) reports in the last 24 hours (at most \(perContact)); send the report without a contact: the OPD's registered contacts are told"
+        }
+        let siteContacts = Set(recent.filter { $0.site == site }.map(\.contact))
+        if !siteContacts.contains(contact), siteContacts.count >= perSite {
+            return "reports from \(site) gave \(siteContacts.count) different contacts in the last 24 hours (at most \(perSite)); send the report without a contact: the OPD's registered contacts are told"
+        }
+        return nil
+    }
+}
+
+/// A report gave a contact past the daily limits (`HelpdeskRules.contactRefusal`): nothing was recorded.
+public struct RequesterLimitError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -9,6 +9,9 @@ public protocol HelpdeskStore: Sendable {
     func reportDisruption(_ requester: Requester, evidence: [String], decision: PriorityDecision, month: String, prefix: String,
                           at: EpochSeconds, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws
         -> (ticket: Ticket, attached: Bool)
+    /// The contacts (`kind:address`) reports gave since `since`, one per report, with the site
+    /// each came from (the daily limits on messages to requesters).
+    func requesterContacts(since: EpochSeconds) async throws -> [(site: String, contact: String)]
     /// Opens an installation ticket for a new link to a site (the installation SOP).
     func openInstallation(site: String, link: String, requester: Requester, decision: PriorityDecision, month: String, prefix: String,
                           at: EpochSeconds, messages: @escaping @Sendable (Ticket, TicketChange) -> [OutboxDraft]) async throws -> Ticket

@@ -91,9 +91,13 @@ extension WebApp {
         let contact = try Self.contact(form.contact)
         let via = id.user.role == .opd ? "web" : (form.via.flatMap { Self.reportVias.contains($0) ? $0 : nil } ?? "phone")
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        return try await conflictOnInvalid {
-            try await self.helpdesk.report(site: form.site, name: name.isEmpty ? id.user.displayName : name, contact: contact, text: form.text,
-                                           via: via, by: id.actor, at: self.now())
+        do {
+            return try await conflictOnInvalid {
+                try await self.helpdesk.report(site: form.site, name: name.isEmpty ? id.user.displayName : name, contact: contact, text: form.text,
+                                               via: via, by: id.actor, at: self.now())
+            }
+        } catch let e as RequesterLimitError {
+            throw HTTPError(.tooManyRequests, message: e.message)
         }
     }
 

@@ -87,6 +87,46 @@ class HelpdeskTests: XCTestCase {
                                             messages: { [composer = h.composer] t, c in composer.drafts(t, c) }).0
     }
 
+    /// Issue 27: any OPD user could make the office's WhatsApp gateway message any number,
+    /// unbounded (30 reports with 30 numbers: 30 messages). Per OPD at most N different contacts a
+    /// day, per contact at most M reports a day; a report without a contact always goes in.
+    func testContactsAReportMayGiveAreBoundedPerOPDAndPerContactADay() async throws {
+        let store = try await makeStore()
+        var c = config()
+        c.contactsPerSitePerDay = 3
+        c.reportsPerContactPerDay = 2
+        let h = Helpdesk(inventory: inventory(), config: c, report: ReportConfig(), store: store)
+        var at = monday
+        for i in 1...3 {
+            at += 60
+            _ = try await h.report(site: "bkd", name: "Rina", contact: Contact("whatsapp:+62812999900\(i)\(i)"), text: "mati \(i)", via: "web",
+                                   reportedBy: "Operator BKD", at: at)
+        }
+        do {
+            _ = try await h.report(site: "bkd", name: "Rina", contact: Contact("whatsapp:+6281299990044"), text: "mati 4", via: "web",
+                                   reportedBy: "Operator BKD", at: at + 60)
+            XCTFail("a fourth number from bkd in a day")
+        } catch let e as RequesterLimitError {
+            XCTAssertTrue(e.message.contains("3 different contacts in the last 24 hours (at most 3)"), e.message)
+        }
+        // A number already given may be given again (up to its own limit); without a contact, always.
+        _ = try await h.report(site: "bkd", name: "Rina", contact: Contact("whatsapp:+6281299990011"), text: "masih", via: "web",
+                               reportedBy: "Operator BKD", at: at + 120)
+        do {
+            _ = try await h.report(site: "bkd", name: "Rina", contact: Contact("whatsapp:+6281299990011"), text: "masih juga", via: "web",
+                                   reportedBy: "Operator BKD", at: at + 180)
+            XCTFail("a third report for one number in a day")
+        } catch let e as RequesterLimitError {
+            XCTAssertTrue(e.message.contains("on 2 reports in the last 24 hours (at most 2)"), e.message)
+        }
+        _ = try await h.report(site: "bkd", name: "Rina", contact: nil, text: "tanpa kontak", via: "web", reportedBy: "Operator BKD", at: at + 240)
+        // Another OPD has its own allowance; the next day the window has moved on.
+        _ = try await h.report(site: "dinkes", name: "Sari", contact: Contact("whatsapp:+6281299990099"), text: "x", via: "web",
+                               reportedBy: "Operator Dinkes", at: at + 300)
+        _ = try await h.report(site: "bkd", name: "Rina", contact: Contact("whatsapp:+6281299990044"), text: "besok", via: "web",
+                               reportedBy: "Operator BKD", at: at + 86_400 + 300)
+    }
+
     func testReportsWhileTheEngineTracksTheOutageJoinItsTicket() async throws {
         let store = try await makeStore()
         let h = helpdesk(store)

@@ -158,4 +158,26 @@ final class WebScopeTests: XCTestCase {
             XCTFail("too short an id")
         } catch { XCTAssertTrue("\(error)".contains("at least 8 hex digits"), "\(error)") }
     }
+
+    /// The daily bound on contacts a report gives, through the API: a 429 that says what to do.
+    func testAnOPDCannotMakeTheGatewayMessageAnyNumber() async throws {
+        let f = try await WebFixture()
+        try await f.application().test(.router) { client in
+            let opd = try await Browser.login(client, user: "opd-bkd")
+            var statuses: [HTTPResponse.Status] = []
+            var last = ""
+            for i in 0..<6 {
+                var h = opd.cookieHeader
+                h[.contentType] = "application/json"
+                h[HTTPField.Name("X-CSRF-Token")!] = opd.csrf
+                let r = try await client.execute(uri: "/api/v1/reports", method: .post, headers: h,
+                                                 body: ByteBuffer(string: #"{"site": "bkd", "text": "mati", "contact": "whatsapp:081299990\#(i)0\#(i)"}"#))
+                statuses.append(r.status)
+                last = r.text
+            }
+            XCTAssertEqual(statuses.filter { $0 == .tooManyRequests }.count, 1, "\(statuses)")
+            XCTAssertEqual(statuses.last, .tooManyRequests)
+            XCTAssertTrue(last.contains("without a contact"), last)
+        }
+    }
 }

@@ -15,6 +15,11 @@ public struct IncidentConfig: Sendable, Hashable {
     /// The channel that carries messages to requesters, per kind of contact (`requesters:`):
     /// an e-mail channel as the relay, a Telegram bot, a webhook to a WhatsApp gateway.
     public var requesterChannels: [Contact.Kind: String] = [:]
+    /// How many contacts (phone numbers, addresses) reports from one OPD may give a day; past it a
+    /// report is still recorded, without the contact (the OPD's registered contacts are told).
+    public var contactsPerSitePerDay = 5
+    /// How many reports a day one contact may be told about.
+    public var reportsPerContactPerDay = 5
     public init() {}
 }
 
