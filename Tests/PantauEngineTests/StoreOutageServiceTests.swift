@@ -118,7 +118,7 @@ final class StoreOutageServiceTests: XCTestCase {
                                            bus: ObservationBus(), clock: clock, logger: Logger(label: "test"), suspensions: ProbeSuspensions(),
                                            engine: "pop", faults: faults)
         let state = BandwidthTestService.RunState()
-        try await service.runScheduled(spec, state: state)   // must not throw
+        _ = try await service.runScheduled(spec, state: state)   // must not throw
         XCTAssertEqual(try spool.backlog(), 1, "the result is on disk in the spool")
         XCTAssertNotNil(faults.current[BandwidthTestService.serviceName], "the judgement waits for the centre, said on the board")
         XCTAssertEqual(state.unjudged.count, 1)

@@ -148,7 +148,7 @@ final class HelpdeskConfigTests: XCTestCase {
             XCTFail("a bad contact was accepted")
         } catch let e as ConfigurationErrors {
             let text = e.diagnostics.map(\.description).joined(separator: "\n")
-            XCTAssertTrue(text.contains("network.yaml:10: sites[1].contacts[0]") && text.contains("international form"), text)
+            XCTAssertTrue(text.contains("network.yaml:10: sites[1].contacts[0]") && text.contains("'0812' is not a phone number"), text)
         }
     }
 }

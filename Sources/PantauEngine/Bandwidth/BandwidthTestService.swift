@@ -191,13 +191,14 @@ public final class BandwidthTestService: Service, Sendable {
     func catchUp(_ state: RunState) async {
         guard state.restate || !state.unrecorded.isEmpty || !state.unjudged.isEmpty else { return }
         do {
-            if state.restate {
-                try await restate()
-                state.restate = false
-            }
+            // Measurements first: they go to the spool even while the centre cannot be read.
             if !state.unrecorded.isEmpty {
                 try await store.recordBandwidth(state.unrecorded)
                 state.unrecorded = []
+            }
+            if state.restate {
+                try await restate()
+                state.restate = false
             }
             while let (spec, results) = state.unjudged.first {
                 try await judge(spec)
