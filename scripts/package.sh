@@ -169,10 +169,16 @@ exit 0
 EOF
 cat > "$ROOT/DEBIAN/prerm" <<'EOF'
 #!/bin/sh
-# Stops the services on removal (an upgrade restarts what was running in postinst's daemon-reload).
+# The package never stops a running monitor by itself: removing it while a unit runs is refused,
+# saying which, so an office decides when its monitoring ends (upgrades go through).
 set -e
 if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-    systemctl stop pantau.service pantau-web.service pantau-correlate.service pantau-backup.timer >/dev/null 2>&1 || true
+    for unit in pantau.service pantau-web.service pantau-correlate.service pantau-backup.timer; do
+        if systemctl is-active --quiet "$unit"; then
+            echo "pantau: $unit is running; end and disable it first (the database stays), then remove the package" >&2
+            exit 1
+        fi
+    done
 fi
 exit 0
 EOF
