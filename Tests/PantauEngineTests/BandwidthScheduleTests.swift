@@ -14,15 +14,18 @@ import PantauStoreKit
 /// thresholds of the sites behind the path suspended meanwhile, and a link below contract on two
 /// tests in a row becomes a notice ticket by itself.
 final class BandwidthScheduleTests: XCTestCase {
+    /// Two OPDs behind one POP: their links share the POP's uplink.
+    static let twoOPDsBehindAPOP = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
+        Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
+        Site(id: "pop", name: "POP", role: .distribution, address: "10.0.0.2", uplinks: ["lp"]),
+        Site(id: "opd1", name: "OPD 1", address: "10.0.0.3", uplinks: ["l1"]),
+        Site(id: "opd2", name: "OPD 2", address: "10.0.0.4", uplinks: ["l2"]),
+    ], links: [Link(id: "lp", kind: .foUnderground, from: "dc", to: "pop"),
+               Link(id: "l1", kind: .foAerial, from: "pop", to: "opd1", bandwidthMbps: 100),
+               Link(id: "l2", kind: .foAerial, from: "pop", to: "opd2", bandwidthMbps: 50)], maintenance: [])
+
     func testScheduleRespectsWorkingTimeRunsExclusivelyAndOpensANotice() async throws {
-        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
-            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
-            Site(id: "pop", name: "POP", role: .distribution, address: "10.0.0.2", uplinks: ["lp"]),
-            Site(id: "opd1", name: "OPD 1", address: "10.0.0.3", uplinks: ["l1"]),
-            Site(id: "opd2", name: "OPD 2", address: "10.0.0.4", uplinks: ["l2"]),
-        ], links: [Link(id: "lp", kind: .foUnderground, from: "dc", to: "pop"),
-                   Link(id: "l1", kind: .foAerial, from: "pop", to: "opd1", bandwidthMbps: 100),
-                   Link(id: "l2", kind: .foAerial, from: "pop", to: "opd2", bandwidthMbps: 50)], maintenance: [])
+        let inv = Self.twoOPDsBehindAPOP
         var bw = BandwidthConfig()
         bw.startJitterSeconds = 0
         var t1 = BandwidthTestSpec(target: "l1", server: "10.0.0.3", durationSeconds: 10)
@@ -123,14 +126,7 @@ final class BandwidthScheduleTests: XCTestCase {
     /// Issue 29: a manual test (another process) holds the path at the scheduled minute: the
     /// engine's test waits for its lease to end instead of measuring half the link.
     func testAScheduledTestWaitsForAnotherProcesssTestOnTheSamePath() async throws {
-        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
-            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
-            Site(id: "pop", name: "POP", role: .distribution, address: "10.0.0.2", uplinks: ["lp"]),
-            Site(id: "opd1", name: "OPD 1", address: "10.0.0.3", uplinks: ["l1"]),
-            Site(id: "opd2", name: "OPD 2", address: "10.0.0.4", uplinks: ["l2"]),
-        ], links: [Link(id: "lp", kind: .foUnderground, from: "dc", to: "pop"),
-                   Link(id: "l1", kind: .foAerial, from: "pop", to: "opd1", bandwidthMbps: 100),
-                   Link(id: "l2", kind: .foAerial, from: "pop", to: "opd2", bandwidthMbps: 50)], maintenance: [])
+        let inv = Self.twoOPDsBehindAPOP
         XCTAssertEqual(BandwidthPath.links(of: "l1", in: inv), ["l1", "lp"])
         XCTAssertEqual(BandwidthPath.links(of: "opd2", in: inv), ["l2", "lp"])
         var bw = BandwidthConfig()

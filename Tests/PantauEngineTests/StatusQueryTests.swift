@@ -6,15 +6,20 @@ import PantauSQLite
 import PantauStoreKit
 
 final class StatusQueryTests: XCTestCase {
-    /// Staleness is per source: a site held by an ICMP prober that stopped beating is unknown
-    /// from its last heartbeat while the SNMP prober, still beating, vouches for its link.
-    func testAStaleICMPSourceMakesSitesUnknownWhileSNMPBeatsOn() async throws {
+    /// One OPD behind an SNMP-watched link, and an empty store.
+    static func oneOPDWithASwitch() throws -> (Inventory, Store) {
         let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
             Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
             Site(id: "bkd", name: "bkd", address: "10.0.0.2", uplinks: ["fo"]),
         ], links: [Link(id: "fo", kind: .foUnderground, from: "dc", to: "bkd", a: LinkEnd(device: "sw", interface: "sfp1"))],
         devices: [Device(id: "sw", site: "dc", address: "10.0.0.3", vendor: .mikrotik, role: .core, snmpProfile: "p")], maintenance: [])
-        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-sq-\(UUID().uuidString).sqlite").path)
+        return (inv, try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-sq-\(UUID().uuidString).sqlite").path))
+    }
+
+    /// Staleness is per source: a site held by an ICMP prober that stopped beating is unknown
+    /// from its last heartbeat while the SNMP prober, still beating, vouches for its link.
+    func testAStaleICMPSourceMakesSitesUnknownWhileSNMPBeatsOn() async throws {
+        let (inv, store) = try Self.oneOPDWithASwitch()
         let icmp = try await store.beginSource(ObservationSource(.icmp), at: 1000)
         let snmp = try await store.beginSource(ObservationSource(.snmp), at: 1000)
         try await store.record(ObservationBatch(source: ObservationSource(.icmp), at: 1010, observations: [
@@ -37,12 +42,7 @@ final class StatusQueryTests: XCTestCase {
     /// Issue 29: with SNMP polled every 10 s (stale after ~27 s) the bandwidth and capture sources,
     /// beating every 30 s, read "macet" for a few seconds of every beat. Each is stale past its own beat.
     func testEverySourceIsStaleFromItsOwnHeartbeat() async throws {
-        let inv = Inventory(organization: "t", timezone: "Asia/Jakarta", calendar: CalendarSpec(), sla: SLA(), sites: [
-            Site(id: "dc", name: "dc", role: .core, address: "10.0.0.1"),
-            Site(id: "bkd", name: "bkd", address: "10.0.0.2", uplinks: ["fo"]),
-        ], links: [Link(id: "fo", kind: .foUnderground, from: "dc", to: "bkd", a: LinkEnd(device: "sw", interface: "sfp1"))],
-        devices: [Device(id: "sw", site: "dc", address: "10.0.0.3", vendor: .mikrotik, role: .core, snmpProfile: "p")], maintenance: [])
-        let store = try Store(path: FileManager.default.temporaryDirectory.appendingPathComponent("pantau-sq-\(UUID().uuidString).sqlite").path)
+        let (inv, store) = try Self.oneOPDWithASwitch()
         for prober in [ObservationSource.Prober.snmp, .bandwidth, .capture] {
             let s = try await store.beginSource(ObservationSource(prober), at: 1000)
             try await store.record(ObservationBatch(source: ObservationSource(prober), at: prober == .snmp ? 1995 : 1971), session: s)

@@ -112,6 +112,7 @@ final class WebScopeTests: XCTestCase {
             while f.app.hub.clientCount == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             XCTAssertEqual(f.app.hub.clientCount, 1, "the stream is open")
             XCTAssertStatus(try await b.post(client, "/logout", form: ["csrf": b.csrf]), .found)
+            let loggedOut = Date()
             let ended = try await withThrowingTaskGroup(of: TestResponse?.self) { group in
                 group.addTask { try await stream.value }
                 group.addTask { try await Task.sleep(for: .seconds(15)); return nil }
@@ -120,6 +121,7 @@ final class WebScopeTests: XCTestCase {
                 return first
             }
             let r = try XCTUnwrap(ended, "the stream outlived the logout by 15 s")
+            XCTAssertLessThan(Date().timeIntervalSince(loggedOut), 5, "ended within the 3 s recheck (and a margin), as docs/web.md says")
             XCTAssertTrue(r.text.contains(": connected"), r.text)
             stream.cancel()
         }
@@ -141,6 +143,7 @@ final class WebScopeTests: XCTestCase {
             while f.app.hub.clientCount == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             XCTAssertEqual(f.app.hub.clientCount, 1)
             let revoked = try await f.store.revokeToken(id: String(listed[0].id.prefix(8)), actor: "test", at: WebFixture.now)
+            let revokedAt = Date()
             XCTAssertEqual(revoked.label, "portal")
             XCTAssertStatus(try await client.execute(uri: "/api/v1/me", method: .get, headers: headers), .unauthorized)
             let ended = try await withThrowingTaskGroup(of: TestResponse?.self) { group in
@@ -151,6 +154,7 @@ final class WebScopeTests: XCTestCase {
                 return first
             }
             XCTAssertNotNil(ended, "the stream outlived the revocation by 15 s")
+            XCTAssertLessThan(Date().timeIntervalSince(revokedAt), 5, "ended within the 3 s recheck (and a margin)")
             stream.cancel()
         }
         do {

@@ -95,7 +95,7 @@ public final class BandwidthTestService: Service, Sendable {
         /// Results measured while the store could not take them, in order (written on the next beat).
         var unrecorded: [BandwidthResult] = []
         /// Tests measured but not judged yet (the judgement reads the recent history).
-        var unjudged: [(spec: BandwidthTestSpec, results: [BandwidthResult])] = []
+        var unjudged: [BandwidthTestSpec] = []
     }
 
     public func run() async throws {
@@ -181,7 +181,7 @@ public final class BandwidthTestService: Service, Sendable {
         let results = await runTest(spec)
         if leased { try? await store.releaseBandwidthLease(lease.id) }
         state.unrecorded += results
-        state.unjudged.append((spec, results))
+        state.unjudged.append(spec)
         await catchUp(state)
         return nil
     }
@@ -200,7 +200,7 @@ public final class BandwidthTestService: Service, Sendable {
                 try await restate()
                 state.restate = false
             }
-            while let (spec, results) = state.unjudged.first {
+            while let spec = state.unjudged.first {
                 try await judge(spec)
                 state.unjudged.removeFirst()
             }
