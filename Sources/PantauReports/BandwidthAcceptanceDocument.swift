@@ -145,12 +145,14 @@ public struct BandwidthAcceptanceDocument: Sendable {
     <!DOCTYPE html>
     <html lang="{{lang}}"><head><meta charset="utf-8"/><title>{{t.title}} {{link}}</title>
     <style>
-    @page { size: A4; margin: 2cm 2cm 2.2cm 2cm; @bottom-center { content: "{{t.page}} " counter(page) " {{t.of}} " counter(pages); font-size: 8.5pt; } }
+    @page { size: A4; margin: 2cm 2cm 2.2cm 2cm; @bottom-center { content: "{{t.page}} " counter(page) " {{t.of}} " counter(pages); font-size: 8.5pt; font-family: "DejaVu Sans", Arial, sans-serif; } }
     body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; }
     .kop { text-align: center; border-bottom: 3px double #000; padding-bottom: 6px; } .kop div:first-child { font-weight: bold; font-size: 13pt; }
     h1 { font-size: 13pt; text-align: center; margin-bottom: 2px; } .no { text-align: center; margin-top: 0; }
     table { border-collapse: collapse; width: 100%; margin: 8px 0; } thead { display: table-header-group; }
     th, td { border: 1px solid #999; padding: 3px 5px; text-align: left; } tr.bad td { background: #ffebee; }
+    table.r { table-layout: fixed; font-size: 8.5pt; } table.r th, table.r td { overflow-wrap: break-word; padding: 3px 3px; } table.r th { font-size: 7.5pt; }
+    table.r col.way { width: 17%; } table.r col.res { width: 13%; }
     table.f td, table.f th { border: none; padding: 2px 6px; } table.f th { width: 30%; }
     .verdict { font-size: 13pt; font-weight: bold; text-align: center; margin: 12px; } .note { font-style: italic; }
     .sigs { page-break-inside: avoid; margin-top: 18px; } .place { text-align: right; margin-bottom: 6px; }
@@ -170,7 +172,8 @@ public struct BandwidthAcceptanceDocument: Sendable {
     <tr><th>{{t.server}}</th><td>{{server}}</td></tr>
     <tr><th>{{t.testedAt}}</th><td>{{date}}</td></tr>
     </table>
-    <table><thead><tr><th>{{t.direction}}</th><th>{{t.proto}}</th><th>{{t.received}}</th><th>{{t.sent}}</th><th>{{t.minimum}}</th><th>{{t.median}}</th><th>{{t.retransmits}}</th><th>{{t.ofContract}}</th><th>{{t.result}}</th></tr></thead>
+    <table class="r"><colgroup><col class="way"/><col/><col/><col/><col/><col/><col/><col/><col class="res"/></colgroup>
+    <thead><tr><th>{{t.direction}}</th><th>{{t.proto}}</th><th>{{t.received}}</th><th>{{t.sent}}</th><th>{{t.minimum}}</th><th>{{t.median}}</th><th>{{t.retransmits}}</th><th>{{t.ofContract}}</th><th>{{t.result}}</th></tr></thead>
     <tbody>{{#rows}}<tr class="{{css}}">{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>
     <p class="verdict">{{verdict}}</p>
     <div class="sigs">
