@@ -74,18 +74,20 @@ public struct BeritaAcaraDocument: Sendable {
             return View.Line(label: label, value: "target \(LocalText.duration(x.targetSeconds)) jam kerja, terpakai "
                              + "\(LocalText.duration(x.elapsedSeconds)), batas \(when(x.due)): \(verdict)")
         }
+        // The form is Indonesian whatever the reader's language: the engine's lines in Indonesian too.
+        let say = { (line: String) in Phrasebook.standard.render(line, .id, timeZone: tz) }
         var view = View(
             organization: inventory.organization, number: t.number, assignedTo: assigned, officers: officers,
             need: Self.need(t),
-            workSummary: ba?.workSummary ?? "", problemSummary: ba?.problemSummary ?? "\(t.cause.textID): \(t.evidence.first ?? "")",
+            workSummary: ba?.workSummary ?? "", problemSummary: ba?.problemSummary ?? "\(t.cause.textID): \(say(t.evidence.first ?? ""))",
             alternative: ba?.alternativeSolution ?? "", location: ba?.location ?? "",
-            priority: t.priority.rawValue, priorityReason: t.priorityReason,
+            priority: t.priority.rawValue, priorityReason: say(t.priorityReason),
             cause: t.kind == Ticket.reportedKind ? "dilaporkan OPD (belum terlihat oleh pemantauan)"
                 : t.kind == Ticket.installationKind ? "pemasangan baru" : "\(t.cause.textID) (\(t.cause.rawValue))",
             root: rootName, started: when(t.startedAt), opened: when(t.openedAt), recovered: when(t.recoveredAt ?? t.resolvedAt),
             duration: "\(LocalText.duration(timers.outageWallSeconds)) (jam kerja: \(LocalText.duration(timers.outageWorkingSeconds)))",
             sites: t.affectedSites.map { View.Site(id: $0, name: inventory.site($0)?.name ?? "") }, hasSites: !t.affectedSites.isEmpty,
-            evidence: t.evidence,
+            evidence: t.evidence.map(say),
             sla: [timerLine("Waktu tanggap", timers.response), timerLine("Waktu perbaikan", timers.repair)],
             city: city, signedOn: (t.closedAt ?? t.resolvedAt).map { LocalText.date($0, in: tz) } ?? "",
             requesterName: t.requesters.map(\.name).joined(separator: ", "), officerName: Self.nameAndNIP(officers.first ?? "").name, officerNIP: Self.nameAndNIP(officers.first ?? "").nip)
@@ -94,7 +96,7 @@ public struct BeritaAcaraDocument: Sendable {
             (r.at, View.Line(label: "Laporan OPD, \(LocalText.dateTime(r.at, in: tz))", value: "\(r.name) (\(r.site), melalui \(r.via)): \(r.text)"))
         }
         let ledger = events.compactMap { e in
-            Self.stepWords[e.kind].map { (e.at, View.Line(label: "\($0), \(LocalText.dateTime(e.at, in: tz))", value: e.text)) }
+            Self.stepWords[e.kind].map { (e.at, View.Line(label: "\($0), \(LocalText.dateTime(e.at, in: tz))", value: say(e.text))) }
         }
         view.steps = (reports + ledger).sorted { $0.0 < $1.0 }.map(\.1)
         view.hasSteps = !view.steps.isEmpty

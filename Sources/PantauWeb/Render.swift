@@ -48,3 +48,18 @@ extension WebApp {
         try render(.message, context: context, view: ["text": WebText.table(context.lang)[key] ?? key], status: status)
     }
 }
+
+extension WebApp {
+    /// A refused request as a page: a heading by its status and why, in the reader's language.
+    func refusal(_ error: HTTPError, context: WebContext) throws -> Response {
+        let why = error.body ?? ""
+        let said = WebErrorText.book.render(why, context.lang.local, timeZone: tz)
+        // Indonesian reader, a message without its Indonesian: the English stays, marked as such.
+        let foreign = context.lang == .id && said == why && !why.isEmpty
+        var response = try render(.message, context: context, view: ["heading": WebErrorText.heading(Int(error.status.code), context.lang),
+                                                                      "text": said, "foreign": foreign], status: error.status,
+                                  title: WebErrorText.heading(Int(error.status.code), context.lang))
+        for field in error.headers where field.name != .contentType && field.name != .contentLength { response.headers.append(field) }
+        return response
+    }
+}

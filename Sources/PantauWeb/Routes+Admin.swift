@@ -53,7 +53,7 @@ extension WebApp {
         }
         router.get("/admin/config") { _, context in
             _ = try self.requireAdmin(context)
-            return try self.render(.config, context: context, view: self.configView())
+            return try self.render(.config, context: context, view: self.configView(context.lang))
         }
     }
 
@@ -76,12 +76,13 @@ extension WebApp {
                  "disabled": u.disabled, "self": u.name == id.user.name]
             },
             "csrf": id.csrf ?? "", "roles": Role.allCases.map(\.rawValue),
-            "audit": audit.map { ["at": ISO8601.format($0.at, in: tz), "actor": $0.actor, "action": $0.action, "object": $0.object, "detail": $0.detail] },
+            "audit": audit.map { ["at": when($0.at, lang), "actor": $0.actor, "action": $0.action, "object": $0.object, "detail": phrase($0.detail, lang)] },
         ]
     }
 
     /// What the engine runs with, for reading: calendar, SLA, counts, probe intervals, the web face.
-    func configView() -> [String: Any] {
+    func configView(_ lang: WebLanguage) -> [String: Any] {
+        let en = lang == .en
         let cal = inventory.calendar
         let icmp = status.probes.icmpDefaults
         let snmp = status.snmp.defaults
@@ -93,13 +94,15 @@ extension WebApp {
             ("sla.availability_target_pct", Self.percentNumber(inventory.sla.availabilityTargetPct, .en)),
             ("sla.repair_working_days", "\(inventory.sla.repairWorkingDays)"),
             ("sites", "\(inventory.sites.count) (\(inventory.sites.filter { $0.role == .opd }.count) OPD)"),
-            ("links", "\(inventory.links.count) (\(inventory.links.filter { !$0.ends.isEmpty }.count) watched over SNMP)"),
-            ("devices", "\(inventory.devices.count)"), ("maintenance windows", "\(inventory.maintenance.count)"),
-            ("icmp.defaults", "every \(icmp.intervalSeconds) s, \(icmp.packets) packets, timeout \(icmp.timeoutMs) ms"),
-            ("snmp.defaults", "every \(snmp.intervalSeconds) s, timeout \(snmp.timeoutSeconds) s, \(snmp.retries) retries"),
-            ("snmp.trap_listen", status.snmp.trapListen ?? "off"),
-            ("web.listen", "\(config.host ?? "off"):\(config.port)"), ("web.tls", config.tls ? "on" : "off"),
-            ("web.session_idle", DurationText.hms(config.sessionIdleSeconds)),
+            ("links", "\(inventory.links.count) (\(inventory.links.filter { !$0.ends.isEmpty }.count) \(en ? "watched over SNMP" : "dipantau lewat SNMP"))"),
+            ("devices", "\(inventory.devices.count)"), ("maintenance", "\(inventory.maintenance.count)"),
+            ("icmp.defaults", en ? "every \(icmp.intervalSeconds) s, \(icmp.packets) packets, timeout \(icmp.timeoutMs) ms"
+                                  : "tiap \(icmp.intervalSeconds) detik, \(icmp.packets) paket, batas tunggu \(icmp.timeoutMs) ms"),
+            ("snmp.defaults", en ? "every \(snmp.intervalSeconds) s, timeout \(snmp.timeoutSeconds) s, \(snmp.retries) retries"
+                                  : "tiap \(snmp.intervalSeconds) detik, batas tunggu \(snmp.timeoutSeconds) detik, \(snmp.retries) kali ulang"),
+            ("snmp.trap_listen", status.snmp.trapListen ?? (en ? "off" : "mati")),
+            ("web.listen", "\(config.host ?? "-"):\(config.port)"), ("web.tls", config.tls ? (en ? "on" : "aktif") : (en ? "off" : "mati")),
+            ("web.session_idle", duration(config.sessionIdleSeconds, lang)),
         ]
         return ["rows": rows.map { ["key": $0.0, "value": $0.1] }]
     }

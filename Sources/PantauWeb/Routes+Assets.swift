@@ -76,7 +76,7 @@ enum WebAssets {
         document.querySelectorAll('[data-target="' + CSS.escape(d.target) + '"]').forEach(function (el) {
           el.className = el.className.replace(/\\bs-[a-z]+/g, '') + ' s-' + d.state;
           var s = el.querySelector(':scope > .state, :scope > td.state'); if (s) s.textContent = words[d.state] || d.state;
-          var since = el.querySelector(':scope > .since, :scope > td.since'); if (since) { since.title = d.since; since.textContent = d.since.slice(8, 10) + '-' + d.since.slice(5, 7) + ' ' + d.since.slice(11, 19); }
+          var since = el.querySelector(':scope > .since, :scope > td.since'); if (since) { var en = document.documentElement.lang === 'en'; since.title = en ? d.title_en : d.title_id; since.textContent = en ? d.since_en : d.since_id; }
         });
         refresh();
       });

@@ -51,7 +51,7 @@ extension WebApp {
             let month = request.uri.queryParameters.get("month").flatMap(YearMonth.init)?.description ?? months.first ?? YearMonth(self.helpdesk.calendar.localDate(of: self.now())).description
             let visible = try await self.store.archive(month: month).filter { id.access.maySee(anyOf: $0.sites + [$0.root]) }
             let rows: [[String: Any]] = visible.map { e in
-                ["number": e.number, "closed": ISO8601.format(e.closedAt, in: self.tz), "kind": WebText.table(context.lang)["kind.\(e.kind)"] ?? e.kind,
+                ["number": e.number, "closed": self.when(e.closedAt, context.lang), "kind": WebText.table(context.lang)["kind.\(e.kind)"] ?? e.kind,
                  "root": self.siteNames[e.root] ?? self.linkNames[e.root] ?? e.root, "sites": e.sites.map(self.siteName).joined(separator: ", ")]
             }
             return try self.render(.archive, context: context, view: ["month": month, "entries": rows, "months": months.map { ["m": $0] }])
@@ -133,7 +133,7 @@ extension WebApp {
         var v: [String: Any] = [
             "kind": w["kind.\(t.kind)"] ?? t.kind,
             "requesters": t.requesters.map { r in
-                ["name": r.name, "site": siteName(r.site), "via": r.via, "text": r.text, "at": ISO8601.format(r.at, in: tz),
+                ["name": r.name, "site": siteName(r.site), "via": r.via, "text": r.text, "at": when(r.at, lang),
                  // An OPD user sees how its own people are reached; the network team sees all.
                  "contact": r.contact.map(\.description) ?? ""] as [String: Any]
             },
@@ -147,10 +147,10 @@ extension WebApp {
             let handover = try await store.handover(ticket: t.id)
             v["installation"] = [
                 "link": t.link ?? "",
-                "acceptances": acceptances.map { ["at": ISO8601.format($0.at, in: tz), "verdict": $0.verdict, "passed": $0.passed, "officer": $0.officer] },
+                "acceptances": acceptances.map { ["at": when($0.at, lang), "verdict": $0.verdict, "passed": $0.passed, "officer": $0.officer] },
                 "acceptancePassed": acceptances.contains(where: \.passed),
                 "handover": handover.map { ["receivedBy": $0.receivedBy, "handedBy": $0.handedBy, "equipment": $0.equipment.joined(separator: ", "),
-                                            "at": ISO8601.format($0.at, in: tz)] } as Any,
+                                            "at": when($0.at, lang)] } as Any,
                 "mayHandover": id.access.mayOperateTickets && t.state != .closed,
             ] as [String: Any]
         }

@@ -62,7 +62,7 @@ extension WebApp {
             "behind": topology.downstream(of: link).map(siteName).joined(separator: ", "),
             "ends": link.ends.map { "\($0.device)/\($0.interface)" }.joined(separator: " – "), "detail": line?.detail ?? "",
             "day": today().description, "month": monthToDate().0.description,
-            "timeline": WebCharts.timeline(history, range: todayRange(), tz: tz), "monthTimeline": monthTimeline(history),
+            "timeline": WebCharts.timeline(history, range: todayRange(), tz: tz, words: WebText.table(lang)), "monthTimeline": monthTimeline(history, lang),
             "inBps": line?.inBps.map { Self.bps($0) } ?? "", "outBps": line?.outBps.map { Self.bps($0) } ?? "",
             "contract": contract.map { String(format: "%.0f Mbps", $0) } ?? "", "use": use.map { String(format: "%.1f%%", $0) } ?? "",
             "rx": line?.rxDbm.map { String(format: "%.2f dBm", $0) } ?? "", "tx": line?.txDbm.map { String(format: "%.2f dBm", $0) } ?? "",

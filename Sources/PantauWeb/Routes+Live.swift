@@ -63,7 +63,11 @@ extension WebApp {
         encoder.outputFormatting = [.sortedKeys]
         switch event {
         case .state(let target, let state, let since, _):
-            let data = try! encoder.encode(["target": target, "state": state, "since": ISO8601.format(since, in: tz)])
+            // The time as each language writes it, for the page to show without reloading.
+            let now = EpochSeconds(Date().timeIntervalSince1970)
+            let data = try! encoder.encode(["target": target, "state": state, "since": ISO8601.format(since, in: tz),
+                                            "since_id": LocalText.compact(since, now: now, in: tz, .id), "since_en": LocalText.compact(since, now: now, in: tz, .en),
+                                            "title_id": LocalText.short(since, in: tz, .id), "title_en": LocalText.short(since, in: tz, .en)])
             return "event: state\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
         case .ticket(let number, let state, let priority, _):
             let data = try! encoder.encode(["number": number, "state": state, "priority": priority])

@@ -105,7 +105,19 @@ extension WebApp {
         guard let expected = id.csrf, let given = fields["csrf"], Tokens.equal(expected, given) else {
             throw HTTPError(.forbidden, message: "missing or wrong CSRF token; reload the page and try again")
         }
-        return try URLEncodedFormDecoder().decode(T.self, from: text)
+        do { return try URLEncodedFormDecoder().decode(T.self, from: text) } catch let error as DecodingError {
+            throw HTTPError(.badRequest, message: Self.decodingMessage(error))
+        }
+    }
+
+    /// A form or JSON body that does not decode, said in words (never the decoder's internals).
+    static func decodingMessage(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): return "field '\(key.stringValue)' is missing"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c):
+            return "field '\(c.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        default: return "the form is incomplete"
+        }
     }
 
     static func form<T: Decodable>(_ request: Request, _ context: WebContext) async throws -> T {

@@ -80,7 +80,7 @@ extension WebApp {
             "ticketState": WebText.table(lang)["ticket.\(t.state.rawValue)"] ?? t.state.rawValue,
             "cause": t.isHelpdesk ? (WebText.table(lang)["kind.\(t.kind)"] ?? t.kind) : "\(lang == .en ? t.cause.textEN : t.cause.textID) (\(t.cause.rawValue))",
             "affected": t.affectedSites.map(siteName).joined(separator: ", "),
-            "opened": ISO8601.format(t.openedAt, in: tz), "assignedTo": t.assignedTo ?? "",
+            "opened": when(t.openedAt, lang), "assignedTo": t.assignedTo ?? "",
         ]
     }
 
@@ -95,7 +95,7 @@ extension WebApp {
             ($0.priority.rawValue, $0.openedAt) < ($1.priority.rawValue, $1.openedAt)
         }
         let visible = visibleSites(id)
-        let markup = TreeMarkup(sites: sites, links: linkLines, linkNames: linkNames, words: WebText.table(lang))
+        let markup = TreeMarkup(sites: sites, links: linkLines, linkNames: linkNames, words: WebText.table(lang), since: { self.since($0, lang) })
         let tree = id.access.seesEverything ? markup.render(topologyTree.roots) : markup.render(flat: visible)
         let links = visibleLinks(id)
         let (month, results) = try await monthRead
@@ -109,7 +109,7 @@ extension WebApp {
             "tickets": open.map { ticketRow($0, lang: lang) }, "tree": tree, "month": month.description,
             "links": watched.filter { $0.state != .up }.map { l -> [String: Any] in
                 ["id": l.id, "name": linkNames[l.id] ?? l.id, "kind": l.kind, "state": l.state.rawValue,
-                 "stateText": stateText(l.state.rawValue, lang), "since": Self.shortTime(l.since), "sinceFull": l.since ?? "", "inBps": l.inBps.map { Self.bps($0) } ?? "",
+                 "stateText": stateText(l.state.rawValue, lang), "since": since(l.since, lang).text, "sinceFull": since(l.since, lang).title, "inBps": l.inBps.map { Self.bps($0) } ?? "",
                  "outBps": l.outBps.map { Self.bps($0) } ?? "", "optical": l.rxDbm.map { String(format: "%.2f dBm", $0) } ?? ""]
             }.map { scopedLinkRow($0, id) },
             "linksSummary": (lang == .en ? "\(watched.count - watched.filter { $0.state != .up }.count) of \(watched.count) watched links up"
@@ -125,8 +125,9 @@ extension WebApp {
             if !alerts.isEmpty { view["alerts"] = alerts }
             let backlog = try await store.outboxBacklog()
             view["health"] = ["sources": report.sources.map { s -> [String: Any] in
-                ["source": s.source, "state": s.state, "lastSeen": s.lastSeen,
-                 "cycle": s.cycleMs.map { "\(s.cycleStarted ?? "") · \($0) ms · \(s.answered ?? 0)/\(s.done ?? 0)" } ?? "", "late": s.late ?? 0]
+                ["source": s.source, "state": s.state, "stateText": t["source.\(s.state)"] ?? s.state, "lastSeen": since(s.lastSeen, lang).text,
+                 "lastSeenFull": since(s.lastSeen, lang).title,
+                 "cycle": s.cycleMs.map { "\(since(s.cycleStarted, lang).text) · \($0) ms · \(s.answered ?? 0)/\(s.done ?? 0)" } ?? "", "late": s.late ?? 0]
             }, "outbox": backlog] as [String: Any]
         }
         return view
@@ -137,7 +138,7 @@ extension WebApp {
     func storeAlerts(_ lang: WebLanguage) -> [String] {
         guard let path = healthFile, let data = FileManager.default.contents(atPath: path),
               let h = try? JSONDecoder().decode(StoreHealth.self, from: data) else { return [] }
-        let when = { (t: EpochSeconds) in ISO8601.format(t, in: self.tz) }
+        let when = { (t: EpochSeconds) in self.when(t, lang) }
         var out: [String] = []
         if let since = h.failingSince {
             out.append(lang == .en ? "The database has failed to write since \(when(since)) (\(h.pendingBatches) results waiting in memory; nothing is lost while the engine runs)."
@@ -164,9 +165,9 @@ extension WebApp {
         let verdict = r.meetsTarget.map { $0 ? t["met"]! : t["notMet"]! } ?? t["noData"]!
         return ["id": r.target, "name": siteName(r.target), "pct": pct, "target": Self.percentNumber(r.targetPct, lang),
                 "verdict": verdict, "bad": r.meetsTarget == false,
-                "scheduled": DurationText.hms(r.scheduledSeconds), "down": DurationText.hms(r.downSeconds),
-                "unreachable": DurationText.hms(r.unreachableSeconds), "unknown": DurationText.hms(r.unknownSeconds),
-                "maintenance": DurationText.hms(r.maintenanceSeconds)]
+                "scheduled": duration(r.scheduledSeconds, lang), "down": duration(r.downSeconds, lang),
+                "unreachable": duration(r.unreachableSeconds, lang), "unknown": duration(r.unknownSeconds, lang),
+                "maintenance": duration(r.maintenanceSeconds, lang)]
     }
 
     func availabilityView(_ id: Identity, lang: WebLanguage) async throws -> [String: Any] {
@@ -188,20 +189,20 @@ extension WebApp {
         var rows: [(EpochSeconds, [String: Any])] = []
         for (key, set) in [("down", r.down), ("unreachable", r.unreachable), ("unknown", r.unknown), ("maintenance", r.maintenance)] {
             for i in set.ranges {
-                rows.append((i.start, ["kind": t[key]!, "from": ISO8601.format(i.start, in: tz), "to": ISO8601.format(i.end, in: tz),
-                                       "duration": DurationText.hms(i.end - i.start)]))
+                rows.append((i.start, ["kind": t[key]!, "from": when(i.start, lang), "to": when(i.end, lang),
+                                       "duration": duration(i.end - i.start, lang)]))
             }
         }
-        let formula = "\(t["availability"]!) = up \(r.upSeconds) s / (\(t["scheduled"]!.lowercased()) \(r.scheduledSeconds) s − "
+        let formula = "\(t["availability"]!) = \(t["upTime"]!) \(r.upSeconds) s / (\(t["scheduled"]!.lowercased()) \(r.scheduledSeconds) s − "
             + "\(t["maintenance"]!.lowercased()) \(r.maintenanceSeconds) s) = \(r.availability.map { Self.percent($0, lang) } ?? t["noData"]!)"
         return ["name": site.name, "month": month.description, "formula": formula, "intervals": rows.sorted { $0.0 < $1.0 }.map(\.1)]
     }
 
-    /// "2026-12-01T08:08:07+07:00" as people read it in a table: "01-12 08:08:07".
-    static func shortTime(_ iso: String?) -> String {
-        guard let iso, iso.count >= 19 else { return iso ?? "" }
-        let c = Array(iso)
-        return String(c[8...9]) + "-" + String(c[5...6]) + " " + String(c[11...18])
+    /// A status report's ISO timestamp as a table shows it ("08.08", "1 Des 08.08") and its
+    /// tooltip ("1 Des 2026 08.08 WIB (12 menit lalu)").
+    func since(_ iso: String?, _ lang: WebLanguage) -> (text: String, title: String) {
+        guard let iso, let t = ISO8601.parse(iso) else { return ("", "") }
+        return (LocalText.compact(t, now: now(), in: tz, lang.local), whenAgo(t, lang))
     }
 
     static func percent(_ r: Ratio, _ lang: WebLanguage) -> String {

@@ -19,10 +19,10 @@ extension WebApp {
     }
 
     /// The month's state bar, marking the 1st, 8th, 15th, 22nd and 29th.
-    func monthTimeline(_ history: [StateInterval]) -> String {
+    func monthTimeline(_ history: [StateInterval], _ lang: WebLanguage) -> String {
         let cal = availability.calendar, month = monthToDate().0
         let ticks: [(EpochSeconds, String)] = month.days.filter { [1, 8, 15, 22, 29].contains($0.day) }.map { (cal.instant($0, secondOfDay: 0), "\($0.day)") }
-        return WebCharts.timeline(history, range: cal.range(of: month), tz: tz, ticks: ticks)
+        return WebCharts.timeline(history, range: cal.range(of: month), tz: tz, ticks: ticks, words: WebText.table(lang))
     }
 
     /// Utilisation against the contracted bandwidth: the busier direction over the contract (percent).
@@ -50,7 +50,7 @@ extension WebApp {
             "stateText": stateText(line?.state.rawValue ?? "unknown", lang), "month": month.description,
             "pct": result?.availability.map { Self.percent($0, lang) } ?? t["noData"]!,
             "target": Self.percentNumber(inventory.sla.availabilityTargetPct, lang), "day": today.description,
-            "timeline": WebCharts.timeline(history, range: day, tz: tz), "monthTimeline": monthTimeline(history), "rttChart": WebCharts.rtt(series, range: day),
+            "timeline": WebCharts.timeline(history, range: day, tz: tz, words: WebText.table(lang)), "monthTimeline": monthTimeline(history, lang), "rttChart": WebCharts.rtt(series, range: day),
             "links": report.links.filter { links.contains($0.id) }.map { l -> [String: Any] in
                 let contract = inventory.contractMbps(l.id), use = utilisation(l)
                 return ["id": l.id, "name": linkNames[l.id] ?? l.id, "state": l.state.rawValue,

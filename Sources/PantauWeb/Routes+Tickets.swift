@@ -83,14 +83,16 @@ extension WebApp {
         let events = id.access.scoped(try await store.ticketEvents(t.id))
         let t0 = WebText.table(lang)
         func timer(_ x: TicketTimers.Timer) -> String {
-            "\(t0["elapsed"]!) \(DurationText.hms(x.elapsedSeconds)) / \(DurationText.hms(x.targetSeconds))"
-                + (x.due.map { " · \(t0["due"]!) \(ISO8601.format($0, in: tz))" } ?? "") + (x.breached ? " · \(t0["breached"]!)" : "")
+            "\(t0["elapsed"]!) \(duration(x.elapsedSeconds, lang)) / \(duration(x.targetSeconds, lang))"
+                + (x.due.map { " · \(t0["due"]!) \(when($0, lang))" } ?? "") + (x.breached ? " · \(t0["breached"]!)" : "")
         }
         var view = ticketRow(t, lang: lang)
-        view["priorityReason"] = t.priorityReason
+        view["priorityReason"] = phrase(t.priorityReason, lang)
+        view["evidence"] = t.evidence.map { phrase($0, lang) }
+        view["hasEvidence"] = !t.evidence.isEmpty
         view["response"] = timer(timers.response)
         view["repair"] = timer(timers.repair)
-        view["events"] = events.map { ["at": ISO8601.format($0.at, in: tz), "kind": $0.kind, "text": $0.text] }
+        view["events"] = events.map { ["at": when($0.at, lang), "kind": t0["event.\($0.kind)"] ?? $0.kind, "text": phrase($0.text, lang)] }
         view["mayOperate"] = id.access.mayOperateTickets
         view["csrf"] = id.csrf ?? ""
         view["canAck"] = t.state == .open || (t.state == .resolved && t.assignedTo == nil)

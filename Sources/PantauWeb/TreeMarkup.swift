@@ -10,6 +10,8 @@ struct TreeMarkup {
     let links: [String: StatusReport.LinkLine]
     let linkNames: [String: String]
     let words: [String: String]
+    /// The since cell's text and its tooltip, from the ISO timestamp of the status report.
+    let since: (String?) -> (text: String, title: String)
 
     func render(_ nodes: [TopologyTree.Node]) -> String {
         var out = ""
@@ -27,7 +29,8 @@ struct TreeMarkup {
         let id = Self.escape(n.site.id)
         out += "<li data-target=\"\(id)\" class=\"s-\(state)\"><a href=\"/sites/\(id)\">\(Self.escape(n.site.name))</a> "
         out += "<span class=\"state\">\(Self.escape(words["state.\(state)"] ?? state))</span> "
-        out += "<span class=\"since\" title=\"\(Self.escape(s?.since ?? ""))\">\(Self.escape(WebApp.shortTime(s?.since)))</span>"
+        let when = since(s?.since)
+        out += "<span class=\"since\" title=\"\(Self.escape(when.title))\">\(Self.escape(when.text))</span>"
         if let rtt = s?.rttMs { out += " <span class=\"muted\">\(String(format: "%.1f", rtt)) ms</span>" }
         for l in n.site.uplinks {
             guard let line = links[l] else { continue }

@@ -127,6 +127,16 @@ struct IdentityMiddleware: RouterMiddleware {
                 context.identity = Identity(user: s.user, csrf: s.csrf, sessionHash: hash)
             }
         }
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where (400..<500).contains(error.status.code) && error.status != .unauthorized && Self.isPage(request.uri.path) {
+            // A refusal on a page a browser reads: a page in the layout, in the reader's language.
+            return try app.refusal(error, context: context)
+        }
+    }
+
+    /// Paths a browser navigates to (not the API, the metrics, the live stream or the assets).
+    static func isPage(_ path: String) -> Bool {
+        !["/api/", "/metrics", "/events", "/static/"].contains { path.hasPrefix($0) }
     }
 }

@@ -8,10 +8,11 @@ enum WebCharts {
 
     /// A state bar over `range`: one rectangle per interval, `ticks` (instant, label) marked below
     /// (default: every three hours of a day).
-    static func timeline(_ intervals: [StateInterval], range: TimeRange, tz: TimeZone, ticks: [(EpochSeconds, String)]? = nil) -> String {
+    static func timeline(_ intervals: [StateInterval], range: TimeRange, tz: TimeZone, ticks: [(EpochSeconds, String)]? = nil,
+                         words: [String: String] = [:]) -> String {
         let width = 720.0, height = 28.0
         let span = Double(max(1, range.duration))
-        var out = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height) + 14)\" role=\"img\" aria-label=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var out = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height) + 14)\" role=\"img\" aria-label=\"\(words["timeline"] ?? "timeline")\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#eeeeee\"/>"
         for i in intervals {
             let s = max(i.range.start, range.start), e = min(i.range.end, range.end)
@@ -19,7 +20,7 @@ enum WebCharts {
             let x = Double(s - range.start) / span * width, w = max(0.5, Double(e - s) / span * width)
             let fill = colours[i.state.rawValue] ?? "#9e9e9e"
             out += String(format: "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%.0f\" ", x, w, height)
-                + "fill=\"\(fill)\"><title>\(i.state.rawValue) \(ISO8601.clock(s, in: tz))–\(ISO8601.clock(e, in: tz))</title></rect>"
+                + "fill=\"\(fill)\"><title>\(words["state.\(i.state.rawValue)"] ?? i.state.rawValue) \(ISO8601.clock(s, in: tz))–\(ISO8601.clock(e, in: tz))</title></rect>"
         }
         let marks = ticks ?? stride(from: 0, through: 24, by: 3).map { (range.start + EpochSeconds($0) * 3600, String(format: "%02d", $0)) }
         for (t, label) in marks {

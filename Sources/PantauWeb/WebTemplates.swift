@@ -30,7 +30,7 @@ enum WebTemplates {
         case .link: link
         case .availability: availability
         case .explain: explain
-        case .message: "<p class=\"message\">{{text}}</p>"
+        case .message: "{{#heading}}<h1>{{heading}}</h1>{{/heading}}<p class=\"message\" id=\"why\"{{#foreign}} lang=\"en\"{{/foreign}}>{{text}}</p>{{#heading}}<p><a href=\"/\">{{t.back}}</a></p>{{/heading}}"
         case .users: users
         case .config: configuration
         case .archive: archive
@@ -61,7 +61,7 @@ enum WebTemplates {
     {{#availability}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/sites/{{id}}">{{name}}</a></td><td class="n">{{pct}}</td><td class="n">{{target}}</td><td>{{verdict}}</td></tr>{{/availability}}
     </table></div>{{/hasAvailability}}</section>
     {{#health}}<section><h2>{{t.engineHealth}}</h2>{{#alerts}}<p class="alert" role="alert">{{.}}</p>{{/alerts}}<div class="scroll"><table class="list"><tr><th>{{t.source}}</th><th>{{t.state}}</th><th>{{t.lastSeen}}</th><th>{{t.cycle}}</th><th class="n">{{t.late}}</th></tr>
-    {{#sources}}<tr class="src-{{state}}"><td>{{source}}</td><td>{{state}}</td><td>{{lastSeen}}</td><td>{{cycle}}</td><td class="n">{{late}}</td></tr>{{/sources}}
+    {{#sources}}<tr class="src-{{state}}"><td>{{source}}</td><td>{{stateText}}</td><td title="{{lastSeenFull}}">{{lastSeen}}</td><td>{{cycle}}</td><td class="n">{{late}}</td></tr>{{/sources}}
     </table></div><p>{{t.outbox}}: <b id="outbox">{{outbox}}</b></p></section>{{/health}}
     <p class="muted"><noscript>{{t.liveOff}}</noscript></p>
     """#
@@ -95,6 +95,7 @@ enum WebTemplates {
     <tr><td>{{t.opened}}</td><td>{{opened}}</td></tr><tr><td>{{t.assignedTo}}</td><td id="assigned">{{assignedTo}}</td></tr>
     <tr><td>{{t.response}}</td><td>{{response}}</td></tr><tr><td>{{t.repair}}</td><td>{{repair}}</td></tr>
     <tr><td>{{t.priority}}</td><td>{{priorityReason}}</td></tr></table></div>
+    {{#hasEvidence}}<h2>{{t.evidence}}</h2><ul id="evidence">{{#evidence}}<li>{{.}}</li>{{/evidence}}</ul>{{/hasEvidence}}
     {{#mayOperate}}<div class="actions">
     {{#canAck}}<form method="post" action="/tickets/{{number}}/ack"><input type="hidden" name="csrf" value="{{csrf}}"><button id="ack">{{t.acknowledge}}</button></form>{{/canAck}}
     {{#canResolve}}<form method="post" action="/tickets/{{number}}/resolve"><input type="hidden" name="csrf" value="{{csrf}}"><label>{{t.note}} <input name="note"></label><button>{{t.resolve}}</button></form>{{/canResolve}}
@@ -171,12 +172,12 @@ enum WebTemplates {
     <label>{{t.sitesOPD}} <input name="sites"></label><label>{{t.password}} <input name="password" type="password" autocomplete="new-password" required minlength="10"></label>
     <button>{{t.addUser}}</button></form>
     <h2>{{t.auditLog}}</h2><div class="scroll"><table class="list"><tr><th>{{t.at}}</th><th>{{t.user}}</th><th>{{t.action}}</th><th></th><th></th></tr>
-    {{#audit}}<tr><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{object}}</td><td>{{detail}}</td></tr>{{/audit}}</table></div>
+    {{#audit}}<tr><td>{{at}}</td><td>{{actor}}</td><td><code>{{action}}</code></td><td>{{object}}</td><td>{{detail}}</td></tr>{{/audit}}</table></div>
     """#
 
     static let configuration = #"""
     <h1>{{t.configuration}}</h1><p class="muted">{{t.configNote}}</p>
-    <table class="kv" id="config">{{#rows}}<tr><td>{{key}}</td><td>{{value}}</td></tr>{{/rows}}</table>
+    <table class="kv" id="config">{{#rows}}<tr><td><code>{{key}}</code></td><td>{{value}}</td></tr>{{/rows}}</table>
     """#
 
     static let explain = #"""

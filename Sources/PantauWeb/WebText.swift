@@ -37,6 +37,8 @@ enum WebText {
         "auditLog": "Log audit", "contract": "Kontrak", "use": "Utilisasi", "ticket.open": "terbuka", "ticket.acknowledged": "ditangani",
         "ticket.resolved": "pulih", "ticket.closed": "ditutup", "behind": "Situs di belakang tautan ini",
         "unwatched": "Tautan ini tidak dipantau lewat SNMP (tanpa port di inventory): statusnya mengikuti situs di ujungnya.", "at": "Waktu", "action": "Tindakan",
+        "event.opened": "dibuka", "event.reopened": "dibuka lagi", "event.rerooted": "akar berpindah", "event.merged": "digabung", "event.priority": "prioritas", "event.affected": "cakupan bertambah", "event.cause": "penyebab", "event.flap": "flap", "event.resolved": "pulih", "event.acknowledged": "ditangani", "event.closed": "ditutup", "event.archived": "diarsipkan", "event.reported": "laporan OPD", "event.escalated": "eskalasi", "event.handover": "serah terima", "event.acceptance": "uji terima",
+        "evidence": "Bukti", "back": "Kembali ke ringkasan", "timeline": "linimasa status", "upTime": "waktu normal", "source.running": "berjalan", "source.stale": "terlambat", "source.stopped": "berhenti", "source.crashed": "berhenti mendadak", "state.unreachable": "tak terjangkau", "state.maintenance": "pemeliharaan",
         "configNote": "Konfigurasi yang dipakai mesin (dari inventory/ dan probes/); diubah di berkas lalu pantau check. Kredensial tidak pernah ditampilkan.",
     ]
 
@@ -74,6 +76,8 @@ enum WebText {
         "auditLog": "Audit log", "contract": "Contract", "use": "Utilisation", "ticket.open": "open", "ticket.acknowledged": "acknowledged",
         "ticket.resolved": "resolved", "ticket.closed": "closed", "behind": "Sites behind this link",
         "unwatched": "This link is not watched over SNMP (no ports in the inventory): its state follows the sites at its ends.", "at": "At", "action": "Action",
+        "event.opened": "opened", "event.reopened": "reopened", "event.rerooted": "root moved", "event.merged": "merged", "event.priority": "priority", "event.affected": "more cut off", "event.cause": "cause", "event.flap": "flap", "event.resolved": "resolved", "event.acknowledged": "acknowledged", "event.closed": "closed", "event.archived": "archived", "event.reported": "OPD report", "event.escalated": "escalated", "event.handover": "handover", "event.acceptance": "acceptance test",
+        "evidence": "Evidence", "back": "Back to the overview", "timeline": "state timeline", "upTime": "up", "source.running": "running", "source.stale": "stale", "source.stopped": "stopped", "source.crashed": "crashed", "state.unreachable": "unreachable", "state.maintenance": "maintenance",
         "configNote": "The configuration the engine runs with (from inventory/ and probes/); change the files, then pantau check. Credentials are never shown.",
     ]
 }

@@ -58,10 +58,10 @@ struct WebFixture {
         let one: @Sendable (Ticket, TicketChange) -> [OutboxDraft] = { t, c in
             [OutboxDraft(dedupeKey: "\(t.number):\(c.rawValue):tg", channel: "telegram", subject: t.number, body: c.rawValue)]
         }
-        let p1 = PriorityDecision(priority: .p1, impact: .high, urgency: .high, score: 14, reason: "impact high x urgency high = P1")
-        let p3 = PriorityDecision(priority: .p3, impact: .low, urgency: .medium, score: 4, reason: "impact low x urgency medium = P3")
+        let p1 = PriorityDecision(priority: .p1, impact: .high, urgency: .high, score: 14, reason: "impact high (score 14; 1 site(s): bkd high 4) x urgency high (working hours, 7h00m left) = P1")
+        let p3 = PriorityDecision(priority: .p3, impact: .low, urgency: .medium, score: 4, reason: "impact low (score 2; 1 site(s): dinkes medium 2) x urgency medium (40 min before closing) = P3")
         let (a, _) = try await store.openTicket(RootCause(element: .link("fo-bkd"), cause: .foCut, affectedSites: ["bkd"], startedAt: Self.now - 300,
-                                                          evidence: ["fo-bkd down"]), decision: p1, at: Self.now - 290, month: "2025-12",
+                                                          evidence: ["fo-bkd (fo-underground): sw/sfp2 admin-up, oper-down"]), decision: p1, at: Self.now - 290, month: "2025-12",
                                                 reopenWithin: 3600, prefix: "GGN", messages: one)
         let (b, _) = try await store.openTicket(RootCause(element: .site("dinkes"), cause: .opdDeviceOrPower, affectedSites: ["dinkes"],
                                                           startedAt: Self.now - 200, evidence: []), decision: p3, at: Self.now - 190,

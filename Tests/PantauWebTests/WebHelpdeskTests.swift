@@ -41,7 +41,7 @@ final class WebHelpdeskTests: XCTestCase {
             // A bad contact is a clear 400.
             let bad = try await opd.post(client, "/tickets/report", form: ["csrf": opd.csrf, "site": "bkd", "text": "x", "contact": "0812"])
             XCTAssertStatus(bad, .badRequest)
-            XCTAssertTrue(bad.text.contains("email:ADDRESS"), bad.text)
+            XCTAssertTrue(bad.text.contains("bukan kontak: tulis email:ALAMAT"), "said in the reader's language: \(bad.text)")
             let requesters = try await f.store.ticket(f.bkdTicket)!.requesters
             XCTAssertEqual(requesters.count, 1)
             XCTAssertEqual(requesters.first?.via, "web")

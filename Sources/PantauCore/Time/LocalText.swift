@@ -39,6 +39,40 @@ public enum LocalText {
         return date(t, in: tz, lang) + (lang == .id ? " pukul \(hh).\(mm) " : " at \(hh):\(mm) ") + zoneName(tz, at: t)
     }
 
+    static let monthsShortID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    static let monthsShortEN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// "7 Des 2026 08.08 WIB" / "7 Dec 2026 08:08 WIB": how a screen shows an instant.
+    public static func short(_ t: EpochSeconds, in tz: TimeZone, _ lang: Language = .id) -> String {
+        let c = parts(t, tz)
+        let hh = c.hour! < 10 ? "0\(c.hour!)" : "\(c.hour!)", mm = c.minute! < 10 ? "0\(c.minute!)" : "\(c.minute!)"
+        let month = (lang == .id ? monthsShortID : monthsShortEN)[c.month! - 1]
+        return "\(c.day!) \(month) \(c.year!) \(hh)\(lang == .id ? "." : ":")\(mm) \(zoneName(tz, at: t))"
+    }
+
+    /// As short as a table cell allows: "08.50" today, "1 Des 08.50" this year, else "1 Des 2025 08.50"
+    /// (English with a colon); the zone is the page's, said once in its full form.
+    public static func compact(_ t: EpochSeconds, now: EpochSeconds, in tz: TimeZone, _ lang: Language = .id) -> String {
+        let c = parts(t, tz), n = parts(now, tz)
+        let hh = c.hour! < 10 ? "0\(c.hour!)" : "\(c.hour!)", mm = c.minute! < 10 ? "0\(c.minute!)" : "\(c.minute!)"
+        let clock = hh + (lang == .id ? "." : ":") + mm
+        if (c.year, c.month, c.day) == (n.year, n.month, n.day) { return clock }
+        let day = "\(c.day!) \((lang == .id ? monthsShortID : monthsShortEN)[c.month! - 1])"
+        return c.year == n.year ? "\(day) \(clock)" : "\(day) \(c.year!) \(clock)"
+    }
+
+    /// "12 menit lalu" / "12 min ago", "3 jam lalu", "2 hari lalu"; "baru saja" under a minute;
+    /// "dalam 5 menit" / "in 5 min" for an instant ahead.
+    public static func relative(_ t: EpochSeconds, now: EpochSeconds, _ lang: Language = .id) -> String {
+        let d = now - t, a = abs(d)
+        if a < 60 { return lang == .id ? "baru saja" : "just now" }
+        let (n, unit): (Int64, String) = a < 3600 ? (a / 60, lang == .id ? "menit" : "min")
+            : a < 86_400 ? (a / 3600, lang == .id ? "jam" : (a < 7200 ? "hour" : "hours"))
+            : (a / 86_400, lang == .id ? "hari" : (a < 172_800 ? "day" : "days"))
+        if d >= 0 { return lang == .id ? "\(n) \(unit) lalu" : "\(n) \(unit) ago" }
+        return lang == .id ? "dalam \(n) \(unit)" : "in \(n) \(unit)"
+    }
+
     /// "2 jam 05 menit" / "2 h 05 min" (seconds dropped).
     public static func duration(_ s: Int64, _ lang: Language = .id) -> String {
         let h = s / 3600, m = s % 3600 / 60
