@@ -93,18 +93,16 @@ public struct NotificationComposer: Sendable {
                      t.kind == Ticket.installationKind
                         ? "Permintaan pemasangan jaringan telah kami terima dengan nomor tiket \(t.number)."
                         : "Gangguan jaringan yang menyangkut kantor Anda telah tercatat dengan nomor tiket \(t.number).",
-                     "Prioritas penanganan: \(t.priority.rawValue). Mulai: \(ISO8601.format(t.startedAt, in: timeZone))."]
+                     "Prioritas penanganan: \(t.priority.rawValue). Mulai: \(LocalText.dateTime(t.startedAt, in: timeZone))."]
         let names = t.affectedSites.map { inventory.site($0)?.name ?? $0 }
         if !names.isEmpty { lines.append("Kantor terdampak: \(names.joined(separator: ", ")).") }
         if t.kind == "outage" { lines.append("Dugaan penyebab: \(t.cause.textID).") }
         lines.append("Tim jaringan Diskominfo sedang menangani. Anda akan diberi tahu saat tiket ditutup.")
-        lines.append("")
-        lines.append("We have recorded the network disruption as ticket \(t.number) (\(t.priority.rawValue)); you will be told when it is closed.")
         return lines.joined(separator: "\n")
     }
 
     func closing(_ t: Ticket) -> String {
-        let when = { (e: EpochSeconds) in ISO8601.format(e, in: timeZone) }
+        let when = { (e: EpochSeconds) in LocalText.dateTime(e, in: self.timeZone) }
         var lines = ["Yth. Bapak/Ibu,", "Tiket \(t.number) telah ditutup pada \(t.closedAt.map(when) ?? "-").", "", "Ringkasan Berita Acara:"]
         if let ba = t.beritaAcara {
             lines.append("- Permasalahan: \(ba.problemSummary)")
@@ -115,7 +113,7 @@ public struct NotificationComposer: Sendable {
         }
         if let r = t.recoveredAt ?? t.resolvedAt { lines.append("- Pulih: \(when(r)), lama gangguan \(duration(r - t.startedAt))") }
         lines.append("")
-        lines.append("Ticket \(t.number) is closed; the Berita Acara above summarises the work. Terima kasih.")
+        lines.append("Terima kasih.")
         return lines.joined(separator: "\n")
     }
 
@@ -137,7 +135,7 @@ public struct NotificationComposer: Sendable {
     }
 
     func body(_ t: Ticket, _ change: TicketChange) -> String {
-        let when = { (e: EpochSeconds) in ISO8601.format(e, in: timeZone) }
+        let when = { (e: EpochSeconds) in LocalText.dateTime(e, in: self.timeZone) }
         let rootName: String = t.rootKey.hasPrefix("link:")
             ? inventory.link(t.root).map { "\($0.name ?? $0.id) (\($0.kind.rawValue))" } ?? t.root
             : inventory.site(t.root)?.name ?? t.root
@@ -159,8 +157,10 @@ public struct NotificationComposer: Sendable {
         if change == .resolved, let r = t.recoveredAt ?? t.resolvedAt {
             lines.append("Pulih: \(when(r)), lama gangguan \(duration(r - t.startedAt))")
         }
-        lines.append("Prioritas: \(t.priorityReason)")
-        if let e = t.evidence.first { lines.append("Bukti: \(e)") }
+        // The engine's lines in Indonesian, like the rest of the message.
+        let say = { (line: String) in Phrasebook.standard.render(line, .id, timeZone: self.timeZone) }
+        lines.append("Prioritas: \(say(t.priorityReason))")
+        if let e = t.evidence.first { lines.append("Bukti: \(say(e))") }
         for r in t.requesters { lines.append("Pelapor: \(r.name) (\(r.site), \(r.via)): \(r.text)") }
         return lines.joined(separator: "\n")
     }
