@@ -11,7 +11,7 @@ struct NetworkParser {
 
     static let topKeys: Set<String> = ["organization", "timezone", "calendar", "sla", "sites", "links", "devices", "maintenance"]
     static let siteKeys: Set<String> = ["id", "name", "role", "criticality", "users", "address", "uplinks",
-                                        "bandwidth_mbps", "location", "notes", "subnets", "contacts"]
+                                        "bandwidth_mbps", "location", "notes", "subnets", "contacts", "map"]
     static let linkKeys: Set<String> = ["id", "kind", "from", "to", "name", "length_km", "notes", "a", "b", "bandwidth_mbps"]
     static let deviceKeys: Set<String> = ["id", "site", "address", "port", "vendor", "role", "snmp", "model", "notes"]
     static let maintenanceKeys: Set<String> = ["target", "from", "to", "reason"]
@@ -76,7 +76,7 @@ struct NetworkParser {
             guard let m = r.mapping(item, p, allowed: Self.siteKeys) else { continue }
             var id: String?, name: String?, role = SiteRole.opd, crit = Criticality.medium
             var users: Int?, address: String?, uplinks: [String] = [], uplinkLines: [Int] = [], bw: Double?, subnets: [IPv4Subnet] = []
-            var contacts: [Contact] = []
+            var contacts: [Contact] = [], map: MapPosition?
             for (key, _, v) in m {
                 let kp = "\(p).\(key)"
                 switch key {
@@ -103,6 +103,13 @@ struct NetworkParser {
                             sink.add(file, line, "\(kp)[\(j)]", "'\(text)' is not an IPv4 subnet a.b.c.d/n with the host bits zero (e.g. 10.10.1.0/24)")
                         }
                     }
+                case "map":
+                    // A pinned place on the NOC map: both coordinates, each 0-1000.
+                    guard let xy = r.mapping(v, kp, allowed: ["x", "y"]) else { break }
+                    let x = xy.first { $0.key == "x" }.flatMap { r.double($0.value, "\(kp).x", range: 0...1000) }
+                    let y = xy.first { $0.key == "y" }.flatMap { r.double($0.value, "\(kp).y", range: 0...1000) }
+                    for k in ["x", "y"] where !xy.contains(where: { $0.key == k }) { sink.add(file, r.line(v), "\(kp).\(k)", "required key is missing (map: {x: 0-1000, y: 0-1000})") }
+                    if let x, let y { map = MapPosition(x: x, y: y) }
                 case "contacts":
                     for (j, (text, line)) in (r.stringList(v, kp) ?? []).enumerated() {
                         if let c = Contact(text) { contacts.append(c) } else { sink.add(file, line, "\(kp)[\(j)]", Contact.problem(in: text) ?? "not a contact") }
@@ -120,6 +127,7 @@ struct NetworkParser {
             var site = Site(id: id, name: name ?? id, role: role, criticality: crit, users: users, address: address,
                             uplinks: uplinks, bandwidthMbps: bw, subnets: subnets)
             site.contacts = contacts
+            site.map = map
             net.sites.append(.init(site: site, line: r.line(item), index: i, uplinkLines: uplinkLines))
         }
     }

@@ -5,7 +5,7 @@ import Mustache
 
 /// The pages, each a mustache template rendered inside the layout.
 enum Page: String, CaseIterable {
-    case login, overview, tickets, ticket, site, link, availability, explain, message, users, config, archive
+    case login, overview, tickets, ticket, site, link, availability, explain, message, users, config, archive, map
 }
 
 extension WebApp {
@@ -19,7 +19,8 @@ extension WebApp {
     }()
 
     /// Renders `page` with `view` inside the layout (title, navigation, language switch, logout form).
-    func render(_ page: Page, context: WebContext, view: [String: Any], status: HTTPResponse.Status = .ok, title: String? = nil) throws -> Response {
+    func render(_ page: Page, context: WebContext, view: [String: Any], status: HTTPResponse.Status = .ok, title: String? = nil,
+                kiosk: Bool = false) throws -> Response {
         let t = WebText.table(context.lang)
         var full = view
         // Sections that show only when a list has rows: `{{#hasTickets}}` (not `{{#tickets.0}}`,
@@ -30,7 +31,7 @@ extension WebApp {
         let body = Self.library.render(full, withTemplate: page.rawValue) ?? ""
         var layout: [String: Any] = [
             "t": t, "lang": context.lang.rawValue, "body": body, "title": title ?? t[page.rawValue] ?? t["appTitle"]!,
-            "other": context.lang == .id ? "en" : "id", "organization": inventory.organization, "page": page.rawValue,
+            "other": context.lang == .id ? "en" : "id", "organization": inventory.organization, "page": page.rawValue, "kiosk": kiosk,
         ]
         if let id = context.identity {
             layout["user"] = ["name": id.user.displayName, "role": id.user.role.rawValue, "csrf": id.csrf ?? ""]

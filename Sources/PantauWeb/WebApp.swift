@@ -47,6 +47,8 @@ public final class WebApp: Sendable {
     /// The topology as people read it (DC → POP → OPD), built once.
     let topologyTree: TopologyTree
     let topology: Topology
+    /// Where each site sits on the NOC map (laid out once; pinned sites where the inventory says).
+    let mapLayout: MapLayout
     let linkNames: [String: String]
     /// Reports, installation tickets, closing with the archive and the requesters told.
     public let helpdesk: Helpdesk
@@ -78,6 +80,7 @@ public final class WebApp: Sendable {
         tz = TimeZone(identifier: inventory.timezone) ?? .current
         topologyTree = TopologyTree(inventory: inventory)
         topology = Topology(inventory)
+        mapLayout = MapLayout(inventory: inventory, tree: topologyTree)
         siteNames = Dictionary(inventory.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         linkNames = Dictionary(inventory.links.map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
         metrics = EngineMetrics(inventory: inventory)
@@ -98,6 +101,7 @@ public final class WebApp: Sendable {
         addReportRoutes(router)
         addLinkRoutes(router)
         addLiveRoutes(router)
+        addMapRoutes(router)
         addAPIRoutes(router)
         addMetricsRoute(router)
         return router

@@ -8,9 +8,9 @@ enum WebTemplates {
     <title>{{title}} · Pantau</title>
     <link rel="stylesheet" href="/static/pantau.css">
     <script src="/static/pantau.js" defer></script>
-    </head><body data-page="{{page}}">
+    </head><body data-page="{{page}}"{{#kiosk}} class="kiosk"{{/kiosk}}>
     <header><a class="brand" href="/">Pantau</a> <span class="org">{{organization}}</span>
-    {{#user}}<nav><a href="/">{{t.overview}}</a> <a href="/tickets">{{t.tickets}}</a> <a href="/availability">{{t.availability}}</a> <a href="/archive">{{t.archive}}</a>{{#isAdmin}} <a href="/admin/users">{{t.users}}</a> <a href="/admin/config">{{t.configuration}}</a>{{/isAdmin}}</nav>
+    {{#user}}<nav><a href="/">{{t.overview}}</a> {{#seesEverything}}<a href="/map">{{t.map}}</a> {{/seesEverything}}<a href="/tickets">{{t.tickets}}</a> <a href="/availability">{{t.availability}}</a> <a href="/archive">{{t.archive}}</a>{{#isAdmin}} <a href="/admin/users">{{t.users}}</a> <a href="/admin/config">{{t.configuration}}</a>{{/isAdmin}}</nav>
     <span class="who">{{name}} ({{role}})</span>
     <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button>{{t.logout}}</button></form>{{/user}}
     <a class="lang" href="/lang/{{other}}">{{t.language}}</a>
@@ -28,6 +28,7 @@ enum WebTemplates {
         case .ticket: ticket
         case .site: site
         case .link: link
+        case .map: map
         case .availability: availability
         case .explain: explain
         case .message: "{{#heading}}<h1>{{heading}}</h1>{{/heading}}<p class=\"message\" id=\"why\"{{#foreign}} lang=\"en\"{{/foreign}}>{{text}}</p>{{#heading}}<p><a href=\"/\">{{t.back}}</a></p>{{/heading}}"
@@ -173,6 +174,18 @@ enum WebTemplates {
     <button>{{t.addUser}}</button></form>
     <h2>{{t.auditLog}}</h2><div class="scroll"><table class="list"><tr><th>{{t.at}}</th><th>{{t.user}}</th><th>{{t.action}}</th><th></th><th></th></tr>
     {{#audit}}<tr><td>{{at}}</td><td>{{actor}}</td><td><code>{{action}}</code></td><td>{{object}}</td><td>{{detail}}</td></tr>{{/audit}}</table></div>
+    """#
+
+    static let map = #"""
+    <div class="mapbar"><h1>{{t.mapTitle}}</h1>
+    <ul class="counts" id="counts">{{#counts}}<li class="mn s-{{look}}" data-look="{{look}}"><svg viewBox="0 0 20 20">{{{icon}}}</svg><b>{{count}}</b> {{label}}</li>{{/counts}}</ul>
+    <span class="mapactions"><a href="/map?kiosk=1" id="kiosk-link">{{t.kiosk}}</a> <button type="button" id="fullscreen">{{t.fullscreen}}</button>
+    <button type="button" id="alerts-on">{{t.alertsOn}}</button></span></div>
+    <div class="mapgrid"><div class="mapwrap">{{{svg}}}
+    <ul class="legend">{{#kinds}}<li><svg viewBox="0 0 30 10"><line class="ml k-{{kind}}" x1="0" y1="5" x2="30" y2="5"/></svg>{{kind}}</li>{{/kinds}}</ul></div>
+    <section class="mapside"><h2>{{t.openTickets}}</h2>{{^hasTickets}}<p>{{t.noOpenTickets}}</p>{{/hasTickets}}
+    <ol class="wall" id="wall-tickets" data-newest-p1="{{newestP1}}">{{#tickets}}<li class="p-{{priority}}{{#breached}} bad{{/breached}}"><a href="/tickets/{{number}}"><b>{{priority}}</b> {{number}}</a>
+    <span>{{cause}}</span><span>{{count}} {{t.sitesShort}}: {{affected}}</span><span class="muted">{{age}} · {{sla}}</span></li>{{/tickets}}</ol></section></div>
     """#
 
     static let configuration = #"""

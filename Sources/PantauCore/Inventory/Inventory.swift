@@ -78,6 +78,8 @@ public struct Site: Sendable, Hashable, Identifiable {
     public var subnets: [IPv4Subnet]
     /// The OPD's registered contacts: told when a ticket touching the site opens and closes.
     public var contacts: [Contact] = []
+    /// Where an admin pinned the site on the NOC map (`map: {x: 120, y: 340}`); nil: laid out automatically.
+    public var map: MapPosition? = nil
 
     public init(id: String, name: String, role: SiteRole = .opd, criticality: Criticality = .medium,
                 users: Int? = nil, address: String? = nil, uplinks: [String] = [], bandwidthMbps: Double? = nil,
@@ -91,6 +93,17 @@ public struct Site: Sendable, Hashable, Identifiable {
         self.address = address
         self.uplinks = uplinks
         self.bandwidthMbps = bandwidthMbps
+    }
+}
+
+/// A point on the NOC map's canvas: 0-1000 across (left to right) and down (top to bottom).
+public struct MapPosition: Sendable, Hashable {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
     }
 }
 

@@ -3,7 +3,7 @@ extension BeritaAcaraDocument {
     /// `templates/berita-acara.mustache` beside the inventory folder.
     public static let defaultTemplate = #"""
     <!DOCTYPE html>
-    <html lang="id"><head><meta charset="utf-8"><title>Berita Acara {{number}}</title>
+    <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Berita Acara {{number}}</title>
     <style>
     body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; margin: 2cm; }
     h1 { font-size: 14pt; text-align: center; margin-bottom: 0.2em; } h2 { font-size: 12pt; margin-top: 1.5em; }
@@ -14,6 +14,7 @@ extension BeritaAcaraDocument {
     .sig { display: flex; justify-content: space-between; margin-top: 3em; } .sig div { width: 40%; }
     .line { margin-top: 4em; border-bottom: 1px dotted #000; min-height: 1.2em; }
     @media print { a { color: black; } }
+    @media screen and (max-width: 700px) { body { margin: .6em; overflow-wrap: anywhere; } table.f th { width: 8em; } .sig { flex-direction: column; } .sig div { width: 100%; } }
     </style></head><body>
     <h1>Berita Acara Penanganan Layanan Jaringan Intra Pemerintah Daerah</h1>
     <p class="org">{{organization}}</p>
