@@ -5,7 +5,8 @@ watch the scripted FO cut turn the POP red and its P1 ticket appear without relo
 page, open the ticket, acknowledge it. Assertions are on the rendered DOM; screenshots go to
 OUTDIR. Exits 1 with the reason on the first failure.
 
-usage: browser-test.py URL USER PASSWORD OUTDIR
+usage: browser-test.py URL USER PASSWORD OUTDIR [ADMIN ADMIN_PASSWORD]
+(the page walk at phone and desk width runs as the admin when given: the admin menu too)
 """
 import os
 import sys
@@ -18,6 +19,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, user, password, outdir = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3], sys.argv[4]
+admin = sys.argv[5:7] if len(sys.argv) >= 7 else None
 assert url.startswith("http://127.") or url.startswith("https://127."), "loopback only"
 os.makedirs(outdir, exist_ok=True)
 
@@ -98,6 +100,14 @@ try:
     # Every page at a phone's width (390 px) and a desk's, in both languages: no page-wide
     # horizontal scroll on the phone, the text at a readable size (a viewport, not a 980 px
     # page shrunk), a screenshot of each.
+    if admin:
+        driver.delete_all_cookies()
+        driver.get(url + "/login")
+        driver.find_element(By.NAME, "user").send_keys(admin[0])
+        driver.find_element(By.NAME, "password").send_keys(admin[1])
+        driver.find_element(By.CSS_SELECTOR, "form.login button").click()
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "ul.tree"))
+        step(f"logged in as {admin[0]} for the page walk")
     last_month = driver.execute_script("var d = new Date(); d.setDate(1); d.setMonth(d.getMonth() - 1); "
                                        "return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0');")
     pages = {"overview": "/", "tickets": "/tickets", "ticket": "/tickets/" + number, "berita-acara": f"/tickets/{number}/berita-acara",

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import PantauCore
 
@@ -61,7 +62,19 @@ public final class EngineClaim: Sendable {
         self.path = path
     }
 
-    deinit { close(fd) }
+    /// The claim ends with an unlock, never a `close`: the descriptor may be the database file
+    /// itself, and closing any descriptor of a file drops every POSIX lock the process holds on
+    /// it, SQLite's included. Another process would then take itself for the last reader, delete
+    /// the `-wal` and `-shm` under this process's open connections, and this process would read
+    /// a stale or "malformed" database (seen: `pantau user token` beside the demo's dashboard
+    /// after its engine ended). The descriptor is kept, parked, until the process exits.
+    deinit {
+        flock(fd, LOCK_UN)
+        Self.park(fd)
+    }
+
+    static let parked = Mutex<[Int32]>([])
+    static func park(_ fd: Int32) { parked.withLock { $0.append(fd) } }
 
     /// An exclusive `flock` on `lockPath` for the life of the claim; throws naming `subject`
     /// when another live process holds it.
@@ -72,7 +85,7 @@ public final class EngineClaim: Sendable {
                               message: String(cString: strerror(errno)))
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
+            park(fd)  // never close: see deinit
             throw PantauError(.storage, operation: "starting the engine", subject: subject,
                               message: "another engine is running on this store (it holds \(lockPath))")
         }

@@ -15,19 +15,23 @@ final class WebBrowserTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("demo.sqlite").path
         let log = dir.appendingPathComponent("demo.log")
-        let demo = try Harness.startDemo(db: db, log: log, speed: 20, minutes: 12, keepServing: 30)
+        let demo = try Harness.startDemo(db: db, log: log, speed: 20, minutes: 12, keepServing: 120)
         defer { demo.stop() }
         guard let url = demo.url, let password = demo.password else { return XCTFail("the demo printed no dashboard: \(demo.output)") }
 
+        // An administrator for the page walk (the admin menu at phone width too).
+        let inv = ["--inventory", Harness.packageRoot.appendingPathComponent("inventory").path, "--db", db]
+        let adminPassword = "kata-sandi-admin-\(UInt32.random(in: 1000...9999))"
+        let addAdmin = try Harness.sh("echo '\(adminPassword)' | \(Harness.pantau) user add wali --role admin --password-stdin " + inv.joined(separator: " "))
+        XCTAssertEqual(addAdmin.status, 0, addAdmin.stderr)
         let shots = Harness.packageRoot.appendingPathComponent("test-artifacts/web").path
         let browser = try Harness.run(Self.python, [Harness.packageRoot.appendingPathComponent("scripts/browser-test.py").path,
-                                                    url, "demo", password, shots], timeout: 180)
+                                                    url, "demo", password, shots, "wali", adminPassword], timeout: 300)
         print(browser.stdout)
         XCTAssertEqual(browser.status, 0, browser.stdout + browser.stderr.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n"))
         XCTAssertTrue(browser.stdout.contains("all checks passed"))
 
         // The API against its document: a noc token and an opd user's token (for the 403s).
-        let inv = ["--inventory", Harness.packageRoot.appendingPathComponent("inventory").path, "--db", db]
         let noc = try Harness.run(Harness.pantau, ["user", "token", "demo", "--label", "openapi check"] + inv)
         XCTAssertEqual(noc.status, 0, noc.stderr)
         let add = try Harness.sh("echo 'kata-sandi-opd-123' | \(Harness.pantau) user add camat --role opd --site kec-lepar --password-stdin "

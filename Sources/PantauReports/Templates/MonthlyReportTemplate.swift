@@ -30,8 +30,9 @@ extension MonthlyReportDocument {
     .page { page-break-before: always; } .nobreak { page-break-inside: avoid; }
     .sig { display: flex; justify-content: space-around; margin-top: 24px; page-break-inside: avoid; }
     .sig div { width: 40%; text-align: center; } .sig .space { height: 60px; } .sig .name { font-weight: bold; text-decoration: underline; }
-    @media (max-width: 700px) { .cols { columns: 1; } table { font-size: 8pt; } body { overflow-wrap: anywhere; padding: 0 .4em; }
-      table { display: block; overflow-x: auto; } table.kv { min-width: 0; } }
+    @media screen and (max-width: 700px) { .cols { columns: 1; } body { overflow-wrap: anywhere; padding: 0 .4em; font-size: 14px; }
+      table { display: block; overflow-x: auto; } table.kv { min-width: 0; }
+      table, table.wide, table.wide td, table.wide td.n, .muted, .runfoot, .kop .rest, td, th { font-size: 12px !important; } }
     </style></head><body>
     <p class="runfoot">{{footerLeft}}</p>
     <div class="kop">{{#logo}}<img src="{{logo}}" alt=""/>{{/logo}}<div class="lines"><div class="first">{{letterheadFirst}}</div>{{#letterheadRest}}<div class="rest">{{.}}</div>{{/letterheadRest}}</div></div>
