@@ -4,6 +4,11 @@ namespace lab: logs in, opens /map, prints "ready", then reports when each watch
 turned to a failed colour, as JSON on one line ("seen": {target: epoch seconds}), without the
 page ever reloading. Polls every 0.1 s for at most TIMEOUT seconds; exits 1 on a failure.
 
+With RESTART=1 in the environment it goes on: prints "restart-now", waits for the live stream
+to drop (the engine stopped) and come back by itself (the engine started again), prints
+"reconnected", then waits for every target to be drawn up again (the link restored), still
+without a reload: a wall screen that rides out an engine restart.
+
 usage: map-browser-test.py URL USER PASSWORD OUTDIR TIMEOUT TARGET...
 """
 import json
@@ -62,6 +67,17 @@ try:
     print(json.dumps({"seen": seen}), flush=True)
     missing = [t for t in targets if t not in seen]
     assert not missing, f"never turned red or orange on the map: {missing}"
+    if os.environ.get("RESTART") == "1":
+        live = "var l = document.getElementById('live'); return l ? !l.hidden : false;"
+        print("restart-now", flush=True)
+        WebDriverWait(driver, 30, poll_frequency=0.2).until(lambda d: not d.execute_script(live))
+        WebDriverWait(driver, 60, poll_frequency=0.2).until(lambda d: d.execute_script(live))
+        print("reconnected", flush=True)
+        WebDriverWait(driver, timeout, poll_frequency=0.2).until(
+            lambda d: all(c and "s-up" in c for c in d.execute_script(classes, targets)))
+        assert driver.execute_script("return window.__stillTheSamePage === true"), "the page was reloaded"
+        driver.save_screenshot(os.path.join(outdir, "map-restored.png"))
+        print(json.dumps({"restored": True}), flush=True)
     print("map-browser-test: all checks passed")
 except Exception as e:  # noqa: BLE001 - the reason goes to the test's output
     try:

@@ -36,7 +36,7 @@ enum WebAssets {
     .actions form{margin:.5em 0} .actions label{display:block} form.close{display:flex;flex-direction:column;gap:.4em;max-width:36em}
     textarea{min-height:4em} svg.chart{max-width:100%;height:auto} table.kv td{padding:.2em .6em;vertical-align:top}
     @media (max-width:700px){header{font-size:.9em} .who{margin-left:0} table.list{font-size:.85em} main{padding:.5em}}
-    main{overflow-wrap:anywhere} input,select,textarea{max-width:100%;box-sizing:border-box} code{font-size:.95em}
+    main{overflow-wrap:break-word} input,select,textarea{max-width:100%;box-sizing:border-box} code{font-size:.95em}
     .mapbar{display:flex;flex-wrap:wrap;align-items:center;gap:.4em 1.2em} .mapbar h1{margin:.2em 0}
     .counts,.legend{display:flex;flex-wrap:wrap;gap:.3em 1em;list-style:none;padding:0;margin:.3em 0}
     .counts svg,.legend svg{width:1.1em;height:1.1em;vertical-align:middle;margin-right:.2em} .legend svg{width:2em}
@@ -134,7 +134,8 @@ enum WebAssets {
         }
         if (e.target.id === 'fullscreen' && document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
       });
-      setInterval(refresh, 30000);
+      var bar = document.querySelector('[data-refresh]');
+      setInterval(refresh, 1000 * (bar ? parseInt(bar.dataset.refresh, 10) || 30 : 30));
       setInterval(function () {
         if (source.readyState !== 2) return;
         // Only once the server answers again: a reload while it is down would leave an error page without this script.

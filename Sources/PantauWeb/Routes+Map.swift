@@ -16,6 +16,9 @@ extension WebApp {
             let kiosk = request.uri.queryParameters.get("kiosk") == "1"
             var view = try await self.mapView(context.lang)
             view["kiosk"] = kiosk
+            // How often the page redraws itself (ages, timers) besides each live event: 30 s, or
+            // what a wall screen's URL asks for (2-300 s; the soak test asks for 2).
+            view["refresh"] = min(300, max(2, Int(request.uri.queryParameters.get("refresh") ?? "") ?? 30))
             return try self.render(.map, context: context, view: view, kiosk: kiosk)
         }
     }

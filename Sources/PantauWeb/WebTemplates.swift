@@ -177,7 +177,7 @@ enum WebTemplates {
     """#
 
     static let map = #"""
-    <div class="mapbar"><h1>{{t.mapTitle}}</h1>
+    <div class="mapbar" data-refresh="{{refresh}}"><h1>{{t.mapTitle}}</h1>
     <ul class="counts" id="counts">{{#counts}}<li class="mn s-{{look}}" data-look="{{look}}"><svg viewBox="0 0 20 20">{{{icon}}}</svg><b>{{count}}</b> {{label}}</li>{{/counts}}</ul>
     <span class="mapactions"><a href="/map?kiosk=1" id="kiosk-link">{{t.kiosk}}</a> <button type="button" id="fullscreen">{{t.fullscreen}}</button>
     <button type="button" id="alerts-on">{{t.alertsOn}}</button></span></div>
