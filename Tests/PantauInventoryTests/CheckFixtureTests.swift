@@ -50,6 +50,15 @@ final class CheckFixtureTests: XCTestCase {
 
     func replacing(_ a: String, _ b: String) -> String { Self.good.replacingOccurrences(of: a, with: b) }
 
+    /// A pinned place on the NOC map: both coordinates, each 0-1000, named by line when wrong.
+    func testMapPositions() {
+        XCTAssertEqual(check(replacing("uplinks: [fo-dc-bkd]}", "uplinks: [fo-dc-bkd], map: {x: 120, y: 340}}")), [])
+        XCTAssertEqual(check(replacing("uplinks: [fo-dc-bkd]}", "uplinks: [fo-dc-bkd], map: {x: 1200, y: 340}}")),
+                       ["network.yaml:10: sites[1].map.x: 1200 is out of range 0.0...1000.0"])
+        XCTAssertEqual(check(replacing("uplinks: [fo-dc-bkd]}", "uplinks: [fo-dc-bkd], map: {x: 10}}")),
+                       ["network.yaml:10: sites[1].map.y: required key is missing (map: {x: 0-1000, y: 0-1000})"])
+    }
+
     func testGoodFixtureLoads() {
         XCTAssertEqual(check(Self.good), [])
     }
@@ -85,7 +94,7 @@ final class CheckFixtureTests: XCTestCase {
 
     func testUnknownKeys() {
         XCTAssertEqual(check(replacing("role: core,", "role: core, colour: red,")),
-                       ["network.yaml:9: sites[0].colour: unknown key (allowed: address, bandwidth_mbps, contacts, criticality, id, location, name, notes, role, subnets, uplinks, users)"])
+                       ["network.yaml:9: sites[0].colour: unknown key (allowed: address, bandwidth_mbps, contacts, criticality, id, location, map, name, notes, role, subnets, uplinks, users)"])
         XCTAssertEqual(check(replacing("sla:", "slaa:")).first,
                        "network.yaml:7: slaa: unknown key (allowed: calendar, devices, links, maintenance, organization, sites, sla, timezone)")
     }
