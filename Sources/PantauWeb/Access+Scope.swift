@@ -15,7 +15,19 @@ extension Access {
         s.requesters = t.requesters.filter { user.sites.contains($0.site) }
         // Port and device readings, and the other sites they name, are the network team's.
         s.evidence = []
+        s.priorityReason = Self.withoutSites(t.priorityReason, priority: t.priority)
         return s
+    }
+
+    /// A priority reason without the sites it weighed ("impact high (score 14; 3 site(s): …) x
+    /// urgency high (…) = P1" → "impact high x urgency high (…) = P1"): the levels and the time
+    /// stay, the other OPDs go.
+    static func withoutSites(_ reason: String, priority: Priority) -> String {
+        let pattern = #"^impact (\w+) \(.*\) x urgency (\w+) \((.*)\) = (P\d)$"#
+        guard let m = reason.wholeMatch(of: try! Regex<(Substring, Substring, Substring, Substring, Substring)>(pattern)) else {
+            return priority.rawValue
+        }
+        return "impact \(m.1) x urgency \(m.2) (\(m.3)) = \(m.4)"
     }
 
     /// A ticket's history as this user may read it: for an OPD user the steps (opened,

@@ -5,6 +5,7 @@ extension Phrasebook {
     static let lines: [(String, String)] = [
         // Priority (PriorityPolicy.decide / urgency).
         ("impact {w} (score {n}; {*}) x urgency {w} ({*}) = {id}", "dampak $1 (skor $2; $3) x urgensi $4 ($5) = $6"),
+        ("impact {w} x urgency {w} ({*}) = {id}", "dampak $1 x urgensi $2 ($3) = $4"),
         ("nothing cut off", "tidak ada yang terputus"),
         ("{n} site(s): {*}", "$1 situs: $2"),
         ("{id} {w} {n} users {n}", "$1 $2 $3 pengguna $4"),
