@@ -57,8 +57,9 @@ def ticks():
     f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return int(f[11]) + int(f[12])
 socks = []
-for _ in range(n):
-    s = socket.create_connection((host, int(port)), timeout=5)
+for i in range(n):
+    # Each client from its own loopback address, as a NOC's screens are (the server allows 256 per address).
+    s = socket.create_connection((host, int(port)), timeout=5, source_address=(f"127.0.{i // 250 + 1}.{i % 250 + 1}", 0))
     s.sendall(f"GET /events HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n".encode())
     socks.append(s)
 for s in socks:

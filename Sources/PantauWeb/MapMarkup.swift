@@ -21,24 +21,40 @@ struct MapMarkup {
     let degraded: Set<String>
     let maintenance: Set<String>
     let words: [String: String]
-    let contractMbps: (String) -> Double?
+    let siteByID: [String: Site]
+    let linkByID: [String: Link]
+
+    init(inventory: Inventory, layout: MapLayout, sites: [String: StatusReport.SiteLine], links: [String: StatusReport.LinkLine],
+         degraded: Set<String>, maintenance: Set<String>, words: [String: String]) {
+        self.inventory = inventory
+        self.layout = layout
+        self.sites = sites
+        self.links = links
+        self.degraded = degraded
+        self.maintenance = maintenance
+        self.words = words
+        siteByID = Dictionary(inventory.sites.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        linkByID = Dictionary(inventory.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The contracted bandwidth of a link (its own, else its far site's), by dictionary.
+    func contractMbps(_ l: Link) -> Double? { l.bandwidthMbps ?? siteByID[l.to]?.bandwidthMbps }
 
     /// Each site's look: maintenance first, then down sites split into the failed one and those
     /// cut off behind it (every uplink down or leading to a silent site), up sites degraded or up.
     func looks() -> [String: Look] {
         var out: [String: Look] = [:]
-        let byID = Dictionary(inventory.sites.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = siteByID
         func raw(_ id: String) -> StatusReport.SiteState? { sites[id]?.state }
         // Breadth-first from the core (the layout's parents come first), so a parent's look is known.
-        let order = inventory.sites.map(\.id).sorted { depth($0) < depth($1) }
-        for id in order {
+        for id in layout.order {
             if maintenance.contains(id) { out[id] = .maintenance; continue }
             switch raw(id) {
             case .up?: out[id] = degraded.contains(id) ? .degraded : .up
             case .down?:
                 let uplinks = byID[id]?.uplinks ?? []
                 let cut = !uplinks.isEmpty && uplinks.allSatisfy { l in
-                    guard let link = inventory.link(l) else { return false }
+                    guard let link = linkByID[l] else { return false }
                     let far = link.from == id ? link.to : link.from
                     return links[l]?.state == .down || [.down, .unreachable].contains(out[far] ?? .up) && raw(far) == .down
                 }
@@ -47,12 +63,6 @@ struct MapMarkup {
             }
         }
         return out
-    }
-
-    func depth(_ id: String) -> Int {
-        var d = 0, at = id
-        while let p = layout.parent[at], d < 64 { d += 1; at = p }
-        return d
     }
 
     func render(looks: [String: Look]) -> String {
@@ -70,14 +80,14 @@ struct MapMarkup {
             let state = line.map { $0.state.rawValue } ?? looks[l.to].map { $0 == .up || $0 == .degraded ? "up" : $0 == .unknown ? "unknown" : "down" } ?? "unknown"
             let look = degraded.contains(l.id) && state == "up" ? "degraded" : maintenance.contains(l.id) ? "maintenance" : state
             var use: Double?
-            if let c = contractMbps(l.id), c > 0, let line, line.inBps != nil || line.outBps != nil {
+            if let c = contractMbps(l), c > 0, let line, line.inBps != nil || line.outBps != nil {
                 use = max(line.inBps ?? 0, line.outBps ?? 0) / (c * 1e6) * 100
             }
             let width = (l.kind == .wireless || l.kind == .isp || l.kind == .copper ? 1.5 : 2.5) + min(1, (use ?? 0) / 100) * 4
             var title = "\(l.name ?? l.id) (\(l.kind.rawValue)): \(words["state.\(look)"] ?? look)"
             if let use { title += String(format: " · %.0f%% ", use) + (words["ofContract"] ?? "of contract") }
             out += "<line data-target=\"\(esc(l.id))\" class=\"ml k-\(l.kind.rawValue) s-\(look)\(use.map { $0 >= 80 ? " hot" : "" } ?? "")\" "
-            out += String(format: "x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"%.1f\">", a.x, a.y, b.x, b.y, width * scale)
+            out += "x1=\"\(f1(a.x))\" y1=\"\(f1(a.y))\" x2=\"\(f1(b.x))\" y2=\"\(f1(b.y))\" stroke-width=\"\(f1(width * scale))\">"
             out += "<title>\(esc(title))</title></line>"
         }
         out += "</g><g class=\"sites\">"
@@ -91,7 +101,7 @@ struct MapMarkup {
             out += "<title>\(esc(s.name)): \(esc(words["state.\(look.rawValue)"] ?? look.rawValue))</title></a>"
             // Names: every site on a small network; hubs always; on a large one the failed sites too.
             let labelled = labelAll || hub || look == .down || look == .unreachable
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" class=\"%@\">", p.x + r + 2, p.y + 3.5, labelled ? "lbl" : "lbl off")
+            out += "<text x=\"\(f1(p.x + r + 2))\" y=\"\(f1(p.y + 3.5))\" class=\"\(labelled ? "lbl" : "lbl off")\">"
             out += esc(s.name) + "</text></g>"
         }
         return out + "</g></svg>"
@@ -101,7 +111,7 @@ struct MapMarkup {
     func shape(_ look: Look, _ p: MapPosition, _ r: Double) -> String {
         switch look {
         case .up, .degraded, .unknown:
-            return String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"/>", p.x, p.y, r)
+            return "<circle cx=\"\(f1(p.x))\" cy=\"\(f1(p.y))\" r=\"\(f1(r))\"/>"
         case .maintenance:
             return String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", p.x - r, p.y - r, 2 * r, 2 * r)
         case .down:
@@ -114,4 +124,10 @@ struct MapMarkup {
     }
 
     func esc(_ s: String) -> String { TreeMarkup.escape(s) }
+
+    /// One decimal, without `String(format:)` (thousands per page); the canvas has no negatives.
+    func f1(_ v: Double) -> String {
+        let t = Int((max(0, v) * 10).rounded())
+        return "\(t / 10).\(t % 10)"
+    }
 }

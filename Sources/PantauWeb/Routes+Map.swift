@@ -34,7 +34,7 @@ extension WebApp {
         let maintenance = Set(inventory.maintenance.filter { $0.range.contains(now) }.map(\.target))
         let markup = MapMarkup(inventory: inventory, layout: mapLayout, sites: Dictionary(report.sites.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
                                links: Dictionary(report.links.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
-                               degraded: degraded, maintenance: maintenance, words: t, contractMbps: { self.inventory.contractMbps($0) })
+                               degraded: degraded, maintenance: maintenance, words: t)
         let looks = markup.looks()
         let counts = MapMarkup.Look.allCases.map { look -> [String: Any] in
             ["look": look.rawValue, "label": t["state.\(look.rawValue)"] ?? look.rawValue, "count": looks.values.filter { $0 == look }.count,

@@ -19,5 +19,13 @@ extension WebApp {
     func phrase(_ text: String, _ lang: WebLanguage) -> String { Phrasebook.standard.render(text, lang.local, timeZone: tz) }
 
     /// A duration as words: "2 jam 05 menit 09 detik" / "2 h 05 min 09 s".
-    func duration(_ s: Int64, _ lang: WebLanguage) -> String { phrase(DurationText.hms(s), lang) }
+    func duration(_ s: Int64, _ lang: WebLanguage) -> String { Self.duration(s, lang) }
+
+    /// The same, written directly: tables call it thousands of times per page.
+    static func duration(_ s: Int64, _ lang: WebLanguage) -> String {
+        let h = s / 3600, m = s % 3600 / 60, sec = s % 60
+        let (hu, mu, su) = lang == .en ? ("h", "min", "s") : ("jam", "menit", "detik")
+        let mm = m < 10 ? "0\(m)" : "\(m)", ss = sec < 10 ? "0\(sec)" : "\(sec)"
+        return h > 0 ? "\(h) \(hu) \(mm) \(mu) \(ss) \(su)" : "\(m) \(mu) \(ss) \(su)"
+    }
 }

@@ -63,7 +63,7 @@ final class WebLanguageTests: XCTestCase {
                 admin.take(try await admin.get(client, "/lang/\(lang.rawValue)?next=/"))
                 var pages: [(String, TestResponse)] = []
                 for uri in ["/", "/tickets", "/tickets/\(number)", "/tickets/\(f.bkdTicket)", "/tickets/\(number)/berita-acara", "/sites/bkd",
-                            "/sites/dc", "/links/fo-pop", "/availability", "/availability/bkd", "/admin/users", "/admin/config", "/archive",
+                            "/sites/dc", "/links/fo-pop", "/availability", "/availability/bkd", "/admin/users", "/admin/config", "/archive", "/map",
                             "/tickets/GGN-2025-12-9999", "/sites/nope", "/links/nope"] {
                     pages.append((uri, try await admin.get(client, uri)))
                 }

@@ -12,6 +12,8 @@ public struct MapLayout: Sendable {
     public let parent: [String: String]
     /// Sites with children (the data centre, POPs): labelled on every map.
     public let hubs: Set<String>
+    /// Every site of the drawn tree, parents before their children (breadth-first).
+    public let order: [String]
 
     public static let size = 1000.0
 
@@ -58,6 +60,13 @@ public struct MapLayout: Sendable {
         self.positions = positions
         self.parent = parent
         self.hubs = hubs
+        var order: [String] = [], queue = roots, head = 0
+        while head < queue.count {
+            order.append(queue[head].site.id)
+            queue += queue[head].children
+            head += 1
+        }
+        self.order = order
     }
 
     static func cos(_ a: Double) -> Double { Foundation.cos(a) }
