@@ -67,6 +67,16 @@ try:
     step("logged in; the overview shows the topology DC -> POP -> OPD")
     WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "live").is_displayed())
     step("live updates connected")
+    # The wall map in a second tab with its P1 alarm turned on (a click, as browsers require;
+    # notifications granted as a person would), left open while the cut comes.
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": url, "permissions": ["notifications"]})
+    overview_tab = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    driver.get(url + "/map")
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "alerts-on"))
+    driver.find_element(By.ID, "alerts-on").click()
+    map_tab = driver.current_window_handle
+    driver.switch_to.window(overview_tab)
     shot("1-overview.png")
     driver.execute_script("window.__stillTheSamePage = true")
 
@@ -83,6 +93,14 @@ try:
     number, state = found
     step(f"the FO cut arrived live without a reload: POP Lepar '{state}', ticket {number} P1")
     shot("2-fo-cut-live.png")
+    driver.switch_to.window(map_tab)
+    alarms = WebDriverWait(driver, 15, poll_frequency=0.2).until(lambda d: d.execute_script("return window.__pantauAlarms || null"))
+    assert alarms[0]["number"] == number and alarms[0]["sound"] and alarms[0]["notification"], f"the map's P1 alarm: {alarms}"
+    assert len(alarms) == 1, f"one alarm for one P1: {alarms}"
+    shot("2-map-p1.png")
+    step(f"the wall map sounded and notified P1 {number}")
+    driver.close()
+    driver.switch_to.window(overview_tab)
 
     driver.execute_script("document.querySelector('#open-tickets tr.p-P1 a').click()")
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "ticket-state"))

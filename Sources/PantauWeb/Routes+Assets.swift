@@ -111,6 +111,7 @@ enum WebAssets {
       function newestP1() { var w = document.getElementById('wall-tickets'); return w ? w.dataset.newestP1 || '' : ''; }
       function alarm(number) {
         if (localStorage.getItem('pantau-alerts') !== '1') return;
+        var sounded = false, notified = false;
         try {
           audio = audio || new (window.AudioContext || window.webkitAudioContext)();
           [0, 0.35, 0.7].forEach(function (t) {
@@ -118,8 +119,14 @@ enum WebAssets {
             o.frequency.value = 880; g.gain.value = 0.2; o.connect(g); g.connect(audio.destination);
             o.start(audio.currentTime + t); o.stop(audio.currentTime + t + 0.2);
           });
+          sounded = true;
         } catch (e) {}
-        if (window.Notification && Notification.permission === 'granted') new Notification('P1 ' + number, {tag: 'pantau-p1', body: document.title});
+        if (window.Notification && Notification.permission === 'granted') {
+          new Notification('P1 ' + number, {tag: 'pantau-p1', body: document.title});
+          notified = true;
+        }
+        // What the alarm did, for the browser test (a few entries a night at most).
+        (window.__pantauAlarms = window.__pantauAlarms || []).push({number: number, sound: sounded, notification: notified});
       }
       new MutationObserver(function () {
         var now = newestP1();
