@@ -69,7 +69,7 @@ struct MapMarkup {
         let n = inventory.sites.count
         let labelAll = n <= 60
         let scale = n > 400 ? 0.6 : n > 120 ? 0.8 : 1.0
-        var out = "<svg id=\"map\" class=\"map\" viewBox=\"0 0 1000 1000\" role=\"img\" aria-label=\"\(esc(words["map"] ?? "map"))\" "
+        var out = "<svg id=\"map\" class=\"map\" viewBox=\"-160 -10 1320 1020\" role=\"img\" aria-label=\"\(esc(words["map"] ?? "map"))\" "
             + "xmlns=\"http://www.w3.org/2000/svg\" preserveAspectRatio=\"xMidYMid meet\">"
         out.reserveCapacity(n * 420)
         out += "<g class=\"links\">"
@@ -101,7 +101,10 @@ struct MapMarkup {
             out += "<title>\(esc(s.name)): \(esc(words["state.\(look.rawValue)"] ?? look.rawValue))</title></a>"
             // Names: every site on a small network; hubs always; on a large one the failed sites too.
             let labelled = labelAll || hub || look == .down || look == .unreachable
-            out += "<text x=\"\(f1(p.x + r + 2))\" y=\"\(f1(p.y + 3.5))\" class=\"\(labelled ? "lbl" : "lbl off")\">"
+            // Names point away from the centre: left of a site on the left half, right of it on the right.
+            let left = p.x < MapLayout.size / 2
+            out += "<text x=\"\(f1(left ? p.x - r - 2 : p.x + r + 2))\" y=\"\(f1(p.y + 3.5))\" class=\"\(labelled ? "lbl" : "lbl off")\""
+                + (left ? " text-anchor=\"end\">" : ">")
             out += esc(s.name) + "</text></g>"
         }
         return out + "</g></svg>"
