@@ -17,7 +17,7 @@ extension WebApp {
                 let (lines, out) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await event in stream { out.yield(Self.sse(event, tz: tz)) }
+                        for await event in stream { out.yield(Self.sse(event, tz: tz, now: self.now())) }
                         out.finish()
                     }
                     group.addTask {
@@ -58,13 +58,12 @@ extension WebApp {
     }
 
     /// One event in the SSE wire format: `event:` name and a JSON `data:` line.
-    static func sse(_ event: LiveEvent, tz: TimeZone) -> String {
+    static func sse(_ event: LiveEvent, tz: TimeZone, now: EpochSeconds) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         switch event {
         case .state(let target, let state, let since, _):
-            // The time as each language writes it, for the page to show without reloading.
-            let now = EpochSeconds(Date().timeIntervalSince1970)
+            // The time as each language writes it (against the engine's clock), for the page to show without reloading.
             let data = try! encoder.encode(["target": target, "state": state, "since": ISO8601.format(since, in: tz),
                                             "since_id": LocalText.compact(since, now: now, in: tz, .id), "since_en": LocalText.compact(since, now: now, in: tz, .en),
                                             "title_id": LocalText.short(since, in: tz, .id), "title_en": LocalText.short(since, in: tz, .en)])
