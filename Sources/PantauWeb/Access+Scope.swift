@@ -19,12 +19,15 @@ extension Access {
         return s
     }
 
+    /// The shape `PriorityPolicy.decide` writes a reason in (a constant: compiled once).
+    nonisolated(unsafe) static let reasonShape = try! Regex<(Substring, Substring, Substring, Substring, Substring)>(
+        #"^impact (\w+) \(.*\) x urgency (\w+) \((.*)\) = (P\d)$"#)
+
     /// A priority reason without the sites it weighed ("impact high (score 14; 3 site(s): …) x
     /// urgency high (…) = P1" → "impact high x urgency high (…) = P1"): the levels and the time
     /// stay, the other OPDs go.
     static func withoutSites(_ reason: String, priority: Priority) -> String {
-        let pattern = #"^impact (\w+) \(.*\) x urgency (\w+) \((.*)\) = (P\d)$"#
-        guard let m = reason.wholeMatch(of: try! Regex<(Substring, Substring, Substring, Substring, Substring)>(pattern)) else {
+        guard let m = reason.wholeMatch(of: reasonShape) else {
             return priority.rawValue
         }
         return "impact \(m.1) x urgency \(m.2) (\(m.3)) = \(m.4)"
