@@ -58,9 +58,25 @@ public struct StatusReport: Sendable, Codable, Hashable {
         public var foreign: Int?
         /// What the engine run said at its start (a damaged spool moved aside), while it runs.
         public var notice: String?
+        /// Every target the source watches, and how many of them it has read within their
+        /// interval: the count an operator trusts is `current` of `total`, never `answered`.
+        public var total: Int?
+        public var current: Int?
+        /// The targets not read within their interval (the first of them, named).
+        public var unread: [UnreadLine]?
         enum CodingKeys: String, CodingKey {
             case source, state, lastSeen = "last_seen", cycleStarted = "cycle_started", cycleMs = "cycle_ms", done, answered, late, foreign, notice
+            case total, current, unread
         }
+    }
+
+    /// A device or site its source has not read within its interval, and why.
+    public struct UnreadLine: Sendable, Codable, Hashable {
+        public var id: String
+        /// Its last good read, nil when never.
+        public var lastRead: String?
+        public var why: String
+        enum CodingKeys: String, CodingKey { case id, lastRead = "last_read", why }
     }
 
     public var sites: [SiteLine]
@@ -211,10 +227,19 @@ public struct StatusQuery: Sendable {
                                     : inventory.links.filter { !$0.ends.isEmpty }.map { staleAfter(link: $0) }.min() ?? 120)
             let state = h.endedAt != nil ? (h.endReason == "crash-recovered" ? "crashed" : "stopped")
                 : (now - h.lastSeen > interval ? "stale" : "running")
-            return .init(source: "\(h.prober)@\(h.engine)", state: state, lastSeen: ISO8601.format(h.lastSeen, in: tz),
-                         cycleStarted: h.cycle.map { ISO8601.format(EpochSeconds($0.startedAt.rounded(.down)), in: tz) },
-                         cycleMs: h.cycle?.durationMs, done: h.cycle?.done, answered: h.cycle?.answered, late: h.cycle?.late,
-                         foreign: h.cycle?.foreign, notice: h.notice)
+            var line = StatusReport.SourceLine(
+                source: "\(h.prober)@\(h.engine)", state: state, lastSeen: ISO8601.format(h.lastSeen, in: tz),
+                cycleStarted: h.cycle.map { ISO8601.format(EpochSeconds($0.startedAt.rounded(.down)), in: tz) },
+                cycleMs: h.cycle?.durationMs, done: h.cycle?.done, answered: h.cycle?.answered, late: h.cycle?.late,
+                foreign: h.cycle?.foreign, notice: h.notice)
+            if let c = h.cycle, let total = c.total {
+                line.total = total
+                line.current = total - (c.unreadCount ?? 0)
+                line.unread = (c.unread ?? []).map {
+                    .init(id: $0.id, lastRead: $0.lastRead.map { ISO8601.format(EpochSeconds($0.rounded(.down)), in: tz) }, why: $0.why)
+                }
+            }
+            return line
         }
         var report = StatusReport(sites: sites, links: links, sources: sources)
         if let bw = store as? any BandwidthStore, !bandwidthConfig.tests.isEmpty {

@@ -41,6 +41,9 @@ final class EngineMetrics: Sendable {
             set("pantau_source_cycle_targets", labels, s.done.map(Double.init), "Targets probed in the last cycle")
             set("pantau_source_cycle_answered", labels, s.answered.map(Double.init), "Targets that answered in the last cycle")
             set("pantau_source_cycle_late", labels, s.late.map(Double.init), "Targets probed late in the last cycle")
+            set("pantau_source_targets", labels, s.total.map(Double.init), "Every target the source watches (the inventory's)")
+            set("pantau_source_targets_unread", labels, s.total.map { Double($0 - (s.current ?? 0)) },
+                "Targets without a good read within their interval (never polled, failing, or silent)")
         }
         for p in Priority.allCases {
             gauge("pantau_open_tickets", [("priority", p.rawValue)], "Open or acknowledged tickets")

@@ -127,7 +127,8 @@ extension WebApp {
             view["health"] = ["sources": report.sources.map { s -> [String: Any] in
                 ["source": s.source, "state": s.state, "stateText": t["source.\(s.state)"] ?? s.state, "lastSeen": since(s.lastSeen, lang).text,
                  "lastSeenFull": since(s.lastSeen, lang).title,
-                 "cycle": s.cycleMs.map { "\(since(s.cycleStarted, lang).text) · \($0) ms · \(s.answered ?? 0)/\(s.done ?? 0)" } ?? "", "late": s.late ?? 0]
+                 "cycle": s.cycleMs.map { "\(since(s.cycleStarted, lang).text) · \($0) ms · \(s.answered ?? 0)/\(s.done ?? 0)" } ?? "", "late": s.late ?? 0,
+                 "read": s.total.map { "\(s.current ?? 0)/\($0)" } ?? "-", "unread": unreadLines(s, t, lang)]
             }, "outbox": backlog] as [String: Any]
         }
         return view
@@ -196,6 +197,20 @@ extension WebApp {
         let formula = "\(t["availability"]!) = \(t["upTime"]!) \(r.upSeconds) s / (\(t["scheduled"]!.lowercased()) \(r.scheduledSeconds) s − "
             + "\(t["maintenance"]!.lowercased()) \(r.maintenanceSeconds) s) = \(r.availability.map { Self.percent($0, lang) } ?? t["noData"]!)"
         return ["name": site.name, "month": month.description, "formula": formula, "intervals": rows.sorted { $0.0 < $1.0 }.map(\.1)]
+    }
+
+    /// The targets a running source has not read within their interval, one line each (named
+    /// ones first, then how many more): the dashboard counts against the inventory too.
+    func unreadLines(_ s: StatusReport.SourceLine, _ t: [String: String], _ lang: WebLanguage) -> [String] {
+        guard s.state == "running" || s.state == "stale", let total = s.total, let current = s.current, current < total else { return [] }
+        var lines = ["\(total - current)/\(total) \(t["unreadOf"]!):"]
+        for u in s.unread ?? [] {
+            let last = u.lastRead.map { "\(t["lastRead"]!) \(since($0, lang).text)" } ?? t["neverRead"]!
+            lines.append("\(u.id) (\(last)): \(u.why.prefix(120))")
+        }
+        let more = total - current - (s.unread?.count ?? 0)
+        if more > 0 { lines.append("… \(t["andMore"]!) (\(more))") }
+        return lines
     }
 
     /// A status report's ISO timestamp as a table shows it ("08.08", "1 Des 08.08") and its

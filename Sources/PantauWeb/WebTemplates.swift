@@ -61,8 +61,8 @@ enum WebTemplates {
     <section><h2>{{t.monthToDate}} ({{month}})</h2><p>{{availabilitySummary}} <a href="/availability">{{t.availability}} →</a></p>{{#hasAvailability}}<div class="scroll"><table class="list"><tr><th>{{t.site}}</th><th class="n">{{t.availability}}</th><th class="n">{{t.target}}</th><th>{{t.verdict}}</th></tr>
     {{#availability}}<tr class="{{#bad}}bad{{/bad}}"><td><a href="/sites/{{id}}">{{name}}</a></td><td class="n">{{pct}}</td><td class="n">{{target}}</td><td>{{verdict}}</td></tr>{{/availability}}
     </table></div>{{/hasAvailability}}</section>
-    {{#health}}<section><h2>{{t.engineHealth}}</h2>{{#alerts}}<p class="alert" role="alert">{{.}}</p>{{/alerts}}<div class="scroll"><table class="list"><tr><th>{{t.source}}</th><th>{{t.state}}</th><th>{{t.lastSeen}}</th><th>{{t.cycle}}</th><th class="n">{{t.late}}</th></tr>
-    {{#sources}}<tr class="src-{{state}}"><td>{{source}}</td><td>{{stateText}}</td><td title="{{lastSeenFull}}">{{lastSeen}}</td><td>{{cycle}}</td><td class="n">{{late}}</td></tr>{{/sources}}
+    {{#health}}<section><h2>{{t.engineHealth}}</h2>{{#alerts}}<p class="alert" role="alert">{{.}}</p>{{/alerts}}<div class="scroll"><table class="list"><tr><th>{{t.source}}</th><th>{{t.state}}</th><th>{{t.lastSeen}}</th><th>{{t.cycle}}</th><th class="n">{{t.readAll}}</th><th class="n">{{t.late}}</th></tr>
+    {{#sources}}<tr class="src-{{state}}"><td>{{source}}</td><td>{{stateText}}</td><td title="{{lastSeenFull}}">{{lastSeen}}</td><td>{{cycle}}</td><td class="n{{#unread}} bad{{/unread}}">{{read}}</td><td class="n">{{late}}</td></tr>{{#unread}}<tr class="unread"><td colspan="6">{{.}}</td></tr>{{/unread}}{{/sources}}
     </table></div><p>{{t.outbox}}: <b id="outbox">{{outbox}}</b></p></section>{{/health}}
     <p class="muted"><noscript>{{t.liveOff}}</noscript></p>
     """#

@@ -126,15 +126,28 @@ struct StatusCommand: AsyncParsableCommand {
         if !report.sources.isEmpty {
             let stateName: [String: String] = id ? ["running": "berjalan", "stale": "macet", "stopped": "berhenti", "crashed": "mati mendadak"]
                                                  : [:]
-            var srows = [id ? ["Sumber", "Status", "Detak terakhir", "Siklus mulai", "Durasi ms", "Diperiksa", "Menjawab", "Terlambat", "ICMP asing"]
-                            : ["Source", "State", "Last heartbeat", "Cycle start", "Took ms", "Probed", "Answered", "Late", "Foreign ICMP"]]
+            var srows = [id ? ["Sumber", "Status", "Detak terakhir", "Siklus mulai", "Durasi ms", "Terbaca/semua", "Diperiksa", "Menjawab", "Terlambat", "ICMP asing"]
+                            : ["Source", "State", "Last heartbeat", "Cycle start", "Took ms", "Read/all", "Probed", "Answered", "Late", "Foreign ICMP"]]
             for s in report.sources {
+                let read = s.total.map { "\(s.current ?? 0)/\($0)" } ?? "-"
                 srows.append([s.source, stateName[s.state] ?? s.state, s.lastSeen, s.cycleStarted ?? "-", s.cycleMs.map(String.init) ?? "-",
-                              s.done.map(String.init) ?? "-", s.answered.map(String.init) ?? "-", s.late.map(String.init) ?? "-",
+                              read, s.done.map(String.init) ?? "-", s.answered.map(String.init) ?? "-", s.late.map(String.init) ?? "-",
                               s.foreign.map(String.init) ?? "-"])
             }
             print("")
-            print(TextTable.render(srows, rightAligned: [4, 5, 6, 7, 8]))
+            print(TextTable.render(srows, rightAligned: [4, 5, 6, 7, 8, 9]))
+            for s in report.sources where s.state == "running" || s.state == "stale" {
+                guard let total = s.total, let current = s.current, current < total else { continue }
+                let missing = total - current
+                print(id ? "\(s.source): \(missing) dari \(total) target tidak terbaca dalam intervalnya:"
+                         : "\(s.source): \(missing) of \(total) targets not read within their interval:")
+                for u in s.unread ?? [] {
+                    let last = u.lastRead.map { id ? "terakhir terbaca \($0)" : "last read \($0)" } ?? (id ? "belum pernah terbaca" : "never read")
+                    print("  \(u.id) (\(last)): \(String(u.why.prefix(120)))")
+                }
+                let named = s.unread?.count ?? 0
+                if named < missing { print(id ? "  … dan \(missing - named) lainnya" : "  … and \(missing - named) more") }
+            }
         }
     }
 }

@@ -89,6 +89,18 @@ public struct CycleReport: Sendable, Hashable, Codable {
     public var late: Int
     /// ICMP: foreign packets read and discarded during the cycle (nil for other probers).
     public var foreign: Int?
+    /// Every target the source is responsible for (the inventory's, not this cycle's): with
+    /// `unreadCount`, what `status` counts against, so a device never polled or never read
+    /// cannot hide behind the ones that answered.
+    public var total: Int?
+    /// Of `total`, the targets without a good read within their interval (twice it, plus the
+    /// timeout): never polled, never answered, or failing since their last good read.
+    public var unreadCount: Int?
+    /// The first of those, named (at most `unreadNamed`), oldest first.
+    public var unread: [UnreadTarget]?
+
+    /// How many unread targets a cycle report names (the count is always whole).
+    public static let unreadNamed = 20
 
     public init(startedAt: Double, durationMs: Int, done: Int, answered: Int, late: Int, foreign: Int? = nil) {
         self.startedAt = startedAt
@@ -97,6 +109,14 @@ public struct CycleReport: Sendable, Hashable, Codable {
         self.answered = answered
         self.late = late
         self.foreign = foreign
+    }
+
+    /// Sets `total`, `unreadCount` and `unread` from every target's last good read.
+    public mutating func account(_ ledger: ReadLedger, now: Double) {
+        let unread = ledger.unread(now: now)
+        total = ledger.count
+        unreadCount = unread.count
+        self.unread = Array(unread.prefix(Self.unreadNamed))
     }
 }
 

@@ -62,6 +62,8 @@ public final class ICMPProbeService: Service, Sendable {
     /// Mutable state of one run, touched only by the task running `run()`.
     final class RunState: @unchecked Sendable {
         var slots: [Slot] = []
+        /// Every site and its last round (a ping answered or not is a read; an unresolved name is not).
+        var ledger = ReadLedger(since: 0)
     }
 
     /// Sites this prober watches (those with an address or a host name).
@@ -81,6 +83,10 @@ public final class ICMPProbeService: Service, Sendable {
             case .hostName(let name): slot.hostName = name
             }
             return slot
+        }
+        state.ledger = ReadLedger(since: startWall)
+        for slot in state.slots {
+            state.ledger.add(slot.target.id, window: 2 * Double(slot.settings.intervalSeconds) + Double(slot.settings.timeoutMs) / 1000 + 5)
         }
         guard !state.slots.isEmpty else {
             // Nothing to ping (no site has an address): no source, just wait for the others.
@@ -155,8 +161,15 @@ public final class ICMPProbeService: Service, Sendable {
             state.slots[i].nextDue += interval
             if state.slots[i].nextDue < end { state.slots[i].nextDue = end + interval * 0.5 }  // fell behind: do not burst
         }
+        for (k, i) in pingable.enumerated() where k < results.count {
+            state.ledger.record(state.slots[i].target.id, at: startWall, failure: nil)
+        }
+        for i in due where !state.slots[i].resolved {
+            state.ledger.record(state.slots[i].target.id, at: startWall, failure: "host name \(state.slots[i].hostName ?? "?") not resolved")
+        }
         batch.cycle = CycleReport(startedAt: startWall, durationMs: Int((end - start) * 1000), done: due.count,
                                   answered: results.filter(\.reachable).count, late: late, foreign: foreign)
+        batch.cycle?.account(state.ledger, now: clock.now())
         bus.publish(batch)
     }
 

@@ -136,6 +136,13 @@ public final class SNMPPoller: Service, Sendable {
         var pathReadAt: [String: Double] = [:]
         /// Devices whose next read is a path read (walked in the background lane).
         var pathLane: Set<String> = []
+        /// Every device and its last good read: the cycle report counts against it.
+        var ledger = ReadLedger(since: 0)
+    }
+
+    /// How long a good read of a device stays current: two intervals and its whole timeout.
+    static func readWindow(_ s: SNMPSettings) -> Double {
+        2 * Double(s.intervalSeconds) + s.timeoutSeconds * Double(s.retries + 1) + 10
     }
 
     /// Polls until graceful shutdown or `runFor` (engine time). Each due batch is one `execute`.
@@ -146,6 +153,8 @@ public final class SNMPPoller: Service, Sendable {
         state.lastRejectionFlush = start
         let until = runFor.map { start + $0 }
         for t in targets { state.nextDue[t.device.id] = start }
+        state.ledger = ReadLedger(since: startWall)
+        for t in targets { state.ledger.add(t.device.id, window: Self.readWindow(t.settings)) }
         for l in inventory.links where !l.ends.isEmpty {
             state.machines[l.id] = ConfirmingStateMachine(policy: settings(for: l).confirm)
         }
@@ -282,6 +291,7 @@ public final class SNMPPoller: Service, Sendable {
         for (t, r) in zip(due, readings) {
             state.readings[t.device.id] = r
             state.readingAt[t.device.id] = startedWall
+            state.ledger.record(t.device.id, at: startedWall, failure: r.failure.map { "\($0)" })
             let failures = r.failure == nil ? 0 : state.failures[t.device.id, default: 0] + 1
             state.failures[t.device.id] = failures
             let interval = Self.backoff(interval: Double(t.settings.intervalSeconds), failures: failures)
@@ -319,6 +329,7 @@ public final class SNMPPoller: Service, Sendable {
         state.recheckAt = [:]
         batch.at = clock.nowSeconds()
         batch.cycle = cycle
+        batch.cycle?.account(state.ledger, now: clock.now())
         bus.publish(batch)
     }
 }
