@@ -18,6 +18,9 @@ final class NetSNMPLoop: @unchecked Sendable {
     }
 
     let maxInFlight: Int
+    /// Sessions kept open between walks (one socket each); past this the longest idle is closed
+    /// and its next walk opens a socket afresh, so thousands of devices fit any descriptor limit.
+    let maxIdleSessions: Int
     let inbox = Mutex(Inbox())
     let wakeRead: Int32
     let wakeWrite: Int32
@@ -27,6 +30,14 @@ final class NetSNMPLoop: @unchecked Sendable {
     var active: [NetSNMPJob] = []
     var completed: [NetSNMPJob] = []
     var idleSessions: [String: UnsafeMutableRawPointer] = [:]
+    /// Sessions in the order they went idle, with the generation that parked them (a session
+    /// taken and parked again has a newer one: its older entry is skipped).
+    var idleOrder: [(key: String, generation: Int)] = []
+    var idleHead = 0
+    var idleGeneration: [String: Int] = [:]
+    var parkings = 0
+    /// Idle sessions closed at the bound (for tests and the benchmark).
+    var idleClosed = 0
     var listeners: [NetSNMPListener] = []
     var lastTimeoutTick = 0.0
     /// Agents' SNMPv3 engine IDs by "host:port", learnt by `SNMPv3Discovery`.
@@ -34,9 +45,10 @@ final class NetSNMPLoop: @unchecked Sendable {
     /// Where engine discoveries block (a dead agent: its timeout x tries), never the I/O thread.
     let discoveryQueue = DispatchQueue(label: "pantau.snmp.discovery", attributes: .concurrent)
 
-    init(maxInFlight: Int) {
+    init(maxInFlight: Int, maxIdleSessions: Int) {
         NetSNMPLibrary.ensure()
         self.maxInFlight = max(1, maxInFlight)
+        self.maxIdleSessions = max(0, maxIdleSessions)
         var fds: [Int32] = [0, 0]
         _ = pipe(&fds)
         wakeRead = fds[0]
@@ -163,6 +175,7 @@ final class NetSNMPLoop: @unchecked Sendable {
             job.loop = self
             active.append(job)
             if let h = idleSessions.removeValue(forKey: job.sessionKey) {
+                idleGeneration[job.sessionKey] = nil
                 job.handle = h
                 sendNext(job)
             } else if job.request.credentials.version == .v3, engineIDs[Self.agentKey(job.request)] == nil {
@@ -278,7 +291,7 @@ final class NetSNMPLoop: @unchecked Sendable {
                 if forget || job.discardSession || job.failure?.kind == .session || idleSessions[job.sessionKey] != nil {
                     snmp_sess_close(h)
                 } else {
-                    idleSessions[job.sessionKey] = h
+                    park(h, key: job.sessionKey)
                 }
                 job.handle = nil
             }
@@ -296,6 +309,36 @@ final class NetSNMPLoop: @unchecked Sendable {
         }
         admit()
         reap()
+    }
+
+    /// Keeps a session for the device's next walk, closing the longest idle past the bound.
+    func park(_ h: UnsafeMutableRawPointer, key: String) {
+        guard maxIdleSessions > 0 else {
+            snmp_sess_close(h)
+            idleClosed += 1
+            return
+        }
+        idleSessions[key] = h
+        parkings += 1
+        idleGeneration[key] = parkings
+        idleOrder.append((key, parkings))
+        while idleSessions.count > maxIdleSessions, idleHead < idleOrder.count {
+            let (k, g) = idleOrder[idleHead]
+            idleHead += 1
+            guard idleGeneration[k] == g, let old = idleSessions.removeValue(forKey: k) else { continue }
+            idleGeneration[k] = nil
+            snmp_sess_close(old)
+            idleClosed += 1
+        }
+        // Drop the consumed prefix now and then (entries of sessions taken again are stale).
+        if idleHead > 1024, idleHead * 2 > idleOrder.count {
+            idleOrder.removeFirst(idleHead)
+            idleHead = 0
+        }
+        if idleOrder.count - idleHead > 4 * max(idleSessions.count, 256) {
+            idleOrder = idleOrder[idleHead...].filter { idleGeneration[$0.key] == $0.generation }
+            idleHead = 0
+        }
     }
 
     func shutdown() {

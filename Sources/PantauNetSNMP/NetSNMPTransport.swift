@@ -6,8 +6,17 @@ import PantauProbes
 public final class NetSNMPTransport: SNMPTransport, TrapListener {
     let loop: NetSNMPLoop
 
-    public init(maxInFlight: Int = 64) {
-        loop = NetSNMPLoop(maxInFlight: maxInFlight)
+    /// `maxIdleSessions`: sessions (one socket each) kept open between walks; past it the
+    /// longest idle is closed and its device's next walk opens a socket afresh.
+    public init(maxInFlight: Int = 64, maxIdleSessions: Int = NetSNMPTransport.defaultMaxIdleSessions) {
+        loop = NetSNMPLoop(maxInFlight: maxInFlight, maxIdleSessions: maxIdleSessions)
+    }
+
+    public static let defaultMaxIdleSessions = 4096
+
+    /// Descriptors the transport may hold at once: every walk in flight and every idle session.
+    public static func descriptors(maxInFlight: Int, maxIdleSessions: Int, devices: Int) -> Int {
+        min(devices, maxInFlight + maxIdleSessions)
     }
 
     deinit { loop.stop() }

@@ -31,7 +31,7 @@ public final class WebApp: Sendable {
     /// overview says what it says (nil: none, e.g. a central store).
     let healthFile: String?
     /// Open connections per client address and in total (idle ones cannot exhaust descriptors).
-    public let connectionLimits = ConnectionLimits()
+    public let connectionLimits: ConnectionLimits
     let throttle = Mutex(LoginThrottle())
     let metrics: EngineMetrics
     /// Month-to-date availability per set of sites, reused while no state change has been
@@ -56,8 +56,9 @@ public final class WebApp: Sendable {
     public init(inventory: Inventory, config: WebConfig, store: any WebStore, status: StatusQuery, policy: PriorityPolicy,
                 report: ReportConfig = ReportConfig(), clock: any WallClock, hub: LiveHub, logger: Logger,
                 reportRenderer: ReportRenderer? = nil, templatesDirectory: String? = nil, incidents: IncidentConfig? = nil,
-                tickets: TicketFeed? = nil, healthFile: String? = nil) throws {
+                tickets: TicketFeed? = nil, healthFile: String? = nil, connectionLimits: ConnectionLimits = ConnectionLimits()) throws {
         self.healthFile = healthFile
+        self.connectionLimits = connectionLimits
         var incidentConfig = incidents ?? IncidentConfig()
         incidentConfig.priority = policy
         // The process's ticket changes (the correlator's when it runs here, every face's): the hub tells live pages.

@@ -50,6 +50,10 @@ struct RunCommand: AsyncParsableCommand {
         limitMallocArenas(Int32(ProcessInfo.processInfo.environment["PANTAU_MALLOC_ARENAS"].flatMap { Int($0) } ?? 2))
         let config = try location.load()
         let logger = bootstrapLogging(level: logLevel)
+        if let b = descriptorBudget(config) {
+            if let problem = b.problem { throw ValidationError("pantau: \(problem)") }
+            if let note = b.note { say("pantau: \(note)") }
+        }
         if let url = location.storeAddress, PostgresLocation.isURL(url) {
             try await runProbeEngine(config, url: url, logger: logger)
             return
@@ -145,7 +149,8 @@ extension RunCommand {
                        report: config.report, clock: clock, hub: hub, logger: logger,
                        reportRenderer: location.webReportRenderer(config, store: store),
                        templatesDirectory: location.inventoryDirectory.appendingPath("templates"), incidents: config.incidents, tickets: tickets,
-                       healthFile: location.isCentral ? nil : location.databasePath + ".health.json")
+                       healthFile: location.isCentral ? nil : location.databasePath + ".health.json",
+                       connectionLimits: ConnectionLimits(perAddress: 256, total: descriptorBudget(config)?.dashboardConnections ?? 4096))
         }
         let scheme = config.web.tls ? "https" : "http"
         return try failing { try WebService(app: app, onFailure: { printErr("pantau: \($0)") }) { port in
@@ -153,12 +158,23 @@ extension RunCommand {
         } }
     }
 
+    /// How the engine spends the descriptors its open-file limit allows (nil: the limit is unknown).
+    func descriptorBudget(_ config: LoadedConfiguration) -> DescriptorBudget? {
+        let limit = openFileLimit()
+        guard limit > 0 else { return nil }
+        let devices = config.credentials.isEmpty ? 0 : config.inventory.devices.filter { config.credentials[$0.snmpProfile] != nil }.count
+        let b = DescriptorBudget(limit: Int(min(limit, UInt64(Int32.max))), devices: devices, maxInFlight: config.snmp.maxInFlight,
+                                 dashboard: config.web.host != nil)
+        return b
+    }
+
     /// The SNMP poller and trap receiver, when devices have credentials.
     /// `withTraffic`: the capture runs beside it, so a hot link names who filled it (subscribed only when there is a poller to drain it).
     func makeSNMP(_ config: LoadedConfiguration, inventory: Inventory, samples: any SampleStore, withTraffic: Bool, bus: ObservationBus,
                   clock: any WallClock, logger: Logger) -> (SNMPPoller?, TrapReceiverService?) {
         guard !inventory.devices.isEmpty, !config.credentials.isEmpty else { return (nil, nil) }
-        let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight)
+        let transport = NetSNMPTransport(maxInFlight: config.snmp.maxInFlight,
+                                         maxIdleSessions: descriptorBudget(config)?.idleSessions ?? NetSNMPTransport.defaultMaxIdleSessions)
         let poller = SNMPPoller(inventory: inventory, config: config.snmp, credentials: config.credentials,
                                 transport: transport, samples: samples, bus: bus, clock: clock, logger: logger, engine: engine, runFor: seconds,
                                 traffic: withTraffic ? RecentTraffic(bus: bus) : nil)

@@ -64,6 +64,27 @@ final class NetSNMPTransportTests: XCTestCase {
         XCTAssertTrue(replies.allSatisfy { r in r.varBinds.contains { $0.oid == SNMPObjects.sysUpTime } })
     }
 
+    /// Issue 30: every device kept its socket open, so 5,000 devices needed 5,000 descriptors.
+    /// Idle sessions past the bound are closed (longest idle first) and reopened on the next walk.
+    func testIdleSessionsPastTheBoundAreClosedAndWalksStillAnswer() async throws {
+        let a = try agent()
+        let t = NetSNMPTransport(maxInFlight: 4, maxIdleSessions: 3)
+        func openSockets() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).filter { fd in
+                ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")) ?? "").hasPrefix("socket:")
+            }.count
+        }
+        let before = openSockets()
+        for round in 0..<3 {
+            let replies = await t.execute((0..<12).map { request(a, .v2c(SNMPDAgent.community), id: "sw\($0)") })
+            XCTAssertEqual(replies.filter { $0.failure == nil }.count, 12, "round \(round): \(replies.compactMap { $0.failure.map { "\($0)" } })")
+            // Sessions close on the I/O thread right after the batch is handed back.
+            let deadline = Date().addingTimeInterval(2)
+            while openSockets() - before > 3, Date() < deadline { usleep(10_000) }
+            XCTAssertLessThanOrEqual(openSockets() - before, 3, "round \(round): 12 devices, at most 3 idle sessions kept")
+        }
+    }
+
     /// A dead agent costs its own timeout and nothing more; live devices finish at once.
     /// A device without ifXTable (here: a view that hides it, as on old CPEs and SNMPv1-only
     /// agents) still gets traffic counters: the 32-bit ifInOctets/ifOutOctets, marked as such.
