@@ -13,7 +13,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -43,8 +43,11 @@ def fresh(fn, tries=10):
     for i in range(tries):
         try:
             return fn()
-        except StaleElementReferenceException:
-            if i == tries - 1:
+        except (StaleElementReferenceException, WebDriverException) as e:
+            # Chromium says a node swapped out under a click either way ("stale element", or
+            # "Node with given id does not belong to the document").
+            stale = isinstance(e, StaleElementReferenceException) or "does not belong to the document" in str(e)
+            if not stale or i == tries - 1:
                 raise
             time.sleep(0.1)
 
@@ -71,7 +74,9 @@ try:
 
     login(opd, opd_user, opd_pw)
     opd.get(url + "/tickets")
-    opd.find_element(By.CSS_SELECTOR, "#report-form summary").click()
+    # The page may refresh its content once live updates connect: open the form on the page as it is then.
+    fresh(lambda: opd.find_element(By.CSS_SELECTOR, "#report-form summary").click())
+    WebDriverWait(opd, 10).until(lambda d: d.execute_script('return document.querySelector("#report-form[open]") !== null'))
     sites = [o.get_attribute("value") for o in opd.find_elements(By.CSS_SELECTOR, "#report-form select[name=site] option")]
     assert sites == ["dinsos"], f"an OPD user reports only for its own site, offered {sites}"
     opd.find_element(By.CSS_SELECTOR, "#report-form input[name=contact]").send_keys("whatsapp:+6281299990001")

@@ -11,8 +11,11 @@ public final class ObservationBus: Sendable {
     public init() {}
 
     /// A new mailbox that receives every batch published from now on.
-    public func subscribe(_ name: String) -> ObservationSubscription {
-        let s = ObservationSubscription(name: name)
+    /// `bell` rings for each delivered batch that `ringsFor` accepts (a subscriber that drains
+    /// on its own beat sleeps until then instead of polling its mailbox).
+    public func subscribe(_ name: String, ringing bell: Doorbell? = nil,
+                          ringsFor: @escaping @Sendable (ObservationBatch) -> Bool = { _ in true }) -> ObservationSubscription {
+        let s = ObservationSubscription(name: name, bell: bell.map { ($0, ringsFor) })
         subscribers.withLock { $0.append(s) }
         return s
     }
@@ -48,8 +51,12 @@ public final class ObservationSubscription: Sendable, AsyncSequence {
 
     public let name: String
     let state = Mutex(State())
+    let bell: (bell: Doorbell, ringsFor: @Sendable (ObservationBatch) -> Bool)?
 
-    init(name: String) { self.name = name }
+    init(name: String, bell: (Doorbell, @Sendable (ObservationBatch) -> Bool)? = nil) {
+        self.name = name
+        self.bell = bell
+    }
 
     func deliver(_ batch: ObservationBatch) {
         let waiter = state.withLock { s -> CheckedContinuation<ObservationBatch?, Never>? in
@@ -62,6 +69,7 @@ public final class ObservationSubscription: Sendable, AsyncSequence {
             return nil
         }
         waiter?.resume(returning: batch)
+        if let bell, bell.ringsFor(batch) { bell.bell.ring() }
     }
 
     /// No more batches will be accepted; what is queued is still read.

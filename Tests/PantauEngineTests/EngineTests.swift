@@ -33,15 +33,38 @@ final class ManualClock: WallClock {
     func addParticipants(_ n: Int) { state.withLock { $0.extra += n } }
     func now() -> Double { state.withLock { $0.now } }
     func sleep(until deadline: Double) async throws {
-        let id = state.withLock { s in
+        let id = register(deadline)
+        defer { _ = state.withLock { $0.sleepers.removeValue(forKey: id) } }
+        try await sleep(id)
+    }
+
+    /// A ring ends the sleeper at once, inside the clock's lock: time cannot move past the
+    /// instant work arrived for it (a trap handed over at its test instant is applied then).
+    func sleep(untilMonotonic deadline: Double, orRing bell: Doorbell) async throws {
+        let id = register(deadline)
+        bell.onRing { [self] in state.withLock { s in if s.sleepers[id] != nil { s.sleepers[id] = min(s.sleepers[id]!, s.now) } } }
+        defer {
+            bell.onRing(nil)
+            _ = state.withLock { $0.sleepers.removeValue(forKey: id) }
+        }
+        if bell.consume() { return try Task.checkCancellation() }
+        try await sleep(id)
+        bell.consume()
+    }
+
+    func register(_ deadline: Double) -> Int {
+        state.withLock { s in
             s.next += 1
             s.sleepers[s.next] = deadline
             return s.next
         }
-        defer { _ = state.withLock { $0.sleepers.removeValue(forKey: id) } }
+    }
+
+    func sleep(_ id: Int) async throws {
         while true {
             try Task.checkCancellation()
             let woke = state.withLock { s -> Bool in
+                let deadline = s.sleepers[id] ?? s.now
                 if deadline <= s.now { return true }
                 guard s.sleepers.count >= s.participants + s.extra, deadline <= (s.sleepers.values.min() ?? deadline) else { return false }
                 s.now = deadline

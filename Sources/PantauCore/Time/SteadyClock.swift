@@ -48,6 +48,9 @@ public final class SteadyClock: WallClock {
     public func now() -> Double { anchorWall + (inner.monotonic() - anchorMonotonic) }
     public func monotonic() -> Double { inner.monotonic() }
     public func sleep(untilMonotonic deadline: Double) async throws { try await inner.sleep(untilMonotonic: deadline) }
+    public func sleep(untilMonotonic deadline: Double, orRing bell: Doorbell) async throws {
+        try await inner.sleep(untilMonotonic: deadline, orRing: bell)
+    }
     public func sleep(until deadline: Double) async throws {
         try await inner.sleep(untilMonotonic: deadline - anchorWall + anchorMonotonic)
     }

@@ -15,10 +15,24 @@ public protocol WallClock: Sendable {
     func monotonic() -> Double
     /// Suspends until `deadline` on the `monotonic()` clock.
     func sleep(untilMonotonic deadline: Double) async throws
+    /// Suspends until `deadline` on the `monotonic()` clock or until `bell` rings, whichever
+    /// is first (a ring pending from before returns at once); throws on cancellation.
+    func sleep(untilMonotonic deadline: Double, orRing bell: Doorbell) async throws
 }
 
 extension WallClock {
     public func nowSeconds() -> EpochSeconds { EpochSeconds(now().rounded(.down)) }
     public func monotonic() -> Double { now() }
     public func sleep(untilMonotonic deadline: Double) async throws { try await sleep(until: deadline) }
+
+    public func sleep(untilMonotonic deadline: Double, orRing bell: Doorbell) async throws {
+        if bell.consume() { return try Task.checkCancellation() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.sleep(untilMonotonic: deadline) }
+            group.addTask { await bell.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+        try Task.checkCancellation()
+    }
 }

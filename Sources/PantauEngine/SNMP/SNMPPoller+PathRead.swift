@@ -45,7 +45,7 @@ extension SNMPPoller {
                     let regular = state.nextDue[e.device] ?? .infinity
                     guard when < regular else { continue }  // due by then anyway (or already scheduled)
                     if state.resume[e.device] == nil { state.resume[e.device] = regular }
-                    state.nextDue[e.device] = when
+                    state.setDue(e.device, when)
                     state.pathReadAt[e.device] = when
                     state.pathLane.insert(e.device)
                     logger.info("path read: reading the ports toward a silent site now", metadata: [

@@ -54,7 +54,7 @@ extension SNMPPoller {
                 state.contradicted[link.id] = nil
                 let id = target.device.id
                 if let regular = state.nextDue[id], regular > clock.monotonic() { state.resume[id] = state.resume[id] ?? regular }
-                state.nextDue[id] = clock.monotonic()
+                state.setDue(id, clock.monotonic())
                 logger.notice("link trap applied", metadata: ["link": "\(link.id)", "trap": "\(down ? "linkDown" : "linkUp")",
                                                               "port": "\(end.device)/\(end.interface)"])
                 state.machines[link.id] = m

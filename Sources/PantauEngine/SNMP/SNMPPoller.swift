@@ -29,6 +29,9 @@ public final class SNMPPoller: Service, Sendable {
     let trapInbox = Mutex<[SNMPTrap]>([])
     /// Walks of failing devices, finished in the background lane, applied by the poll loop.
     let retryInbox = Mutex<[RetryResult]>([])
+    /// Rung when a trap, a background walk or a site ICMP confirmed arrives: the loop sleeps
+    /// until its next due poll or this, never waking just to look.
+    let doorbell = Doorbell()
 
     struct RetryResult: Sendable {
         var targets: [SNMPTarget]
@@ -44,6 +47,8 @@ public final class SNMPPoller: Service, Sendable {
     let pathAnalyzer: RootCauseAnalyzer
     /// Devices this poller reads.
     let polled: Set<String>
+    /// Each device's place in `targets`.
+    let targetIndex: [String: Int]
 
     /// Devices without a credentials profile are left out (and reported by `pantau check`).
     public init(inventory: Inventory, config: SNMPProbeConfig, credentials: [String: SNMPCredentials],
@@ -64,8 +69,10 @@ public final class SNMPPoller: Service, Sendable {
         }
         prober = SNMPProber(transport: transport)
         polled = Set(targets.map(\.device.id))
+        targetIndex = Dictionary(targets.enumerated().map { ($1.device.id, $0) }, uniquingKeysWith: { a, _ in a })
         pathAnalyzer = RootCauseAnalyzer(inventory: inventory)
-        pathMailbox = pathReads && !targets.isEmpty ? bus.subscribe("snmp path reads") : nil
+        pathMailbox = pathReads && !targets.isEmpty
+            ? bus.subscribe("snmp path reads", ringing: doorbell, ringsFor: { b in b.source.prober == .icmp && !b.observations.isEmpty }) : nil
         self.samples = samples
         self.bus = bus
         self.clock = clock
@@ -85,7 +92,10 @@ public final class SNMPPoller: Service, Sendable {
     static let recheckAfter: Double = 5.5
 
     /// Hands a received trap to the poll loop (any thread).
-    public func enqueue(_ trap: SNMPTrap) { trapInbox.withLock { $0.append(trap) } }
+    public func enqueue(_ trap: SNMPTrap) {
+        trapInbox.withLock { $0.append(trap) }
+        doorbell.ring()
+    }
     public func enqueue(_ rejection: SNMPTrapRejection) {
         let at = clock.nowSeconds()
         if rejections.withLock({ $0.count(source: rejection.source, reason: rejection.reason.rawValue, at: at) }) {
@@ -138,6 +148,14 @@ public final class SNMPPoller: Service, Sendable {
         var pathLane: Set<String> = []
         /// Every device and its last good read: the cycle report counts against it.
         var ledger = ReadLedger(since: 0)
+        /// `nextDue` as a heap: the loop reads the next due time without scanning every device.
+        var queue = DueQueue<String>()
+
+        /// Sets a device's next poll (engine time).
+        func setDue(_ id: String, _ at: Double) {
+            nextDue[id] = at
+            queue.schedule(id, at: at)
+        }
     }
 
     /// How long a good read of a device stays current: two intervals and its whole timeout.
@@ -152,7 +170,7 @@ public final class SNMPPoller: Service, Sendable {
         let startWall = clock.now()
         state.lastRejectionFlush = start
         let until = runFor.map { start + $0 }
-        for t in targets { state.nextDue[t.device.id] = start }
+        for t in targets { state.setDue(t.device.id, start) }
         state.ledger = ReadLedger(since: startWall)
         for t in targets { state.ledger.add(t.device.id, window: Self.readWindow(t.settings)) }
         for l in inventory.links where !l.ends.isEmpty {
@@ -174,9 +192,12 @@ public final class SNMPPoller: Service, Sendable {
                         self.schedulePathReads(state)
                         await self.flushRejections(state)
                         // Poll when a device is due, taking along those due within 0.25 s (one batch).
-                        let idle = self.targets.filter { !state.retrying.contains($0.device.id) }
-                        let isDue = idle.contains { (state.nextDue[$0.device.id] ?? now) <= now }
-                        let due = isDue ? idle.filter { (state.nextDue[$0.device.id] ?? now) <= now + 0.25 } : []
+                        // A device whose walk is under way in the background lane is rescheduled when it ends.
+                        var due: [SNMPTarget] = []
+                        if let first = state.queue.next(), first <= now {
+                            due = state.queue.take(through: now + 0.25).filter { !state.retrying.contains($0) }
+                                .compactMap { self.targetIndex[$0] }.sorted().map { self.targets[$0] }
+                        }
                         // Failing devices, and path reads (a device toward a silent site may be silent too),
                         // are walked in the background lane: they never hold up traps or live devices.
                         let failing = due.filter { state.failures[$0.device.id, default: 0] > 0 || state.pathLane.contains($0.device.id) }.map { t in
@@ -191,12 +212,13 @@ public final class SNMPPoller: Service, Sendable {
                         for t in failing { state.pathLane.remove(t.device.id) }
                         let live = due.filter { state.failures[$0.device.id, default: 0] == 0 && !state.retrying.contains($0.device.id) }
                         if !live.isEmpty { await self.poll(live, state) }
-                        let next = self.targets.filter { !state.retrying.contains($0.device.id) }
-                            .compactMap { state.nextDue[$0.device.id] }.min() ?? .infinity
+                        let next = state.queue.next() ?? .infinity
                         guard next < .infinity || !state.retrying.isEmpty else { break }
-                        var wake = min(next, self.clock.monotonic() + 0.1)  // traps and retries are applied within 0.1 s
+                        // Asleep until the next due poll, the rejected-trap flush, or the doorbell
+                        // (a trap, a background walk done, a site ICMP confirmed).
+                        var wake = min(next, state.lastRejectionFlush + 60)
                         if let until { wake = min(wake, until) }
-                        try await self.clock.sleep(untilMonotonic: wake)
+                        try await self.clock.sleep(untilMonotonic: wake, orRing: self.doorbell)
                     }
                     lane.cancelAll()
                 }
@@ -254,6 +276,7 @@ public final class SNMPPoller: Service, Sendable {
         let readings = await prober.probe(due)
         retryInbox.withLock { $0.append(RetryResult(targets: due, readings: readings, started: started,
                                                    startedWall: startedWall, end: clock.monotonic())) }
+        doorbell.ring()
     }
 
     /// Applies what the background lane brought back (no cycle report: the loop's polls give it).
@@ -298,7 +321,7 @@ public final class SNMPPoller: Service, Sendable {
             var next = (state.nextDue[t.device.id] ?? started) + interval
             if let regular = state.resume.removeValue(forKey: t.device.id), regular > end { next = regular }  // back to its cadence
             if next < end { next = end + interval * 0.5 }
-            state.nextDue[t.device.id] = next
+            state.setDue(t.device.id, next)
             if r.failure == nil, !state.legacy.contains(t.device.id), !r.interfaces.isEmpty,
                r.interfaces.allSatisfy({ $0.inOctets == nil && $0.outOctets == nil }) {
                 state.legacy.insert(t.device.id)
@@ -323,7 +346,7 @@ public final class SNMPPoller: Service, Sendable {
             let regular = state.nextDue[d] ?? .infinity
             if when < regular {
                 state.resume[d] = state.resume[d] ?? regular
-                state.nextDue[d] = when
+                state.setDue(d, when)
             }
         }
         state.recheckAt = [:]
