@@ -124,7 +124,7 @@ let package = Package(
         // Optimized so the per-second reference in the property tests stays fast.
         .testTarget(name: "PantauCoreTests", dependencies: ["PantauCore"], path: "Tests/PantauCoreTests",
                     swiftSettings: [.unsafeFlags(["-O"])]),
-        .testTarget(name: "PantauInventoryTests", dependencies: ["PantauInventory", "PantauCore"],
+        .testTarget(name: "PantauInventoryTests", dependencies: ["PantauInventory", "PantauCore", .product(name: "Yams", package: "Yams")],
                     path: "Tests/PantauInventoryTests"),
         .testTarget(name: "PantauStoreTests", dependencies: ["PantauStoreKit", "PantauSQLite", "PantauCore", "PantauTestSupport", "PantauPostgres",
                                                             "PantauReports", .product(name: "GRDB", package: "GRDB.swift")],

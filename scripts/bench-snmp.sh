@@ -122,3 +122,68 @@ measure pantau-run "${IN[@]}" ${RUN_WRAPPER:-} $PANTAU run --seconds 75 --invent
 read -r _ rw rc rr < <(grep '^pantau-run ' "$WORK/results")
 printf 'pantau run: %s devices x %s rows polled every 30 s for 75 s: CPU %.2f s (%.1f%% of one core), peak memory %.1f MiB\n' \
   "$N" "$rows" "$rc" "$(echo "$rc * 100 / 75" | bc -l)" "$(echo "$rr / 1024" | bc -l)"
+
+# The engine at province scale (SCALE_SITES=N, e.g. 10000): the N devices polled every 60 s and N
+# more ICMP-only sites (127.30.x.y, answered by the namespace's loopback) pinged every 30 s, in one
+# `pantau run` for SCALE_SECONDS (default 190: three SNMP cycles, six ICMP rounds). Reported: CPU,
+# every cycle's lateness and read/all counts (from `pantau status`), resident memory from
+# /proc/PID/smaps_rollup; then a second run with nothing due after its first cycle (600 s
+# intervals) whose CPU over 60 s is the idle cost.
+if [ -n "${SCALE_SITES:-}" ]; then
+  SCALE_SECONDS="${SCALE_SECONDS:-190}"
+  [ "$SCALE_SITES" -ge 0 ] && [ "$SCALE_SITES" -le 60000 ] && [ "$SCALE_SECONDS" -ge 60 ] && [ "$SCALE_SECONDS" -le 1800 ] \
+    || { echo "SCALE_SITES 0..60000, SCALE_SECONDS 60..1800" >&2; exit 2; }
+  tck=$(getconf CLK_TCK)
+  scale_inventory() {  # dir snmp-interval icmp-interval
+    mkdir -p "$1/inv" "$1/probes"
+    {
+      echo "organization: Bench"; echo "timezone: Asia/Jakarta"
+      echo "calendar: {workweek: [mon, tue, wed, thu, fri], hours: \"08:00-16:00\"}"
+      echo "sla: {availability_target_pct: 90, repair_working_days: 3}"
+      echo "sites:"; echo "  - {id: dc, name: DC, role: core}"
+      i=0; while read -r a; do echo "  - {id: s$i, name: S$i, uplinks: [l$i]}"; i=$((i + 1)); done < "$WORK/targets"
+      for j in $(seq 0 $((SCALE_SITES - 1))); do echo "  - {id: p$j, name: P$j, address: 127.30.$((j / 250)).$((j % 250 + 1))}"; done
+      echo "links:"
+      i=0; while read -r a; do echo "  - {id: l$i, kind: fo-aerial, from: dc, to: s$i, a: {device: d$i, interface: p1a}}"; i=$((i + 1)); done < "$WORK/targets"
+      echo "devices:"
+      i=0; while read -r a; do echo "  - {id: d$i, site: dc, address: $a, port: $PORT, vendor: generic, role: distribution, snmp: bench}"; i=$((i + 1)); done < "$WORK/targets"
+    } > "$1/inv/network.yaml"
+    grep -q '127\.30\.\|127\.20\.' "$1/inv/network.yaml" && ! grep -E 'address: [0-9]' "$1/inv/network.yaml" | grep -qv 'address: 127\.' \
+      || { echo "non-loopback address in the scale inventory" >&2; exit 1; }
+    printf 'profiles:\n  bench: {version: 2c, community: %s}\n' "$COMMUNITY" > "$1/inv/credentials.yaml"
+    chmod 600 "$1/inv/credentials.yaml"
+    printf 'snmp:\n  trap_listen: ~\n  max_in_flight: %s\n  defaults: {interval: %s, timeout: 2s, retries: 1}\n' "${MAX_IN_FLIGHT:-64}" "$2" > "$1/probes/snmp.yaml"
+    printf 'icmp:\n  defaults: {interval: %s, packets: 3, timeout: 1s}\n' "$3" > "$1/probes/icmp.yaml"
+    printf 'web:\n  listen: off\n' > "$1/probes/web.yaml"
+  }
+  cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  S="$WORK/scale"; scale_inventory "$S" 60s 30s
+  echo
+  echo "engine at scale: $N SNMP devices (every 60 s) + $SCALE_SITES ICMP sites (every 30 s), $SCALE_SECONDS s"
+  start=$(date +%s.%N)
+  "${IN[@]}" $PANTAU run --seconds "$SCALE_SECONDS" --inventory "$S/inv" --probes "$S/probes" --db "$S/run.sqlite" > "$S/run.log" 2>&1 & RUN_PID=$!
+  # Status just before the end (every cycle's last figures), memory at the same moment.
+  sleep $((SCALE_SECONDS - 8))
+  "${IN[@]}" $PANTAU status --format json --inventory "$S/inv" --probes "$S/probes" --db "$S/run.sqlite" > "$S/status.json" 2>/dev/null || true
+  smaps=$(awk '/^Rss:|^Pss:|^Private_Clean:|^Private_Dirty:|^Anonymous:/ {printf "%s %.1f MiB  ", $1, $2 / 1024}' "/proc/$RUN_PID/smaps_rollup")
+  cpu_end=$(cpu_of $RUN_PID)
+  wait $RUN_PID || true
+  python3 - "$S/status.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for s in r.get("sources", []):
+    print(f"  {s['source']}: last cycle {s.get('cycle_ms')} ms, probed {s.get('done')}, answered {s.get('answered')}, late {s.get('late')}, "
+          f"read within interval {s.get('current')}/{s.get('total')}" + (f", unread e.g. {[u['id'] for u in s.get('unread') or []][:5]}" if s.get('unread') else ""))
+PY
+  echo "  CPU $(echo "$cpu_end / $tck" | bc -l | xargs printf '%.2f') s over $SCALE_SECONDS s ($(echo "$cpu_end * 100 / $tck / ($SCALE_SECONDS - 8)" | bc -l | xargs printf '%.1f')% of one core); memory: $smaps"
+  grep -c 'late\|behind' "$S/run.log" | xargs echo "  log lines about lateness:"
+
+  I="$WORK/idle"; scale_inventory "$I" 600s 600s
+  "${IN[@]}" $PANTAU run --seconds 150 --inventory "$I/inv" --probes "$I/probes" --db "$I/run.sqlite" > "$I/run.log" 2>&1 & RUN_PID=$!
+  sleep 60  # the first SNMP cycle and ICMP round are done well before (see above)
+  c0=$(cpu_of $RUN_PID); t0=$(date +%s.%N)
+  sleep 60
+  c1=$(cpu_of $RUN_PID); t1=$(date +%s.%N)
+  echo "  idle (nothing due for 60 s, $N devices + $SCALE_SITES sites): $(echo "($c1 - $c0) * 100 / $tck / ($t1 - $t0)" | bc -l | xargs printf '%.2f')% of one core"
+  kill -TERM $RUN_PID 2>/dev/null; wait $RUN_PID 2>/dev/null || true
+fi

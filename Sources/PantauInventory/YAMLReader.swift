@@ -14,40 +14,11 @@ struct YAMLReader {
     /// Parses the text; reports a syntax error with its line and returns nil.
     func compose(_ text: String) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            sink.add(file, Self.line(of: error), "(yaml)", Self.describe(error, redact: redact))
+            return try YAMLComposer.compose(text)
         } catch {
-            sink.add(file, 1, "(yaml)", redact ? "invalid YAML (details not shown: this file holds secrets)" : "\(error)")
+            sink.add(file, error.line, "(yaml)", "invalid YAML: \(error.problem)" + (redact ? "" : error.context.map { " \($0)" } ?? ""))
         }
         return nil
-    }
-
-    static func line(of error: YamlError) -> Int {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
-        case .duplicatedKeysInMapping(_, let context):
-            return context.mark.line
-        default:
-            return 1
-        }
-    }
-
-    static func describe(_ error: YamlError, redact: Bool = false) -> String {
-        switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-             .composer(let context, let problem, _, _):
-            return "invalid YAML: \(problem)" + (redact ? "" : context.map { " \($0.text)" } ?? "")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            // The error's context is the whole mapping's text (a bot token, a password): only the key names are said.
-            return "key given more than once: " + duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-        case .reader(let problem, _, _, _):
-            return "invalid YAML: \(problem)"
-        default:
-            // Other errors may carry the document as context: never quoted.
-            return "invalid YAML (\(String(describing: error).prefix(while: { $0 != "\n" && $0 != ":" })))"
-        }
     }
 
     func line(_ node: Node?) -> Int { node?.mark?.line ?? 1 }
