@@ -26,7 +26,7 @@ with open(f"{work}/inventory/network.yaml", "w") as f:
     f.write("sla: {availability_target_pct: 90, repair_working_days: 3}\nsites:\n")
     f.write("  - {id: dc, name: Pusat Data, role: core, address: 127.40.0.1}\n")
     for p in range(pops):
-        f.write(f"  - {{id: pop{p}, name: POP {p}, role: pop, address: 127.41.{p // 250}.{p % 250 + 1}, uplinks: [fo-pop{p}]}}\n")
+        f.write(f"  - {{id: pop{p}, name: POP {p}, role: distribution, address: 127.41.{p // 250}.{p % 250 + 1}, uplinks: [fo-pop{p}]}}\n")
     for i in range(n):
         f.write(f"  - id: opd{i}\n    name: Dinas Nomor {i}\n    address: 127.42.{i // 250}.{i % 250 + 1}\n"
                 f"    criticality: {random.choice(['high', 'medium', 'low'])}\n    uplinks: [fo-opd{i}]\n")
@@ -48,10 +48,10 @@ with open(f"{work}/history.csv", "w") as f:
         t = start
         gap_day = (i % 50 == 0)
         while t < end:
-            nxt = min(end, t + dt.timedelta(days=random.uniform(1.5, 7)))
+            nxt = min(end, t + dt.timedelta(seconds=random.randint(129600, 604800)))
             f.write(f"opd{i},up,{iso(t)},{iso(nxt)}\n"); rows += 1
             if nxt >= end: break
-            down = min(end, nxt + dt.timedelta(minutes=random.uniform(5, 300)))
+            down = min(end, nxt + dt.timedelta(seconds=random.randint(300, 18000)))
             f.write(f"opd{i},down,{iso(nxt)},{iso(down)}\n"); rows += 1
             t = down
             if gap_day and t < end:  # a day without data (not counted as up)
@@ -71,7 +71,7 @@ for run in 1 2; do
   measure check "$PANTAU" check "${LOC[@]}"
   measure availability-json "$PANTAU" availability "${LOC[@]}" --month "$MONTH" --format json
   measure availability-table "$PANTAU" availability "${LOC[@]}" --month "$MONTH"
-  measure report-json "$PANTAU" report "${LOC[@]}" --month "$MONTH" --format json --out /dev/stdout
+  measure report-json "$PANTAU" report "${LOC[@]}" --month "$MONTH" --format json
 done
 python3 - "$WORK/availability-json.out" "$WORK/report-json.out" <<'PY'
 import json, sys

@@ -28,9 +28,19 @@ enum YAMLComposer {
         }
     }
 
-    enum Frame {
-        case mapping(pairs: [(Node, Node)], key: Node?, mark: Mark, anchor: String?)
-        case sequence(nodes: [Node], mark: Mark, anchor: String?)
+    /// An open mapping or sequence (a class: appending never copies what it holds).
+    final class Frame {
+        let isMapping: Bool
+        let mark: Mark
+        let anchor: String?
+        var pairs: [(Node, Node)] = []
+        var nodes: [Node] = []
+        var key: Node?
+        init(mapping: Bool, mark: Mark, anchor: String?) {
+            isMapping = mapping
+            self.mark = mark
+            self.anchor = anchor
+        }
     }
 
     static func run(_ parser: inout yaml_parser_t) throws(SyntaxError) -> Node? {
@@ -42,18 +52,14 @@ enum YAMLComposer {
         var ended = false
         var event = yaml_event_t()
         func add(_ node: Node) {
-            guard let top = stack.popLast() else { root = node; return }
-            switch top {
-            case .mapping(var pairs, let key, let mark, let anchor):
-                if let key {
-                    pairs.append((key, node))
-                    stack.append(.mapping(pairs: pairs, key: nil, mark: mark, anchor: anchor))
-                } else {
-                    stack.append(.mapping(pairs: pairs, key: node, mark: mark, anchor: anchor))
-                }
-            case .sequence(var nodes, let mark, let anchor):
-                nodes.append(node)
-                stack.append(.sequence(nodes: nodes, mark: mark, anchor: anchor))
+            guard let top = stack.last else { root = node; return }
+            if !top.isMapping {
+                top.nodes.append(node)
+            } else if let key = top.key {
+                top.pairs.append((key, node))
+                top.key = nil
+            } else {
+                top.key = node
             }
         }
         while true {
@@ -76,18 +82,18 @@ enum YAMLComposer {
                 guard let node = anchors[name] else { throw SyntaxError(line: mark.line, problem: "found undefined alias '\(name)'") }
                 add(node)
             case YAML_MAPPING_START_EVENT:
-                stack.append(.mapping(pairs: [], key: nil, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                stack.append(Frame(mapping: true, mark: mark, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
             case YAML_SEQUENCE_START_EVENT:
-                stack.append(.sequence(nodes: [], mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+                stack.append(Frame(mapping: false, mark: mark, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
             case YAML_MAPPING_END_EVENT:
-                guard case .mapping(let pairs, _, let m, let anchor)? = stack.popLast() else { break }
-                let node = Node.mapping(.init(pairs, map, .any, m))
-                if let anchor { anchors[anchor] = node }
+                guard let f = stack.popLast() else { break }
+                let node = Node.mapping(.init(f.pairs, map, .any, f.mark))
+                if let anchor = f.anchor { anchors[anchor] = node }
                 add(node)
             case YAML_SEQUENCE_END_EVENT:
-                guard case .sequence(let nodes, let m, let anchor)? = stack.popLast() else { break }
-                let node = Node.sequence(.init(nodes, seq, .any, m))
-                if let anchor { anchors[anchor] = node }
+                guard let f = stack.popLast() else { break }
+                let node = Node.sequence(.init(f.nodes, seq, .any, f.mark))
+                if let anchor = f.anchor { anchors[anchor] = node }
                 add(node)
             case YAML_DOCUMENT_START_EVENT where ended:
                 throw SyntaxError(line: mark.line, problem: "expected a single document in the stream", context: "but found another document")
