@@ -70,14 +70,14 @@ struct ReportCommand: AsyncParsableCommand {
     func render(_ ym: YearMonth, store: any CommandStore, config: LoadedConfiguration, builder: MonthlyReportBuilder,
                 now: EpochSeconds) async throws {
         var report = try await failingAsync {
-            try await MonthlyReport.load(month: ym, revision: revision, builder: builder, store: store, now: now)
+            try await MonthlyReport.load(month: ym, revision: revision, builder: builder, store: store, now: now, hashed: format != .json)
         }
         if let site, let f = report.figures.restricted(to: site) { report.figures = f }
         if !report.isClosed { printErr("note: \(ym) is not closed: the figures are provisional ('pantau month close \(ym) --by NAME' freezes them)") }
         // The month's archived Berita Acara, linked from the report and written beside it.
         let archive = try await failingAsync { try await store.archive(month: ym.description) }.filter { site == nil || $0.sites.contains(site!) || $0.root == site }
         switch format {
-        case .json: try emit(Self.json(report))
+        case .json: try stream { try MonthlyReportJSON.write(report, to: $0) }
         case .csv: try emit(MonthlyReportCSV.opds(report))
         case .incidentsCSV: try emit(MonthlyReportCSV.incidents(report))
         case .html:
@@ -90,12 +90,6 @@ struct ReportCommand: AsyncParsableCommand {
             print(path)
             try await writeArchive(archive, beside: path, store: store)
         }
-    }
-
-    static func json(_ r: MonthlyReport) throws -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try e.encode(r), as: UTF8.self)
     }
 
     /// The archived Berita Acara the report links, as `berita-acara/NUMBER.html` beside `path`.
@@ -133,6 +127,31 @@ struct ReportCommand: AsyncParsableCommand {
         let ext = (path as NSString).pathExtension.lowercased()
         let mime = ext == "svg" ? "image/svg+xml" : ext == "png" ? "image/png" : "image/jpeg"
         return "data:\(mime);base64,\(data.base64EncodedString())"
+    }
+
+    /// Writes what `produce` hands over, piece by piece, to `--out` (renamed into place when
+    /// complete) or stdout, never holding the whole output.
+    func stream(_ produce: ((String) throws -> Void) throws -> Void) throws {
+        let toFile = out.map { $0 != "-" } ?? false
+        let path = toFile ? out! + ".partial" : nil
+        if let path { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = path.map({ FileHandle(forWritingAtPath: $0) }) ?? FileHandle.standardOutput else {
+            printErr("pantau: writing \(out ?? "-"): cannot open \(path ?? "stdout")")
+            throw ExitCode(1)
+        }
+        do {
+            try produce { try handle.write(contentsOf: Data($0.utf8)) }
+            try handle.write(contentsOf: Data("\n".utf8))
+            if let path {
+                try handle.close()
+                guard rename(path, out!) == 0 else { throw PantauError(.storage, operation: "renaming \(path)", subject: out!, message: String(cString: strerror(errno))) }
+                print(out!)
+            }
+        } catch {
+            if let path { try? FileManager.default.removeItem(atPath: path) }
+            printErr("pantau: writing \(out ?? "stdout"): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
     }
 
     func emit(_ text: String) throws {
