@@ -1,37 +1,6 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PantauCore
 import PantauStoreKit
-
-/// POSTs JSON and maps the answer: 2xx sent, 429 retry after what the server asks, other 4xx
-/// failed, 5xx and network errors retried.
-struct JSONPoster: Sendable {
-    let timeoutSeconds: Double
-
-    func post(_ url: URL, json: Data, headers: [String: Secret], what: String) async -> (DeliveryResult, Data) {
-        var req = URLRequest(url: url, timeoutInterval: timeoutSeconds)
-        req.httpMethod = "POST"
-        req.httpBody = json
-        req.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        for (k, v) in headers { req.setValue(v.reveal(), forHTTPHeaderField: k) }
-        do {
-            let (data, response) = try await URLSession.shared.data(for: req)
-            guard let http = response as? HTTPURLResponse else { return (.retry(after: nil, error: "\(what): no HTTP response"), data) }
-            switch http.statusCode {
-            case 200..<300: return (.sent, data)
-            case 429:
-                let header = http.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
-                return (.retry(after: header, error: "\(what): HTTP 429 (rate limited)"), data)
-            case 400..<500: return (.failed(error: "\(what): HTTP \(http.statusCode)"), data)
-            default: return (.retry(after: nil, error: "\(what): HTTP \(http.statusCode)"), data)
-            }
-        } catch {
-            return (.retry(after: nil, error: "\(what): \((error as NSError).localizedDescription)"), Data())
-        }
-    }
-}
 
 /// Telegram Bot API `sendMessage`. A 429 answer carries `parameters.retry_after`, honoured.
 public struct TelegramNotifier: Notifier {
