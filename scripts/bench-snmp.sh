@@ -128,7 +128,7 @@ printf 'pantau run: %s devices x %s rows polled every 30 s for 75 s: CPU %.2f s 
 # `pantau run` for SCALE_SECONDS (default 190: three SNMP cycles, six ICMP rounds). Reported: CPU,
 # every cycle's lateness and read/all counts (from `pantau status`), resident memory from
 # /proc/PID/smaps_rollup; then a second run with nothing due after its first cycle (600 s
-# intervals) whose CPU over 60 s is the idle cost.
+# intervals) whose CPU over 60 s is the idle cost. The dashboard is on (the namespace's loopback).
 if [ -n "${SCALE_SITES:-}" ]; then
   SCALE_SECONDS="${SCALE_SECONDS:-190}"
   [ "$SCALE_SITES" -ge 0 ] && [ "$SCALE_SITES" -le 60000 ] && [ "$SCALE_SECONDS" -ge 60 ] && [ "$SCALE_SECONDS" -le 1800 ] \
@@ -142,8 +142,9 @@ if [ -n "${SCALE_SITES:-}" ]; then
       echo "sla: {availability_target_pct: 90, repair_working_days: 3}"
       echo "sites:"; echo "  - {id: dc, name: DC, role: core}"
       i=0; while read -r a; do echo "  - {id: s$i, name: S$i, uplinks: [l$i]}"; i=$((i + 1)); done < "$WORK/targets"
-      for j in $(seq 0 $((SCALE_SITES - 1))); do echo "  - {id: p$j, name: P$j, address: 127.30.$((j / 250)).$((j % 250 + 1))}"; done
+      for j in $(seq 0 $((SCALE_SITES - 1))); do echo "  - {id: p$j, name: P$j, address: 127.30.$((j / 250)).$((j % 250 + 1)), uplinks: [lp$j]}"; done
       echo "links:"
+      for j in $(seq 0 $((SCALE_SITES - 1))); do echo "  - {id: lp$j, kind: fo-aerial, from: dc, to: p$j}"; done
       i=0; while read -r a; do echo "  - {id: l$i, kind: fo-aerial, from: dc, to: s$i, a: {device: d$i, interface: p1a}}"; i=$((i + 1)); done < "$WORK/targets"
       echo "devices:"
       i=0; while read -r a; do echo "  - {id: d$i, site: dc, address: $a, port: $PORT, vendor: generic, role: distribution, snmp: bench}"; i=$((i + 1)); done < "$WORK/targets"
@@ -154,7 +155,6 @@ if [ -n "${SCALE_SITES:-}" ]; then
     chmod 600 "$1/inv/credentials.yaml"
     printf 'snmp:\n  trap_listen: ~\n  max_in_flight: %s\n  defaults: {interval: %s, timeout: 2s, retries: 1}\n' "${MAX_IN_FLIGHT:-64}" "$2" > "$1/probes/snmp.yaml"
     printf 'icmp:\n  defaults: {interval: %s, packets: 3, timeout: 1s}\n' "$3" > "$1/probes/icmp.yaml"
-    printf 'web:\n  listen: off\n' > "$1/probes/web.yaml"
   }
   cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
   S="$WORK/scale"; scale_inventory "$S" 60s 30s
@@ -164,9 +164,13 @@ if [ -n "${SCALE_SITES:-}" ]; then
   "${IN[@]}" $PANTAU run --seconds "$SCALE_SECONDS" --inventory "$S/inv" --probes "$S/probes" --db "$S/run.sqlite" > "$S/run.log" 2>&1 & RUN_PID=$!
   # Status just before the end (every cycle's last figures), memory at the same moment.
   sleep $((SCALE_SECONDS - 8))
+  kill -0 $RUN_PID 2>/dev/null || { echo "pantau run ended early:" >&2; tail -20 "$S/run.log" >&2; exit 1; }
   "${IN[@]}" $PANTAU status --format json --inventory "$S/inv" --probes "$S/probes" --db "$S/run.sqlite" > "$S/status.json" 2>/dev/null || true
   smaps=$(awk '/^Rss:|^Pss:|^Private_Clean:|^Private_Dirty:|^Anonymous:/ {printf "%s %.1f MiB  ", $1, $2 / 1024}' "/proc/$RUN_PID/smaps_rollup")
   cpu_end=$(cpu_of $RUN_PID)
+  # Where the resident memory is: the largest mappings (file-backed libraries, the heap, anonymous).
+  awk '/^[0-9a-f]+-[0-9a-f]+ / {name = ($6 == "" ? "[anonymous]" : $6)} /^Rss:/ {rss[name] += $2}
+       END {for (n in rss) printf "%8.1f MiB  %s\n", rss[n] / 1024, n}' "/proc/$RUN_PID/smaps" | sort -rn | head -12 > "$S/maps.txt"
   wait $RUN_PID || true
   python3 - "$S/status.json" <<'PY'
 import json, sys
@@ -176,7 +180,8 @@ for s in r.get("sources", []):
           f"read within interval {s.get('current')}/{s.get('total')}" + (f", unread e.g. {[u['id'] for u in s.get('unread') or []][:5]}" if s.get('unread') else ""))
 PY
   echo "  CPU $(echo "$cpu_end / $tck" | bc -l | xargs printf '%.2f') s over $SCALE_SECONDS s ($(echo "$cpu_end * 100 / $tck / ($SCALE_SECONDS - 8)" | bc -l | xargs printf '%.1f')% of one core); memory: $smaps"
-  grep -c 'late\|behind' "$S/run.log" | xargs echo "  log lines about lateness:"
+  echo "  largest mappings (Rss):"; sed 's/^/    /' "$S/maps.txt"
+  grep -c 'late\|behind' "$S/run.log" | xargs echo "  log lines about lateness:" || true
 
   I="$WORK/idle"; scale_inventory "$I" 600s 600s
   "${IN[@]}" $PANTAU run --seconds 150 --inventory "$I/inv" --probes "$I/probes" --db "$I/run.sqlite" > "$I/run.log" 2>&1 & RUN_PID=$!

@@ -89,7 +89,7 @@ extension RunCommand {
         }
         say("pantau: probe engine \(engine) for \(selected.count) site(s) (\(sites)), spool \(spoolPath); tickets come from pantau correlate")
         let probeEngine = ProbeEngine(store: store, bus: bus, clock: clock, logger: logger, icmp: icmp, snmp: snmp, traps: traps,
-                                      bandwidth: bandwidth, capture: capture, recorderPolicy: policy, runFor: seconds,
+                                      bandwidth: bandwidth, capture: capture, faces: [MemoryTrim(clock: clock)], recorderPolicy: policy, runFor: seconds,
                                       detail: EngineDetail(notice: damage.map { Self.notice($0, tz: tz) }), onEvent: onEvent)
         do {
             try await failingAsync { try await probeEngine.run(signals: [.sigterm, .sigint]) }

@@ -110,6 +110,7 @@ struct RunCommand: AsyncParsableCommand {
                                         clock: clock, logger: logger, runFor: seconds, faults: faults, tickets: tickets,
                                         messages: { composer.drafts($0, $1) })
         var faces: [any Service] = web.map { [$0] } ?? []
+        faces.append(MemoryTrim(clock: clock))
         if config.incidents.escalation.isEnabled {
             let helpdesk = Helpdesk(inventory: config.inventory, config: config.incidents, report: config.report, store: store,
                                     templatesDirectory: location.inventoryDirectory.appendingPath("templates"), feed: tickets)

@@ -160,6 +160,8 @@ final class NetSNMPTransportTests: XCTestCase {
                                              scalars: [SNMPObjects.sysUpTime], timeoutSeconds: 0.3, retries: 1)])[0]
         XCTAssertEqual(r.failure?.kind, .garbled, "\(r.failure as Any)")
         XCTAssertTrue(r.failure?.message.contains("not a valid answer") ?? false, "\(r.failure as Any)")
+        // Issue 30: the count is of datagrams (one garbage answer per try: 2), never of loop turns.
+        XCTAssertTrue(r.failure?.message.contains(": 2 reply datagram(s)") ?? false, "\(r.failure as Any)")
     }
 
     /// Wrong secrets fail with a clear kind, and no secret in the message.
